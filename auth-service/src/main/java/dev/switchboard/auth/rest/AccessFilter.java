@@ -1,0 +1,49 @@
+package dev.switchboard.auth.rest;
+
+import dev.switchboard.auth.config.AuthConfig;
+import dev.switchboard.auth.config.InternalConfig;
+import dev.switchboard.wire.ErrorResponse;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * Internal endpoints need the shared service token; the admin API needs the admin token.
+ * Tokens are compared in constant time.
+ */
+public class AccessFilter {
+
+    public static final String SERVICE_TOKEN_HEADER = "X-Switchboard-Service-Token";
+
+    private final byte[] serviceToken;
+    private final byte[] adminBearer;
+
+    public AccessFilter(InternalConfig internal, AuthConfig auth) {
+        this.serviceToken = internal.token().getBytes(StandardCharsets.UTF_8);
+        this.adminBearer = ("Bearer " + auth.adminToken()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @ServerRequestFilter(preMatching = true)
+    public Response check(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (path.startsWith("/internal/")) {
+            return matches(request.getHeaderString(SERVICE_TOKEN_HEADER), serviceToken) ? null : deny(401, "missing or invalid service token");
+        }
+        if (path.startsWith("/admin/")) {
+            return matches(request.getHeaderString("Authorization"), adminBearer) ? null : deny(401, "missing or invalid admin token");
+        }
+        return null;
+    }
+
+    private static boolean matches(String presented, byte[] expected) {
+        return presented != null && MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), expected);
+    }
+
+    private static Response deny(int status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(ErrorResponse.of(status, message)).build();
+    }
+}

@@ -1,0 +1,165 @@
+package dev.switchboard.auth;
+
+import dev.switchboard.testsupport.KafkaResource;
+import dev.switchboard.testsupport.PostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+
+import static dev.switchboard.auth.AuthApi.ADMIN;
+import static dev.switchboard.auth.AuthApi.SERVICE_TOKEN;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.containsString;
+
+@QuarkusTest
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+class AuthorizeTest {
+
+    @Test
+    void aValidKeyGetsAHoldAndTheCreditIsReserved() {
+        String account = AuthApi.account("1.00");
+        String key = AuthApi.key(account, "inference");
+        assertThat(key).startsWith("sk-sb-v1-").hasSize("sk-sb-v1-".length() + 43);
+
+        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 250_000_000L).statusCode(200)
+                .body("accountId", equalTo(account))
+                .body("holdNanos", equalTo(250_000_000));
+
+        assertThat(AuthApi.held(account)).isEqualTo(250_000_000L);
+        assertThat(AuthApi.balance(account)).isEqualTo(1_000_000_000L);
+    }
+
+    @Test
+    void aHoldBeyondTheAvailableCreditIs402() {
+        String account = AuthApi.account("0.10");
+        String key = AuthApi.key(account, "inference");
+        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 100_000_001L).statusCode(402)
+                .body("error.code", equalTo(402));
+        assertThat(AuthApi.held(account)).isZero();
+    }
+
+    @Test
+    void unknownMalformedAndMissingKeysAre401() {
+        AuthApi.authorize("sk-sb-v1-" + "A".repeat(43), "gen-1", 1).statusCode(401).body("error.message", equalTo("Invalid API key"));
+        AuthApi.authorize("not-a-key", "gen-2", 1).statusCode(401);
+        AuthApi.authorize("sk-sb-v1-' OR '1'='1", "gen-3", 1).statusCode(401);
+        AuthApi.authorize("", "gen-4", 1).statusCode(401).body("error.message", equalTo("Missing API key"));
+    }
+
+    @Test
+    void managementKeysCannotCallModels() {
+        String account = AuthApi.account("1.00");
+        String key = AuthApi.key(account, "management");
+        assertThat(key).startsWith("sk-sb-mgmt-v1-");
+        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 1).statusCode(403);
+    }
+
+    @Test
+    void internalAndAdminEndpointsRequireTheirTokens() {
+        given().contentType(ContentType.JSON).body(Map.of("key", "x")).post("/internal/v1/keys/verify")
+                .then().statusCode(401).body("error.code", equalTo(401));
+        given().header("X-Switchboard-Service-Token", "wrong").contentType(ContentType.JSON).body(Map.of("key", "x"))
+                .post("/internal/v1/keys/verify").then().statusCode(401);
+        given().header("Authorization", "Bearer wrong").get("/admin/v1/accounts/" + UUID.randomUUID()).then().statusCode(401);
+    }
+
+    @Test
+    void verifyAnswersTheKeysClaimsWithoutReservingCredit() {
+        String account = AuthApi.account("1.00");
+        String key = AuthApi.key(account, "inference");
+        given().header("X-Switchboard-Service-Token", SERVICE_TOKEN).contentType(ContentType.JSON).body(Map.of("key", key))
+                .post("/internal/v1/keys/verify").then().statusCode(200)
+                .body("accountId", equalTo(account)).body("kind", equalTo("inference"));
+        assertThat(AuthApi.held(account)).isZero();
+    }
+
+    @Test
+    void keysAreListedByPrefixOnlyAndNeverStoredInClear() {
+        String account = AuthApi.account(null);
+        String key = AuthApi.key(account, "inference");
+        String listing = given().header("Authorization", ADMIN).get("/admin/v1/accounts/" + account + "/keys")
+                .then().statusCode(200).body("[0].prefix", equalTo(key.substring(0, "sk-sb-v1-".length() + 6) + "..."))
+                .extract().asString();
+        assertThat(listing).doesNotContain(key.substring("sk-sb-v1-".length()));
+    }
+
+    @Test
+    void releaseGivesTheHoldBack() {
+        String account = AuthApi.account("1.00");
+        String key = AuthApi.key(account, "inference");
+        String generation = "gen-" + UUID.randomUUID();
+        AuthApi.authorize(key, generation, 400_000_000L).statusCode(200);
+        given().header("X-Switchboard-Service-Token", SERVICE_TOKEN).post("/internal/v1/holds/" + generation + "/release")
+                .then().statusCode(204);
+        assertThat(AuthApi.held(account)).isZero();
+        // releasing twice changes nothing
+        given().header("X-Switchboard-Service-Token", SERVICE_TOKEN).post("/internal/v1/holds/" + generation + "/release")
+                .then().statusCode(204);
+        assertThat(AuthApi.held(account)).isZero();
+    }
+
+    @Test
+    void concurrentHoldsNeverExceedTheBalance() throws Exception {
+        String account = AuthApi.account("0.05");
+        String key = AuthApi.key(account, "inference");
+        long hold = 10_000_000L; // the balance covers exactly five
+        List<CompletableFuture<Integer>> calls = new ArrayList<>();
+        try (var pool = Executors.newFixedThreadPool(20)) {
+            for (int i = 0; i < 20; i++) {
+                calls.add(CompletableFuture.supplyAsync(() -> AuthApi.authorize(key, "gen-" + UUID.randomUUID(), hold)
+                        .extract().statusCode(), pool));
+            }
+        }
+        List<Integer> statuses = calls.stream().map(CompletableFuture::join).toList();
+        assertThat(statuses).filteredOn(s -> s == 200).hasSize(5);
+        assertThat(statuses).filteredOn(s -> s == 402).hasSize(15);
+        assertThat(AuthApi.held(account)).isEqualTo(50_000_000L);
+    }
+
+    @Test
+    void creditTopUpsAreIdempotent() {
+        String account = AuthApi.account(null);
+        String idem = UUID.randomUUID().toString();
+        for (int i = 0; i < 3; i++) {
+            given().header("Authorization", ADMIN).header("Idempotency-Key", idem).contentType(ContentType.JSON)
+                    .body(Map.of("amount_usd", "2.50")).post("/admin/v1/accounts/" + account + "/credits")
+                    .then().statusCode(200).body("balance_nanos", equalTo(2_500_000_000L));
+        }
+        given().header("Authorization", ADMIN).header("Idempotency-Key", idem).contentType(ContentType.JSON)
+                .body(Map.of("amount_usd", "3.00")).post("/admin/v1/accounts/" + account + "/credits")
+                .then().statusCode(409);
+        given().header("Authorization", ADMIN).contentType(ContentType.JSON)
+                .body(Map.of("amount_usd", "1")).post("/admin/v1/accounts/" + account + "/credits")
+                .then().statusCode(400).body("error.message", containsString("Idempotency-Key"));
+        given().header("Authorization", ADMIN).header("Idempotency-Key", "x").contentType(ContentType.JSON)
+                .body(Map.of("amount_usd", "lots")).post("/admin/v1/accounts/" + account + "/credits")
+                .then().statusCode(400);
+    }
+
+    @Test
+    void sqlMetacharactersInFieldsAreInert() {
+        String name = "Robert'); DROP TABLE auth.accounts;--";
+        given().header("Authorization", ADMIN).contentType(ContentType.JSON).body(Map.of("name", name))
+                .post("/admin/v1/accounts").then().statusCode(201).body("name", equalTo(name));
+        AuthApi.account("1.00");
+    }
+
+    @Test
+    void malformedBodiesAre400NotStackTraces() {
+        given().header("Authorization", ADMIN).contentType(ContentType.JSON).body("{not json")
+                .post("/admin/v1/accounts").then().statusCode(400).body("error.code", equalTo(400))
+                .body(not(containsString("Exception")));
+    }
+}

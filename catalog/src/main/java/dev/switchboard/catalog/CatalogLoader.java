@@ -1,0 +1,199 @@
+package dev.switchboard.catalog;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates the catalog YAML (see {@code catalog/catalog.yaml} for the format).
+ * Validation collects every problem so an operator fixes a bad file in one go.
+ */
+public final class CatalogLoader {
+
+    /** The catalog shipped with Switchboard. */
+    public static final String BUILT_IN = "/catalog/catalog.yaml";
+
+    private static final Pattern MODEL_ID = Pattern.compile("[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*");
+    private static final Pattern PROVIDER_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private CatalogLoader() {
+    }
+
+    public static Catalog builtIn() {
+        try (InputStream in = CatalogLoader.class.getResourceAsStream(BUILT_IN)) {
+            if (in == null) {
+                throw new IllegalStateException("built-in catalog " + BUILT_IN + " is missing from the classpath");
+            }
+            return parse(in, "classpath:" + BUILT_IN);
+        } catch (IOException e) {
+            throw new CatalogException("classpath:" + BUILT_IN, List.of(e.getMessage()));
+        }
+    }
+
+    /**
+     * The catalog a service runs with: the file at {@code path} when given, else the built-in one,
+     * with provider base URLs replaced where {@code baseUrlOverride} answers (configuration
+     * {@code switchboard.providers.<name>.base-url}).
+     */
+    public static Catalog load(java.util.Optional<Path> path, java.util.function.Function<String, java.util.Optional<String>> baseUrlOverride) {
+        Catalog catalog = path.map(CatalogLoader::fromFile).orElseGet(CatalogLoader::builtIn);
+        return catalog.withBaseUrlOverrides(baseUrlOverride);
+    }
+
+    /** The configuration key overriding a provider's base URL. */
+    public static String baseUrlProperty(String provider) {
+        return "switchboard.providers." + provider + ".base-url";
+    }
+
+    public static Catalog fromFile(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            return parse(in, path.toString());
+        } catch (IOException e) {
+            throw new CatalogException(path.toString(), List.of("cannot read: " + e.getMessage()));
+        }
+    }
+
+    public static Catalog parse(InputStream in, String source) {
+        CatalogFile file;
+        try {
+            file = YAML.readValue(in, CatalogFile.class);
+        } catch (IOException e) {
+            throw new CatalogException(source, List.of("not a catalog document: " + firstLine(e.getMessage())));
+        }
+        if (file == null) {
+            throw new CatalogException(source, List.of("empty document"));
+        }
+        return validate(file, source);
+    }
+
+    private static Catalog validate(CatalogFile file, String source) {
+        List<String> problems = new ArrayList<>();
+        List<ProviderSpec> providers = new ArrayList<>();
+        Set<String> providerNames = new HashSet<>();
+        for (ProviderEntry p : nullToEmpty(file.providers())) {
+            String where = "provider " + p.name();
+            if (p.name() == null || !PROVIDER_NAME.matcher(p.name()).matches()) {
+                problems.add(where + ": name must match " + PROVIDER_NAME.pattern());
+                continue;
+            }
+            if (!providerNames.add(p.name())) {
+                problems.add(where + ": defined twice");
+            }
+            if (p.family() == null || !ProviderSpec.FAMILIES.contains(p.family())) {
+                problems.add(where + ": family must be one of " + ProviderSpec.FAMILIES);
+            }
+            if (p.baseUrl() == null || !(p.baseUrl().startsWith("https://") || p.baseUrl().startsWith("http://"))) {
+                problems.add(where + ": base_url must be an http(s) URL");
+            }
+            providers.add(new ProviderSpec(p.name(), p.displayName() == null ? p.name() : p.displayName(), p.family(),
+                    p.baseUrl(), p.credential() == null ? p.name() : p.credential()));
+        }
+        if (providers.isEmpty()) {
+            problems.add("no providers");
+        }
+
+        List<ModelSpec> models = new ArrayList<>();
+        Set<String> modelIds = new HashSet<>();
+        for (ModelEntry m : nullToEmpty(file.models())) {
+            String where = "model " + m.id();
+            if (m.id() == null || !MODEL_ID.matcher(m.id()).matches()) {
+                problems.add(where + ": id must look like author/slug");
+                continue;
+            }
+            if (!modelIds.add(m.id())) {
+                problems.add(where + ": defined twice");
+            }
+            if (m.contextLength() <= 0) {
+                problems.add(where + ": context_length must be positive");
+            }
+            List<EndpointSpec> endpoints = new ArrayList<>();
+            for (EndpointEntry e : nullToEmpty(m.endpoints())) {
+                String ewhere = where + " endpoint " + e.provider();
+                if (e.provider() == null || !providerNames.contains(e.provider())) {
+                    problems.add(ewhere + ": unknown provider");
+                    continue;
+                }
+                if (e.upstreamModel() == null || e.upstreamModel().isBlank()) {
+                    problems.add(ewhere + ": upstream_model is required");
+                }
+                int context = e.contextLength() == null ? m.contextLength() : e.contextLength();
+                if (e.maxOutputTokens() <= 0 || e.maxOutputTokens() > context) {
+                    problems.add(ewhere + ": max_output_tokens must be in 1.." + context);
+                }
+                try {
+                    endpoints.add(new EndpointSpec(m.id(), e.provider(), e.upstreamModel(), context, e.maxOutputTokens(), prices(e.prices())));
+                } catch (IllegalArgumentException | NullPointerException ex) {
+                    problems.add(ewhere + ": prices: " + ex.getMessage());
+                }
+            }
+            if (endpoints.isEmpty()) {
+                problems.add(where + ": no endpoints");
+            }
+            models.add(new ModelSpec(m.id(), m.name() == null ? m.id() : m.name(), m.contextLength(), endpoints));
+        }
+        if (!problems.isEmpty()) {
+            throw new CatalogException(source, problems);
+        }
+        return new Catalog(providers, models);
+    }
+
+    private static Prices prices(Map<String, String> p) {
+        if (p == null || !p.containsKey("prompt") || !p.containsKey("completion")) {
+            throw new IllegalArgumentException("prompt and completion prices are required");
+        }
+        Set<String> known = Set.of("prompt", "completion", "cached_prompt", "reasoning", "request");
+        for (String key : p.keySet()) {
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException("unknown price " + key + " (known: " + known + ")");
+            }
+        }
+        long prompt = Pricing.picoPerTokenFromUsdPerMillion(p.get("prompt"));
+        long completion = Pricing.picoPerTokenFromUsdPerMillion(p.get("completion"));
+        long cached = p.containsKey("cached_prompt") ? Pricing.picoPerTokenFromUsdPerMillion(p.get("cached_prompt")) : prompt;
+        long reasoning = p.containsKey("reasoning") ? Pricing.picoPerTokenFromUsdPerMillion(p.get("reasoning")) : completion;
+        long request = p.containsKey("request") ? dev.switchboard.wire.Money.nanosFromUsd(p.get("request")) : 0L;
+        return new Prices(prompt, completion, cached, reasoning, request);
+    }
+
+    private static <T> List<T> nullToEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    record CatalogFile(List<ProviderEntry> providers, List<ModelEntry> models) {
+    }
+
+    record ProviderEntry(String name, String displayName, String family, String baseUrl, String credential) {
+    }
+
+    record ModelEntry(String id, String name, int contextLength, List<EndpointEntry> endpoints) {
+    }
+
+    record EndpointEntry(String provider, String upstreamModel, Integer contextLength, int maxOutputTokens, Map<String, String> prices) {
+    }
+}

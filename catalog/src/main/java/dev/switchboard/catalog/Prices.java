@@ -1,0 +1,21 @@
+package dev.switchboard.catalog;
+
+/**
+ * Prices of one endpoint, per token in pico-USD (1e-12 USD) so that every published price
+ * (quoted in USD per million tokens with up to six decimals) is an exact integer.
+ *
+ * @param requestNanos a flat fee per request, in nano-USD
+ */
+public record Prices(
+        long promptPico,
+        long completionPico,
+        long cachedPromptPico,
+        long reasoningPico,
+        long requestNanos) {
+
+    public Prices {
+        if (promptPico < 0 || completionPico < 0 || cachedPromptPico < 0 || reasoningPico < 0 || requestNanos < 0) {
+            throw new IllegalArgumentException("prices must not be negative");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.switchboard.catalog;
+
+import java.math.BigDecimal;
+
+/**
+ * Exact cost arithmetic. Amounts are integers: pico-USD per token in, nano-USD out. The only
+ * rounding is the final pico → nano step (half up), so a cost never drifts by more than half a
+ * nano-dollar whatever the token counts.
+ */
+public final class Pricing {
+
+    private static final BigDecimal PICO_PER_USD_PER_MILLION = BigDecimal.valueOf(1_000_000L);
+
+    private Pricing() {
+    }
+
+    /**
+     * Cost in nano-USD. As in OpenAI's usage object, cached prompt tokens are part of
+     * {@code promptTokens} and reasoning tokens part of {@code completionTokens}.
+     */
+    public static long costNanos(Prices prices, int promptTokens, int completionTokens, int cachedPromptTokens, int reasoningTokens) {
+        if (promptTokens < 0 || completionTokens < 0 || cachedPromptTokens < 0 || reasoningTokens < 0) {
+            throw new IllegalArgumentException("token counts must not be negative");
+        }
+        long cached = Math.min(cachedPromptTokens, promptTokens);
+        long reasoning = Math.min(reasoningTokens, completionTokens);
+        long pico = Math.multiplyExact(promptTokens - cached, prices.promptPico());
+        pico = Math.addExact(pico, Math.multiplyExact(cached, prices.cachedPromptPico()));
+        pico = Math.addExact(pico, Math.multiplyExact(completionTokens - reasoning, prices.completionPico()));
+        pico = Math.addExact(pico, Math.multiplyExact(reasoning, prices.reasoningPico()));
+        return Math.addExact(Math.floorDiv(Math.addExact(pico, 500L), 1000L), prices.requestNanos());
+    }
+
+    /** The most a request can cost: every prompt token uncached, {@code maxOutputTokens} produced at the dearer output price. */
+    public static long worstCaseNanos(Prices prices, int promptTokens, int maxOutputTokens) {
+        long outputPico = Math.max(prices.completionPico(), prices.reasoningPico());
+        long pico = Math.addExact(
+                Math.multiplyExact((long) promptTokens, prices.promptPico()),
+                Math.multiplyExact((long) maxOutputTokens, outputPico));
+        // Round up: a hold must cover the cost.
+        return Math.addExact(Math.floorDiv(Math.addExact(pico, 999L), 1000L), prices.requestNanos());
+    }
+
+    /** Parses a price quoted in USD per million tokens ("0.15") into pico-USD per token, exactly. */
+    public static long picoPerTokenFromUsdPerMillion(String usdPerMillion) {
+        BigDecimal value = new BigDecimal(usdPerMillion.trim());
+        if (value.signum() < 0) {
+            throw new IllegalArgumentException("negative price " + usdPerMillion);
+        }
+        try {
+            return value.multiply(PICO_PER_USD_PER_MILLION).longValueExact();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("price " + usdPerMillion + " has more than 6 decimals per million tokens", e);
+        }
+    }
+
+    /** USD per million tokens for display, from pico-USD per token. */
+    public static BigDecimal usdPerMillion(long picoPerToken) {
+        return BigDecimal.valueOf(picoPerToken).divide(PICO_PER_USD_PER_MILLION).stripTrailingZeros();
+    }
+
+    /** USD per token for display (OpenRouter's pricing shape), from pico-USD per token. */
+    public static String usdPerToken(long picoPerToken) {
+        return BigDecimal.valueOf(picoPerToken).movePointLeft(12).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.switchboard.events;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Data of {@code switchboard.usage.v1}: what one request consumed. One final event per request
+ * ({@code isFinal = true}), possibly preceded by interim ones for long streams; {@code sequence}
+ * orders them and, with the generation id, makes each one unique.
+ *
+ * @param status       {@code success}, {@code error} or {@code cancelled}
+ * @param usageSource  {@code provider} (reported by the provider) or {@code estimated} (counted by Switchboard)
+ */
+public record UsageV1(
+        String generationId,
+        int sequence,
+        boolean isFinal,
+        String accountId,
+        String keyId,
+        String holdId,
+        String requestedModel,
+        String model,
+        String provider,
+        String upstreamModel,
+        String status,
+        String finishReason,
+        String errorClass,
+        boolean streamed,
+        int promptTokens,
+        int completionTokens,
+        int cachedPromptTokens,
+        int reasoningTokens,
+        String usageSource,
+        long estimatedCostNanos,
+        List<Attempt> attempts,
+        Long ttftMs,
+        long latencyMs,
+        Instant startedAt,
+        Instant completedAt) {
+
+    public static final String TYPE = Topics.USAGE;
+
+    public UsageV1 {
+        attempts = attempts == null ? List.of() : List.copyOf(attempts);
+    }
+
+    /** The event id: stable for a given generation and sequence. */
+    public String eventId() {
+        return generationId + ":" + sequence;
+    }
+
+    /** One try against one provider. {@code outcome} is {@code success} or a normalized error class. */
+    public record Attempt(String provider, String model, String outcome, Integer httpStatus, long latencyMs) {
+    }
+}

@@ -1,0 +1,70 @@
+package dev.switchboard.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class GoldenEventsTest {
+
+    static Stream<Arguments> topics() {
+        return Stream.of(
+                Arguments.of(Topics.USAGE, UsageV1.class),
+                Arguments.of(Topics.CHARGES, ChargeV1.class),
+                Arguments.of(Topics.PROVIDER_HEALTH, ProviderHealthV1.class),
+                Arguments.of(Topics.KEY_EVENTS, KeyEventV1.class));
+    }
+
+    @ParameterizedTest
+    @MethodSource("topics")
+    void goldenExampleRoundTripsToTheSameJson(String topic, Class<?> dataType) throws Exception {
+        byte[] golden = GoldenEvents.bytes(topic);
+        CloudEvent<?> event = EventCodec.decode(golden, topic, dataType);
+
+        JsonNode expected = EventCodec.mapper().readTree(golden);
+        JsonNode actual = EventCodec.mapper().readTree(EventCodec.encode(event));
+
+        assertThat(actual).isEqualTo(expected);
+        assertThat(event.specversion()).isEqualTo("1.0");
+        assertThat(event.type()).isEqualTo(topic);
+    }
+
+    @Test
+    void usageEventIdIsStableForAGenerationAndSequence() {
+        UsageV1 usage = GoldenEvents.read(Topics.USAGE, UsageV1.class).data();
+        assertThat(usage.eventId()).isEqualTo(usage.generationId() + ":0");
+        assertThat(ChargeV1.chargeId(usage.generationId(), usage.sequence())).isEqualTo(usage.eventId());
+    }
+
+    @Test
+    void aRecordOfAnotherTypeIsRejected() {
+        byte[] charge = GoldenEvents.bytes(Topics.CHARGES);
+        assertThatThrownBy(() -> EventCodec.decode(charge, Topics.USAGE, UsageV1.class))
+                .isInstanceOf(EventCodec.MalformedEventException.class)
+                .hasMessageContaining("expected type");
+    }
+
+    @Test
+    void garbageIsRejectedAsMalformed() {
+        for (String bad : new String[]{"not json", "[]", "{\"type\":\"switchboard.usage.v1\"}", ""}) {
+            assertThatThrownBy(() -> EventCodec.decode(bad.getBytes(StandardCharsets.UTF_8), Topics.USAGE, UsageV1.class))
+                    .as(bad)
+                    .isInstanceOf(EventCodec.MalformedEventException.class);
+        }
+    }
+
+    @Test
+    void addedFieldsAreIgnored() {
+        String withExtra = new String(GoldenEvents.bytes(Topics.KEY_EVENTS), StandardCharsets.UTF_8)
+                .replace("\"action\"", "\"added_in_v1_1\": 1, \"action\"");
+        assertThat(EventCodec.decode(withExtra.getBytes(StandardCharsets.UTF_8), Topics.KEY_EVENTS, KeyEventV1.class).data().action())
+                .isEqualTo("revoked");
+    }
+}

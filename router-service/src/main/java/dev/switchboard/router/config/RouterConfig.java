@@ -1,0 +1,54 @@
+package dev.switchboard.router.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** router-service settings ({@code switchboard.router.*}). */
+@ConfigMapping(prefix = "switchboard.router")
+public interface RouterConfig {
+
+    Upstream upstream();
+
+    Health health();
+
+    Usage usage();
+
+    /** Timeouts of calls to providers. */
+    interface Upstream {
+        /** TCP (and TLS) connection set-up. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** Longest silence allowed from a provider: before the first byte and between chunks. */
+        @WithDefault("60s")
+        Duration idleTimeout();
+
+        /** Longest a single upstream call may take, first byte to last. */
+        @WithDefault("120s")
+        Duration totalTimeout();
+
+        /** Connections kept per provider host. */
+        @WithDefault("256")
+        int maxConnectionsPerHost();
+    }
+
+    /** The in-memory view of provider health, read from Redis. */
+    interface Health {
+        /** How often the view is refreshed from Redis. */
+        @WithDefault("1s")
+        Duration refreshInterval();
+    }
+
+    /** Usage events. */
+    interface Usage {
+        /** How long the producer keeps retrying an event while Kafka is unreachable before giving up (and logging it). */
+        @WithDefault("10m")
+        Duration deliveryTimeout();
+
+        /** Events waiting to be handed to the producer; beyond this they are dropped and counted. */
+        @WithDefault("100000")
+        int queueCapacity();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.switchboard.router.health;
+
+import dev.switchboard.catalog.Catalog;
+import dev.switchboard.router.usage.UsagePublisher;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready once the catalog is loaded and provider health has been read from Redis at least once.
+ * Later Redis or Kafka outages do not make the router unready: it routes on its last health
+ * snapshot and buffers usage events, which is better than refusing traffic. The data shows both.
+ */
+@Readiness
+@ApplicationScoped
+public class RouterReadiness implements HealthCheck {
+
+    private final Catalog catalog;
+    private final HealthView health;
+    private final UsagePublisher usage;
+
+    public RouterReadiness(Catalog catalog, HealthView health, UsagePublisher usage) {
+        this.catalog = catalog;
+        this.health = health;
+        this.usage = usage;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        long last = health.lastRefreshMillis();
+        return HealthCheckResponse.named("router")
+                .status(!catalog.models().isEmpty() && last > 0)
+                .withData("models", catalog.models().size())
+                .withData("health_snapshot_age_ms", last == 0 ? -1 : System.currentTimeMillis() - last)
+                .withData("usage_backlog", usage.backlog())
+                .build();
+    }
+}

@@ -1,0 +1,104 @@
+package dev.switchboard.router.rest;
+
+import dev.switchboard.router.config.SharedConfig;
+import dev.switchboard.router.stream.Dispatcher;
+import dev.switchboard.router.stream.EventSink;
+import dev.switchboard.router.stream.RouteExecution;
+import dev.switchboard.wire.ErrorResponse;
+import dev.switchboard.wire.RouteEvent;
+import dev.switchboard.wire.RouteRequest;
+import dev.switchboard.wire.WireCodec;
+import io.opentelemetry.context.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * {@code POST /internal/v1/chat}: the edge posts a {@link RouteRequest}; the answer is a stream of
+ * {@link RouteEvent}s, one JSON object per line ({@code application/x-ndjson}). Requires the
+ * service token. Runs on the event loop; nothing here blocks.
+ */
+@ApplicationScoped
+public class ChatRoute {
+
+    public static final String PATH = "/internal/v1/chat";
+    public static final String SERVICE_TOKEN_HEADER = "X-Switchboard-Service-Token";
+    private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+    private final Dispatcher dispatcher;
+    private final byte[] token;
+
+    public ChatRoute(Dispatcher dispatcher, SharedConfig.Internal internal) {
+        this.dispatcher = dispatcher;
+        this.token = internal.token().getBytes(StandardCharsets.UTF_8);
+    }
+
+    void register(@Observes Router router) {
+        router.post(PATH).handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(this::checkToken).handler(this::chat);
+    }
+
+    private void checkToken(RoutingContext ctx) {
+        String presented = ctx.request().getHeader(SERVICE_TOKEN_HEADER);
+        if (presented == null || !MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), token)) {
+            error(ctx.response(), 401, "missing or invalid service token");
+            return;
+        }
+        ctx.next();
+    }
+
+    private void chat(RoutingContext ctx) {
+        RouteRequest request;
+        try {
+            request = WireCodec.decodeRouteRequest(ctx.body().buffer().getBytes());
+            if (request.generationId() == null || request.auth() == null || request.request() == null) {
+                throw new IllegalArgumentException("generationId, auth and request are required");
+            }
+        } catch (RuntimeException e) {
+            error(ctx.response(), 400, "malformed route request: " + e.getMessage());
+            return;
+        }
+        HttpServerResponse response = ctx.response()
+                .setChunked(true)
+                .putHeader("Content-Type", "application/x-ndjson");
+        RouteExecution execution = dispatcher.start(request, new ResponseSink(response), Context.current());
+        response.closeHandler(v -> execution.cancel());
+    }
+
+    private static void error(HttpServerResponse response, int status, String message) {
+        response.setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(Buffer.buffer(WireCodec.encode(ErrorResponse.of(status, message))));
+    }
+
+    private record ResponseSink(HttpServerResponse response) implements EventSink {
+        @Override
+        public void emit(RouteEvent event) {
+            if (!response.closed()) {
+                response.write(Buffer.buffer(WireCodec.encodeLine(event)));
+            }
+        }
+
+        @Override
+        public void end() {
+            if (!response.closed() && !response.ended()) {
+                response.end();
+            }
+        }
+
+        @Override
+        public boolean writable() {
+            return !response.writeQueueFull();
+        }
+
+        @Override
+        public void onDrain(Runnable resume) {
+            response.drainHandler(v -> resume.run());
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.switchboard.router.stream;
+
+import dev.switchboard.router.config.RouterConfig;
+import dev.switchboard.router.credentials.CredentialSource;
+import dev.switchboard.router.provider.Adapters;
+import dev.switchboard.router.routing.RoutePlanner;
+import dev.switchboard.router.usage.UsagePublisher;
+import dev.switchboard.wire.RouteRequest;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Owns what every request execution shares: the pooled upstream HTTP client (keep-alive, one
+ * pool per provider host), adapters, credentials, the planner, the token counter and the usage
+ * publisher; and starts one {@link RouteExecution} per request.
+ */
+@ApplicationScoped
+public class Dispatcher {
+
+    final Vertx vertx;
+    final HttpClient http;
+    final Adapters adapters;
+    final CredentialSource credentials;
+    final RoutePlanner planner;
+    final TokenCounter tokens;
+    final UsagePublisher usage;
+    final RouterConfig config;
+    final RouterMetrics metrics;
+
+    public Dispatcher(Vertx vertx, Adapters adapters, CredentialSource credentials, RoutePlanner planner,
+                      TokenCounter tokens, UsagePublisher usage, RouterConfig config, MeterRegistry registry) {
+        this.vertx = vertx;
+        this.adapters = adapters;
+        this.credentials = credentials;
+        this.planner = planner;
+        this.tokens = tokens;
+        this.usage = usage;
+        this.config = config;
+        this.metrics = new RouterMetrics(registry);
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                        .setKeepAlive(true)
+                        .setTcpNoDelay(true)
+                        .setConnectTimeout((int) config.upstream().connectTimeout().toMillis())
+                        .setForceSni(true)
+                        .setDecompressionSupported(true),
+                new PoolOptions().setHttp1MaxSize(config.upstream().maxConnectionsPerHost()));
+    }
+
+    /** Plans and starts the request; events go to {@code sink}. Call on the request's event-loop context. */
+    public RouteExecution start(RouteRequest request, EventSink sink, Context trace) {
+        RouteExecution execution = new RouteExecution(this, request, sink, trace);
+        execution.start();
+        return execution;
+    }
+
+    @PreDestroy
+    void close() {
+        http.close();
+    }
+}

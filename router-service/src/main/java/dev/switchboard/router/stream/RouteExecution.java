@@ -1,0 +1,373 @@
+package dev.switchboard.router.stream;
+
+import dev.switchboard.catalog.EndpointSpec;
+import dev.switchboard.catalog.Pricing;
+import dev.switchboard.events.UsageV1;
+import dev.switchboard.router.provider.ProviderAdapter;
+import dev.switchboard.router.provider.StreamTranslator;
+import dev.switchboard.router.provider.UpstreamFailure;
+import dev.switchboard.router.provider.UpstreamRequest;
+import dev.switchboard.router.routing.Candidate;
+import dev.switchboard.router.routing.RoutePlanner;
+import dev.switchboard.wire.ChatRequest;
+import dev.switchboard.wire.ErrorClass;
+import dev.switchboard.wire.RouteEvent;
+import dev.switchboard.wire.RouteRequest;
+import dev.switchboard.wire.ToolCallDelta;
+import dev.switchboard.wire.Usage;
+import io.opentelemetry.context.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import org.jboss.logging.Logger;
+
+import java.net.ConnectException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One request through the router: tries the planned candidates in order, streams the first
+ * answer that starts, and ends with exactly one terminal event and one usage event.
+ *
+ * <p>Fallback: a retryable failure (429, 5xx, timeout, connection failure, malformed stream)
+ * before the first output token moves to the next candidate at once. After the first token a
+ * failure ends the stream with a {@code Failed} event; it is never reported as success.
+ *
+ * <p>Threading: created and driven on the event loop of the edge's request; every callback
+ * (upstream response, timers) runs on that same context, so no field needs synchronisation.
+ */
+public final class RouteExecution {
+
+    private static final Logger LOG = Logger.getLogger(RouteExecution.class);
+    private static final int MAX_EVENT_BYTES = 8 * 1024 * 1024;
+
+    private final Dispatcher d;
+    private final RouteRequest routeRequest;
+    private final ChatRequest request;
+    private final EventSink sink;
+    private final Context trace;
+    private final Instant startedAt = Instant.now();
+    private final long startNanos = System.nanoTime();
+    private final List<UsageV1.Attempt> attempts = new ArrayList<>();
+    private final StringBuilder output = new StringBuilder();
+
+    private List<Candidate> candidates = List.of();
+    private int promptTokens;
+    private Candidate active;
+    private StreamTranslator translator;
+    private HttpClientRequest upstreamRequest;
+    private HttpClientResponse upstreamResponse;
+    private long attemptStartNanos;
+    private long totalTimer = -1;
+    private boolean timedOut;
+    private boolean outputStarted;
+    private Long ttftMs;
+    private String finishReason;
+    private boolean ended;
+    private boolean cancelled;
+
+    RouteExecution(Dispatcher dispatcher, RouteRequest routeRequest, EventSink sink, Context trace) {
+        this.d = dispatcher;
+        this.routeRequest = routeRequest;
+        this.request = routeRequest.request();
+        this.sink = sink;
+        this.trace = trace;
+    }
+
+    void start() {
+        promptTokens = d.tokens.countPrompt(request.primaryModel(), request.messages());
+        RoutePlanner.Plan plan = d.planner.plan(request, promptTokens);
+        candidates = plan.candidates();
+        if (candidates.isEmpty()) {
+            fail(ErrorClass.NO_PROVIDER, "No provider can serve this request", plan.rejected());
+            return;
+        }
+        attempt(0);
+    }
+
+    /** The edge went away: stop the upstream call and account for what was produced. */
+    public void cancel() {
+        if (ended) {
+            return;
+        }
+        cancelled = true;
+        if (upstreamRequest != null) {
+            upstreamRequest.reset();
+        }
+        finish("cancelled", null, null);
+    }
+
+    private void attempt(int index) {
+        if (ended) {
+            return;
+        }
+        Candidate candidate = candidates.get(index);
+        active = candidate;
+        translator = null;
+        timedOut = false;
+        attemptStartNanos = System.nanoTime();
+        ProviderAdapter adapter = d.adapters.forFamily(candidate.provider().family()).orElse(null);
+        String credential = d.credentials.credential(candidate.provider().credential()).orElse(null);
+        if (adapter == null || credential == null) {
+            String why = adapter == null ? "no adapter for family " + candidate.provider().family() : "no credential configured";
+            onAttemptFailed(index, new UpstreamFailure(ErrorClass.UPSTREAM, candidate.provider().name() + ": " + why, null));
+            return;
+        }
+        EndpointSpec endpoint = candidate.endpoint();
+        int maxTokens = request.maxTokens() == null ? endpoint.maxOutputTokens() : Math.min(request.maxTokens(), endpoint.maxOutputTokens());
+        UpstreamRequest upstream = adapter.toUpstream(candidate.provider(), endpoint, request, maxTokens, credential);
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(upstream.url())
+                .setIdleTimeout(d.config.upstream().idleTimeout().toMillis());
+        upstream.headers().forEach(options::putHeader);
+        totalTimer = d.vertx.setTimer(d.config.upstream().totalTimeout().toMillis(), t -> {
+            timedOut = true;
+            if (upstreamRequest != null) {
+                upstreamRequest.reset();
+            }
+        });
+        d.http.request(options)
+                .compose(req -> {
+                    upstreamRequest = req;
+                    return req.send(Buffer.buffer(upstream.body()));
+                })
+                .onSuccess(response -> onResponse(index, adapter, response))
+                .onFailure(error -> onAttemptFailed(index, classify(error)));
+    }
+
+    private void onResponse(int index, ProviderAdapter adapter, HttpClientResponse response) {
+        if (ended) {
+            return;
+        }
+        upstreamResponse = response;
+        int status = response.statusCode();
+        if (status < 200 || status >= 300) {
+            response.body()
+                    .onSuccess(body -> onAttemptFailed(index, adapter.classifyError(status, body.getBytes())))
+                    .onFailure(error -> onAttemptFailed(index, adapter.classifyError(status, new byte[0])));
+            return;
+        }
+        translator = adapter.newTranslator(active.endpoint());
+        emit(new RouteEvent.Routed(active.provider().name(), active.endpoint().model(), active.endpoint().upstreamModel(), index + 1));
+        SseParser parser = new SseParser(this::onUpstreamEvent, MAX_EVENT_BYTES);
+        response.handler(chunk -> {
+            try {
+                parser.feed(chunk);
+            } catch (UpstreamFailure failure) {
+                streamFailed(index, failure);
+            } catch (RuntimeException e) {
+                streamFailed(index, UpstreamFailure.malformed(e.getMessage()));
+            }
+        });
+        response.exceptionHandler(error -> streamFailed(index, classify(error)));
+        response.endHandler(v -> {
+            if (ended) {
+                return;
+            }
+            try {
+                parser.end();
+            } catch (RuntimeException e) {
+                streamFailed(index, e instanceof UpstreamFailure f ? f : UpstreamFailure.malformed(e.getMessage()));
+                return;
+            }
+            if (ended) {
+                return;
+            }
+            if (translator.completed()) {
+                recordAttempt("success", status);
+                finish("success", null, null);
+            } else {
+                streamFailed(index, UpstreamFailure.malformed("stream ended before the provider finished"));
+            }
+        });
+    }
+
+    private void onUpstreamEvent(String event, String data) {
+        if (ended) {
+            return;
+        }
+        for (RouteEvent routeEvent : translator.onEvent(event, data)) {
+            switch (routeEvent) {
+                case RouteEvent.Delta delta -> {
+                    if (!outputStarted) {
+                        outputStarted = true;
+                        ttftMs = (System.nanoTime() - startNanos) / 1_000_000;
+                    }
+                    appendOutput(delta);
+                    emit(delta);
+                }
+                case RouteEvent.Finished finished -> {
+                    finishReason = finished.reason();
+                    emit(finished);
+                }
+                default -> emit(routeEvent);
+            }
+        }
+    }
+
+    private void appendOutput(RouteEvent.Delta delta) {
+        if (delta.content() != null) {
+            output.append(delta.content());
+        }
+        if (delta.reasoning() != null) {
+            output.append(delta.reasoning());
+        }
+        for (ToolCallDelta call : delta.toolCalls()) {
+            if (call.name() != null) {
+                output.append(call.name());
+            }
+            if (call.arguments() != null) {
+                output.append(call.arguments());
+            }
+        }
+    }
+
+    /** A failure while the answer streams: fall back if nothing reached the client yet, else end with an error. */
+    private void streamFailed(int index, UpstreamFailure failure) {
+        if (ended) {
+            return;
+        }
+        if (upstreamRequest != null) {
+            upstreamRequest.reset();
+        }
+        if (!outputStarted) {
+            onAttemptFailed(index, failure);
+            return;
+        }
+        recordAttempt(outcome(failure.errorClass()), failure.httpStatus());
+        fail(failure.errorClass(), failure.getMessage(), List.of());
+    }
+
+    private void onAttemptFailed(int index, UpstreamFailure failure) {
+        if (ended) {
+            return;
+        }
+        UpstreamFailure effective = timedOut ? new UpstreamFailure(ErrorClass.TIMEOUT, "provider did not answer in time", null) : failure;
+        recordAttempt(outcome(effective.errorClass()), effective.httpStatus());
+        LOG.debugf("generation %s: %s failed (%s), attempt %d of %d", routeRequest.generationId(),
+                active.provider().name(), effective.errorClass(), index + 1, candidates.size());
+        if (cancelled) {
+            return;
+        }
+        if (effective.errorClass().retryable() && index + 1 < candidates.size()) {
+            upstreamResponse = null;
+            upstreamRequest = null;
+            attempt(index + 1);
+            return;
+        }
+        fail(effective.errorClass(), effective.getMessage(), List.of());
+    }
+
+    private void recordAttempt(String outcome, Integer httpStatus) {
+        cancelTotalTimer();
+        long latency = (System.nanoTime() - attemptStartNanos) / 1_000_000;
+        attempts.add(new UsageV1.Attempt(active.provider().name(), active.endpoint().model(), outcome, httpStatus, latency));
+        d.metrics.attempt(active.provider().name(), outcome);
+    }
+
+    private void fail(ErrorClass errorClass, String message, List<String> reasons) {
+        finish("error", errorClass, new RouteEvent.Failed(errorClass, message, null, reasons));
+    }
+
+    /** The single exit: terminal event to the edge (unless it left), usage event to Kafka. */
+    private void finish(String status, ErrorClass errorClass, RouteEvent.Failed failure) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        cancelTotalTimer();
+        Usage usage = usage();
+        if (!cancelled) {
+            emit(failure == null
+                    ? new RouteEvent.Completed(usage)
+                    : new RouteEvent.Failed(failure.errorClass(), failure.message(), usage, failure.reasons()));
+            sink.end();
+        }
+        Instant completedAt = Instant.now();
+        long latencyMs = Duration.between(startedAt, completedAt).toMillis();
+        d.usage.publish(new UsageV1(
+                routeRequest.generationId(), 0, true,
+                routeRequest.auth().accountId(), routeRequest.auth().keyId(), routeRequest.auth().holdId(),
+                request.primaryModel(),
+                active == null ? null : active.endpoint().model(),
+                active == null ? null : active.provider().name(),
+                active == null ? null : active.endpoint().upstreamModel(),
+                status, finishReason, errorClass == null ? null : errorClass.name().toLowerCase(java.util.Locale.ROOT),
+                request.stream(),
+                usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens(), usage.reasoningTokens(),
+                usage.source(), usage.costNanos(), attempts, ttftMs, latencyMs, startedAt, completedAt), trace);
+        d.metrics.request(status, active == null ? null : active.provider().name(), Duration.ofMillis(latencyMs), ttftMs);
+    }
+
+    /**
+     * What the request consumed: the provider's own counts when it reported them, else jtokkit's.
+     * Nothing is charged when no output was produced and the request did not succeed.
+     */
+    private Usage usage() {
+        boolean succeeded = translator != null && translator.completed() && !cancelled;
+        if (active == null || (!outputStarted && !succeeded)) {
+            return new Usage(0, 0, 0, 0, 0, Usage.SOURCE_ESTIMATED);
+        }
+        StreamTranslator.ReportedUsage reported = translator == null ? null : translator.reportedUsage();
+        int prompt;
+        int completion;
+        int cached = 0;
+        int reasoning = 0;
+        String source;
+        if (reported != null && succeeded) {
+            prompt = reported.promptTokens();
+            completion = reported.completionTokens();
+            cached = reported.cachedPromptTokens();
+            reasoning = reported.reasoningTokens();
+            source = Usage.SOURCE_PROVIDER;
+        } else {
+            prompt = promptTokens;
+            completion = d.tokens.count(active.endpoint().model(), output.toString());
+            source = Usage.SOURCE_ESTIMATED;
+        }
+        long cost = Pricing.costNanos(active.endpoint().prices(), prompt, completion, cached, reasoning);
+        return new Usage(prompt, completion, cached, reasoning, cost, source);
+    }
+
+    private void emit(RouteEvent event) {
+        if (cancelled) {
+            return;
+        }
+        sink.emit(event);
+        if (!sink.writable() && upstreamResponse != null && !ended) {
+            HttpClientResponse paused = upstreamResponse;
+            paused.pause();
+            sink.onDrain(paused::resume);
+        }
+    }
+
+    private void cancelTotalTimer() {
+        if (totalTimer >= 0) {
+            d.vertx.cancelTimer(totalTimer);
+            totalTimer = -1;
+        }
+    }
+
+    private UpstreamFailure classify(Throwable error) {
+        if (error instanceof UpstreamFailure failure) {
+            return failure;
+        }
+        if (timedOut || error instanceof TimeoutException || error.getClass().getSimpleName().contains("Timeout")) {
+            return new UpstreamFailure(ErrorClass.TIMEOUT, "provider did not answer in time", null);
+        }
+        if (error instanceof ConnectException) {
+            return new UpstreamFailure(ErrorClass.UPSTREAM, "cannot connect to provider", null);
+        }
+        return new UpstreamFailure(ErrorClass.UPSTREAM, "connection to provider failed: " + error.getMessage(), null);
+    }
+
+    private static String outcome(ErrorClass errorClass) {
+        return errorClass.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

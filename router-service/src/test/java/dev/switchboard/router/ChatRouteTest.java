@@ -1,0 +1,205 @@
+package dev.switchboard.router;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.events.EventCodec;
+import dev.switchboard.events.Topics;
+import dev.switchboard.events.UsageV1;
+import dev.switchboard.router.health.HealthView;
+import dev.switchboard.simulator.Behaviour;
+import dev.switchboard.simulator.ProviderSimulator;
+import dev.switchboard.testsupport.KafkaResource;
+import dev.switchboard.testsupport.RedisResource;
+import dev.switchboard.testsupport.SimulatorResource;
+import dev.switchboard.testsupport.TopicProbe;
+import dev.switchboard.wire.AuthContext;
+import dev.switchboard.wire.ChatMessage;
+import dev.switchboard.wire.ChatRequest;
+import dev.switchboard.wire.RouteEvent;
+import dev.switchboard.wire.RouteRequest;
+import dev.switchboard.wire.WireCodec;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = false)
+class ChatRouteTest {
+
+    private static final String LLAMA = "meta-llama/llama-3.1-8b-instruct";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    HealthView health;
+
+    @AfterEach
+    void resetProviders() {
+        for (String provider : List.of("openai", "deepinfra", "groq", "together")) {
+            SimulatorResource.simulator().behave(provider, Behaviour.DEFAULT);
+            redis.key().del(HealthView.statusKey(provider));
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> List.of("openai", "deepinfra", "groq", "together")
+                .stream().allMatch(p -> health.state(p) == dev.switchboard.router.health.ProviderState.UNKNOWN));
+    }
+
+    private static RouteRequest request(String generation, String model, boolean stream) {
+        ChatRequest chat = new ChatRequest(List.of(model), List.of(ChatMessage.text(ChatMessage.Role.USER, "Say hello")),
+                64, null, null, null, null, null, null, null, stream, null);
+        return new RouteRequest(generation, new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(), generation, 1_000_000L), chat);
+    }
+
+    private static List<RouteEvent> route(RouteRequest request, String traceparent) {
+        var spec = given().header("X-Switchboard-Service-Token", "dev-internal-token").contentType(ContentType.JSON);
+        if (traceparent != null) {
+            spec = spec.header("traceparent", traceparent);
+        }
+        String body = spec.body(WireCodec.encode(request)).post("/internal/v1/chat")
+                .then().statusCode(200).contentType("application/x-ndjson").extract().asString();
+        return body.lines().map(line -> WireCodec.decodeEvent(line.getBytes(StandardCharsets.UTF_8))).toList();
+    }
+
+    private static UsageV1 usageEvent(String generation) {
+        ConsumerRecord<String, byte[]> record = usageRecord(generation);
+        return EventCodec.decode(record.value(), UsageV1.TYPE, UsageV1.class).data();
+    }
+
+    private static ConsumerRecord<String, byte[]> usageRecord(String generation) {
+        return TopicProbe.find(KafkaResource.bootstrapServers(), Topics.USAGE, r -> generation.equals(r.key()), Duration.ofSeconds(20))
+                .orElseThrow(() -> new AssertionError("no usage event for " + generation));
+    }
+
+    @Test
+    void streamsTheAnswerWithProviderUsageAndCostThenPublishesUsage() {
+        String generation = "gen-" + UUID.randomUUID();
+        long unauthorizedBefore = SimulatorResource.simulator().unauthorized("openai");
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+
+        List<RouteEvent> events = route(request(generation, "openai/gpt-4o-mini", true), "00-" + traceId + "-b7ad6b7169203331-01");
+
+        assertThat(events.getFirst()).isEqualTo(new RouteEvent.Routed("openai", "openai/gpt-4o-mini", "gpt-4o-mini", 1));
+        assertThat(events).filteredOn(e -> e instanceof RouteEvent.Delta).isNotEmpty();
+        assertThat(events).contains(new RouteEvent.Finished("stop"));
+        RouteEvent.Completed completed = (RouteEvent.Completed) events.getLast();
+        assertThat(completed.usage().source()).isEqualTo("provider");
+        assertThat(completed.usage().completionTokens()).isPositive();
+        // gpt-4o-mini: 0.15 USD / 0.60 USD per million tokens = 150,000 / 600,000 pico-USD per token
+        long expectedCost = (completed.usage().promptTokens() * 150_000L + completed.usage().completionTokens() * 600_000L + 500) / 1000;
+        assertThat(completed.usage().costNanos()).isEqualTo(expectedCost);
+        assertThat(SimulatorResource.simulator().unauthorized("openai")).isEqualTo(unauthorizedBefore);
+
+        ConsumerRecord<String, byte[]> record = usageRecord(generation);
+        UsageV1 usage = EventCodec.decode(record.value(), UsageV1.TYPE, UsageV1.class).data();
+        assertThat(usage.status()).isEqualTo("success");
+        assertThat(usage.provider()).isEqualTo("openai");
+        assertThat(usage.completionTokens()).isEqualTo(completed.usage().completionTokens());
+        assertThat(usage.estimatedCostNanos()).isEqualTo(expectedCost);
+        assertThat(usage.ttftMs()).isNotNull();
+        assertThat(usage.attempts()).hasSize(1);
+        String propagated = new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8);
+        assertThat(propagated).contains(traceId);
+    }
+
+    @Test
+    void theCheapestHealthyEndpointIsTriedFirstAndFailuresFallBackAtOnce() {
+        SimulatorResource.simulator().behave("deepinfra", new Behaviour(1, 1, 5, 503, -1, 0, 0));
+        String generation = "gen-" + UUID.randomUUID();
+
+        List<RouteEvent> events = route(request(generation, LLAMA, true), null);
+
+        assertThat(events).filteredOn(e -> e instanceof RouteEvent.Routed).extracting(e -> ((RouteEvent.Routed) e).provider())
+                .containsExactly("groq");
+        assertThat(events.getLast()).isInstanceOf(RouteEvent.Completed.class);
+        UsageV1 usage = usageEvent(generation);
+        assertThat(usage.attempts()).extracting(UsageV1.Attempt::provider).containsExactly("deepinfra", "groq");
+        assertThat(usage.attempts().getFirst().outcome()).isEqualTo("overloaded");
+        assertThat(usage.attempts().getFirst().httpStatus()).isEqualTo(503);
+    }
+
+    @Test
+    void aProviderMarkedDownInRedisIsSkipped() {
+        redis.value(String.class).setex(HealthView.statusKey("deepinfra"), 5, "{\"state\":\"down\"}");
+        long before = health.lastRefreshMillis();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> health.lastRefreshMillis() > before + 1);
+
+        List<RouteEvent> events = route(request("gen-" + UUID.randomUUID(), LLAMA, false), null);
+
+        assertThat(((RouteEvent.Routed) events.getFirst()).provider()).isEqualTo("groq");
+    }
+
+    @Test
+    void whenEveryProviderFailsTheErrorIsReportedAndNothingIsCharged() {
+        SimulatorResource.simulator().behave("openai", new Behaviour(1, 1, 5, 429, -1, 1, 0));
+        String generation = "gen-" + UUID.randomUUID();
+
+        List<RouteEvent> events = route(request(generation, "openai/gpt-4o-mini", true), null);
+
+        RouteEvent.Failed failed = (RouteEvent.Failed) events.getLast();
+        assertThat(failed.errorClass().name()).isEqualTo("RATE_LIMITED");
+        assertThat(failed.usage().costNanos()).isZero();
+        UsageV1 usage = usageEvent(generation);
+        assertThat(usage.status()).isEqualTo("error");
+        assertThat(usage.errorClass()).isEqualTo("rate_limited");
+        assertThat(usage.estimatedCostNanos()).isZero();
+    }
+
+    @Test
+    void aStreamCutAfterTheFirstTokenEndsWithAnErrorNotASilentSuccess() {
+        SimulatorResource.simulator().behave("openai", new Behaviour(1, 1, 20, 0, 0, 0, 3));
+        String generation = "gen-" + UUID.randomUUID();
+
+        List<RouteEvent> events = route(request(generation, "openai/gpt-4o-mini", true), null);
+
+        assertThat(events).filteredOn(e -> e instanceof RouteEvent.Delta).isNotEmpty();
+        assertThat(events).noneMatch(e -> e instanceof RouteEvent.Completed);
+        RouteEvent.Failed failed = (RouteEvent.Failed) events.getLast();
+        assertThat(failed.usage().source()).isEqualTo("estimated");
+        assertThat(failed.usage().completionTokens()).isPositive();
+        assertThat(usageEvent(generation).status()).isEqualTo("error");
+    }
+
+    @Test
+    void anUnknownModelGetsNoProviderWithReasons() {
+        List<RouteEvent> events = route(request("gen-" + UUID.randomUUID(), "nobody/nothing", false), null);
+        RouteEvent.Failed failed = (RouteEvent.Failed) events.getLast();
+        assertThat(failed.errorClass().name()).isEqualTo("NO_PROVIDER");
+        assertThat(failed.reasons()).anyMatch(r -> r.contains("nobody/nothing"));
+    }
+
+    @Test
+    void theProviderOnlyEverSeesItsOwnCredential() {
+        ProviderSimulator simulator = SimulatorResource.simulator();
+        long requests = simulator.requests("groq");
+        long unauthorized = simulator.unauthorized("groq");
+        SimulatorResource.simulator().behave("deepinfra", new Behaviour(1, 1, 5, 500, -1, 0, 0));
+        route(request("gen-" + UUID.randomUUID(), LLAMA, false), null);
+        assertThat(simulator.requests("groq")).isEqualTo(requests + 1);
+        assertThat(simulator.unauthorized("groq")).isEqualTo(unauthorized);
+    }
+
+    @Test
+    void requestsWithoutTheServiceTokenOrWithGarbageAreRefused() throws Exception {
+        given().contentType(ContentType.JSON).body("{}").post("/internal/v1/chat").then().statusCode(401);
+        String body = given().header("X-Switchboard-Service-Token", "dev-internal-token").contentType(ContentType.JSON)
+                .body("{\"generationId\":").post("/internal/v1/chat").then().statusCode(400).extract().asString();
+        JsonNode error = JSON.readTree(body);
+        assertThat(error.at("/error/code").asInt()).isEqualTo(400);
+    }
+}

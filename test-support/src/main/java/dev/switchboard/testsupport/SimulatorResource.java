@@ -1,0 +1,54 @@
+package dev.switchboard.testsupport;
+
+import dev.switchboard.catalog.CatalogLoader;
+import dev.switchboard.catalog.ProviderSpec;
+import dev.switchboard.simulator.ProviderSimulator;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.Vertx;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the provider simulator (a test double) inside the test JVM and points every catalog
+ * provider at it, with the credential the simulator expects for that provider.
+ */
+public final class SimulatorResource implements QuarkusTestResourceLifecycleManager {
+
+    private static Vertx vertx;
+    private static ProviderSimulator simulator;
+
+    public static synchronized ProviderSimulator simulator() {
+        if (simulator == null) {
+            vertx = Vertx.vertx();
+            simulator = new ProviderSimulator(vertx, Map.of());
+            try {
+                simulator.start("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("provider simulator did not start", e);
+            }
+        }
+        return simulator;
+    }
+
+    public static String baseUrl(String provider) {
+        return "http://127.0.0.1:" + simulator().port() + "/" + provider + "/v1";
+    }
+
+    @Override
+    public Map<String, String> start() {
+        simulator();
+        Map<String, String> config = new HashMap<>();
+        for (ProviderSpec provider : CatalogLoader.builtIn().providers()) {
+            config.put("switchboard.providers." + provider.name() + ".base-url", baseUrl(provider.name()));
+            config.put("switchboard.providers." + provider.name() + ".api-key", ProviderSimulator.defaultCredential(provider.name()));
+        }
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        // shared across test classes; the JVM's exit stops it
+    }
+}

@@ -1,0 +1,42 @@
+package dev.switchboard.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+
+/**
+ * A chat request as the router sees it, whatever dialect the client spoke.
+ *
+ * <p>{@code models} is the ordered list of models to try (the requested one first, then the
+ * client's or account's fallbacks); it is never empty. Sampling fields are {@code null} when the
+ * client did not set them, so adapters can omit them instead of sending defaults.
+ */
+public record ChatRequest(
+        List<String> models,
+        List<ChatMessage> messages,
+        Integer maxTokens,
+        Double temperature,
+        Double topP,
+        Long seed,
+        List<String> stop,
+        List<Tool> tools,
+        JsonNode toolChoice,
+        JsonNode responseFormat,
+        boolean stream,
+        String user) {
+
+    public ChatRequest {
+        models = List.copyOf(models);
+        messages = List.copyOf(messages);
+        stop = stop == null ? List.of() : List.copyOf(stop);
+        tools = tools == null ? List.of() : List.copyOf(tools);
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("models must not be empty");
+        }
+    }
+
+    /** The model the client asked for first. */
+    public String primaryModel() {
+        return models.getFirst();
+    }
+}
