@@ -5,6 +5,10 @@ import dev.switchboard.catalog.CatalogLoader;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.nio.file.Path;
+import java.util.Optional;
 
 /** The catalog this router routes with: file or built-in, with configured base-URL overrides. */
 @ApplicationScoped
@@ -12,9 +16,9 @@ public class CatalogProducer {
 
     @Produces
     @ApplicationScoped
-    Catalog catalog(SharedConfig.CatalogFile config) {
+    Catalog catalog(@ConfigProperty(name = "switchboard.catalog.path") Optional<Path> path) {
         var source = ConfigProvider.getConfig();
-        return CatalogLoader.load(config.path(),
+        return CatalogLoader.load(path,
                 provider -> source.getOptionalValue(CatalogLoader.baseUrlProperty(provider), String.class));
     }
 }

@@ -1,6 +1,5 @@
 package dev.switchboard.router.rest;
 
-import dev.switchboard.router.config.SharedConfig;
 import dev.switchboard.router.stream.Dispatcher;
 import dev.switchboard.router.stream.EventSink;
 import dev.switchboard.router.stream.RouteExecution;
@@ -16,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -35,9 +35,9 @@ public class ChatRoute {
     private final Dispatcher dispatcher;
     private final byte[] token;
 
-    public ChatRoute(Dispatcher dispatcher, SharedConfig.Internal internal) {
+    public ChatRoute(Dispatcher dispatcher, @ConfigProperty(name = "switchboard.internal.token") String token) {
         this.dispatcher = dispatcher;
-        this.token = internal.token().getBytes(StandardCharsets.UTF_8);
+        this.token = token.getBytes(StandardCharsets.UTF_8);
     }
 
     void register(@Observes Router router) {

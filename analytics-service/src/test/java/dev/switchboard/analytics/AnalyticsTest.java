@@ -1,0 +1,138 @@
+package dev.switchboard.analytics;
+
+import dev.switchboard.analytics.clickhouse.ClickHouseStore;
+import dev.switchboard.events.ChargeV1;
+import dev.switchboard.events.CloudEvent;
+import dev.switchboard.events.EventCodec;
+import dev.switchboard.events.GoldenEvents;
+import dev.switchboard.events.ProviderHealthV1;
+import dev.switchboard.events.Topics;
+import dev.switchboard.events.UsageV1;
+import dev.switchboard.testsupport.ClickHouseResource;
+import dev.switchboard.testsupport.KafkaResource;
+import dev.switchboard.testsupport.TopicProbe;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+@QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = ClickHouseResource.class, restrictToAnnotatedClass = false)
+class AnalyticsTest {
+
+    private static final String TOKEN = "dev-internal-token";
+
+    @Inject
+    ClickHouseStore store;
+
+    private static UsageV1 usage(String generation, String account) {
+        UsageV1 g = GoldenEvents.read(Topics.USAGE, UsageV1.class).data();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return new UsageV1(generation, 0, true, account, g.keyId(), generation, g.requestedModel(), g.model(), g.provider(),
+                g.upstreamModel(), g.status(), g.finishReason(), null, true, g.promptTokens(), g.completionTokens(), 0, 0,
+                g.usageSource(), g.estimatedCostNanos(), g.attempts(), g.ttftMs(), g.latencyMs(), now.minusMillis(240), now);
+    }
+
+    private static ChargeV1 charge(UsageV1 u, long cost) {
+        return new ChargeV1(ChargeV1.chargeId(u.generationId(), 0), u.generationId(), 0, true, u.accountId(), u.keyId(),
+                u.holdId(), u.model(), u.provider(), u.promptTokens(), u.completionTokens(), 0, 0, cost, "USD", Instant.now());
+    }
+
+    private static void send(String topic, String type, String id, String key, Object data) {
+        TopicProbe.send(KafkaResource.bootstrapServers(), topic, key,
+                EventCodec.encode(CloudEvent.of(type, id, "/test", key, Instant.now(), data)));
+    }
+
+    @Test
+    void aGenerationIsReadableWithItsBilledCostOnlyByItsAccount() {
+        String generation = "gen-" + UUID.randomUUID();
+        String account = UUID.randomUUID().toString();
+        UsageV1 usage = usage(generation, account);
+        send(Topics.USAGE, UsageV1.TYPE, usage.eventId(), generation, usage);
+        send(Topics.CHARGES, ChargeV1.TYPE, usage.eventId(), account, charge(usage, 30_600L));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                given().header("X-Switchboard-Service-Token", TOKEN)
+                        .queryParam("id", generation).queryParam("account_id", account)
+                        .get("/internal/v1/generation").then().statusCode(200)
+                        .body("data.id", equalTo(generation))
+                        .body("data.total_cost", equalTo(0.0000306f))
+                        .body("data.cost_nanos", equalTo(30_600))
+                        .body("data.model", equalTo("openai/gpt-4o-mini"))
+                        .body("data.provider_name", equalTo("OpenAI"))
+                        .body("data.tokens_prompt", equalTo(12))
+                        .body("data.tokens_completion", equalTo(48))
+                        .body("data.streamed", equalTo(true))
+                        .body("data.finish_reason", equalTo("stop"))
+                        .body("data.provider_responses", hasSize(1)));
+
+        given().header("X-Switchboard-Service-Token", TOKEN)
+                .queryParam("id", generation).queryParam("account_id", UUID.randomUUID().toString())
+                .get("/internal/v1/generation").then().statusCode(404).body("error.code", equalTo(404));
+    }
+
+    @Test
+    void redeliveredEventsLeaveOneRow() {
+        String generation = "gen-" + UUID.randomUUID();
+        String account = UUID.randomUUID().toString();
+        UsageV1 usage = usage(generation, account);
+        for (int i = 0; i < 3; i++) {
+            send(Topics.USAGE, UsageV1.TYPE, usage.eventId(), generation, usage);
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(store.query("SELECT count() AS n FROM generations WHERE id = {id:String}", Map.of("id", generation))
+                        .getFirst().getLong("n")).isEqualTo(3));
+        assertThat(store.query("SELECT count() AS n FROM generations FINAL WHERE id = {id:String}", Map.of("id", generation))
+                .getFirst().getLong("n")).isEqualTo(1);
+    }
+
+    @Test
+    void aMalformedRecordGoesToTheDlqAndTheRestOfTheBatchIsIngested() {
+        String marker = "poison-" + UUID.randomUUID();
+        TopicProbe.send(KafkaResource.bootstrapServers(), Topics.USAGE, marker, "{]".getBytes(StandardCharsets.UTF_8));
+        String generation = "gen-" + UUID.randomUUID();
+        UsageV1 usage = usage(generation, UUID.randomUUID().toString());
+        send(Topics.USAGE, UsageV1.TYPE, usage.eventId(), generation, usage);
+
+        assertThat(TopicProbe.find(KafkaResource.bootstrapServers(), Topics.deadLetter(Topics.USAGE),
+                r -> new String(r.value(), StandardCharsets.UTF_8).equals("{]"), Duration.ofSeconds(20))).isPresent();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(store.query("SELECT count() AS n FROM generations FINAL WHERE id = {id:String}", Map.of("id", generation))
+                        .getFirst().getLong("n")).isEqualTo(1));
+    }
+
+    @Test
+    void providerHealthEventsAreRecorded() {
+        ProviderHealthV1 golden = GoldenEvents.read(Topics.PROVIDER_HEALTH, ProviderHealthV1.class).data();
+        String provider = "p-" + UUID.randomUUID().toString().substring(0, 8);
+        ProviderHealthV1 event = new ProviderHealthV1(provider, golden.state(), golden.previousState(), golden.latencyMs(),
+                golden.error(), golden.source(), Instant.now());
+        send(Topics.PROVIDER_HEALTH, ProviderHealthV1.TYPE, provider + ":1", provider, event);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(store.query("SELECT state FROM provider_health FINAL WHERE provider = {p:String}", Map.of("p", provider)))
+                        .singleElement().satisfies(r -> assertThat(r.getString("state")).isEqualTo("down")));
+    }
+
+    @Test
+    void lookupsValidateTheirInputAndNeedTheServiceToken() {
+        given().queryParam("id", "gen-1").queryParam("account_id", "a").get("/internal/v1/generation").then().statusCode(401);
+        given().header("X-Switchboard-Service-Token", TOKEN).queryParam("id", "gen-1' OR 1=1 --").queryParam("account_id", "a")
+                .get("/internal/v1/generation").then().statusCode(400).body("error.code", equalTo(400));
+        given().header("X-Switchboard-Service-Token", TOKEN).queryParam("account_id", "a")
+                .get("/internal/v1/generation").then().statusCode(400);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.switchboard.analytics;
+
+import dev.switchboard.analytics.clickhouse.ClickHouseStore;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StatementsTest {
+
+    @Test
+    void migrationsSplitAtLineEndingSemicolonsWithoutComments() {
+        assertThat(ClickHouseStore.statements("""
+                -- a comment; with a semicolon
+                CREATE TABLE a (x String DEFAULT 'a;b')
+                ENGINE = Memory;
+
+                CREATE TABLE b (y UInt8) ENGINE = Memory;
+                """)).containsExactly("CREATE TABLE a (x String DEFAULT 'a;b')\nENGINE = Memory", "CREATE TABLE b (y UInt8) ENGINE = Memory");
+    }
+}

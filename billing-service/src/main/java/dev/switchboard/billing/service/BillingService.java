@@ -1,0 +1,94 @@
+package dev.switchboard.billing.service;
+
+import dev.switchboard.billing.repository.LedgerEntry;
+import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.EndpointSpec;
+import dev.switchboard.catalog.Pricing;
+import dev.switchboard.events.ChargeV1;
+import dev.switchboard.events.UsageV1;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Prices a usage event with the catalog's exact integer prices and records it in the ledger,
+ * once: a redelivered event finds its entry and yields the same charge again.
+ */
+@ApplicationScoped
+public class BillingService {
+
+    private static final Logger LOG = Logger.getLogger(BillingService.class);
+
+    private final Mutiny.SessionFactory sessions;
+    private final Catalog catalog;
+
+    public BillingService(Mutiny.SessionFactory sessions, Catalog catalog) {
+        this.sessions = sessions;
+        this.catalog = catalog;
+    }
+
+    /** Records {@code usage} (if not already recorded) and answers the charge of its ledger entry. */
+    public Uni<ChargeV1> record(UsageV1 usage) {
+        LedgerEntry.Id id = new LedgerEntry.Id(usage.generationId(), usage.sequence());
+        return sessions.withTransaction(session -> session.find(LedgerEntry.class, id).chain(existing -> {
+            if (existing != null) {
+                return Uni.createFrom().item(existing);
+            }
+            LedgerEntry entry = price(usage, id);
+            return session.persist(entry).replaceWith(entry);
+        })).map(BillingService::charge);
+    }
+
+    public Uni<LedgerEntry> find(String generationId, int sequence) {
+        return sessions.withSession(session -> session.find(LedgerEntry.class, new LedgerEntry.Id(generationId, sequence)));
+    }
+
+    LedgerEntry price(UsageV1 usage, LedgerEntry.Id id) {
+        LedgerEntry entry = new LedgerEntry();
+        entry.id = id;
+        entry.isFinal = usage.isFinal();
+        entry.accountId = UUID.fromString(usage.accountId());
+        entry.keyId = UUID.fromString(usage.keyId());
+        entry.holdId = usage.holdId();
+        entry.model = usage.model();
+        entry.provider = usage.provider();
+        entry.status = usage.status();
+        entry.promptTokens = usage.promptTokens();
+        entry.completionTokens = usage.completionTokens();
+        entry.cachedPromptTokens = usage.cachedPromptTokens();
+        entry.reasoningTokens = usage.reasoningTokens();
+        entry.usageSource = usage.usageSource() == null ? "estimated" : usage.usageSource();
+        entry.usageEventId = usage.eventId();
+        entry.occurredAt = usage.completedAt() == null ? Instant.now() : usage.completedAt();
+        entry.pricedAt = Instant.now();
+        Optional<EndpointSpec> endpoint = usage.model() == null || usage.provider() == null
+                ? Optional.empty() : catalog.endpoint(usage.model(), usage.provider());
+        if (endpoint.isPresent()) {
+            var prices = endpoint.get().prices();
+            entry.promptPricePico = prices.promptPico();
+            entry.completionPricePico = prices.completionPico();
+            entry.costNanos = Pricing.costNanos(prices, usage.promptTokens(), usage.completionTokens(),
+                    usage.cachedPromptTokens(), usage.reasoningTokens());
+        } else {
+            // nothing was served (no provider), or the endpoint left the catalog since routing:
+            // the router priced it with the catalog it routed with
+            entry.costNanos = Math.max(0, usage.estimatedCostNanos());
+            if (usage.provider() != null) {
+                LOG.warnf("generation %s: %s@%s not in the catalog; billing the router's price", usage.generationId(),
+                        usage.model(), usage.provider());
+            }
+        }
+        return entry;
+    }
+
+    static ChargeV1 charge(LedgerEntry e) {
+        return new ChargeV1(ChargeV1.chargeId(e.id.generationId, e.id.sequence), e.id.generationId, e.id.sequence, e.isFinal,
+                e.accountId.toString(), e.keyId.toString(), e.holdId, e.model, e.provider, e.promptTokens, e.completionTokens,
+                e.cachedPromptTokens, e.reasoningTokens, e.costNanos, "USD", e.pricedAt);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.switchboard.billing;
+
+import dev.switchboard.events.ChargeV1;
+import dev.switchboard.events.CloudEvent;
+import dev.switchboard.events.EventCodec;
+import dev.switchboard.events.GoldenEvents;
+import dev.switchboard.events.Topics;
+import dev.switchboard.events.UsageV1;
+import dev.switchboard.testsupport.KafkaResource;
+import dev.switchboard.testsupport.PostgresResource;
+import dev.switchboard.testsupport.TopicProbe;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+@QuarkusTest
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+class BillingTest {
+
+    private static UsageV1 usage(String generation, String model, String provider, int prompt, int completion, int cached) {
+        UsageV1 g = GoldenEvents.read(Topics.USAGE, UsageV1.class).data();
+        return new UsageV1(generation, 0, true, UUID.randomUUID().toString(), g.keyId(), generation, model, model, provider,
+                g.upstreamModel(), "success", "stop", null, true, prompt, completion, cached, 0, "provider", 999_999L,
+                g.attempts(), 50L, 100L, Instant.now(), Instant.now());
+    }
+
+    private static void publish(UsageV1 usage) {
+        CloudEvent<UsageV1> event = CloudEvent.of(UsageV1.TYPE, usage.eventId(), "/test", usage.generationId(), Instant.now(), usage);
+        TopicProbe.send(KafkaResource.bootstrapServers(), Topics.USAGE, usage.generationId(), EventCodec.encode(event));
+    }
+
+    private static List<ChargeV1> charges(String generation, Duration wait) {
+        List<ChargeV1> found = new java.util.ArrayList<>();
+        TopicProbe.find(KafkaResource.bootstrapServers(), Topics.CHARGES, r -> {
+            ChargeV1 c = EventCodec.decode(r.value(), ChargeV1.TYPE, ChargeV1.class).data();
+            if (c.generationId().equals(generation)) {
+                found.add(c);
+            }
+            return false;
+        }, wait);
+        return found;
+    }
+
+    @Test
+    void theGoldenUsageEventIsPricedExactlyIntoTheLedgerAndCharged() {
+        UsageV1 golden = GoldenEvents.read(Topics.USAGE, UsageV1.class).data();
+        String generation = "gen-" + UUID.randomUUID();
+        UsageV1 usage = usage(generation, golden.model(), golden.provider(), golden.promptTokens(), golden.completionTokens(), 0);
+        publish(usage);
+
+        // 12 prompt tokens at 150,000 pico + 48 completion at 600,000 pico = 30,600 nano-USD: the golden charge's cost
+        long expected = GoldenEvents.read(Topics.CHARGES, ChargeV1.class).data().costNanos();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                given().header("X-Switchboard-Service-Token", "dev-internal-token").get("/internal/v1/ledger/" + generation)
+                        .then().statusCode(200).body("cost_nanos", equalTo((int) expected)).body("usage_source", equalTo("provider")));
+
+        ConsumerRecord<String, byte[]> record = TopicProbe.find(KafkaResource.bootstrapServers(), Topics.CHARGES,
+                r -> new String(r.value(), StandardCharsets.UTF_8).contains(generation), Duration.ofSeconds(20)).orElseThrow();
+        assertThat(record.key()).isEqualTo(usage.accountId());
+        ChargeV1 charge = EventCodec.decode(record.value(), ChargeV1.TYPE, ChargeV1.class).data();
+        assertThat(charge.costNanos()).isEqualTo(expected);
+        assertThat(charge.chargeId()).isEqualTo(generation + ":0");
+        assertThat(charge.holdId()).isEqualTo(generation);
+        assertThat(charge.isFinal()).isTrue();
+    }
+
+    @Test
+    void cachedTokensAreBilledAtTheCachedPrice() {
+        String generation = "gen-" + UUID.randomUUID();
+        publish(usage(generation, "openai/gpt-4o-mini", "openai", 1000, 0, 400));
+        // 600 * 150,000 + 400 * 75,000 pico = 120,000 nano
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                given().header("X-Switchboard-Service-Token", "dev-internal-token").get("/internal/v1/ledger/" + generation)
+                        .then().statusCode(200).body("cost_nanos", equalTo(120_000)));
+    }
+
+    @Test
+    void aRedeliveredUsageEventWritesOneLedgerEntryAndTheSameCharge() {
+        String generation = "gen-" + UUID.randomUUID();
+        UsageV1 usage = usage(generation, "openai/gpt-4o", "openai", 100, 100, 0);
+        publish(usage);
+        publish(usage);
+        await().atMost(Duration.ofSeconds(20)).until(() -> charges(generation, Duration.ofSeconds(2)).size() == 2);
+        List<ChargeV1> charges = charges(generation, Duration.ofSeconds(2));
+        assertThat(charges).extracting(ChargeV1::chargeId).containsOnly(generation + ":0");
+        assertThat(charges).extracting(ChargeV1::costNanos).containsOnly(1_250_000L);
+    }
+
+    @Test
+    void aRequestNoProviderServedCostsNothingButStillSettlesItsHold() {
+        String generation = "gen-" + UUID.randomUUID();
+        UsageV1 base = usage(generation, null, null, 0, 0, 0);
+        UsageV1 failed = new UsageV1(generation, 0, true, base.accountId(), base.keyId(), generation, "x/y", null, null, null,
+                "error", null, "no_provider", false, 0, 0, 0, 0, "estimated", 0, List.of(), null, 3, Instant.now(), Instant.now());
+        publish(failed);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(charges(generation, Duration.ofSeconds(1))).singleElement()
+                        .satisfies(c -> assertThat(c.costNanos()).isZero()));
+    }
+
+    @Test
+    void poisonUsageGoesToTheDeadLetterTopic() {
+        String marker = "poison-" + UUID.randomUUID();
+        TopicProbe.send(KafkaResource.bootstrapServers(), Topics.USAGE, marker, "garbage".getBytes(StandardCharsets.UTF_8));
+        assertThat(TopicProbe.find(KafkaResource.bootstrapServers(), Topics.deadLetter(Topics.USAGE),
+                r -> marker.equals(r.key()), Duration.ofSeconds(20))).isPresent();
+    }
+
+    @Test
+    void ledgerLookupsNeedTheServiceToken() {
+        given().get("/internal/v1/ledger/gen-x").then().statusCode(401);
+        given().header("X-Switchboard-Service-Token", "dev-internal-token").get("/internal/v1/ledger/gen-unknown")
+                .then().statusCode(404).body("error.code", equalTo(404));
+    }
+}

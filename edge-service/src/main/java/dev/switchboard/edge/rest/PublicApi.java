@@ -1,0 +1,110 @@
+package dev.switchboard.edge.rest;
+
+import dev.switchboard.edge.config.EdgeConfig;
+import dev.switchboard.edge.service.EdgeException;
+import dev.switchboard.wire.ErrorResponse;
+import dev.switchboard.wire.WireCodec;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The public API's conventions in one place: every path is served under {@code /api/v1} and
+ * {@code /v1}; bodies are size-limited; every failure becomes the public error shape
+ * {@code {"error":{"code","message","metadata"}}} and never a stack trace.
+ */
+@ApplicationScoped
+public class PublicApi {
+
+    public static final List<String> PREFIXES = List.of("/api/v1", "/v1");
+    private static final Logger LOG = Logger.getLogger(PublicApi.class);
+
+    private final long maxBodyBytes;
+
+    public PublicApi(EdgeConfig config) {
+        this.maxBodyBytes = config.maxBodyBytes();
+    }
+
+    public void post(Router router, String path, Handler<RoutingContext> handler) {
+        for (String prefix : PREFIXES) {
+            router.post(prefix + path)
+                    .handler(BodyHandler.create().setBodyLimit(maxBodyBytes).setHandleFileUploads(false))
+                    .handler(guard(handler))
+                    .failureHandler(PublicApi::failure);
+        }
+    }
+
+    public void get(Router router, String path, Handler<RoutingContext> handler) {
+        for (String prefix : PREFIXES) {
+            router.get(prefix + path).handler(guard(handler)).failureHandler(PublicApi::failure);
+        }
+    }
+
+    /** Exceptions thrown synchronously by a handler take the same way out as asynchronous ones. */
+    private static Handler<RoutingContext> guard(Handler<RoutingContext> handler) {
+        return ctx -> {
+            try {
+                handler.handle(ctx);
+            } catch (RuntimeException e) {
+                ctx.fail(e);
+            }
+        };
+    }
+
+    /** The caller's key: {@code Authorization: Bearer <key>}, or {@code x-api-key} as Anthropic clients send it. */
+    public static String bearerKey(RoutingContext ctx) {
+        String authorization = ctx.request().getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String key = authorization.substring(7).strip();
+            if (!key.isEmpty()) {
+                return key;
+            }
+        }
+        String apiKey = ctx.request().getHeader("x-api-key");
+        if (apiKey != null && !apiKey.isBlank()) {
+            return apiKey.strip();
+        }
+        throw new EdgeException(401, "Missing API key: send Authorization: Bearer <key>");
+    }
+
+    static void failure(RoutingContext ctx) {
+        HttpServerResponse response = ctx.response();
+        if (response.headWritten()) {
+            // the stream already started: nothing sensible to add but closing it
+            if (!response.ended()) {
+                response.end();
+            }
+            return;
+        }
+        Throwable failure = ctx.failure();
+        if (failure instanceof EdgeException e) {
+            error(response, e.status(), e.getMessage(), e.metadata());
+            return;
+        }
+        int status = ctx.statusCode();
+        if (status == 413) {
+            error(response, 413, "Request body too large", Map.of());
+        } else if (status == 400) {
+            error(response, 400, "Malformed request", Map.of());
+        } else {
+            LOG.errorf(failure, "unexpected failure on %s", ctx.normalizedPath());
+            error(response, 500, "Internal error", Map.of());
+        }
+    }
+
+    public static void error(HttpServerResponse response, int status, String message, Map<String, Object> metadata) {
+        if (response.closed() || response.ended()) {
+            return;
+        }
+        response.setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(Buffer.buffer(WireCodec.encode(ErrorResponse.of(status, message, metadata))));
+    }
+}

@@ -1,0 +1,71 @@
+package dev.switchboard.edge.service;
+
+import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.EndpointSpec;
+import dev.switchboard.catalog.ModelSpec;
+import dev.switchboard.catalog.Pricing;
+import dev.switchboard.wire.ChatMessage;
+import dev.switchboard.wire.ChatRequest;
+import dev.switchboard.wire.ContentPart;
+import dev.switchboard.wire.ToolCall;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Sizes the credit hold of a request: the worst case over every endpoint that may serve it.
+ * The prompt is bounded by its UTF-8 size (no tokenizer emits more tokens than bytes) plus the
+ * chat format's framing; the output by the request's max tokens, capped by each endpoint's limit
+ * (the router sends that cap to the provider, so the answer cannot be longer).
+ */
+@ApplicationScoped
+public class HoldEstimator {
+
+    private static final int FRAMING_PER_MESSAGE = 4;
+
+    private final Catalog catalog;
+
+    public HoldEstimator(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    public long holdNanos(ChatRequest request) {
+        int promptBound = promptTokenBound(request);
+        long worst = 0;
+        for (String modelId : request.models()) {
+            ModelSpec model = catalog.model(modelId).orElse(null);
+            if (model == null) {
+                continue;
+            }
+            for (EndpointSpec endpoint : model.endpoints()) {
+                int output = request.maxTokens() == null ? endpoint.maxOutputTokens() : Math.min(request.maxTokens(), endpoint.maxOutputTokens());
+                int prompt = Math.min(promptBound, endpoint.contextLength());
+                worst = Math.max(worst, Pricing.worstCaseNanos(endpoint.prices(), prompt, output));
+            }
+        }
+        return worst;
+    }
+
+    static int promptTokenBound(ChatRequest request) {
+        long bytes = 3;
+        for (ChatMessage message : request.messages()) {
+            bytes += FRAMING_PER_MESSAGE;
+            for (ContentPart part : message.content()) {
+                if (part instanceof ContentPart.Text(String text)) {
+                    bytes += text.getBytes(StandardCharsets.UTF_8).length;
+                } else {
+                    // images are priced by the provider per image tile; a generous flat bound until vision pricing lands
+                    bytes += 1_500;
+                }
+            }
+            for (ToolCall call : message.toolCalls()) {
+                bytes += call.name().length() + call.arguments().getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        for (var tool : request.tools()) {
+            bytes += tool.name().length() + (tool.description() == null ? 0 : tool.description().length())
+                    + (tool.parameters() == null ? 0 : tool.parameters().toString().length());
+        }
+        return (int) Math.min(Integer.MAX_VALUE, bytes);
+    }
+}
