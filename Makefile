@@ -1,0 +1,59 @@
+# Switchboard — the commands a newcomer needs. `make help` lists them.
+# Every target that needs tools first runs `prereqs`, which installs what is missing (idempotent).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+LOCAL := deploy/local
+# The JDK: JAVA_HOME if it is >= 21, else the newest >= 21 under /usr/lib/jvm (deploy/local/lib.sh).
+JDK = $(shell bash -c 'source $(LOCAL)/lib.sh >/dev/null && select_jdk >/dev/null && echo $$JAVA_HOME')
+MVN = JAVA_HOME="$(JDK)" ./mvnw -B -ntp
+
+.PHONY: help prereqs jdk build stack run stop status test unit e2e logs clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9_-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+jdk: ## check that a JDK >= 21 is installed and show which one is used
+	@bash -c 'source $(LOCAL)/lib.sh && select_jdk'
+
+prereqs: ## install what is missing (Debian packages, Kafka jars, chDB); safe to repeat
+	@$(LOCAL)/prereqs.sh
+
+build: jdk ## compile and package every module (no tests)
+	@echo "==> build: mvnw package -DskipTests (all modules)"
+	@$(MVN) -q install -DskipTests
+	@echo "==> build: done"
+
+stack: prereqs ## start PostgreSQL, Redis, Kafka and the ClickHouse stand-in (loopback only)
+	@$(LOCAL)/stack.sh start
+
+run: stack build ## set up, build, start everything with the provider simulator and a demo key
+	@$(LOCAL)/services.sh restart
+	@$(LOCAL)/services.sh seed
+	@$(LOCAL)/run-banner.sh
+
+stop: ## stop the services and the stack processes that make run started (by PID)
+	@$(LOCAL)/services.sh stop
+	@$(LOCAL)/stack.sh stop
+
+status: ## one line per store and service
+	@$(LOCAL)/stack.sh status || true
+	@$(LOCAL)/services.sh status || true
+
+unit: stack ## unit tests and @QuarkusTests against the real stores
+	@echo "==> test: unit and @QuarkusTest suites (mvnw install)"
+	@$(MVN) install
+
+e2e: stack ## end-to-end suite against freshly started services (needs a previous build)
+	@$(LOCAL)/e2e.sh
+
+test: unit e2e ## everything: unit, @QuarkusTest and end-to-end suites
+	@echo "==> test: all suites passed"
+
+logs: ## follow the service logs
+	@tail -n 20 -F .local/logs/*.log
+
+clean: ## delete build output (keeps .local data; rm -rf .local to reset everything)
+	@$(MVN) -q clean

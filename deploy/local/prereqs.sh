@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what the local stack needs and is missing, on a Debian 12 machine without Docker; safe to
+# run again (it then only checks). Needs no TTY. Afterwards `deploy/local/stack.sh start` only starts.
+#
+#   deploy/local/prereqs.sh
+#
+# - picks the JDK (JAVA_HOME if it is >= 21, else the newest >= 21 under /usr/lib/jvm; fails if none)
+# - apt (only for what is missing, one `apt-get update`): curl, jq, nodejs+npm when node is missing,
+#   postgresql / redis-server only when nothing answers on their configured local ports
+# - fetches the Kafka jars (Maven Central) into .local/kafka/libs
+# - installs the ClickHouse stand-in's npm dependencies (chdb) into .local/clickhouse-front
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+
+t0="$(now)"
+mkdir -p "$PIDS" "$LOGS"
+
+select_jdk
+
+missing=()
+for tool in curl jq; do
+  command -v "$tool" >/dev/null || missing+=("$tool")
+done
+command -v flock >/dev/null || missing+=(util-linux)
+command -v node >/dev/null || missing+=(nodejs npm)
+if command -v node >/dev/null && ! command -v npm >/dev/null; then missing+=(npm); fi
+
+if ! external postgres; then
+  endpoint postgres
+  if port_open "$URL_HOST" "$URL_PORT"; then
+    say prereqs "postgres: a server answers on $URL_HOST:$URL_PORT"
+    command -v psql >/dev/null || missing+=(postgresql-client)
+  elif ! command -v pg_ctlcluster >/dev/null; then
+    missing+=(postgresql)
+  fi
+fi
+if ! external redis; then
+  endpoint redis
+  if port_open "$URL_HOST" "$URL_PORT"; then
+    say prereqs "redis: a server answers on $URL_HOST:$URL_PORT"
+  elif ! command -v redis-server >/dev/null; then
+    missing+=(redis-server)
+  fi
+fi
+
+if ((${#missing[@]} > 0)); then
+  say prereqs "missing: ${missing[*]}"
+  apt_install "${missing[@]}"
+else
+  say prereqs "Debian packages: nothing missing"
+fi
+
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+((node_major >= 18)) || die prereqs "node $(node --version) is too old for chdb (needs >= 18)"
+say prereqs "node $(node --version), npm $(npm --version)"
+
+if ! external kafka; then ensure_kafka_libs; say prereqs "kafka: $KAFKA_VERSION jars in $(rel "$KAFKA_LIBS")"; fi
+if ! external clickhouse; then ensure_front_deps; say prereqs "clickhouse: chdb installed in $(rel "$FRONT_HOME")"; fi
+
+say prereqs "done ($(since "$t0"))"

@@ -1,0 +1,62 @@
+package dev.switchboard.e2e;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Kafka stopped while a request is served: the request still succeeds, and its usage event is
+ * delivered once Kafka is back (ledger row, settled hold, ClickHouse row). Runs last: it stops
+ * the stack's broker.
+ */
+@Order(100)
+class KafkaOutageE2eTest {
+
+    @AfterAll
+    static void kafkaBack() {
+        Stack.stackScript("start", "kafka");
+    }
+
+    @Test
+    void aRequestServedWhileKafkaIsDownIsBilledOnceKafkaIsBack() throws Exception {
+        // warm the router's producer so it knows the topic's partitions before the outage
+        assertThat(Stack.postChat(Stack.key(), ChatE2eTest.CHAT + "}").statusCode()).isEqualTo(200);
+
+        Stack.stackScript("stop", "kafka");
+        HttpResponse<String> response = Stack.postChat(Stack.key(), ChatE2eTest.CHAT + "}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        String id = response.headers().firstValue("X-Generation-Id").orElseThrow();
+        Thread.sleep(2_000);
+        try (Connection db = Stack.postgres(); PreparedStatement ledger = db.prepareStatement(
+                "SELECT count(*) FROM billing.ledger WHERE generation_id = ?")) {
+            ledger.setString(1, id);
+            try (ResultSet rs = ledger.executeQuery()) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("nothing can be billed while Kafka is down").isZero();
+            }
+        }
+
+        Stack.stackScript("start", "kafka");
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            try (Connection db = Stack.postgres(); PreparedStatement hold = db.prepareStatement(
+                    "SELECT h.status FROM auth.holds h JOIN billing.ledger l ON l.generation_id = h.id WHERE h.id = ?")) {
+                hold.setString(1, id);
+                try (ResultSet rs = hold.executeQuery()) {
+                    assertThat(rs.next()).as("ledger row for " + id).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("settled");
+                }
+            }
+        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(Stack.clickhouse("SELECT count() FROM generations FINAL WHERE id = '" + id + "'")).isEqualTo("1"));
+    }
+}

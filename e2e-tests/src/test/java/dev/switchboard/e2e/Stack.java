@@ -1,0 +1,155 @@
+package dev.switchboard.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The running stack as {@code make run} left it: URLs and keys from {@code .local/run.env},
+ * secrets from {@code .local/secrets.env}, stores at the addresses the services use.
+ */
+final class Stack {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final Path ROOT = Path.of(System.getProperty("switchboard.root", "..")).toAbsolutePath().normalize();
+    private static final Map<String, String> ENV = load();
+
+    private Stack() {
+    }
+
+    private static Map<String, String> load() {
+        Map<String, String> env = new HashMap<>();
+        for (String file : List.of(".local/secrets.env", ".local/run.env")) {
+            Path path = ROOT.resolve(file);
+            if (!Files.exists(path)) {
+                throw new IllegalStateException(path + " is missing: start the stack with `make run` first");
+            }
+            try {
+                for (String line : Files.readAllLines(path)) {
+                    int eq = line.indexOf('=');
+                    if (eq > 0 && !line.startsWith("#")) {
+                        String value = line.substring(eq + 1).strip();
+                        if (value.length() >= 2 && (value.startsWith("'") || value.startsWith("\""))) {
+                            value = value.substring(1, value.length() - 1);
+                        }
+                        env.put(line.substring(0, eq).replaceFirst("^export\\s+", "").strip(), value);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return env;
+    }
+
+    static String get(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            value = ENV.get(name);
+        }
+        if (value == null) {
+            throw new IllegalStateException(name + " is not set (neither in the environment nor in .local/*.env)");
+        }
+        return value;
+    }
+
+    static String getOr(String name, String fallback) {
+        String value = System.getenv(name);
+        return value != null && !value.isBlank() ? value : ENV.getOrDefault(name, fallback);
+    }
+
+    static String url() {
+        return get("SWITCHBOARD_URL");
+    }
+
+    static String key() {
+        return get("SWITCHBOARD_KEY");
+    }
+
+    static HttpResponse<String> postChat(String key, String body) {
+        return send(HttpRequest.newBuilder(URI.create(url() + "/chat/completions"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    static HttpResponse<String> get(String pathAndQuery, String key) {
+        return send(HttpRequest.newBuilder(URI.create(url() + pathAndQuery)).header("Authorization", "Bearer " + key)
+                .timeout(Duration.ofSeconds(30)).GET().build());
+    }
+
+    static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode json(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
+    }
+
+    static Connection postgres() throws SQLException {
+        String url = getOr("POSTGRES_URL", "postgresql://127.0.0.1:5432/switchboard");
+        return DriverManager.getConnection("jdbc:" + url, getOr("POSTGRES_USER", "switchboard"), getOr("POSTGRES_PASSWORD", "switchboard"));
+    }
+
+    /** A ClickHouse query over its HTTP interface, answered as TabSeparated text. */
+    static String clickhouse(String sql) {
+        String base = getOr("CLICKHOUSE_URL", "http://127.0.0.1:8123");
+        String database = getOr("CLICKHOUSE_DATABASE", "switchboard");
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + "/?database=" + database
+                        + "&query=" + URLEncoder.encode(sql, StandardCharsets.UTF_8)))
+                .timeout(Duration.ofSeconds(30)).GET().build());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("ClickHouse answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body().strip();
+    }
+
+    /** Runs {@code deploy/local/stack.sh <args>} and fails the test if it fails. */
+    static void stackScript(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", ROOT.resolve("deploy/local/stack.sh").toString()));
+        command.addAll(List.of(args));
+        try {
+            java.io.File log = ROOT.resolve("e2e-tests/target/stack-script.log").toFile();
+            Process process = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+            if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new AssertionError("stack.sh " + String.join(" ", args) + " failed; see e2e-tests/target/stack-script.log");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
