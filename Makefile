@@ -49,8 +49,8 @@ unit: stack ## unit tests and @QuarkusTests against the real stores
 e2e: stack ## end-to-end suite against freshly started services (needs a previous build)
 	@$(LOCAL)/e2e.sh
 
-test: unit e2e ## everything: unit, @QuarkusTest and end-to-end suites
-	@echo "==> test: all suites passed"
+test: prereqs ## everything: unit, @QuarkusTest and end-to-end suites (starts and stops what it needs)
+	@$(LOCAL)/test.sh
 
 logs: ## follow the service logs
 	@tail -n 20 -F .local/logs/*.log

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 /**
- * A real single-node KRaft Kafka cluster inside the test JVM, shared by every test class of a
- * module (started once, closed at JVM exit). Creates the topics of the contract and their DLQs.
+ * A real single-node KRaft Kafka cluster inside the test JVM, shared by every test class that runs
+ * against the same application start. Creates the topics of the contract and their DLQs.
  * Tests that must stop Kafka use the local stack's broker instead.
  */
 public final class KafkaResource implements QuarkusTestResourceLifecycleManager {
@@ -40,14 +40,6 @@ public final class KafkaResource implements QuarkusTestResourceLifecycleManager 
                 cluster.startup();
                 cluster.waitForReadyBrokers();
                 createTopics(cluster.bootstrapServers());
-                KafkaClusterTestKit started = cluster;
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        started.close();
-                    } catch (Exception ignored) {
-                        // the JVM is exiting
-                    }
-                }));
             } catch (Exception e) {
                 throw new IllegalStateException("in-JVM Kafka did not start", e);
             }
@@ -75,8 +67,23 @@ public final class KafkaResource implements QuarkusTestResourceLifecycleManager 
         return Map.of("kafka.bootstrap.servers", bootstrapServers());
     }
 
+    /**
+     * Quarkus stops test resources when the application under test stops (after the last test class
+     * of a profile); the cluster goes with it, before the JVM exits, not in a shutdown hook racing
+     * the application's own shutdown.
+     */
     @Override
     public void stop() {
-        // shared by every test class of the JVM; closed by the shutdown hook
+        synchronized (KafkaResource.class) {
+            if (cluster != null) {
+                try {
+                    cluster.close();
+                } catch (Exception e) {
+                    System.err.println("in-JVM Kafka did not close cleanly: " + e);
+                } finally {
+                    cluster = null;
+                }
+            }
+        }
     }
 }

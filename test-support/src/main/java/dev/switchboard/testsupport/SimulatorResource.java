@@ -49,6 +49,12 @@ public final class SimulatorResource implements QuarkusTestResourceLifecycleMana
 
     @Override
     public void stop() {
-        // shared across test classes; the JVM's exit stops it
+        synchronized (SimulatorResource.class) {
+            if (vertx != null) {
+                vertx.close().toCompletionStage().toCompletableFuture().join();
+                vertx = null;
+                simulator = null;
+            }
+        }
     }
 }

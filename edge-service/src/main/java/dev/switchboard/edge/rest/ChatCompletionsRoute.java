@@ -85,7 +85,6 @@ public class ChatCompletionsRoute {
 
     /** One client request while its router stream flows. Lives on one event loop. */
     private final class Exchange implements RouterClient.Listener {
-        private final RoutingContext ctx;
         private final HttpServerResponse response;
         private final String generationId;
         private final ChatRequest request;
@@ -96,7 +95,6 @@ public class ChatCompletionsRoute {
         private boolean finished;
 
         Exchange(RoutingContext ctx, String generationId, ChatRequest request) {
-            this.ctx = ctx;
             this.response = ctx.response();
             this.generationId = generationId;
             this.request = request;

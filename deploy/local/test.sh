@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `make test`: every suite, starting what the tests need and stopping again what this run started.
+#   1. the stack (stack.sh start): PostgreSQL, Redis, Kafka, the ClickHouse stand-in
+#   2. unit tests and @QuarkusTests of every module (mvnw install)
+#   3. the end-to-end suite against freshly started services (e2e.sh)
+#   4. the Surefire summary of every module
+# Kafka and ClickHouse are stopped at the end when they were not running before (services likewise,
+# in e2e.sh), so a test run leaves the machine as it found it.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+select_jdk
+
+stack_was_up=0
+"$LOCAL_DIR/stack.sh" status kafka clickhouse >/dev/null 2>&1 && stack_was_up=1
+restore() {
+  if ((stack_was_up == 0)); then "$LOCAL_DIR/stack.sh" stop kafka clickhouse; fi
+}
+trap restore EXIT
+
+"$LOCAL_DIR/stack.sh" start
+say test "unit tests and @QuarkusTests (mvnw install)"
+(cd "$ROOT" && ./mvnw -B -ntp install)
+"$LOCAL_DIR/e2e.sh"
+say test "all suites passed"
