@@ -10,6 +10,7 @@ import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.ProviderSpec;
 import dev.switchboard.wire.ErrorResponse;
 import dev.switchboard.wire.Money;
+import dev.switchboard.wire.ServiceToken;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -18,8 +19,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
@@ -50,18 +49,18 @@ public class GenerationResource {
 
     private final ClickHouseStore store;
     private final Catalog catalog;
-    private final byte[] token;
+    private final ServiceToken token;
 
     public GenerationResource(ClickHouseStore store, Catalog catalog, @ConfigProperty(name = "switchboard.internal.token") String token) {
         this.store = store;
         this.catalog = catalog;
-        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.token = new ServiceToken(token);
     }
 
     @GET
     public Response get(@QueryParam("id") String id, @QueryParam("account_id") String accountId,
-                        @HeaderParam("X-Switchboard-Service-Token") String presented) {
-        if (presented == null || !MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), token)) {
+                        @HeaderParam(ServiceToken.HEADER) String presented) {
+        if (!token.accepts(presented)) {
             return error(401, "missing or invalid service token");
         }
         if (id == null || !ID.matcher(id).matches()) {

@@ -3,6 +3,7 @@ package dev.switchboard.auth.rest;
 import dev.switchboard.auth.config.AuthConfig;
 import dev.switchboard.auth.config.InternalConfig;
 import dev.switchboard.wire.ErrorResponse;
+import dev.switchboard.wire.ServiceToken;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -17,13 +18,11 @@ import java.security.MessageDigest;
  */
 public class AccessFilter {
 
-    public static final String SERVICE_TOKEN_HEADER = "X-Switchboard-Service-Token";
-
-    private final byte[] serviceToken;
+    private final ServiceToken serviceToken;
     private final byte[] adminBearer;
 
     public AccessFilter(InternalConfig internal, AuthConfig auth) {
-        this.serviceToken = internal.token().getBytes(StandardCharsets.UTF_8);
+        this.serviceToken = new ServiceToken(internal.token());
         this.adminBearer = ("Bearer " + auth.adminToken()).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -31,7 +30,7 @@ public class AccessFilter {
     public Response check(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
         if (path.startsWith("/internal/")) {
-            return matches(request.getHeaderString(SERVICE_TOKEN_HEADER), serviceToken) ? null : deny(401, "missing or invalid service token");
+            return serviceToken.accepts(request.getHeaderString(ServiceToken.HEADER)) ? null : deny(401, "missing or invalid service token");
         }
         if (path.startsWith("/admin/")) {
             return matches(request.getHeaderString("Authorization"), adminBearer) ? null : deny(401, "missing or invalid admin token");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.switchboard.billing.repository.LedgerEntry;
 import dev.switchboard.billing.service.BillingService;
 import dev.switchboard.wire.ErrorResponse;
+import dev.switchboard.wire.ServiceToken;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -14,8 +15,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 
 /** {@code GET /internal/v1/ledger/{generationId}}: the final ledger entry of a generation. Service token required. */
@@ -23,18 +22,18 @@ import java.time.Instant;
 public class LedgerResource {
 
     private final BillingService billing;
-    private final byte[] token;
+    private final ServiceToken token;
 
     public LedgerResource(BillingService billing, @ConfigProperty(name = "switchboard.internal.token") String token) {
         this.billing = billing;
-        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.token = new ServiceToken(token);
     }
 
     @GET
     @Path("/{generationId}")
     public Uni<Response> get(@PathParam("generationId") String generationId,
-                             @HeaderParam("X-Switchboard-Service-Token") String presented) {
-        if (presented == null || !MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), token)) {
+                             @HeaderParam(ServiceToken.HEADER) String presented) {
+        if (!token.accepts(presented)) {
             return Uni.createFrom().item(error(401, "missing or invalid service token"));
         }
         return billing.find(generationId, 0).map(entry -> entry == null

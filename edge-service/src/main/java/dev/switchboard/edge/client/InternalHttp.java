@@ -1,6 +1,7 @@
 package dev.switchboard.edge.client;
 
 import dev.switchboard.edge.config.EdgeConfig;
+import dev.switchboard.wire.ServiceToken;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
@@ -22,8 +23,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class InternalHttp {
 
-    public static final String SERVICE_TOKEN_HEADER = "X-Switchboard-Service-Token";
-
     private final HttpClient client;
     private final String serviceToken;
     private final OpenTelemetry openTelemetry;
@@ -44,7 +43,7 @@ public class InternalHttp {
     /** Options for a call to an internal service, with token and trace headers. */
     public RequestOptions options(HttpMethod method, String absoluteUri) {
         RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(absoluteUri)
-                .putHeader(SERVICE_TOKEN_HEADER, serviceToken)
+                .putHeader(ServiceToken.HEADER, serviceToken)
                 .putHeader("Content-Type", "application/json")
                 .setIdleTimeout(timeoutMillis);
         openTelemetry.getPropagators().getTextMapPropagator().inject(Context.current(), options,

@@ -118,15 +118,20 @@ public final class OpenAiResponses {
         ObjectNode chunk = envelope("chat.completion.chunk");
         ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
         choice.set("delta", delta);
-        if (finish == null) {
+        putFinish(choice, finish);
+        return chunk;
+    }
+
+    /** finish_reason, native_finish_reason (the same: adapters already normalize) and logprobs of a choice. */
+    private static void putFinish(ObjectNode choice, String reason) {
+        if (reason == null) {
             choice.putNull("finish_reason");
             choice.putNull("native_finish_reason");
         } else {
-            choice.put("finish_reason", finish);
-            choice.put("native_finish_reason", finish);
+            choice.put("finish_reason", reason);
+            choice.put("native_finish_reason", reason);
         }
         choice.putNull("logprobs");
-        return chunk;
     }
 
     private static byte[] event(ObjectNode node) {
@@ -191,14 +196,7 @@ public final class OpenAiResponses {
             ArrayNode calls = message.putArray("tool_calls");
             toolCalls.values().forEach(calls::add);
         }
-        if (finishReason == null) {
-            choice.putNull("finish_reason");
-            choice.putNull("native_finish_reason");
-        } else {
-            choice.put("finish_reason", finishReason);
-            choice.put("native_finish_reason", finishReason);
-        }
-        choice.putNull("logprobs");
+        putFinish(choice, finishReason);
         response.set("usage", usage(usage));
         return write(response).getBytes(StandardCharsets.UTF_8);
     }

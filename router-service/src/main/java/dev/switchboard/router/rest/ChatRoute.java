@@ -6,6 +6,7 @@ import dev.switchboard.router.stream.RouteExecution;
 import dev.switchboard.wire.ErrorResponse;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.RouteRequest;
+import dev.switchboard.wire.ServiceToken;
 import dev.switchboard.wire.WireCodec;
 import io.opentelemetry.context.Context;
 import io.vertx.core.buffer.Buffer;
@@ -17,8 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * {@code POST /internal/v1/chat}: the edge posts a {@link RouteRequest}; the answer is a stream of
@@ -29,15 +28,14 @@ import java.security.MessageDigest;
 public class ChatRoute {
 
     public static final String PATH = "/internal/v1/chat";
-    public static final String SERVICE_TOKEN_HEADER = "X-Switchboard-Service-Token";
     private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
     private final Dispatcher dispatcher;
-    private final byte[] token;
+    private final ServiceToken token;
 
     public ChatRoute(Dispatcher dispatcher, @ConfigProperty(name = "switchboard.internal.token") String token) {
         this.dispatcher = dispatcher;
-        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.token = new ServiceToken(token);
     }
 
     void register(@Observes Router router) {
@@ -45,8 +43,7 @@ public class ChatRoute {
     }
 
     private void checkToken(RoutingContext ctx) {
-        String presented = ctx.request().getHeader(SERVICE_TOKEN_HEADER);
-        if (presented == null || !MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), token)) {
+        if (!token.accepts(ctx.request().getHeader(ServiceToken.HEADER))) {
             error(ctx.response(), 401, "missing or invalid service token");
             return;
         }
