@@ -6,7 +6,8 @@
 #
 # - picks the JDK (JAVA_HOME if it is >= 21, else the newest >= 21 under /usr/lib/jvm; fails if none)
 # - apt (only for what is missing, one `apt-get update`): curl, jq, nodejs+npm when node is missing,
-#   postgresql / redis-server only when nothing answers on their configured local ports
+#   postgresql only when nothing answers on its configured local port; redis-server whenever its binary
+#   is missing (the tests start throw-away Redis servers of their own)
 # - fetches the Kafka jars (Maven Central) into .local/kafka/libs
 # - installs the ClickHouse stand-in's npm dependencies (chdb) into .local/clickhouse-front
 set -euo pipefail
@@ -40,10 +41,10 @@ if ! external redis; then
   endpoint redis
   if port_open "$URL_HOST" "$URL_PORT"; then
     say prereqs "redis: a server answers on $URL_HOST:$URL_PORT"
-  elif ! command -v redis-server >/dev/null; then
-    missing+=(redis-server)
   fi
 fi
+# the tests start throw-away Redis servers of their own (deploy/local/README.md)
+command -v redis-server >/dev/null || missing+=(redis-server)
 
 if ((${#missing[@]} > 0)); then
   say prereqs "missing: ${missing[*]}"

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.events.EventCodec;
 import dev.switchboard.events.ProviderHealthV1;
 import dev.switchboard.events.Topics;
+import dev.switchboard.events.health.HealthKeys;
 import dev.switchboard.simulator.Behaviour;
 import dev.switchboard.testsupport.KafkaResource;
 import dev.switchboard.testsupport.RedisResource;
 import dev.switchboard.testsupport.SimulatorResource;
 import dev.switchboard.testsupport.TopicProbe;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,6 +35,9 @@ class ProberTest {
 
     @Inject
     RedisDataSource redis;
+
+    @Inject
+    MeterRegistry registry;
 
     @AfterEach
     void reset() {
@@ -68,6 +73,49 @@ class ProberTest {
 
         SimulatorResource.simulator().behave("together", Behaviour.DEFAULT);
         await().atMost(Duration.ofSeconds(5)).until(() -> "up".equals(status("together").path("state").asText()));
+    }
+
+    @Test
+    void freshPassiveTrafficReplacesTheProbeAndItsErrorRateSetsTheState() {
+        long minute = System.currentTimeMillis() / 60_000;
+        String bucket = HealthKeys.minute("groq", minute);
+        redis.hash(String.class).hset(bucket, java.util.Map.of("n", "20", "err", "15", "h1", "5"));
+        redis.key().expire(bucket, 120);
+        double skippedBefore = registry.counter("switchboard.prober.probes", "result", "skipped").count();
+        long requestsBefore = SimulatorResource.simulator().requests("groq");
+        try {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                // a router reporting real traffic every second
+                redis.value(String.class).setex(HealthKeys.passive("groq"), 10, Long.toString(System.currentTimeMillis()));
+                JsonNode status = status("groq");
+                assertThat(status).isNotNull();
+                assertThat(status.path("source").asText()).isEqualTo("passive");
+                assertThat(status.path("state").asText()).isEqualTo("down");
+                assertThat(status.path("error_rate_1m").asDouble()).isGreaterThanOrEqualTo(0.75);
+            });
+            assertThat(registry.counter("switchboard.prober.probes", "result", "skipped").count()).isGreaterThan(skippedBefore);
+        } finally {
+            redis.key().del(bucket, HealthKeys.passive("groq"));
+        }
+        // without passive traffic the prober probes again, and the provider (healthy) comes back up
+        await().atMost(Duration.ofSeconds(10)).until(() -> "probe".equals(status("groq").path("source").asText())
+                && "up".equals(status("groq").path("state").asText()));
+        assertThat(SimulatorResource.simulator().requests("groq")).isGreaterThan(requestsBefore);
+    }
+
+    @Test
+    void uptimeAndLatencyStatisticsArePublishedPerProviderAndEndpoint() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            String json = redis.value(String.class).get(HealthKeys.stats("openai"));
+            assertThat(json).isNotNull();
+            JsonNode stats = JSON.readTree(json);
+            assertThat(stats.at("/last_5m/outcomes").asLong()).isPositive();
+            assertThat(stats.at("/last_5m/uptime").asDouble()).isGreaterThan(0.0);
+            assertThat(stats.at("/last_5m/p50_ms").isNumber()).isTrue();
+            assertThat(stats.at("/last_1d/outcomes").asLong()).isGreaterThanOrEqualTo(stats.at("/last_5m/outcomes").asLong());
+        });
+        // endpoints get statistics too (from real traffic; none here yet, so no outcomes)
+        await().atMost(Duration.ofSeconds(20)).until(() -> redis.value(String.class).get(HealthKeys.stats("openai/gpt-4o-mini@openai")) != null);
     }
 
     @Test

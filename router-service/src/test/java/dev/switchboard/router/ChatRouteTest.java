@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.events.EventCodec;
 import dev.switchboard.events.Topics;
 import dev.switchboard.events.UsageV1;
+import dev.switchboard.events.health.HealthKeys;
 import dev.switchboard.router.health.HealthView;
 import dev.switchboard.simulator.Behaviour;
 import dev.switchboard.simulator.ProviderSimulator;
@@ -54,7 +55,7 @@ class ChatRouteTest {
     void resetProviders() {
         for (String provider : List.of("openai", "deepinfra", "groq", "together")) {
             SimulatorResource.simulator().behave(provider, Behaviour.DEFAULT);
-            redis.key().del(HealthView.statusKey(provider));
+            redis.key().del(HealthKeys.status(provider));
         }
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> List.of("openai", "deepinfra", "groq", "together")
                 .stream().allMatch(p -> health.state(p) == dev.switchboard.router.health.ProviderState.UNKNOWN));
@@ -135,7 +136,7 @@ class ChatRouteTest {
 
     @Test
     void aProviderMarkedDownInRedisIsSkipped() {
-        redis.value(String.class).setex(HealthView.statusKey("deepinfra"), 5, "{\"state\":\"down\"}");
+        redis.value(String.class).setex(HealthKeys.status("deepinfra"), 5, "{\"state\":\"down\"}");
         long before = health.lastRefreshMillis();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> health.lastRefreshMillis() > before + 1);
 
@@ -192,6 +193,22 @@ class ChatRouteTest {
         route(request("gen-" + UUID.randomUUID(), LLAMA, false), null);
         assertThat(simulator.requests("groq")).isEqualTo(requests + 1);
         assertThat(simulator.unauthorized("groq")).isEqualTo(unauthorized);
+    }
+
+    @Test
+    void realTrafficIsRecordedAsPassiveHealthPerProviderAndEndpoint() {
+        route(request("gen-" + UUID.randomUUID(), "openai/gpt-4o", false), null);
+        long minute = System.currentTimeMillis() / 60_000;
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(redis.value(String.class).get(HealthKeys.passive("openai"))).isNotNull();
+            assertThat(redis.value(String.class).get(HealthKeys.passive("openai/gpt-4o@openai"))).isNotNull();
+            String count = redis.hash(String.class).hget(HealthKeys.minute("openai/gpt-4o@openai", minute), "n");
+            if (count == null) { // the minute turned between the request and the check
+                count = redis.hash(String.class).hget(HealthKeys.minute("openai/gpt-4o@openai", minute + 1), "n");
+            }
+            assertThat(count).isNotNull();
+            assertThat(Long.parseLong(count)).isPositive();
+        });
     }
 
     @Test

@@ -24,9 +24,9 @@ public class HealthEvents {
         this.emitter = emitter;
     }
 
-    public void transition(ProbeResult result, String previousState) {
+    public void transition(ProbeResult result, String previousState, String source) {
         ProviderHealthV1 data = new ProviderHealthV1(result.provider(), result.state(), previousState, result.latencyMs(),
-                result.error(), "probe", result.checkedAt());
+                result.error(), source, result.checkedAt());
         CloudEvent<ProviderHealthV1> event = CloudEvent.of(ProviderHealthV1.TYPE, result.provider() + ":" + result.checkedAt(),
                 SOURCE, result.provider(), result.checkedAt(), data);
         emitter.sendMessage(Message.of(EventCodec.encode(event))

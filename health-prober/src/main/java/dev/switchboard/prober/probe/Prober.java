@@ -1,15 +1,18 @@
 package dev.switchboard.prober.probe;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.ProviderSpec;
+import dev.switchboard.events.health.HealthStatus;
+import dev.switchboard.events.health.OutcomeBuckets;
 import dev.switchboard.prober.config.ProberConfig;
+import dev.switchboard.prober.health.HealthStore;
+import dev.switchboard.prober.leader.Leadership;
 import dev.switchboard.prober.messaging.HealthEvents;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -26,43 +29,51 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Probes every catalog provider ({@code GET <base-url>/models} with the provider's credential)
- * on a fixed interval, writes {@code provider:{name}:status} to Redis with a short TTL, and
- * publishes each state change. Runs as the only prober for now; leader election among replicas
- * comes with the health-prober issue.
+ * Keeps {@code provider:{name}:status} fresh for the routers. On the leader only, every interval
+ * and for every catalog provider: if routers reported real traffic for it within the interval, the
+ * probe is skipped and the status comes from that traffic; otherwise the provider is probed
+ * ({@code GET <base-url>/models} with its credential) and the outcome counted with the passive ones.
+ * The status (state, latency, error rates over 1 and 5 minutes) is written with a short TTL; each
+ * state change is published to {@code switchboard.provider-health.v1}. A Redis outage costs the
+ * statuses of the rounds it lasts (they lapse to unknown), never the prober.
  */
 @ApplicationScoped
 public class Prober {
 
     private static final Logger LOG = Logger.getLogger(Prober.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Catalog catalog;
     private final ProberConfig config;
-    private final ReactiveRedisDataSource redis;
+    private final HealthStore store;
     private final HealthEvents events;
+    private final Leadership leadership;
     private final Config credentials;
-    private final MeterRegistry registry;
     private final Vertx vertx;
     private final HttpClient http;
+    private final Counter sent;
+    private final Counter skipped;
     private final Map<String, String> lastState = new ConcurrentHashMap<>();
     private long timer = -1;
+    private volatile boolean redisWarned;
 
-    public Prober(Catalog catalog, ProberConfig config, ReactiveRedisDataSource redis, HealthEvents events, Config credentials,
-                  MeterRegistry registry, Vertx vertx) {
+    public Prober(Catalog catalog, ProberConfig config, HealthStore store, HealthEvents events, Leadership leadership,
+                  Config credentials, MeterRegistry registry, Vertx vertx) {
         this.catalog = catalog;
         this.config = config;
-        this.redis = redis;
+        this.store = store;
         this.events = events;
+        this.leadership = leadership;
         this.credentials = credentials;
-        this.registry = registry;
         this.vertx = vertx;
         this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
                 .setConnectTimeout((int) config.timeout().toMillis()).setForceSni(true));
+        this.sent = registry.counter("switchboard.prober.probes", "result", "sent");
+        this.skipped = registry.counter("switchboard.prober.probes", "result", "skipped");
+        registry.gauge("switchboard.prober.leader", leadership, l -> l.isLeader() ? 1 : 0);
     }
 
     void start(@Observes StartupEvent event) {
-        timer = vertx.setPeriodic(100, config.interval().toMillis(), id -> probeAll());
+        timer = vertx.setPeriodic(100, config.interval().toMillis(), id -> round());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -72,10 +83,68 @@ public class Prober {
         http.close();
     }
 
-    void probeAll() {
-        for (ProviderSpec provider : catalog.providers()) {
-            probe(provider).onSuccess(this::record);
+    void round() {
+        if (!leadership.isLeader()) {
+            lastState.clear();
+            return;
         }
+        for (ProviderSpec provider : catalog.providers()) {
+            check(provider).subscribe().with(ok -> redisWarned = false, this::redisFailed);
+        }
+    }
+
+    /** One provider, one round: probe or skip, then write the status. */
+    Uni<Void> check(ProviderSpec provider) {
+        long now = System.currentTimeMillis();
+        return store.lastPassive(provider.name()).chain(lastPassive -> {
+            if (now - lastPassive < config.interval().toMillis()) {
+                skipped.increment();
+                return store.lastMinutes(provider.name(), 1, now).chain(minute -> status(provider, null, minute, now));
+            }
+            sent.increment();
+            return Uni.createFrom().completionStage(probe(provider).toCompletionStage())
+                    .call(result -> store.record(provider.name(), !ProbeResult.DOWN.equals(result.state()), result.latencyMs(), now))
+                    .chain(result -> store.lastMinutes(provider.name(), 1, now).chain(minute -> status(provider, result, minute, now)));
+        });
+    }
+
+    private Uni<Void> status(ProviderSpec provider, ProbeResult probe, OutcomeBuckets.Sum lastMinute, long now) {
+        return store.lastMinutes(provider.name(), 5, now).chain(fiveMinutes -> {
+            Double rate1m = lastMinute.errorRate();
+            String state;
+            String error = null;
+            Long latency;
+            String source;
+            if (probe != null) {
+                state = probe.state();
+                error = probe.error();
+                latency = probe.latencyMs();
+                // a fresh probe is the newest evidence: a provider that recovers is up at once, even
+                // while the failures of its outage still weigh on the error rates
+                source = "probe";
+            } else {
+                source = "passive";
+                latency = lastMinute.percentileMs(0.5);
+                if (rate1m != null && rate1m >= config.downErrorRate()) {
+                    state = ProbeResult.DOWN;
+                } else if (rate1m != null && rate1m >= config.degradedErrorRate()) {
+                    state = ProbeResult.DEGRADED;
+                } else {
+                    state = ProbeResult.UP;
+                }
+                if (!ProbeResult.UP.equals(state)) {
+                    error = "error rate " + Math.round(rate1m * 100) + "% in the last minute";
+                }
+            }
+            Instant checkedAt = Instant.ofEpochMilli(now);
+            HealthStatus status = new HealthStatus(state, latency, rate1m, fiveMinutes.errorRate(), error, source, checkedAt);
+            String previous = lastState.put(provider.name(), state);
+            if (!state.equals(previous)) {
+                LOG.infof("provider %s is %s (was %s, %s)", provider.name(), state, previous == null ? "unknown" : previous, source);
+                events.transition(new ProbeResult(provider.name(), state, latency == null ? 0 : latency, error, checkedAt), previous, source);
+            }
+            return store.writeStatus(provider.name(), status, config.statusTtl().toSeconds());
+        });
     }
 
     /** Probes one provider; never fails (a failed probe is a {@code down} result). */
@@ -91,40 +160,21 @@ public class Prober {
                 .compose(resp -> resp.body().map(b -> resp.statusCode()))
                 .map(status -> {
                     long latency = (System.nanoTime() - start) / 1_000_000;
-                    String state;
-                    String error = null;
                     if (status >= 200 && status < 300) {
-                        state = latency > config.degradedLatency().toMillis() ? ProbeResult.DEGRADED : ProbeResult.UP;
-                    } else if (status == 429) {
-                        state = ProbeResult.DEGRADED;
-                        error = "rate limited";
-                    } else {
-                        state = ProbeResult.DOWN;
-                        error = "HTTP " + status;
+                        String state = latency > config.degradedLatency().toMillis() ? ProbeResult.DEGRADED : ProbeResult.UP;
+                        return new ProbeResult(provider.name(), state, latency, state.equals(ProbeResult.UP) ? null : "slow", Instant.now());
                     }
-                    return new ProbeResult(provider.name(), state, latency, error, Instant.now());
+                    String state = status == 429 ? ProbeResult.DEGRADED : ProbeResult.DOWN;
+                    return new ProbeResult(provider.name(), state, latency, status == 429 ? "rate limited" : "HTTP " + status, Instant.now());
                 })
                 .otherwise(e -> new ProbeResult(provider.name(), ProbeResult.DOWN, (System.nanoTime() - start) / 1_000_000,
                         e.getClass().getSimpleName().contains("Timeout") ? "timeout" : "unreachable", Instant.now()));
     }
 
-    private void record(ProbeResult result) {
-        registry.counter("switchboard.prober.probes", "provider", result.provider(), "state", result.state()).increment();
-        ObjectNode status = JSON.createObjectNode()
-                .put("state", result.state())
-                .put("latency_ms", result.latencyMs())
-                .put("checked_at", result.checkedAt().toString())
-                .put("source", "probe");
-        if (result.error() != null) {
-            status.put("error", result.error());
-        }
-        redis.value(String.class)
-                .setex("provider:" + result.provider() + ":status", config.statusTtl().toSeconds(), status.toString())
-                .subscribe().with(ok -> { }, e -> LOG.warnf("status of %s not written to Redis: %s", result.provider(), e.getMessage()));
-        String previous = lastState.put(result.provider(), result.state());
-        if (!result.state().equals(previous)) {
-            LOG.infof("provider %s is %s (was %s)", result.provider(), result.state(), previous == null ? "unknown" : previous);
-            events.transition(result, previous);
+    private void redisFailed(Throwable error) {
+        if (!redisWarned) {
+            redisWarned = true;
+            LOG.warnf("provider status not written (Redis: %s); retrying every round", error.getMessage());
         }
     }
 }

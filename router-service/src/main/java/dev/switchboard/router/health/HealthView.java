@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.ProviderSpec;
+import dev.switchboard.events.health.HealthKeys;
 import dev.switchboard.router.config.RouterConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
@@ -44,10 +45,6 @@ public class HealthView {
         this.vertx = vertx;
     }
 
-    public static String statusKey(String provider) {
-        return "provider:" + provider + ":status";
-    }
-
     void start(@Observes StartupEvent event) {
         refresh();
         timer = vertx.setPeriodic(config.health().refreshInterval().toMillis(), id -> refresh());
@@ -69,11 +66,11 @@ public class HealthView {
     }
 
     void refresh() {
-        String[] keys = catalog.providers().stream().map(ProviderSpec::name).map(HealthView::statusKey).toArray(String[]::new);
+        String[] keys = catalog.providers().stream().map(ProviderSpec::name).map(HealthKeys::status).toArray(String[]::new);
         redis.value(String.class).mget(keys).subscribe().with(values -> {
             Map<String, ProviderState> next = new HashMap<>();
             for (ProviderSpec provider : catalog.providers()) {
-                next.put(provider.name(), parse(values.get(statusKey(provider.name()))));
+                next.put(provider.name(), parse(values.get(HealthKeys.status(provider.name()))));
             }
             snapshot = Map.copyOf(next);
             lastRefreshMillis = System.currentTimeMillis();

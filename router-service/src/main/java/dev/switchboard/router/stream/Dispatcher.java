@@ -2,6 +2,7 @@ package dev.switchboard.router.stream;
 
 import dev.switchboard.router.config.RouterConfig;
 import dev.switchboard.router.credentials.CredentialSource;
+import dev.switchboard.router.health.PassiveRecorder;
 import dev.switchboard.router.provider.Adapters;
 import dev.switchboard.router.routing.RoutePlanner;
 import dev.switchboard.router.usage.UsagePublisher;
@@ -32,9 +33,11 @@ public class Dispatcher {
     final UsagePublisher usage;
     final RouterConfig config;
     final RouterMetrics metrics;
+    final PassiveRecorder passive;
 
     public Dispatcher(Vertx vertx, Adapters adapters, CredentialSource credentials, RoutePlanner planner,
-                      TokenCounter tokens, UsagePublisher usage, RouterConfig config, MeterRegistry registry) {
+                      TokenCounter tokens, UsagePublisher usage, RouterConfig config, MeterRegistry registry,
+                      PassiveRecorder passive) {
         this.vertx = vertx;
         this.adapters = adapters;
         this.credentials = credentials;
@@ -43,6 +46,7 @@ public class Dispatcher {
         this.usage = usage;
         this.config = config;
         this.metrics = new RouterMetrics(registry);
+        this.passive = passive;
         this.http = vertx.createHttpClient(new HttpClientOptions()
                         .setKeepAlive(true)
                         .setTcpNoDelay(true)

@@ -63,6 +63,7 @@ public final class RouteExecution {
     private HttpClientRequest upstreamRequest;
     private HttpClientResponse upstreamResponse;
     private long attemptStartNanos;
+    private long attemptFirstTokenMs = -1;
     private long totalTimer = -1;
     private boolean timedOut;
     private boolean outputStarted;
@@ -111,6 +112,7 @@ public final class RouteExecution {
         translator = null;
         timedOut = false;
         attemptStartNanos = System.nanoTime();
+        attemptFirstTokenMs = -1;
         ProviderAdapter adapter = d.adapters.forFamily(candidate.provider().family()).orElse(null);
         String credential = d.credentials.credential(candidate.provider().credential()).orElse(null);
         if (adapter == null || credential == null) {
@@ -198,6 +200,7 @@ public final class RouteExecution {
                     if (!outputStarted) {
                         outputStarted = true;
                         ttftMs = (System.nanoTime() - startNanos) / 1_000_000;
+                        attemptFirstTokenMs = (System.nanoTime() - attemptStartNanos) / 1_000_000;
                     }
                     appendOutput(delta);
                     emit(delta);
@@ -269,6 +272,8 @@ public final class RouteExecution {
         long latency = (System.nanoTime() - attemptStartNanos) / 1_000_000;
         attempts.add(new UsageV1.Attempt(active.provider().name(), active.endpoint().model(), outcome, httpStatus, latency));
         d.metrics.attempt(active.provider().name(), outcome);
+        boolean ok = "success".equals(outcome);
+        d.passive.record(active.provider().name(), active.endpoint().id(), ok, ok && attemptFirstTokenMs >= 0 ? attemptFirstTokenMs : latency);
     }
 
     private void fail(ErrorClass errorClass, String message, List<String> reasons) {
