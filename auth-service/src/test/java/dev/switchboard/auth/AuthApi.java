@@ -31,9 +31,22 @@ final class AuthApi {
     }
 
     static String key(String accountId, String kind) {
-        return given().header("Authorization", ADMIN).contentType(ContentType.JSON)
-                .body(Map.of("kind", kind, "label", "test"))
+        return key(accountId, Map.of("kind", kind, "label", "test"));
+    }
+
+    /** A key issued with the given body (kind, label and any limit fields); answers its secret. */
+    static String key(String accountId, Map<String, Object> body) {
+        return given().header("Authorization", ADMIN).contentType(ContentType.JSON).body(body)
                 .post("/admin/v1/accounts/" + accountId + "/keys").then().statusCode(201).extract().path("secret");
+    }
+
+    static io.restassured.specification.RequestSpecification internal() {
+        return given().header("X-Switchboard-Service-Token", SERVICE_TOKEN).contentType(ContentType.JSON);
+    }
+
+    /** The key id behind a secret, as auth vouches for it. */
+    static String keyId(String secret) {
+        return internal().body(Map.of("key", secret)).post("/internal/v1/keys/verify").then().statusCode(200).extract().path("keyId");
     }
 
     static ValidatableResponse authorize(String key, String generationId, long holdNanos) {

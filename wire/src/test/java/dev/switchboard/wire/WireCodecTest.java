@@ -25,7 +25,7 @@ class WireCodecTest {
                         new ChatMessage(ChatMessage.Role.TOOL, List.of(new ContentPart.Text("42")), null, null, "call_1")),
                 256, 0.2, null, 7L, List.of("\n\n"),
                 List.of(new Tool("lookup", "looks up", params)), null, null, true, "u-1");
-        var original = new RouteRequest("gen-1", new AuthContext("acc", "key", "hold", 1_000L), request);
+        var original = new RouteRequest("gen-1", new AuthContext("acc", "key", "hold", 1_000L, new AccountPreferences(java.util.List.of("a/b"), 5L, java.util.List.of("x"), true, false, "price")), request);
 
         RouteRequest decoded = WireCodec.decodeRouteRequest(WireCodec.encode(original));
 

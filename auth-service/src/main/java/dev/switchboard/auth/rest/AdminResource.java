@@ -6,11 +6,16 @@ import dev.switchboard.auth.repository.Account;
 import dev.switchboard.auth.repository.ApiKey;
 import dev.switchboard.auth.service.AccountService;
 import dev.switchboard.auth.service.AuthException;
+import dev.switchboard.auth.service.KeyChanges;
+import dev.switchboard.auth.service.Preferences;
+import dev.switchboard.wire.AccountPreferences;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.wire.Money;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import org.jboss.resteasy.reactive.ResponseStatus;
@@ -54,13 +59,31 @@ public class AdminResource {
         return accounts.grant(uuid(id), nanos, idempotencyKey).map(AccountView::of);
     }
 
+    /**
+     * Issues a key: {@code {"kind":"inference|management","label":...}}, plus optionally the limits a
+     * management key could set ({@code limit}, {@code limit_reset}, {@code expires_at},
+     * {@code rate_limit_rpm}, {@code rate_limit_tpm}).
+     */
     @POST
     @Path("/{id}/keys")
     @ResponseStatus(201)
-    public Uni<IssuedKeyView> issueKey(@PathParam("id") String id, IssueKey body) {
-        String kind = body == null || body.kind() == null ? "inference" : body.kind();
-        return accounts.issueKey(uuid(id), kind, body == null ? null : body.label())
+    public Uni<IssuedKeyView> issueKey(@PathParam("id") String id, JsonNode body) {
+        JsonNode b = body == null ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : body;
+        String kind = b.path("kind").isTextual() ? b.get("kind").asText() : "inference";
+        String label = b.path("label").isTextual() ? b.get("label").asText() : null;
+        return accounts.issueKey(uuid(id), kind, label, KeyChanges.of(b))
                 .map(issued -> new IssuedKeyView(KeyView.of(issued.key()), issued.secret()));
+    }
+
+    /** Replaces the account's preferences (see {@link AccountPreferences}; snake_case, money in USD). */
+    @PUT
+    @Path("/{id}/preferences")
+    public Uni<PreferencesView> preferences(@PathParam("id") String id, PreferencesView body) {
+        if (body == null) {
+            return Uni.createFrom().failure(AuthException.badRequest("body is required"));
+        }
+        return accounts.setPreferences(uuid(id), body.toPreferences())
+                .map(account -> PreferencesView.of(Preferences.parse(account.preferences)));
     }
 
     @GET
@@ -86,7 +109,22 @@ public class AdminResource {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record IssueKey(String kind, String label) {
+    public record PreferencesView(List<String> fallbackModels, BigDecimal maxCostPerRequestUsd, List<String> ignoredProviders,
+                                  boolean denyDataCollection, boolean zdrOnly, String defaultSort) {
+        AccountPreferences toPreferences() {
+            Long maxCost;
+            try {
+                maxCost = maxCostPerRequestUsd == null ? null : Money.nanosFromUsd(maxCostPerRequestUsd.toPlainString());
+            } catch (IllegalArgumentException e) {
+                throw AuthException.badRequest("max_cost_per_request_usd is finer than a nano-dollar or too large");
+            }
+            return new AccountPreferences(fallbackModels, maxCost, ignoredProviders, denyDataCollection, zdrOnly, defaultSort);
+        }
+
+        static PreferencesView of(AccountPreferences p) {
+            return new PreferencesView(p.fallbackModels(), p.maxCostPerRequestNanos() == null ? null : Money.usd(p.maxCostPerRequestNanos()),
+                    p.ignoredProviders(), p.denyDataCollection(), p.zdrOnly(), p.defaultSort());
+        }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

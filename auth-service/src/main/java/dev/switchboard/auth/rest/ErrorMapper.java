@@ -31,9 +31,26 @@ public class ErrorMapper {
     }
 
     @ServerExceptionMapper
-    public Response unexpected(Exception e) {
+    public Response unexpected(Throwable e) {
+        if (storeUnreachable(e)) {
+            LOG.warnf("database unreachable: %s", e.getMessage());
+            return respond(503, "Credit service temporarily unavailable");
+        }
         LOG.errorf(e, "unexpected failure");
         return respond(500, "Internal error");
+    }
+
+    /** A failure to reach PostgreSQL (as opposed to an error it reported): the caller may retry or degrade. */
+    static boolean storeUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.nio.channels.ClosedChannelException
+                    || t instanceof io.vertx.core.http.HttpClosedException
+                    || (t.getMessage() != null && (t.getMessage().contains("Connection refused") || t.getMessage().contains("Connection is closed")
+                    || t.getMessage().contains("connection was closed") || t.getMessage().contains("Timeout")))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response respond(int status, String message) {

@@ -3,6 +3,7 @@ package dev.switchboard.auth.service;
 import dev.switchboard.auth.repository.Account;
 import dev.switchboard.auth.repository.ApiKey;
 import dev.switchboard.auth.repository.CreditGrant;
+import dev.switchboard.wire.AccountPreferences;
 import dev.switchboard.wire.KeyClaims;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -79,13 +80,27 @@ public class AccountService {
                 grant.createdAt = Instant.now();
                 // the row is locked, so incrementing the managed entity cannot lose a concurrent update
                 account.balanceNanos = Math.addExact(account.balanceNanos, amountNanos);
+                account.totalGrantedNanos = Math.addExact(account.totalGrantedNanos, amountNanos);
                 return session.persist(grant).replaceWith(account);
             });
         }));
     }
 
+    /** Replaces the account's preferences; every cached copy of its keys goes stale (their version changes). */
+    public Uni<Account> setPreferences(UUID accountId, AccountPreferences preferences) {
+        Preferences.validate(preferences);
+        return sessions.withTransaction(session -> session.find(Account.class, accountId, LockMode.PESSIMISTIC_WRITE).chain(account -> {
+            if (account == null) {
+                return Uni.createFrom().failure(AuthException.notFound("account"));
+            }
+            account.preferences = Preferences.write(preferences);
+            account.preferencesVersion++;
+            return Uni.createFrom().item(account);
+        }));
+    }
+
     /** A new key; the returned {@code secret} is the only time the key is ever shown. */
-    public Uni<IssuedKey> issueKey(UUID accountId, String kind, String label) {
+    public Uni<IssuedKey> issueKey(UUID accountId, String kind, String label, KeyChanges limits) {
         if (!KeyClaims.INFERENCE.equals(kind) && !KeyClaims.MANAGEMENT.equals(kind)) {
             return Uni.createFrom().failure(AuthException.badRequest("kind must be inference or management"));
         }
@@ -105,6 +120,10 @@ public class AccountService {
             key.displayPrefix = keys.displayPrefix(secret);
             key.label = label;
             key.createdAt = Instant.now();
+            key.updatedAt = key.createdAt;
+            if (limits != null) {
+                limits.applyTo(key, false);
+            }
             return session.persist(key).replaceWith(new IssuedKey(key, secret));
         }));
     }

@@ -19,13 +19,19 @@ public class HoldSweeper {
 
     private static final String SWEEP = """
             WITH picked AS (
-                SELECT id, account_id, amount_nanos - released_nanos AS remaining
+                SELECT id, account_id, key_id, amount_nanos - released_nanos AS remaining
                 FROM auth.holds WHERE status = 'open' AND expires_at < now()
                 ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED),
             closed AS (
                 UPDATE auth.holds h SET status = 'expired', closed_at = now(), released_nanos = h.amount_nanos
                 FROM picked p WHERE h.id = p.id
-                RETURNING p.account_id, p.remaining),
+                RETURNING p.account_id, p.key_id, p.remaining),
+            per_key AS (
+                SELECT key_id, sum(remaining) AS total FROM closed GROUP BY key_id),
+            keys_released AS (
+                UPDATE auth.api_keys k SET held_nanos = greatest(0, k.held_nanos - s.total)
+                FROM per_key s WHERE k.id = s.key_id
+                RETURNING k.id),
             per_account AS (
                 SELECT account_id, sum(remaining) AS total, count(*) AS n FROM closed GROUP BY account_id),
             released AS (

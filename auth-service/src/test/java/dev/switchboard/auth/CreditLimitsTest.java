@@ -1,0 +1,123 @@
+package dev.switchboard.auth;
+
+import dev.switchboard.auth.service.LimitPeriod;
+import dev.switchboard.testsupport.KafkaResource;
+import dev.switchboard.testsupport.PostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+@QuarkusTest
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+class CreditLimitsTest {
+
+    @Inject
+    Pool pool;
+
+
+    @Test
+    void aKeyLimitCapsHoldsOnTopOfTheAccountBalance() {
+        String account = AuthApi.account("10.00");
+        String key = AuthApi.key(account, Map.of("kind", "inference", "label", "capped", "limit", 0.01, "limit_reset", "daily"));
+
+        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 6_000_000L).statusCode(200);
+        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 6_000_000L).statusCode(403)
+                .body("error.code", equalTo(403)).body("error.message", containsString("Key limit"));
+        // the account could pay; only the key's limit refused
+        assertThat(AuthApi.held(account)).isEqualTo(6_000_000L);
+    }
+
+    @Test
+    void spendCountsAgainstThePeriodAndANewPeriodStartsAfresh() {
+        String account = AuthApi.account("10.00");
+        String key = AuthApi.key(account, Map.of("kind", "inference", "label", "daily", "limit", 0.01, "limit_reset", "daily"));
+        String keyId = AuthApi.keyId(key);
+        String generation = "gen-" + UUID.randomUUID();
+        AuthApi.authorize(key, generation, 9_000_000L).statusCode(200);
+        // the request cost all of it: period spend 9,000,000 of the 10,000,000 limit
+        pool.withTransaction(c -> c.preparedQuery("UPDATE auth.api_keys SET period_spent_nanos = 9000000, held_nanos = 0, period_start = $2 WHERE id = $1")
+                .execute(Tuple.of(UUID.fromString(keyId), LimitPeriod.DAILY.start(Instant.now()).atOffset(java.time.ZoneOffset.UTC)))
+                .chain(() -> c.preparedQuery("UPDATE auth.holds SET status = 'settled' WHERE id = $1").execute(Tuple.of(generation))))
+                .await().indefinitely();
+        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 2_000_000L).statusCode(403);
+
+        // yesterday's spend: the daily limit has reset
+        pool.preparedQuery("UPDATE auth.api_keys SET period_start = period_start - interval '1 day' WHERE id = $1")
+                .execute(Tuple.of(UUID.fromString(keyId))).await().indefinitely();
+        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 2_000_000L).statusCode(200);
+    }
+
+    @Test
+    void aHoldCanBeExtendedWithinTheBalanceAndTheKeyLimit() {
+        String account = AuthApi.account("0.10");
+        String key = AuthApi.key(account, "inference");
+        String generation = "gen-" + UUID.randomUUID();
+        AuthApi.authorize(key, generation, 40_000_000L).statusCode(200);
+
+        AuthApi.internal().body(Map.of("nanos", 30_000_000L)).post("/internal/v1/holds/" + generation + "/extend")
+                .then().statusCode(200).body("holdNanos", equalTo(70_000_000));
+        assertThat(AuthApi.held(account)).isEqualTo(70_000_000L);
+
+        AuthApi.internal().body(Map.of("nanos", 40_000_000L)).post("/internal/v1/holds/" + generation + "/extend")
+                .then().statusCode(402);
+        assertThat(AuthApi.held(account)).isEqualTo(70_000_000L);
+
+        AuthApi.internal().post("/internal/v1/holds/" + generation + "/release").then().statusCode(204);
+        AuthApi.internal().body(Map.of("nanos", 1L)).post("/internal/v1/holds/" + generation + "/extend").then().statusCode(409);
+        AuthApi.internal().body(Map.of("nanos", 1L)).post("/internal/v1/holds/gen-unknown/extend").then().statusCode(404);
+        assertThat(AuthApi.held(account)).isZero();
+    }
+
+    @Test
+    void expiredAndDisabledKeysAreRefused() {
+        String account = AuthApi.account("1.00");
+        String key = AuthApi.key(account, "inference");
+        String keyId = AuthApi.keyId(key);
+        pool.preparedQuery("UPDATE auth.api_keys SET expires_at = now() - interval '1 second' WHERE id = $1")
+                .execute(Tuple.of(UUID.fromString(keyId))).await().indefinitely();
+        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 1).statusCode(401).body("error.message", containsString("expired"));
+
+        String other = AuthApi.key(account, "inference");
+        pool.preparedQuery("UPDATE auth.api_keys SET disabled = true WHERE id = $1")
+                .execute(Tuple.of(UUID.fromString(AuthApi.keyId(other)))).await().indefinitely();
+        AuthApi.authorize(other, "gen-" + UUID.randomUUID(), 1).statusCode(403);
+    }
+
+    @Test
+    void authorizeByKeyIdReChecksTheKeyUnderItsLock() {
+        String account = AuthApi.account("1.00");
+        String key = AuthApi.key(account, "inference");
+        String keyId = AuthApi.keyId(key);
+        AuthApi.internal().body(Map.of("keyId", keyId, "generationId", "gen-" + UUID.randomUUID(), "holdNanos", 1000))
+                .post("/internal/v1/authorize").then().statusCode(200).body("keyId", equalTo(keyId));
+        pool.preparedQuery("UPDATE auth.api_keys SET disabled = true WHERE id = $1")
+                .execute(Tuple.of(UUID.fromString(keyId))).await().indefinitely();
+        AuthApi.internal().body(Map.of("keyId", keyId, "generationId", "gen-" + UUID.randomUUID(), "holdNanos", 1000))
+                .post("/internal/v1/authorize").then().statusCode(403);
+    }
+
+    @Test
+    void limitPeriodsFollowUtcCalendarBoundaries() {
+        Instant wednesdayEvening = Instant.parse("2026-11-25T23:59:59Z");
+        assertThat(LimitPeriod.DAILY.start(wednesdayEvening)).isEqualTo(Instant.parse("2026-11-25T00:00:00Z"));
+        assertThat(LimitPeriod.DAILY.next(wednesdayEvening)).isEqualTo(Instant.parse("2026-11-26T00:00:00Z"));
+        assertThat(LimitPeriod.WEEKLY.start(wednesdayEvening)).isEqualTo(Instant.parse("2026-11-23T00:00:00Z"));
+        assertThat(LimitPeriod.WEEKLY.start(Instant.parse("2026-11-23T00:00:00Z"))).isEqualTo(Instant.parse("2026-11-23T00:00:00Z"));
+        assertThat(LimitPeriod.MONTHLY.start(wednesdayEvening)).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
+        assertThat(LimitPeriod.MONTHLY.next(Instant.parse("2026-12-31T12:00:00Z"))).isEqualTo(Instant.parse("2027-01-01T00:00:00Z"));
+        assertThat(LimitPeriod.NEVER.start(wednesdayEvening)).isEqualTo(Instant.EPOCH);
+        assertThat(LimitPeriod.NEVER.next(wednesdayEvening)).isNull();
+    }
+}
