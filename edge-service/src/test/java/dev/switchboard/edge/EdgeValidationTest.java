@@ -31,6 +31,12 @@ class EdgeValidationTest {
                     "switchboard.edge.analytics-url", "http://127.0.0.1:9",
                     "switchboard.edge.max-body-bytes", "65536");
         }
+
+        @Override
+        public java.util.List<TestResourceEntry> testResources() {
+            return java.util.List.of(new TestResourceEntry(dev.switchboard.testsupport.KafkaResource.class),
+                    new TestResourceEntry(dev.switchboard.testsupport.RedisResource.class));
+        }
     }
 
     private static final String VALID = "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";

@@ -13,6 +13,7 @@ import dev.switchboard.testsupport.KafkaResource;
 import dev.switchboard.testsupport.RedisResource;
 import dev.switchboard.testsupport.SimulatorResource;
 import dev.switchboard.testsupport.TopicProbe;
+import dev.switchboard.wire.AccountPreferences;
 import dev.switchboard.wire.AuthContext;
 import dev.switchboard.wire.ChatMessage;
 import dev.switchboard.wire.ChatRequest;
@@ -64,7 +65,8 @@ class ChatRouteTest {
     private static RouteRequest request(String generation, String model, boolean stream) {
         ChatRequest chat = new ChatRequest(List.of(model), List.of(ChatMessage.text(ChatMessage.Role.USER, "Say hello")),
                 64, null, null, null, null, null, null, null, stream, null);
-        return new RouteRequest(generation, new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(), generation, 1_000_000L), chat);
+        return new RouteRequest(generation, new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(), generation, 1_000_000L,
+                AccountPreferences.NONE), chat);
     }
 
     private static List<RouteEvent> route(RouteRequest request, String traceparent) {
@@ -193,6 +195,35 @@ class ChatRouteTest {
         route(request("gen-" + UUID.randomUUID(), LLAMA, false), null);
         assertThat(simulator.requests("groq")).isEqualTo(requests + 1);
         assertThat(simulator.unauthorized("groq")).isEqualTo(unauthorized);
+    }
+
+    @Test
+    void providersTheAccountIgnoresAreNotUsed() {
+        RouteRequest base = request("gen-" + UUID.randomUUID(), LLAMA, false);
+        RouteRequest ignoring = new RouteRequest(base.generationId(), new AuthContext(base.auth().accountId(), base.auth().keyId(),
+                base.auth().holdId(), base.auth().holdNanos(), new AccountPreferences(List.of(), null, List.of("deepinfra"), false, false, null)),
+                base.request());
+        List<RouteEvent> events = route(ignoring, null);
+        assertThat(((RouteEvent.Routed) events.getFirst()).provider()).isEqualTo("groq");
+    }
+
+    @Test
+    void whenTheHoldCannotBeExtendedTheStreamStopsWithAnInsufficientCreditError() {
+        // a hold worth a handful of tokens; auth-service (not running here) cannot extend it
+        SimulatorResource.simulator().behave("openai", new Behaviour(1, 1, 200, 0, 0, 0, 0));
+        String generation = "gen-" + UUID.randomUUID();
+        RouteRequest base = request(generation, "openai/gpt-4o-mini", true);
+        RouteRequest tiny = new RouteRequest(generation, new AuthContext(base.auth().accountId(), base.auth().keyId(), generation, 20_000L,
+                AccountPreferences.NONE), base.request());
+
+        List<RouteEvent> events = route(tiny, null);
+
+        RouteEvent.Failed failed = (RouteEvent.Failed) events.getLast();
+        assertThat(failed.errorClass().name()).isEqualTo("INSUFFICIENT_CREDIT");
+        long deltas = events.stream().filter(e -> e instanceof RouteEvent.Delta).count();
+        assertThat(deltas).isPositive().isLessThan(200);
+        // the spend stopped around the hold: 20,000 nano-USD at 600 nano-USD per output token is ~33 tokens
+        assertThat(failed.usage().costNanos()).isLessThan(40_000L);
     }
 
     @Test

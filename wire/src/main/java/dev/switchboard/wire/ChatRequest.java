@@ -35,6 +35,11 @@ public record ChatRequest(
         }
     }
 
+    /** The same request with another list of models to try. */
+    public ChatRequest withModels(List<String> others) {
+        return new ChatRequest(others, messages, maxTokens, temperature, topP, seed, stop, tools, toolChoice, responseFormat, stream, user);
+    }
+
     /** The model the client asked for first. */
     public String primaryModel() {
         return models.getFirst();

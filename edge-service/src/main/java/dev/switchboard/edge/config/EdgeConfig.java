@@ -37,4 +37,37 @@ public interface EdgeConfig {
     /** Pooled keep-alive connections to each internal service. */
     @WithDefault("200")
     int internalPoolSize();
+
+    KeyCache keyCache();
+
+    AuthGrace authGrace();
+
+    /** Verified keys kept in memory: claims only, never a credit hold. */
+    interface KeyCache {
+        /** Most keys kept. */
+        @WithDefault("100000")
+        long maxSize();
+
+        /** A cached key is re-verified with auth-service after this long. */
+        @WithDefault("60s")
+        Duration ttl();
+
+        /** How often every cached key's version is checked against auth-service (catches lost key events). */
+        @WithDefault("30s")
+        Duration consistencyInterval();
+    }
+
+    /**
+     * While auth-service cannot reserve credit (its database is down), requests with a key verified
+     * within {@link #period()} still run, without a hold, until this edge has let {@link #exposureUsd()}
+     * of worst-case cost through per account. Unknown keys get 503.
+     */
+    interface AuthGrace {
+        @WithDefault("5m")
+        Duration period();
+
+        /** Worst-case cost allowed per account per edge replica during an outage, in USD. */
+        @WithDefault("1.00")
+        String exposureUsd();
+    }
 }

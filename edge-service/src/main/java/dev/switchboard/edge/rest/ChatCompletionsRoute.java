@@ -1,21 +1,24 @@
 package dev.switchboard.edge.rest;
 
 import dev.switchboard.catalog.Catalog;
-import dev.switchboard.edge.client.AuthClient;
 import dev.switchboard.edge.client.RouterClient;
 import dev.switchboard.edge.config.EdgeConfig;
 import dev.switchboard.edge.dialect.OpenAiRequestParser;
 import dev.switchboard.edge.dialect.OpenAiResponses;
 import dev.switchboard.edge.service.EdgeException;
 import dev.switchboard.edge.service.GenerationIds;
+import dev.switchboard.edge.service.Authorizer;
 import dev.switchboard.edge.service.HoldEstimator;
+import dev.switchboard.edge.service.RateLimiter;
 import dev.switchboard.wire.AuthContext;
-import dev.switchboard.wire.AuthorizeRequest;
+import dev.switchboard.wire.AccountPreferences;
 import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.ErrorClass;
+import dev.switchboard.wire.KeyClaims;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.RouteRequest;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
@@ -40,16 +43,18 @@ public class ChatCompletionsRoute {
     private static final Logger LOG = Logger.getLogger(ChatCompletionsRoute.class);
 
     private final Catalog catalog;
-    private final AuthClient auth;
+    private final Authorizer authorizer;
+    private final RateLimiter rateLimiter;
     private final RouterClient router;
     private final HoldEstimator holds;
     private final OpenAiRequestParser parser;
     private final MeterRegistry registry;
 
-    public ChatCompletionsRoute(Catalog catalog, AuthClient auth, RouterClient router, HoldEstimator holds, EdgeConfig config,
-                                MeterRegistry registry) {
+    public ChatCompletionsRoute(Catalog catalog, Authorizer authorizer, RateLimiter rateLimiter, RouterClient router, HoldEstimator holds,
+                                EdgeConfig config, MeterRegistry registry) {
         this.catalog = catalog;
-        this.auth = auth;
+        this.authorizer = authorizer;
+        this.rateLimiter = rateLimiter;
         this.router = router;
         this.holds = holds;
         this.parser = new OpenAiRequestParser(config.maxJsonDepth());
@@ -62,23 +67,49 @@ public class ChatCompletionsRoute {
 
     private void handle(RoutingContext ctx) {
         String key = PublicApi.bearerKey(ctx);
-        ChatRequest request = parser.parse(ctx.body().buffer().getBytes());
-        String unknown = request.models().stream().filter(m -> catalog.model(m).isEmpty()).findFirst().orElse(null);
+        ChatRequest parsed = parser.parse(ctx.body().buffer().getBytes());
+        String unknown = parsed.models().stream().filter(m -> catalog.model(m).isEmpty()).findFirst().orElse(null);
         if (unknown != null) {
             throw new EdgeException(404, "Model " + unknown + " is not available", Map.of("model", unknown));
         }
         String generationId = GenerationIds.next();
-        long hold = holds.holdNanos(request);
-        auth.authorize(new AuthorizeRequest(key, generationId, request.primaryModel(), hold))
-                .onSuccess(authContext -> route(ctx, generationId, authContext, request))
-                .onFailure(ctx::fail);
+        authorizer.inferenceClaims(key).compose(claims -> {
+            ChatRequest request = withAccountFallbacks(parsed, claims.preferences());
+            return rateLimiter.acquire(claims, HoldEstimator.promptTokenBound(request) / 4).compose(decision -> {
+                PublicApi.rateLimitHeaders(ctx.response(), decision);
+                if (!decision.allowed()) {
+                    return Future.failedFuture(new EdgeException(429, "Rate limit exceeded for this key; retry after "
+                            + Math.max(1, (decision.retryAfterMillis() + 999) / 1000) + " s"));
+                }
+                long hold = holds.holdNanos(request);
+                Long cap = claims.preferences().maxCostPerRequestNanos();
+                if (cap != null && cap < hold) {
+                    hold = cap;
+                }
+                return authorizer.hold(claims, generationId, request.primaryModel(), hold)
+                        .map(authContext -> new Authorized(claims, authContext, request));
+            });
+        }).onSuccess(authorized -> route(ctx, generationId, authorized)).onFailure(ctx::fail);
     }
 
-    private void route(RoutingContext ctx, String generationId, AuthContext authContext, ChatRequest request) {
-        Exchange exchange = new Exchange(ctx, generationId, request);
-        router.stream(new RouteRequest(generationId, authContext, request), exchange)
+    /** The account's fallback models go after the ones the request names (those the catalog knows). */
+    private ChatRequest withAccountFallbacks(ChatRequest request, AccountPreferences preferences) {
+        if (preferences.fallbackModels().isEmpty()) {
+            return request;
+        }
+        java.util.LinkedHashSet<String> models = new java.util.LinkedHashSet<>(request.models());
+        preferences.fallbackModels().stream().filter(m -> catalog.model(m).isPresent()).forEach(models::add);
+        return models.size() == request.models().size() ? request : request.withModels(List.copyOf(models));
+    }
+
+    private record Authorized(KeyClaims claims, AuthContext context, ChatRequest request) {
+    }
+
+    private void route(RoutingContext ctx, String generationId, Authorized authorized) {
+        Exchange exchange = new Exchange(ctx, generationId, authorized);
+        router.stream(new RouteRequest(generationId, authorized.context(), authorized.request()), exchange)
                 .onFailure(error -> {
-                    auth.release(authContext.holdId());
+                    authorizer.releaseHold(authorized.context().holdId());
                     ctx.fail(error);
                 });
     }
@@ -88,16 +119,18 @@ public class ChatCompletionsRoute {
         private final HttpServerResponse response;
         private final String generationId;
         private final ChatRequest request;
+        private final KeyClaims claims;
         private final OpenAiResponses out;
         private final long startNanos = System.nanoTime();
         private HttpClientResponse upstream;
         private boolean started;
         private boolean finished;
 
-        Exchange(RoutingContext ctx, String generationId, ChatRequest request) {
+        Exchange(RoutingContext ctx, String generationId, Authorized authorized) {
             this.response = ctx.response();
             this.generationId = generationId;
-            this.request = request;
+            this.request = authorized.request();
+            this.claims = authorized.claims();
             this.out = new OpenAiResponses(generationId, System.currentTimeMillis() / 1000, request.primaryModel());
         }
 
@@ -136,6 +169,7 @@ public class ChatCompletionsRoute {
                     }
                 }
                 case RouteEvent.Completed completed -> {
+                    rateLimiter.charge(claims, completed.usage().completionTokens());
                     if (request.stream()) {
                         startStream();
                         write(out.usageChunk(completed.usage()));
@@ -150,6 +184,9 @@ public class ChatCompletionsRoute {
         }
 
         private void failed(RouteEvent.Failed failed) {
+            if (failed.usage() != null) {
+                rateLimiter.charge(claims, failed.usage().completionTokens());
+            }
             ErrorClass errorClass = failed.errorClass();
             int status = errorClass.httpStatus();
             String message = publicMessage(failed);

@@ -1,7 +1,7 @@
 package dev.switchboard.edge.rest;
 
 import dev.switchboard.edge.client.AnalyticsClient;
-import dev.switchboard.edge.client.AuthClient;
+import dev.switchboard.edge.service.Authorizer;
 import dev.switchboard.edge.service.EdgeException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -15,11 +15,11 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class GenerationRoute {
 
-    private final AuthClient auth;
+    private final Authorizer authorizer;
     private final AnalyticsClient analytics;
 
-    public GenerationRoute(AuthClient auth, AnalyticsClient analytics) {
-        this.auth = auth;
+    public GenerationRoute(Authorizer authorizer, AnalyticsClient analytics) {
+        this.authorizer = authorizer;
         this.analytics = analytics;
     }
 
@@ -33,7 +33,7 @@ public class GenerationRoute {
         if (id == null || id.isBlank()) {
             throw new EdgeException(400, "id is required", java.util.Map.of("field", "id"));
         }
-        auth.verify(key)
+        authorizer.claims(key)
                 .compose(claims -> analytics.generation(id, claims.accountId()))
                 .onSuccess(body -> ctx.response().putHeader("Content-Type", "application/json").end(body))
                 .onFailure(ctx::fail);

@@ -42,6 +42,21 @@ public class PublicApi {
         }
     }
 
+    public void patch(Router router, String path, Handler<RoutingContext> handler) {
+        for (String prefix : PREFIXES) {
+            router.patch(prefix + path)
+                    .handler(BodyHandler.create().setBodyLimit(maxBodyBytes).setHandleFileUploads(false))
+                    .handler(guard(handler))
+                    .failureHandler(PublicApi::failure);
+        }
+    }
+
+    public void delete(Router router, String path, Handler<RoutingContext> handler) {
+        for (String prefix : PREFIXES) {
+            router.delete(prefix + path).handler(guard(handler)).failureHandler(PublicApi::failure);
+        }
+    }
+
     public void get(Router router, String path, Handler<RoutingContext> handler) {
         for (String prefix : PREFIXES) {
             router.get(prefix + path).handler(guard(handler)).failureHandler(PublicApi::failure);
@@ -73,6 +88,20 @@ public class PublicApi {
             return apiKey.strip();
         }
         throw new EdgeException(401, "Missing API key: send Authorization: Bearer <key>");
+    }
+
+    /** X-RateLimit-* headers of a key with a request limit. */
+    public static void rateLimitHeaders(HttpServerResponse response, dev.switchboard.edge.service.RateLimiter.Decision decision) {
+        if (decision.limit() == null) {
+            return;
+        }
+        response.putHeader("X-RateLimit-Limit", Integer.toString(decision.limit()));
+        response.putHeader("X-RateLimit-Remaining", Long.toString(Math.max(0, decision.remaining())));
+        long resetSeconds = (decision.retryAfterMillis() + 999) / 1000;
+        response.putHeader("X-RateLimit-Reset", Long.toString(System.currentTimeMillis() / 1000 + resetSeconds));
+        if (!decision.allowed()) {
+            response.putHeader("Retry-After", Long.toString(Math.max(1, resetSeconds)));
+        }
     }
 
     static void failure(RoutingContext ctx) {

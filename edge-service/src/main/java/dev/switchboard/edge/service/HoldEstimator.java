@@ -46,7 +46,8 @@ public class HoldEstimator {
         return worst;
     }
 
-    static int promptTokenBound(ChatRequest request) {
+    /** Upper bound of the prompt in tokens (UTF-8 bytes plus the chat framing). */
+    public static int promptTokenBound(ChatRequest request) {
         long bytes = 3;
         for (ChatMessage message : request.messages()) {
             bytes += FRAMING_PER_MESSAGE;

@@ -15,6 +15,22 @@ public interface RouterConfig {
 
     Usage usage();
 
+    Credit credit();
+
+    /** Mid-stream credit: holds are extended through auth-service as the running cost nears them. */
+    interface Credit {
+        /** auth-service base URL. */
+        String authUrl();
+
+        /** Share of the hold the running cost may reach before an extension is asked for. */
+        @WithDefault("0.8")
+        double extendAt();
+
+        /** Smallest extension asked for, in nano-USD (an extension is at least the first hold). */
+        @WithDefault("1000000")
+        long minExtensionNanos();
+    }
+
     /** Timeouts of calls to providers. */
     interface Upstream {
         /** TCP (and TLS) connection set-up. */

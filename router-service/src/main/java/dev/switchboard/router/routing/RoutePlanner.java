@@ -5,6 +5,7 @@ import dev.switchboard.catalog.EndpointSpec;
 import dev.switchboard.catalog.ModelSpec;
 import dev.switchboard.router.health.HealthView;
 import dev.switchboard.router.health.ProviderState;
+import dev.switchboard.wire.AccountPreferences;
 import dev.switchboard.wire.ChatRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -30,6 +31,11 @@ public class RoutePlanner {
     }
 
     public Plan plan(ChatRequest request, int promptTokens) {
+        return plan(request, promptTokens, AccountPreferences.NONE);
+    }
+
+    /** Plans for a caller whose account {@code preferences} exclude some providers. */
+    public Plan plan(ChatRequest request, int promptTokens, AccountPreferences preferences) {
         List<Candidate> candidates = new ArrayList<>();
         List<String> rejected = new ArrayList<>();
         for (String modelId : request.models()) {
@@ -41,7 +47,9 @@ public class RoutePlanner {
             List<EndpointSpec> usable = new ArrayList<>();
             for (EndpointSpec endpoint : model.endpoints()) {
                 ProviderState state = health.state(endpoint.provider());
-                if (state == ProviderState.DOWN) {
+                if (preferences.ignoredProviders().contains(endpoint.provider())) {
+                    rejected.add(endpoint.id() + ": provider ignored by the account's preferences");
+                } else if (state == ProviderState.DOWN) {
                     rejected.add(endpoint.id() + ": provider is down");
                 } else if (promptTokens >= endpoint.contextLength()) {
                     rejected.add(endpoint.id() + ": prompt of " + promptTokens + " tokens exceeds context length " + endpoint.contextLength());

@@ -1,6 +1,7 @@
 package dev.switchboard.router.stream;
 
 import dev.switchboard.router.config.RouterConfig;
+import dev.switchboard.router.credit.CreditClient;
 import dev.switchboard.router.credentials.CredentialSource;
 import dev.switchboard.router.health.PassiveRecorder;
 import dev.switchboard.router.provider.Adapters;
@@ -34,10 +35,11 @@ public class Dispatcher {
     final RouterConfig config;
     final RouterMetrics metrics;
     final PassiveRecorder passive;
+    final CreditClient credit;
 
     public Dispatcher(Vertx vertx, Adapters adapters, CredentialSource credentials, RoutePlanner planner,
                       TokenCounter tokens, UsagePublisher usage, RouterConfig config, MeterRegistry registry,
-                      PassiveRecorder passive) {
+                      PassiveRecorder passive, CreditClient credit) {
         this.vertx = vertx;
         this.adapters = adapters;
         this.credentials = credentials;
@@ -47,6 +49,7 @@ public class Dispatcher {
         this.config = config;
         this.metrics = new RouterMetrics(registry);
         this.passive = passive;
+        this.credit = credit;
         this.http = vertx.createHttpClient(new HttpClientOptions()
                         .setKeepAlive(true)
                         .setTcpNoDelay(true)

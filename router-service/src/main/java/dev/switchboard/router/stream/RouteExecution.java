@@ -71,6 +71,9 @@ public final class RouteExecution {
     private String finishReason;
     private boolean ended;
     private boolean cancelled;
+    private long holdNanos;
+    private int completionSoFar;
+    private boolean extending;
 
     RouteExecution(Dispatcher dispatcher, RouteRequest routeRequest, EventSink sink, Context trace) {
         this.d = dispatcher;
@@ -78,11 +81,12 @@ public final class RouteExecution {
         this.request = routeRequest.request();
         this.sink = sink;
         this.trace = trace;
+        this.holdNanos = routeRequest.auth().holdNanos();
     }
 
     void start() {
         promptTokens = d.tokens.countPrompt(request.primaryModel(), request.messages());
-        RoutePlanner.Plan plan = d.planner.plan(request, promptTokens);
+        RoutePlanner.Plan plan = d.planner.plan(request, promptTokens, routeRequest.auth().preferences());
         candidates = plan.candidates();
         if (candidates.isEmpty()) {
             fail(ErrorClass.NO_PROVIDER, "No provider can serve this request", plan.rejected());
@@ -204,6 +208,7 @@ public final class RouteExecution {
                     }
                     appendOutput(delta);
                     emit(delta);
+                    watchCredit();
                 }
                 case RouteEvent.Finished finished -> {
                     finishReason = finished.reason();
@@ -215,20 +220,61 @@ public final class RouteExecution {
     }
 
     private void appendOutput(RouteEvent.Delta delta) {
-        if (delta.content() != null) {
-            output.append(delta.content());
-        }
-        if (delta.reasoning() != null) {
-            output.append(delta.reasoning());
-        }
+        appendOutput(delta.content());
+        appendOutput(delta.reasoning());
         for (ToolCallDelta call : delta.toolCalls()) {
-            if (call.name() != null) {
-                output.append(call.name());
-            }
-            if (call.arguments() != null) {
-                output.append(call.arguments());
-            }
+            appendOutput(call.name());
+            appendOutput(call.arguments());
         }
+    }
+
+    private void appendOutput(String piece) {
+        if (piece != null && !piece.isEmpty()) {
+            output.append(piece);
+            completionSoFar += d.tokens.count(active.endpoint().model(), piece);
+        }
+    }
+
+    /**
+     * Keeps the running cost under the credit hold: past the extension threshold the provider's
+     * stream is paused while auth-service extends the hold; if it refuses, the stream ends with an
+     * insufficient-credit error. Requests without a hold (the edge's auth-outage grace) are bounded
+     * by the edge instead.
+     */
+    private void watchCredit() {
+        String holdId = routeRequest.auth().holdId();
+        if (holdId == null || extending || ended) {
+            return;
+        }
+        long running = Pricing.costNanos(active.endpoint().prices(), promptTokens, completionSoFar, 0, 0);
+        if (running < holdNanos * d.config.credit().extendAt()) {
+            return;
+        }
+        extending = true;
+        HttpClientResponse paused = upstreamResponse;
+        if (paused != null) {
+            paused.pause();
+        }
+        long step = Math.max(routeRequest.auth().holdNanos(), d.config.credit().minExtensionNanos());
+        d.credit.extend(holdId, step).onComplete(result -> {
+            extending = false;
+            if (ended) {
+                return;
+            }
+            if (result.succeeded()) {
+                holdNanos = result.result().holdNanos();
+                if (paused != null) {
+                    paused.resume();
+                }
+                return;
+            }
+            recordAttempt("success", 200);
+            // end first: the reset below must find the execution over, not report a provider failure
+            fail(ErrorClass.INSUFFICIENT_CREDIT, "Credit ran out during the answer: " + result.cause().getMessage(), List.of());
+            if (upstreamRequest != null) {
+                upstreamRequest.reset();
+            }
+        });
     }
 
     /** A failure while the answer streams: fall back if nothing reached the client yet, else end with an error. */

@@ -1,0 +1,70 @@
+package dev.switchboard.router.credit;
+
+import dev.switchboard.router.config.RouterConfig;
+import dev.switchboard.wire.ErrorResponse;
+import dev.switchboard.wire.HoldExtension;
+import dev.switchboard.wire.ServiceToken;
+import dev.switchboard.wire.WireCodec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** auth-service's hold extension, over a pooled keep-alive client. */
+@ApplicationScoped
+public class CreditClient {
+
+    private final HttpClient http;
+    private final String base;
+    private final String token;
+
+    public CreditClient(Vertx vertx, RouterConfig config, @ConfigProperty(name = "switchboard.internal.token") String token) {
+        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2_000),
+                new PoolOptions().setHttp1MaxSize(64));
+        String url = config.credit().authUrl();
+        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.token = token;
+    }
+
+    /** Adds {@code nanos} to the hold; fails with the reason auth-service gave (no credit, key limit, max cost per request). */
+    public Future<HoldExtension> extend(String holdId, long nanos) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+                .setAbsoluteURI(base + "/internal/v1/holds/" + holdId + "/extend")
+                .putHeader(ServiceToken.HEADER, token).putHeader("Content-Type", "application/json")
+                .setIdleTimeout(5_000);
+        return http.request(options)
+                .compose(request -> request.send(Buffer.buffer(WireCodec.encode(new HoldExtension(nanos, 0)))))
+                .compose(response -> response.body().compose(body -> {
+                    if (response.statusCode() == 200) {
+                        return Future.succeededFuture(WireCodec.mapper().convertValue(json(body), HoldExtension.class));
+                    }
+                    String message = "credit could not be extended (HTTP " + response.statusCode() + ")";
+                    try {
+                        message = WireCodec.mapper().treeToValue(json(body), ErrorResponse.class).error().message();
+                    } catch (Exception ignored) {
+                        // keep the status-based message
+                    }
+                    return Future.failedFuture(new IllegalStateException(message));
+                }));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(Buffer body) {
+        try {
+            return WireCodec.mapper().readTree(body.getBytes());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("malformed answer from auth-service", e);
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        http.close();
+    }
+}
