@@ -23,17 +23,9 @@ class ProviderHealthE2eTest {
 
     static final String LLAMA = "{\"model\":\"meta-llama/llama-3.1-8b-instruct\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-    private static void simulator(String method, String path, String body) {
-        String base = "http://127.0.0.1:" + Stack.getOr("SIM_PORT", "8090");
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json");
-        request = body == null ? request.method(method, HttpRequest.BodyPublishers.noBody()) : request.method(method, HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = Stack.send(request.build());
-        assertThat(response.statusCode()).as(response.body()).isLessThan(300);
-    }
-
     @AfterEach
     void healthyAgain() {
-        simulator("DELETE", "/_sim/providers", null);
+        Stack.simulator("DELETE", "/_sim/providers", null);
     }
 
     /** The providers the router tried for a generation, from its record in ClickHouse. */
@@ -53,7 +45,7 @@ class ProviderHealthE2eTest {
         HttpResponse<String> healthy = Stack.postChat(Stack.key(), LLAMA);
         assertThat(healthy.headers().firstValue("X-Provider")).hasValue("deepinfra");
 
-        simulator("PUT", "/_sim/providers/deepinfra", "{\"fail_status\":503}");
+        Stack.simulator("PUT", "/_sim/providers/deepinfra", "{\"fail_status\":503}");
 
         // within a few probe rounds the routers route around it without even trying it
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
@@ -64,7 +56,7 @@ class ProviderHealthE2eTest {
             assertThat(attempts).hasSize(1);
         });
 
-        simulator("DELETE", "/_sim/providers", null);
+        Stack.simulator("DELETE", "/_sim/providers", null);
 
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(Stack.postChat(Stack.key(), LLAMA).headers().firstValue("X-Provider")).hasValue("deepinfra"));

@@ -116,6 +116,46 @@ final class Stack {
         }
     }
 
+    /** A call of auth-service's admin API (bearer admin token from .local/secrets.env). */
+    static HttpResponse<String> admin(String method, String path, String body, String idempotencyKey) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:8081" + path))
+                .header("Authorization", "Bearer " + get("SWITCHBOARD_ADMIN_TOKEN")).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return send(request.build());
+    }
+
+    /** A fresh account with {@code creditUsd} and an inference key (plus limits in {@code keyFields}); answers [account id, key]. */
+    static String[] account(String creditUsd, String keyFields) {
+        String account = json(admin("POST", "/admin/v1/accounts", "{\"name\":\"e2e-" + java.util.UUID.randomUUID() + "\"}", null).body())
+                .path("id").asText();
+        admin("POST", "/admin/v1/accounts/" + account + "/credits", "{\"amount_usd\":\"" + creditUsd + "\"}", java.util.UUID.randomUUID().toString());
+        String extra = keyFields == null || keyFields.isBlank() ? "" : "," + keyFields;
+        String key = json(admin("POST", "/admin/v1/accounts/" + account + "/keys", "{\"kind\":\"inference\"" + extra + "}", null).body())
+                .path("secret").asText();
+        return new String[]{account, key};
+    }
+
+    /** The provider simulator's control endpoint (behaviour per provider; DELETE /_sim/providers resets). */
+    static void simulator(String method, String path, String body) {
+        String base = "http://127.0.0.1:" + getOr("SIM_PORT", "8090");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json");
+        request = body == null ? request.method(method, HttpRequest.BodyPublishers.noBody()) : request.method(method, HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = send(request.build());
+        if (response.statusCode() >= 300) {
+            throw new AssertionError("simulator answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    static HttpResponse<String> call(String method, String base, String path, String key, String body) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     static Connection postgres() throws SQLException {
         String url = getOr("POSTGRES_URL", "postgresql://127.0.0.1:5432/switchboard");
         return DriverManager.getConnection("jdbc:" + url, getOr("POSTGRES_USER", "switchboard"), getOr("POSTGRES_PASSWORD", "switchboard"));

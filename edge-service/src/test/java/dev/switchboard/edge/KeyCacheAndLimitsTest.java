@@ -38,7 +38,7 @@ class KeyCacheAndLimitsTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("switchboard.edge.auth-url", "http://127.0.0.1:9", "switchboard.edge.router-url", "http://127.0.0.1:9",
-                    "switchboard.edge.analytics-url", "http://127.0.0.1:9");
+                    "switchboard.edge.analytics-url", "http://127.0.0.1:9", "switchboard.edge.auth-grace.exposure-usd", "0.02");
         }
 
         @Override
@@ -102,6 +102,27 @@ class KeyCacheAndLimitsTest {
         assertThat(limiter.acquire(claims, 600).toCompletionStage().toCompletableFuture().join().allowed()).isTrue();
         limiter.charge(claims, 500); // the completion drove the bucket below zero
         await().atMost(Duration.ofSeconds(2)).until(() -> !limiter.acquire(claims, 1).toCompletionStage().toCompletableFuture().join().allowed());
+    }
+
+    @Test
+    void whileAuthIsDownACachedKeyRunsWithinItsAccountsExposureBudgetAndAnUnknownKeyGets503() {
+        String key = "sk-sb-v1-" + "g".repeat(43);
+        KeyClaims claims = claims(null, null);
+        cache.put(KeyCache.digest(key), claims);
+        // gpt-4o-mini with its default output cap reserves about $0.0098: two fit in the $0.02 budget
+        String chat = "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        for (int i = 0; i < 2; i++) {
+            // past auth, the (unreachable) router answers: proof the request ran on the grace budget
+            io.restassured.RestAssured.given().header("Authorization", "Bearer " + key).contentType("application/json").body(chat)
+                    .post("/api/v1/chat/completions").then().statusCode(503)
+                    .body("error.message", org.hamcrest.Matchers.containsString("Routing service"));
+        }
+        io.restassured.RestAssured.given().header("Authorization", "Bearer " + key).contentType("application/json").body(chat)
+                .post("/api/v1/chat/completions").then().statusCode(503)
+                .body("error.message", org.hamcrest.Matchers.containsString("Authentication service"));
+        io.restassured.RestAssured.given().header("Authorization", "Bearer sk-sb-v1-" + "u".repeat(43)).contentType("application/json").body(chat)
+                .post("/api/v1/chat/completions").then().statusCode(503)
+                .body("error.message", org.hamcrest.Matchers.containsString("Authentication service"));
     }
 
     @Test
