@@ -71,7 +71,7 @@ public class AdminResource {
         JsonNode b = body == null ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : body;
         String kind = b.path("kind").isTextual() ? b.get("kind").asText() : "inference";
         String label = b.path("label").isTextual() ? b.get("label").asText() : null;
-        return accounts.issueKey(uuid(id), kind, label, KeyChanges.of(b))
+        return accounts.issueKey(uuid(id), kind, label, KeyChanges.of(b), false)
                 .map(issued -> new IssuedKeyView(KeyView.of(issued.key()), issued.secret()));
     }
 

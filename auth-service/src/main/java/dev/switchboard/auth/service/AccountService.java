@@ -99,8 +99,13 @@ public class AccountService {
         }));
     }
 
-    /** A new key; the returned {@code secret} is the only time the key is ever shown. */
-    public Uni<IssuedKey> issueKey(UUID accountId, String kind, String label, KeyChanges limits) {
+    /**
+     * A new key; the returned {@code secret} is the only time the key is ever shown.
+     *
+     * @param changes   limits and names from the caller's body (may be null)
+     * @param nameFirst true when the body must carry a {@code name} (the management API)
+     */
+    public Uni<IssuedKey> issueKey(UUID accountId, String kind, String label, KeyChanges changes, boolean nameFirst) {
         if (!KeyClaims.INFERENCE.equals(kind) && !KeyClaims.MANAGEMENT.equals(kind)) {
             return Uni.createFrom().failure(AuthException.badRequest("kind must be inference or management"));
         }
@@ -121,8 +126,8 @@ public class AccountService {
             key.label = label;
             key.createdAt = Instant.now();
             key.updatedAt = key.createdAt;
-            if (limits != null) {
-                limits.applyTo(key, false);
+            if (changes != null) {
+                changes.applyTo(key, nameFirst);
             }
             return session.persist(key).replaceWith(new IssuedKey(key, secret));
         }));

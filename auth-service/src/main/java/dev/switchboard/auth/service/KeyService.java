@@ -39,12 +39,14 @@ public class KeyService {
     private final Pool pool;
     private final KeyCodec codec;
     private final KeyEvents events;
+    private final AccountService accounts;
 
-    public KeyService(Mutiny.SessionFactory sessions, Pool pool, KeyCodec codec, KeyEvents events) {
+    public KeyService(Mutiny.SessionFactory sessions, Pool pool, KeyCodec codec, KeyEvents events, AccountService accounts) {
         this.sessions = sessions;
         this.pool = pool;
         this.codec = codec;
         this.events = events;
+        this.accounts = accounts;
     }
 
     /** Claims of a usable key: 401 when unknown, deleted or expired; 403 when disabled. */
@@ -117,30 +119,14 @@ public class KeyService {
 
     /** Creates an inference key; the answer carries the secret, shown this once. */
     public Uni<ObjectNode> create(UUID accountId, KeyChanges changes) {
-        String secret = codec.newKey(KeyClaims.INFERENCE);
-        Instant now = Instant.now();
-        return sessions.withTransaction(session -> session.find(Account.class, accountId).chain(account -> {
-            if (account == null) {
-                return Uni.createFrom().failure(AuthException.notFound("account"));
-            }
-            ApiKey key = new ApiKey();
-            key.id = UUID.randomUUID();
-            key.accountId = accountId;
-            key.kind = KeyClaims.INFERENCE;
-            key.keyHash = codec.hash(secret);
-            key.displayPrefix = codec.displayPrefix(secret);
-            key.createdAt = now;
-            key.updatedAt = now;
-            changes.applyTo(key, true);
-            return session.persist(key).replaceWith(key);
-        })).invoke(key -> events.publish(key.id, accountId, "created"))
-                .chain(key -> get(accountId, key.id))
-                .map(view -> {
+        return accounts.issueKey(accountId, KeyClaims.INFERENCE, null, changes, true)
+                .invoke(issued -> events.publish(issued.key().id, accountId, "created"))
+                .chain(issued -> get(accountId, issued.key().id).map(view -> {
                     ObjectNode out = JSON.objectNode();
                     out.set("data", view);
-                    out.put("key", secret);
+                    out.put("key", issued.secret());
                     return out;
-                });
+                }));
     }
 
     public Uni<ObjectNode> update(UUID accountId, UUID keyId, KeyChanges changes) {
