@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -134,11 +135,15 @@ public final class CatalogLoader {
                     problems.add(ewhere + ": upstream_model is required");
                 }
                 int context = e.contextLength() == null ? m.contextLength() : e.contextLength();
-                if (e.maxOutputTokens() <= 0 || e.maxOutputTokens() > context) {
+                boolean embedding = ModelSpec.EMBEDDING.equals(m.kind());
+                if (embedding && e.maxOutputTokens() != 0) {
+                    problems.add(ewhere + ": max_output_tokens must be 0 for an embedding model");
+                } else if (!embedding && (e.maxOutputTokens() <= 0 || e.maxOutputTokens() > context)) {
                     problems.add(ewhere + ": max_output_tokens must be in 1.." + context);
                 }
                 try {
-                    endpoints.add(new EndpointSpec(m.id(), e.provider(), e.upstreamModel(), context, e.maxOutputTokens(), prices(e.prices())));
+                    endpoints.add(new EndpointSpec(m.id(), e.provider(), e.upstreamModel(), context, e.maxOutputTokens(), prices(e.prices()),
+                            e.quantization()));
                 } catch (IllegalArgumentException | NullPointerException ex) {
                     problems.add(ewhere + ": prices: " + ex.getMessage());
                 }
@@ -146,7 +151,25 @@ public final class CatalogLoader {
             if (endpoints.isEmpty()) {
                 problems.add(where + ": no endpoints");
             }
-            models.add(new ModelSpec(m.id(), m.name() == null ? m.id() : m.name(), m.contextLength(), endpoints));
+            String kind = m.kind() == null ? ModelSpec.CHAT : m.kind();
+            if (!ModelSpec.CHAT.equals(kind) && !ModelSpec.EMBEDDING.equals(kind)) {
+                problems.add(where + ": kind must be chat or embedding");
+            }
+            LocalDate created = null;
+            if (m.created() != null) {
+                try {
+                    created = LocalDate.parse(m.created());
+                } catch (java.time.format.DateTimeParseException e) {
+                    problems.add(where + ": created must be a date (YYYY-MM-DD)");
+                }
+            }
+            List<String> parameters = m.supportedParameters() != null ? m.supportedParameters()
+                    : ModelSpec.EMBEDDING.equals(kind) ? List.of("dimensions", "encoding_format") : ModelSpec.DEFAULT_CHAT_PARAMETERS;
+            models.add(new ModelSpec(m.id(), m.name() == null ? m.id() : m.name(), kind, m.description() == null ? "" : m.description(),
+                    created == null ? LocalDate.of(2024, 1, 1) : created, m.contextLength(),
+                    m.inputModalities() == null ? List.of("text") : m.inputModalities(),
+                    m.outputModalities() == null ? List.of(ModelSpec.EMBEDDING.equals(kind) ? "embeddings" : "text") : m.outputModalities(),
+                    parameters, m.tokenizer() == null ? "Other" : m.tokenizer(), endpoints));
         }
         if (!problems.isEmpty()) {
             throw new CatalogException(source, problems);
@@ -191,9 +214,12 @@ public final class CatalogLoader {
     record ProviderEntry(String name, String displayName, String family, String baseUrl, String credential) {
     }
 
-    record ModelEntry(String id, String name, int contextLength, List<EndpointEntry> endpoints) {
+    record ModelEntry(String id, String name, String kind, String description, String created, int contextLength,
+                      List<String> inputModalities, List<String> outputModalities, List<String> supportedParameters, String tokenizer,
+                      List<EndpointEntry> endpoints) {
     }
 
-    record EndpointEntry(String provider, String upstreamModel, Integer contextLength, int maxOutputTokens, Map<String, String> prices) {
+    record EndpointEntry(String provider, String upstreamModel, Integer contextLength, int maxOutputTokens, Map<String, String> prices,
+                         String quantization) {
     }
 }

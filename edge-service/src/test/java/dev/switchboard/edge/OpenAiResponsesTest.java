@@ -67,7 +67,7 @@ class OpenAiResponsesTest {
         out.aggregate(new RouteEvent.Delta("there", null, List.of(new ToolCallDelta(0, "call_1", "get", "{\"a\""))));
         out.aggregate(new RouteEvent.Delta(null, null, List.of(new ToolCallDelta(0, null, null, ":1}"))));
         out.finished(new RouteEvent.Finished("tool_calls"));
-        JsonNode body = JSON.readTree(out.completion(usage));
+        JsonNode body = JSON.readTree(out.complete(usage));
         assertThat(body.path("object").asText()).isEqualTo("chat.completion");
         assertThat(body.path("model").asText()).isEqualTo("meta-llama/llama-3.1-8b-instruct");
         assertThat(body.path("provider").asText()).isEqualTo("groq");

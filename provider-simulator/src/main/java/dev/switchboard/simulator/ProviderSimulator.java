@@ -75,6 +75,7 @@ public final class ProviderSimulator {
         router.route("/:provider/v1/*").handler(BodyHandler.create().setBodyLimit(16 * 1024 * 1024));
         router.get("/:provider/v1/models").handler(this::models);
         router.post("/:provider/v1/chat/completions").handler(this::chat);
+        router.post("/:provider/v1/embeddings").handler(this::embeddings);
         router.route().last().handler(ctx -> error(ctx.response(), 404, "not_found", "unknown path " + ctx.normalizedPath()));
         return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> this.server = s);
     }
@@ -175,6 +176,60 @@ public final class ProviderSimulator {
                 json(ctx.response(), 200, out);
             });
         }
+    }
+
+    /** OpenAI embeddings: one deterministic unit vector per input (1536 dimensions unless asked otherwise). */
+    private void embeddings(RoutingContext ctx) {
+        String provider = ctx.pathParam("provider");
+        if (!authorized(ctx, provider)) {
+            return;
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(ctx.body().buffer().getBytes());
+        } catch (Exception e) {
+            error(ctx.response(), 400, "invalid_request_error", "We could not parse the JSON body of your request.");
+            return;
+        }
+        JsonNode input = body == null ? null : body.path("input");
+        if (body == null || !body.path("model").isTextual() || input == null || !(input.isTextual() || input.isArray()) || input.isEmpty() && input.isArray()) {
+            error(ctx.response(), 400, "invalid_request_error", "model and input are required");
+            return;
+        }
+        Behaviour b = currentBehaviour(provider);
+        if (b.failsNow()) {
+            fail(ctx, provider, b);
+            return;
+        }
+        List<String> texts = new java.util.ArrayList<>();
+        if (input.isTextual()) {
+            texts.add(input.asText());
+        } else {
+            input.forEach(n -> texts.add(n.asText()));
+        }
+        int dimensions = Math.max(1, Math.min(3072, body.path("dimensions").asInt(1536)));
+        vertx.setTimer(Math.max(1, b.ttftMs()), t -> {
+            ObjectNode out = JSON.createObjectNode().put("object", "list").put("model", body.path("model").asText());
+            var data = out.putArray("data");
+            int tokens = 0;
+            for (int i = 0; i < texts.size(); i++) {
+                tokens += TOKENIZER.countTokens(texts.get(i));
+                var vector = data.addObject().put("object", "embedding").put("index", i).putArray("embedding");
+                java.util.SplittableRandom random = new java.util.SplittableRandom(texts.get(i).hashCode());
+                double[] v = new double[dimensions];
+                double norm = 0;
+                for (int d = 0; d < dimensions; d++) {
+                    v[d] = random.nextDouble() - 0.5;
+                    norm += v[d] * v[d];
+                }
+                norm = Math.sqrt(norm);
+                for (double x : v) {
+                    vector.add((float) (x / norm));
+                }
+            }
+            out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+            json(ctx.response(), 200, out);
+        });
     }
 
     private void stream(RoutingContext ctx, Behaviour b, Answer answer, boolean includeUsage) {

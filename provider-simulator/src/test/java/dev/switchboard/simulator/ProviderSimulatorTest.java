@@ -122,4 +122,20 @@ class ProviderSimulatorTest {
         assertThat(post("/openai/v1/chat/completions", "real-looking-key", "{nope").statusCode()).isEqualTo(400);
         assertThat(post("/openai/v1/chat/completions", "real-looking-key", "{\"model\":\"x\",\"messages\":[]}").statusCode()).isEqualTo(400);
     }
+
+    @Test
+    void embeddingsAreDeterministicUnitVectors() throws Exception {
+        String body = "{\"model\":\"text-embedding-3-small\",\"input\":[\"a\",\"b\"],\"dimensions\":8}";
+        JsonNode first = JSON.readTree(post("/openai/v1/embeddings", "real-looking-key", body).body());
+        JsonNode second = JSON.readTree(post("/openai/v1/embeddings", "real-looking-key", body).body());
+        assertThat(first).isEqualTo(second);
+        assertThat(first.path("data")).hasSize(2);
+        double norm = 0;
+        for (JsonNode x : first.at("/data/0/embedding")) {
+            norm += x.asDouble() * x.asDouble();
+        }
+        assertThat(first.at("/data/0/embedding")).hasSize(8);
+        assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(first.at("/usage/prompt_tokens").asInt()).isPositive();
+    }
 }

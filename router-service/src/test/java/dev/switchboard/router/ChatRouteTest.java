@@ -64,7 +64,7 @@ class ChatRouteTest {
 
     private static RouteRequest request(String generation, String model, boolean stream) {
         ChatRequest chat = new ChatRequest(List.of(model), List.of(ChatMessage.text(ChatMessage.Role.USER, "Say hello")),
-                64, null, null, null, null, null, null, null, stream, null);
+                64, null, null, null, null, null, null, null, stream, null, null);
         return new RouteRequest(generation, new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(), generation, 1_000_000L,
                 AccountPreferences.NONE), chat);
     }
@@ -240,6 +240,26 @@ class ChatRouteTest {
             assertThat(count).isNotNull();
             assertThat(Long.parseLong(count)).isPositive();
         });
+    }
+
+    @Test
+    void embeddingsComeBackInInputOrderWithProviderUsageAndAUsageEvent() throws Exception {
+        String generation = "gen-" + UUID.randomUUID();
+        var request = new dev.switchboard.wire.EmbeddingRequest.Routed(generation,
+                new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(), generation, 1_000_000L, AccountPreferences.NONE),
+                new dev.switchboard.wire.EmbeddingRequest(List.of("openai/text-embedding-3-small"), List.of("one", "two", "three"), 16, null));
+        String body = given().header("X-Switchboard-Service-Token", "dev-internal-token").contentType(ContentType.JSON)
+                .body(WireCodec.encode(request)).post("/internal/v1/embeddings").then().statusCode(200).extract().asString();
+        var result = WireCodec.mapper().readValue(body, dev.switchboard.wire.EmbeddingResult.class);
+        assertThat(result.error()).isNull();
+        assertThat(result.provider()).isEqualTo("openai");
+        assertThat(result.vectors()).hasSize(3).allSatisfy(v -> assertThat(v).hasSize(16));
+        assertThat(result.usage().promptTokens()).isPositive();
+        // $0.02 per million tokens = 20,000 pico-USD per token
+        assertThat(result.usage().costNanos()).isEqualTo((result.usage().promptTokens() * 20_000L + 500) / 1000);
+        UsageV1 usage = usageEvent(generation);
+        assertThat(usage.model()).isEqualTo("openai/text-embedding-3-small");
+        assertThat(usage.completionTokens()).isZero();
     }
 
     @Test

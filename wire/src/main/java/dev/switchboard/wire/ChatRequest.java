@@ -9,7 +9,8 @@ import java.util.List;
  *
  * <p>{@code models} is the ordered list of models to try (the requested one first, then the
  * client's or account's fallbacks); it is never empty. Sampling fields are {@code null} when the
- * client did not set them, so adapters can omit them instead of sending defaults.
+ * client did not set them, so adapters can omit them instead of sending defaults. {@code routing} is the
+ * request's own say in provider choice (never null).
  */
 public record ChatRequest(
         List<String> models,
@@ -23,13 +24,15 @@ public record ChatRequest(
         JsonNode toolChoice,
         JsonNode responseFormat,
         boolean stream,
-        String user) {
+        String user,
+        RoutingPreferences routing) {
 
     public ChatRequest {
         models = List.copyOf(models);
         messages = List.copyOf(messages);
         stop = stop == null ? List.of() : List.copyOf(stop);
         tools = tools == null ? List.of() : List.copyOf(tools);
+        routing = routing == null ? RoutingPreferences.DEFAULT : routing;
         if (models.isEmpty()) {
             throw new IllegalArgumentException("models must not be empty");
         }
@@ -37,7 +40,8 @@ public record ChatRequest(
 
     /** The same request with another list of models to try. */
     public ChatRequest withModels(List<String> others) {
-        return new ChatRequest(others, messages, maxTokens, temperature, topP, seed, stop, tools, toolChoice, responseFormat, stream, user);
+        return new ChatRequest(others, messages, maxTokens, temperature, topP, seed, stop, tools, toolChoice, responseFormat, stream, user,
+                routing);
     }
 
     /** The model the client asked for first. */

@@ -24,7 +24,8 @@ class WireCodecTest {
                                 List.of(new ToolCall("call_1", "lookup", "{\"q\":\"x\"}")), null),
                         new ChatMessage(ChatMessage.Role.TOOL, List.of(new ContentPart.Text("42")), null, null, "call_1")),
                 256, 0.2, null, 7L, List.of("\n\n"),
-                List.of(new Tool("lookup", "looks up", params)), null, null, true, "u-1");
+                List.of(new Tool("lookup", "looks up", params)), null, null, true, "u-1",
+                new RoutingPreferences(List.of("groq"), false, true, true, false, List.of(), List.of("together"), List.of("fp8"), "price", 1L, 2L));
         var original = new RouteRequest("gen-1", new AuthContext("acc", "key", "hold", 1_000L, new AccountPreferences(java.util.List.of("a/b"), 5L, java.util.List.of("x"), true, false, "price")), request);
 
         RouteRequest decoded = WireCodec.decodeRouteRequest(WireCodec.encode(original));
@@ -58,7 +59,7 @@ class WireCodecTest {
 
     @Test
     void aRequestWithoutModelsIsRejected() {
-        assertThatThrownBy(() -> new ChatRequest(List.of(), List.of(), null, null, null, null, null, null, null, null, false, null))
+        assertThatThrownBy(() -> new ChatRequest(List.of(), List.of(), null, null, null, null, null, null, null, null, false, null, null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -1,57 +1,59 @@
 package dev.switchboard.edge.dialect;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.edge.service.EdgeException;
 import dev.switchboard.wire.ChatMessage;
 import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.ContentPart;
+import dev.switchboard.wire.RoutingPreferences;
 import dev.switchboard.wire.Tool;
 import dev.switchboard.wire.ToolCall;
 
-import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+
+import static dev.switchboard.edge.dialect.JsonBodies.field;
+import static dev.switchboard.edge.dialect.JsonBodies.number;
+import static dev.switchboard.edge.dialect.JsonBodies.positiveInt;
+import static dev.switchboard.edge.dialect.JsonBodies.requireArray;
+import static dev.switchboard.edge.dialect.JsonBodies.requireString;
 
 /**
- * Reads an OpenAI / OpenRouter chat-completions body into the internal request. Unknown fields
- * are ignored, as OpenAI does; a known field of the wrong type or out of range is a 400 naming
- * the field's path (e.g. {@code messages[2].role}).
+ * Reads an OpenAI / OpenRouter chat-completions body into the internal request, with OpenRouter's
+ * extras: {@code models} (fallbacks), the {@code provider} object and the {@code :nitro} /
+ * {@code :floor} model suffixes. Unknown fields are ignored, as OpenAI does; a known field of the
+ * wrong type or out of range is a 400 naming the field's path (e.g. {@code messages[2].role}).
  */
 public final class OpenAiRequestParser {
 
-    private final ObjectMapper mapper;
+    private static final Set<String> SORTS = Set.of("price", "throughput", "latency");
+
+    private final JsonBodies bodies;
 
     public OpenAiRequestParser(int maxDepth) {
-        JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
-                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .build();
-        this.mapper = new ObjectMapper(factory);
+        this.bodies = new JsonBodies(maxDepth);
     }
 
     public ChatRequest parse(byte[] body) {
-        JsonNode root;
-        try (JsonParser parser = mapper.createParser(body)) {
-            root = mapper.readTree(parser);
-            if (parser.nextToken() != null) {
-                throw EdgeException.badRequest("Malformed JSON body: trailing content after the JSON object");
-            }
-        } catch (IOException e) {
-            throw EdgeException.badRequest("Malformed JSON body: " + firstLine(e.getMessage()));
-        }
-        if (root == null || !root.isObject()) {
-            throw EdgeException.badRequest("Request body must be a JSON object");
-        }
+        return parse(bodies.object(body));
+    }
+
+    public ChatRequest parse(JsonNode root) {
         LinkedHashSet<String> models = new LinkedHashSet<>();
+        String suffixSort = null;
         JsonNode model = root.path("model");
         if (!model.isMissingNode() && !model.isNull()) {
-            models.add(requireString(model, "model"));
+            String id = requireString(model, "model");
+            if (id.endsWith(":nitro")) {
+                suffixSort = "throughput";
+                id = id.substring(0, id.length() - ":nitro".length());
+            } else if (id.endsWith(":floor")) {
+                suffixSort = "price";
+                id = id.substring(0, id.length() - ":floor".length());
+            }
+            models.add(id);
         }
         JsonNode fallbacks = root.path("models");
         if (!fallbacks.isMissingNode() && !fallbacks.isNull()) {
@@ -68,43 +70,121 @@ public final class OpenAiRequestParser {
                 throw field("model", "must be a model id such as openai/gpt-4o-mini");
             }
         }
-
-        JsonNode messagesNode = root.path("messages");
-        if (!messagesNode.isArray() || messagesNode.isEmpty()) {
-            throw field("messages", "must be a non-empty array");
-        }
-        List<ChatMessage> messages = new ArrayList<>(messagesNode.size());
-        for (int i = 0; i < messagesNode.size(); i++) {
-            messages.add(message(messagesNode.get(i), "messages[" + i + "]"));
-        }
-
+        List<ChatMessage> messages = messages(root.path("messages"), "messages");
         Integer maxTokens = positiveInt(root, "max_completion_tokens");
         if (maxTokens == null) {
             maxTokens = positiveInt(root, "max_tokens");
         }
-        Double temperature = number(root, "temperature", 0, 2);
-        Double topP = number(root, "top_p", 0, 1);
-        Long seed = root.hasNonNull("seed") ? integer(root.get("seed"), "seed") : null;
-        List<String> stop = stop(root.path("stop"));
-        List<Tool> tools = tools(root.path("tools"));
+        RoutingPreferences routing = routing(root.path("provider"));
+        if (suffixSort != null && routing.sort() == null) {
+            routing = routing.withSort(suffixSort);
+        }
+        return new ChatRequest(List.copyOf(models), messages, maxTokens, number(root, "temperature", 0, 2), number(root, "top_p", 0, 1),
+                seed(root), stop(root.path("stop")), tools(root.path("tools")), toolChoice(root), responseFormat(root),
+                JsonBodies.bool(root, "stream"), root.hasNonNull("user") ? requireString(root.get("user"), "user") : null, routing);
+    }
+
+    static List<ChatMessage> messages(JsonNode node, String path) {
+        if (!node.isArray() || node.isEmpty()) {
+            throw field(path, "must be a non-empty array");
+        }
+        List<ChatMessage> messages = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            messages.add(message(node.get(i), path + "[" + i + "]"));
+        }
+        return messages;
+    }
+
+    private static Long seed(JsonNode root) {
+        if (!root.hasNonNull("seed")) {
+            return null;
+        }
+        JsonNode node = root.get("seed");
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw field("seed", "must be an integer");
+        }
+        return node.asLong();
+    }
+
+    private static JsonNode toolChoice(JsonNode root) {
         JsonNode toolChoice = root.hasNonNull("tool_choice") ? root.get("tool_choice") : null;
         if (toolChoice != null && !toolChoice.isTextual() && !toolChoice.isObject()) {
             throw field("tool_choice", "must be a string or an object");
         }
+        return toolChoice;
+    }
+
+    private static JsonNode responseFormat(JsonNode root) {
         JsonNode responseFormat = root.hasNonNull("response_format") ? root.get("response_format") : null;
         if (responseFormat != null && (!responseFormat.isObject() || !responseFormat.path("type").isTextual())) {
             throw field("response_format", "must be an object with a type");
         }
-        boolean stream = false;
-        if (root.hasNonNull("stream")) {
-            if (!root.get("stream").isBoolean()) {
-                throw field("stream", "must be a boolean");
-            }
-            stream = root.get("stream").asBoolean();
+        return responseFormat;
+    }
+
+    /** OpenRouter's {@code provider} object. */
+    static RoutingPreferences routing(JsonNode provider) {
+        if (provider.isMissingNode() || provider.isNull()) {
+            return RoutingPreferences.DEFAULT;
         }
-        String user = root.hasNonNull("user") ? requireString(root.get("user"), "user") : null;
-        return new ChatRequest(List.copyOf(models), messages, maxTokens, temperature, topP, seed, stop, tools, toolChoice,
-                responseFormat, stream, user);
+        if (!provider.isObject()) {
+            throw field("provider", "must be an object");
+        }
+        String sort = provider.hasNonNull("sort") ? requireString(provider.get("sort"), "provider.sort") : null;
+        if (sort != null && !SORTS.contains(sort)) {
+            throw field("provider.sort", "must be price, throughput or latency");
+        }
+        String dataCollection = provider.hasNonNull("data_collection") ? requireString(provider.get("data_collection"), "provider.data_collection") : "allow";
+        if (!"allow".equals(dataCollection) && !"deny".equals(dataCollection)) {
+            throw field("provider.data_collection", "must be allow or deny");
+        }
+        Long maxPrompt = null;
+        Long maxCompletion = null;
+        JsonNode maxPrice = provider.path("max_price");
+        if (!maxPrice.isMissingNode() && !maxPrice.isNull()) {
+            if (!maxPrice.isObject()) {
+                throw field("provider.max_price", "must be an object of USD per million tokens");
+            }
+            maxPrompt = picoPerToken(maxPrice.path("prompt"), "provider.max_price.prompt");
+            maxCompletion = picoPerToken(maxPrice.path("completion"), "provider.max_price.completion");
+        }
+        return new RoutingPreferences(names(provider, "order"), !provider.hasNonNull("allow_fallbacks") || flag(provider, "allow_fallbacks"),
+                flag(provider, "require_parameters"), "deny".equals(dataCollection), flag(provider, "zdr"),
+                names(provider, "only"), names(provider, "ignore"), names(provider, "quantizations"), sort, maxPrompt, maxCompletion);
+    }
+
+    private static boolean flag(JsonNode provider, String name) {
+        if (!provider.hasNonNull(name)) {
+            return false;
+        }
+        if (!provider.get(name).isBoolean()) {
+            throw field("provider." + name, "must be a boolean");
+        }
+        return provider.get(name).asBoolean();
+    }
+
+    private static List<String> names(JsonNode provider, String name) {
+        JsonNode node = provider.path(name);
+        if (node.isMissingNode() || node.isNull()) {
+            return List.of();
+        }
+        requireArray(node, "provider." + name);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            out.add(requireString(node.get(i), "provider." + name + "[" + i + "]").toLowerCase(java.util.Locale.ROOT));
+        }
+        return out;
+    }
+
+    private static Long picoPerToken(JsonNode node, String path) {
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        if (!node.isNumber() || node.decimalValue().signum() < 0) {
+            throw field(path, "must be a non-negative number of USD per million tokens");
+        }
+        // USD per million tokens → pico-USD per token: × 10^12 / 10^6
+        return node.decimalValue().multiply(BigDecimal.valueOf(1_000_000L)).longValue();
     }
 
     private static ChatMessage message(JsonNode node, String path) {
@@ -197,7 +277,7 @@ public final class OpenAiRequestParser {
         return tools;
     }
 
-    private static List<String> stop(JsonNode node) {
+    static List<String> stop(JsonNode node) {
         if (node.isMissingNode() || node.isNull()) {
             return List.of();
         }
@@ -213,63 +293,5 @@ public final class OpenAiRequestParser {
             out.add(requireString(node.get(i), "stop[" + i + "]"));
         }
         return out;
-    }
-
-    private static Integer positiveInt(JsonNode root, String name) {
-        if (!root.hasNonNull(name)) {
-            return null;
-        }
-        long value = integer(root.get(name), name);
-        if (value < 1 || value > Integer.MAX_VALUE) {
-            throw field(name, "must be a positive integer");
-        }
-        return (int) value;
-    }
-
-    private static long integer(JsonNode node, String name) {
-        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-            throw field(name, "must be an integer");
-        }
-        return node.asLong();
-    }
-
-    private static Double number(JsonNode root, String name, double min, double max) {
-        if (!root.hasNonNull(name)) {
-            return null;
-        }
-        JsonNode node = root.get(name);
-        if (!node.isNumber()) {
-            throw field(name, "must be a number");
-        }
-        double value = node.asDouble();
-        if (value < min || value > max) {
-            throw field(name, "must be between " + min + " and " + max);
-        }
-        return value;
-    }
-
-    private static String requireString(JsonNode node, String path) {
-        if (!node.isTextual()) {
-            throw field(path, node.isMissingNode() || node.isNull() ? "is required" : "must be a string");
-        }
-        return node.asText();
-    }
-
-    private static void requireArray(JsonNode node, String path) {
-        if (!node.isArray()) {
-            throw field(path, "must be an array");
-        }
-    }
-
-    private static EdgeException field(String path, String problem) {
-        return new EdgeException(400, path + " " + problem, Map.of("field", path));
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        String line = message.lines().findFirst().orElse(message);
-        return line.length() > 200 ? line.substring(0, 200) : line;
     }
 }

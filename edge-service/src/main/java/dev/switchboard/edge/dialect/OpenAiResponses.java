@@ -5,10 +5,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.wire.ErrorResponse;
 import dev.switchboard.wire.Money;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.ToolCallDelta;
 import dev.switchboard.wire.Usage;
+import dev.switchboard.wire.WireCodec;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -19,7 +21,7 @@ import java.util.TreeMap;
  * server-sent events ending with {@code data: [DONE]}) or one aggregated response. One instance
  * per request; not thread-safe.
  */
-public final class OpenAiResponses {
+public final class OpenAiResponses implements ResponseDialect {
 
     /** Costs are exact decimals: written as plain JSON numbers (0.0000306, not 3.06E-5). */
     static final ObjectMapper JSON = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
@@ -40,21 +42,60 @@ public final class OpenAiResponses {
         this.model = model;
     }
 
-    /** The provider and model actually serving the request (the last routing decision wins). */
+    @Override
     public void routed(RouteEvent.Routed routed) {
         this.model = routed.model();
         this.provider = routed.provider();
     }
 
+    @Override
     public String model() {
         return model;
     }
 
+    @Override
     public String provider() {
         return provider;
     }
 
     // ---- streaming ----
+
+    @Override
+    public byte[] streamStart() {
+        return new byte[0];
+    }
+
+    @Override
+    public byte[] delta(RouteEvent.Delta d) {
+        return deltaChunk(d);
+    }
+
+    @Override
+    public byte[] finish(RouteEvent.Finished finished) {
+        return finishChunk(finished);
+    }
+
+    /** The usage chunk, then {@code [DONE]}. */
+    @Override
+    public byte[] streamEnd(Usage usage) {
+        return concat(usageChunk(usage), done());
+    }
+
+    @Override
+    public byte[] streamError(int status, String message) {
+        return concat(errorChunk(status, message), done());
+    }
+
+    @Override
+    public byte[] errorBody(int status, String message, Map<String, Object> metadata) {
+        return WireCodec.encode(ErrorResponse.of(status, message, metadata));
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 
     public byte[] deltaChunk(RouteEvent.Delta d) {
         ObjectNode delta = JSON.createObjectNode();
@@ -138,7 +179,7 @@ public final class OpenAiResponses {
         return ("data: " + write(node) + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
 
-    static String write(ObjectNode node) {
+    public static String write(ObjectNode node) {
         try {
             return JSON.writeValueAsString(node);
         } catch (JsonProcessingException e) {
@@ -148,6 +189,7 @@ public final class OpenAiResponses {
 
     // ---- non-streaming ----
 
+    @Override
     public void aggregate(RouteEvent.Delta d) {
         if (d.content() != null) {
             content.append(d.content());
@@ -174,11 +216,13 @@ public final class OpenAiResponses {
         }
     }
 
+    @Override
     public void finished(RouteEvent.Finished finished) {
         finishReason = finished.reason();
     }
 
-    public byte[] completion(Usage usage) {
+    @Override
+    public byte[] complete(Usage usage) {
         ObjectNode response = envelope("chat.completion");
         response.putNull("system_fingerprint");
         ObjectNode choice = response.putArray("choices").addObject().put("index", 0);

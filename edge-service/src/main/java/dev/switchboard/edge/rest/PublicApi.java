@@ -33,12 +33,21 @@ public class PublicApi {
         this.maxBodyBytes = config.maxBodyBytes();
     }
 
+    /** How a route's errors are written: OpenAI's / OpenRouter's shape, or Anthropic's. */
+    public enum ErrorShape {
+        OPENAI, ANTHROPIC
+    }
+
     public void post(Router router, String path, Handler<RoutingContext> handler) {
+        post(router, path, ErrorShape.OPENAI, handler);
+    }
+
+    public void post(Router router, String path, ErrorShape shape, Handler<RoutingContext> handler) {
         for (String prefix : PREFIXES) {
             router.post(prefix + path)
                     .handler(BodyHandler.create().setBodyLimit(maxBodyBytes).setHandleFileUploads(false))
                     .handler(guard(handler))
-                    .failureHandler(PublicApi::failure);
+                    .failureHandler(ctx -> failure(ctx, shape));
         }
     }
 
@@ -105,6 +114,10 @@ public class PublicApi {
     }
 
     static void failure(RoutingContext ctx) {
+        failure(ctx, ErrorShape.OPENAI);
+    }
+
+    static void failure(RoutingContext ctx, ErrorShape shape) {
         HttpServerResponse response = ctx.response();
         if (response.headWritten()) {
             // the stream already started: nothing sensible to add but closing it
@@ -115,25 +128,27 @@ public class PublicApi {
         }
         Throwable failure = ctx.failure();
         if (failure instanceof EdgeException e) {
-            error(response, e.status(), e.getMessage(), e.metadata());
+            error(response, shape, e.status(), e.getMessage(), e.metadata());
             return;
         }
         int status = ctx.statusCode();
         if (status == 413) {
-            error(response, 413, "Request body too large", Map.of());
+            error(response, shape, 413, "Request body too large", Map.of());
         } else if (status == 400) {
-            error(response, 400, "Malformed request", Map.of());
+            error(response, shape, 400, "Malformed request", Map.of());
         } else {
             LOG.errorf(failure, "unexpected failure on %s", ctx.normalizedPath());
-            error(response, 500, "Internal error", Map.of());
+            error(response, shape, 500, "Internal error", Map.of());
         }
     }
 
-    public static void error(HttpServerResponse response, int status, String message, Map<String, Object> metadata) {
+    public static void error(HttpServerResponse response, ErrorShape shape, int status, String message, Map<String, Object> metadata) {
         if (response.closed() || response.ended()) {
             return;
         }
-        response.setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(Buffer.buffer(WireCodec.encode(ErrorResponse.of(status, message, metadata))));
+        byte[] body = shape == ErrorShape.ANTHROPIC
+                ? dev.switchboard.edge.dialect.AnthropicResponses.error(status, message).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                : WireCodec.encode(ErrorResponse.of(status, message, metadata));
+        response.setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(body));
     }
 }

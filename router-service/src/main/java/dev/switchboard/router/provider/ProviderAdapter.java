@@ -4,6 +4,8 @@ import dev.switchboard.catalog.EndpointSpec;
 import dev.switchboard.catalog.ProviderSpec;
 import dev.switchboard.wire.ChatRequest;
 
+import java.util.List;
+
 /**
  * Speaks one wire family. Implementations are stateless singletons (CDI beans); all per-request
  * state lives in the {@link StreamTranslator} each call creates.
@@ -29,4 +31,27 @@ public interface ProviderAdapter {
 
     /** Reads an error response into a normalized failure. Must not throw. */
     UpstreamFailure classifyError(int httpStatus, byte[] body);
+
+    /** Whether this family offers embeddings. */
+    default boolean embeds() {
+        return false;
+    }
+
+    /** The provider request embedding {@code inputs} with {@code endpoint.upstreamModel()}. */
+    default UpstreamRequest toEmbeddings(ProviderSpec provider, EndpointSpec endpoint, List<String> inputs, Integer dimensions, String credential) {
+        throw new UnsupportedOperationException(family() + " has no embeddings");
+    }
+
+    /**
+     * Reads a successful embeddings response.
+     *
+     * @throws UpstreamFailure when it is not the provider's embeddings shape
+     */
+    default Embeddings readEmbeddings(byte[] body, int expected) {
+        throw new UnsupportedOperationException(family() + " has no embeddings");
+    }
+
+    /** Vectors in input order, and the prompt tokens the provider counted (null when it did not say). */
+    record Embeddings(List<float[]> vectors, Integer promptTokens) {
+    }
 }

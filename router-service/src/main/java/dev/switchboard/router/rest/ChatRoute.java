@@ -3,6 +3,8 @@ package dev.switchboard.router.rest;
 import dev.switchboard.router.stream.Dispatcher;
 import dev.switchboard.router.stream.EventSink;
 import dev.switchboard.router.stream.RouteExecution;
+import dev.switchboard.wire.EmbeddingRequest;
+import dev.switchboard.wire.EmbeddingResult;
 import dev.switchboard.wire.ErrorResponse;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.RouteRequest;
@@ -28,6 +30,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class ChatRoute {
 
     public static final String PATH = "/internal/v1/chat";
+    public static final String EMBEDDINGS_PATH = "/internal/v1/embeddings";
     private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
     private final Dispatcher dispatcher;
@@ -40,6 +43,28 @@ public class ChatRoute {
 
     void register(@Observes Router router) {
         router.post(PATH).handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(this::checkToken).handler(this::chat);
+        router.post(EMBEDDINGS_PATH).handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(this::checkToken).handler(this::embed);
+    }
+
+    /** {@code POST /internal/v1/embeddings}: an {@link EmbeddingRequest.Routed} in, one {@link EmbeddingResult} out. */
+    private void embed(RoutingContext ctx) {
+        EmbeddingRequest.Routed request;
+        try {
+            request = WireCodec.mapper().readValue(ctx.body().buffer().getBytes(), EmbeddingRequest.Routed.class);
+            if (request.generationId() == null || request.auth() == null || request.request() == null) {
+                throw new IllegalArgumentException("generationId, auth and request are required");
+            }
+        } catch (Exception e) {
+            error(ctx.response(), 400, "malformed embedding request: " + e.getMessage());
+            return;
+        }
+        dispatcher.embed(request, Context.current()).onComplete(done -> {
+            if (done.failed()) {
+                error(ctx.response(), 500, "embedding failed");
+            } else if (!ctx.response().closed()) {
+                ctx.response().putHeader("Content-Type", "application/json").end(Buffer.buffer(WireCodec.encode(done.result())));
+            }
+        });
     }
 
     private void checkToken(RoutingContext ctx) {

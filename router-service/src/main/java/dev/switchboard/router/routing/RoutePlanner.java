@@ -7,6 +7,7 @@ import dev.switchboard.router.health.HealthView;
 import dev.switchboard.router.health.ProviderState;
 import dev.switchboard.wire.AccountPreferences;
 import dev.switchboard.wire.ChatRequest;
+import dev.switchboard.wire.RoutingPreferences;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
@@ -34,8 +35,15 @@ public class RoutePlanner {
         return plan(request, promptTokens, AccountPreferences.NONE);
     }
 
-    /** Plans for a caller whose account {@code preferences} exclude some providers. */
+    /**
+     * Plans for a caller: the account's provider exclusions and the request's own routing
+     * preferences ({@code only}, {@code ignore}, {@code quantizations}, {@code max_price},
+     * {@code require_parameters}, {@code order}, {@code allow_fallbacks}) narrow and order the
+     * candidates. Data policy and the throughput / latency sorts come with the routing issue.
+     */
     public Plan plan(ChatRequest request, int promptTokens, AccountPreferences preferences) {
+        RoutingPreferences routing = request.routing();
+        List<String> used = usedParameters(request);
         List<Candidate> candidates = new ArrayList<>();
         List<String> rejected = new ArrayList<>();
         for (String modelId : request.models()) {
@@ -46,25 +54,97 @@ public class RoutePlanner {
             }
             List<EndpointSpec> usable = new ArrayList<>();
             for (EndpointSpec endpoint : model.endpoints()) {
-                ProviderState state = health.state(endpoint.provider());
-                if (preferences.ignoredProviders().contains(endpoint.provider())) {
-                    rejected.add(endpoint.id() + ": provider ignored by the account's preferences");
-                } else if (state == ProviderState.DOWN) {
-                    rejected.add(endpoint.id() + ": provider is down");
-                } else if (promptTokens >= endpoint.contextLength()) {
-                    rejected.add(endpoint.id() + ": prompt of " + promptTokens + " tokens exceeds context length " + endpoint.contextLength());
-                } else {
+                String why = exclusion(endpoint, model, preferences, routing, used, promptTokens);
+                if (why == null) {
                     usable.add(endpoint);
+                } else {
+                    rejected.add(endpoint.id() + ": " + why);
                 }
             }
             int output = request.maxTokens() == null ? 1000 : request.maxTokens();
             usable.sort(Comparator
-                    .comparing((EndpointSpec e) -> health.state(e.provider()) == ProviderState.DEGRADED)
+                    .comparingInt((EndpointSpec e) -> orderRank(routing, e.provider()))
+                    .thenComparing(e -> health.state(e.provider()) == ProviderState.DEGRADED)
                     .thenComparingLong(e -> e.prices().promptPico() * promptTokens + e.prices().completionPico() * output)
                     .thenComparing(EndpointSpec::provider));
             usable.forEach(e -> candidates.add(new Candidate(catalog.requireProvider(e.provider()), e)));
         }
-        return new Plan(List.copyOf(candidates), List.copyOf(rejected));
+        List<Candidate> allowed = candidates;
+        if (!routing.allowFallbacks() && !candidates.isEmpty()) {
+            allowed = routing.order().isEmpty() ? List.of(candidates.getFirst())
+                    : candidates.stream().filter(c -> routing.order().contains(c.provider().name())).toList();
+            if (allowed.size() < candidates.size()) {
+                rejected.add((candidates.size() - allowed.size()) + " more endpoint(s) left out: allow_fallbacks is false");
+            }
+        }
+        return new Plan(List.copyOf(allowed), List.copyOf(rejected));
+    }
+
+    /** Why an endpoint cannot serve this request, or null when it can. */
+    private String exclusion(EndpointSpec endpoint, ModelSpec model, AccountPreferences preferences, RoutingPreferences routing,
+                             List<String> used, int promptTokens) {
+        String provider = endpoint.provider();
+        if (preferences.ignoredProviders().contains(provider)) {
+            return "provider ignored by the account's preferences";
+        }
+        if (routing.ignore().contains(provider)) {
+            return "provider ignored by the request";
+        }
+        if (!routing.only().isEmpty() && !routing.only().contains(provider)) {
+            return "provider not in the request's only list";
+        }
+        if (!routing.quantizations().isEmpty() && (endpoint.quantization() == null || !routing.quantizations().contains(endpoint.quantization()))) {
+            return "quantization " + endpoint.quantization() + " not in " + routing.quantizations();
+        }
+        if (routing.maxPromptPico() != null && endpoint.prices().promptPico() > routing.maxPromptPico()
+                || routing.maxCompletionPico() != null && endpoint.prices().completionPico() > routing.maxCompletionPico()) {
+            return "price above the request's max_price";
+        }
+        if (routing.requireParameters() && !model.supportedParameters().containsAll(used)) {
+            return "does not support every requested parameter " + used;
+        }
+        if (health.state(provider) == ProviderState.DOWN) {
+            return "provider is down";
+        }
+        if (promptTokens >= endpoint.contextLength()) {
+            return "prompt of " + promptTokens + " tokens exceeds context length " + endpoint.contextLength();
+        }
+        return null;
+    }
+
+    private static int orderRank(RoutingPreferences routing, String provider) {
+        int index = routing.order().indexOf(provider);
+        return index < 0 ? Integer.MAX_VALUE : index;
+    }
+
+    /** The request parameters (OpenRouter's names) the request actually sets. */
+    static List<String> usedParameters(ChatRequest request) {
+        List<String> used = new ArrayList<>();
+        if (request.maxTokens() != null) {
+            used.add("max_tokens");
+        }
+        if (request.temperature() != null) {
+            used.add("temperature");
+        }
+        if (request.topP() != null) {
+            used.add("top_p");
+        }
+        if (!request.stop().isEmpty()) {
+            used.add("stop");
+        }
+        if (request.seed() != null) {
+            used.add("seed");
+        }
+        if (!request.tools().isEmpty()) {
+            used.add("tools");
+        }
+        if (request.toolChoice() != null) {
+            used.add("tool_choice");
+        }
+        if (request.responseFormat() != null) {
+            used.add("response_format");
+        }
+        return used;
     }
 
     /** The ordered candidates and, for an empty plan's error, why each endpoint was left out. */

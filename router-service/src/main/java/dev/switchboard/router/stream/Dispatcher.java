@@ -66,6 +66,11 @@ public class Dispatcher {
         return execution;
     }
 
+    /** Embeds on the request's event-loop context; the future completes with the vectors or the failure. */
+    public io.vertx.core.Future<dev.switchboard.wire.EmbeddingResult> embed(dev.switchboard.wire.EmbeddingRequest.Routed request, Context trace) {
+        return new EmbeddingExecution(this, request, trace).start();
+    }
+
     @PreDestroy
     void close() {
         http.close();

@@ -151,6 +151,57 @@ public class OpenAiChatAdapter implements ProviderAdapter {
         return new UpstreamFailure(errorClass, message, httpStatus);
     }
 
+    @Override
+    public boolean embeds() {
+        return true;
+    }
+
+    @Override
+    public UpstreamRequest toEmbeddings(ProviderSpec provider, EndpointSpec endpoint, java.util.List<String> inputs, Integer dimensions,
+                                        String credential) {
+        ObjectNode body = JSON.createObjectNode().put("model", endpoint.upstreamModel()).put("encoding_format", "float");
+        ArrayNode input = body.putArray("input");
+        inputs.forEach(input::add);
+        if (dimensions != null) {
+            body.put("dimensions", dimensions);
+        }
+        try {
+            return new UpstreamRequest(trimSlash(provider.baseUrl()) + "/embeddings", Map.of(
+                    "Authorization", "Bearer " + credential, "Content-Type", "application/json"), JSON.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode request", e);
+        }
+    }
+
+    @Override
+    public Embeddings readEmbeddings(byte[] body, int expected) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (IOException e) {
+            throw UpstreamFailure.malformed("embeddings response is not JSON");
+        }
+        JsonNode data = root == null ? null : root.path("data");
+        if (data == null || !data.isArray() || data.size() != expected) {
+            throw UpstreamFailure.malformed("expected " + expected + " embeddings");
+        }
+        float[][] ordered = new float[expected][];
+        for (JsonNode item : data) {
+            int index = item.path("index").asInt(-1);
+            JsonNode vector = item.path("embedding");
+            if (index < 0 || index >= expected || !vector.isArray() || ordered[index] != null) {
+                throw UpstreamFailure.malformed("embedding index or vector missing");
+            }
+            float[] v = new float[vector.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) vector.get(i).asDouble();
+            }
+            ordered[index] = v;
+        }
+        JsonNode tokens = root.path("usage").path("prompt_tokens");
+        return new Embeddings(java.util.List.of(ordered), tokens.isInt() ? tokens.asInt() : null);
+    }
+
     static String truncate(String s) {
         return s.length() <= 300 ? s : s.substring(0, 300) + "...";
     }

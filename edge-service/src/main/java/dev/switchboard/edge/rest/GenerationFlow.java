@@ -1,17 +1,16 @@
 package dev.switchboard.edge.rest;
 
 import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.ModelSpec;
 import dev.switchboard.edge.client.RouterClient;
-import dev.switchboard.edge.config.EdgeConfig;
-import dev.switchboard.edge.dialect.OpenAiRequestParser;
-import dev.switchboard.edge.dialect.OpenAiResponses;
+import dev.switchboard.edge.dialect.ResponseDialect;
+import dev.switchboard.edge.service.Authorizer;
 import dev.switchboard.edge.service.EdgeException;
 import dev.switchboard.edge.service.GenerationIds;
-import dev.switchboard.edge.service.Authorizer;
 import dev.switchboard.edge.service.HoldEstimator;
 import dev.switchboard.edge.service.RateLimiter;
-import dev.switchboard.wire.AuthContext;
 import dev.switchboard.wire.AccountPreferences;
+import dev.switchboard.wire.AuthContext;
 import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.ErrorClass;
 import dev.switchboard.wire.KeyClaims;
@@ -19,58 +18,68 @@ import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.RouteRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /api/v1/chat/completions} (and {@code /v1/chat/completions}): the OpenAI /
- * OpenRouter dialect. Parse → model check → authorize with a credit hold → stream from the router
- * → answer as SSE chunks or one JSON body. Everything runs on the event loop without blocking.
+ * One generation, whatever the client's dialect: model check → key claims → rate limit → credit
+ * hold → router stream → the dialect's answer (server-sent events or one body). Every step is
+ * non-blocking on the request's event loop.
+ *
+ * <p>While a streaming request waits for its first output, the stream is opened after
+ * {@link #KEEP_ALIVE_AFTER} and kept alive with comment lines; a failure after that point is
+ * reported in the stream (it can no longer change the HTTP status).
  */
 @ApplicationScoped
-public class ChatCompletionsRoute {
+public class GenerationFlow {
 
-    private static final Logger LOG = Logger.getLogger(ChatCompletionsRoute.class);
+    static final Duration KEEP_ALIVE_AFTER = Duration.ofSeconds(2);
+    static final Duration KEEP_ALIVE_EVERY = Duration.ofSeconds(5);
+    private static final Logger LOG = Logger.getLogger(GenerationFlow.class);
 
     private final Catalog catalog;
     private final Authorizer authorizer;
     private final RateLimiter rateLimiter;
     private final RouterClient router;
     private final HoldEstimator holds;
-    private final OpenAiRequestParser parser;
     private final MeterRegistry registry;
+    private final Vertx vertx;
 
-    public ChatCompletionsRoute(Catalog catalog, Authorizer authorizer, RateLimiter rateLimiter, RouterClient router, HoldEstimator holds,
-                                EdgeConfig config, MeterRegistry registry) {
+    public GenerationFlow(Catalog catalog, Authorizer authorizer, RateLimiter rateLimiter, RouterClient router, HoldEstimator holds,
+                          MeterRegistry registry, Vertx vertx) {
         this.catalog = catalog;
         this.authorizer = authorizer;
         this.rateLimiter = rateLimiter;
         this.router = router;
         this.holds = holds;
-        this.parser = new OpenAiRequestParser(config.maxJsonDepth());
         this.registry = registry;
+        this.vertx = vertx;
     }
 
-    void register(@Observes Router router, PublicApi api) {
-        api.post(router, "/chat/completions", this::handle);
+    /** Makes a request's response writer. */
+    @FunctionalInterface
+    public interface DialectFactory {
+        ResponseDialect create(String generationId, String model);
     }
 
-    private void handle(RoutingContext ctx) {
-        String key = PublicApi.bearerKey(ctx);
-        ChatRequest parsed = parser.parse(ctx.body().buffer().getBytes());
-        String unknown = parsed.models().stream().filter(m -> catalog.model(m).isEmpty()).findFirst().orElse(null);
-        if (unknown != null) {
-            throw new EdgeException(404, "Model " + unknown + " is not available", Map.of("model", unknown));
+    /** Serves {@code parsed} for the caller holding {@code key}. */
+    public void serve(RoutingContext ctx, String key, ChatRequest parsed, DialectFactory dialect) {
+        for (String m : parsed.models()) {
+            ModelSpec model = catalog.model(m).orElseThrow(() -> new EdgeException(404, "Model " + m + " is not available", Map.of("model", m)));
+            if (model.isEmbedding()) {
+                throw new EdgeException(400, "Model " + m + " is an embedding model: use /embeddings", Map.of("model", m));
+            }
         }
         String generationId = GenerationIds.next();
         authorizer.inferenceClaims(key).compose(claims -> {
@@ -89,7 +98,8 @@ public class ChatCompletionsRoute {
                 return authorizer.hold(claims, generationId, request.primaryModel(), hold)
                         .map(authContext -> new Authorized(claims, authContext, request));
             });
-        }).onSuccess(authorized -> route(ctx, generationId, authorized)).onFailure(ctx::fail);
+        }).onSuccess(authorized -> route(ctx, generationId, authorized, dialect.create(generationId, authorized.request().primaryModel())))
+                .onFailure(ctx::fail);
     }
 
     /** The account's fallback models go after the ones the request names (those the catalog knows). */
@@ -97,41 +107,57 @@ public class ChatCompletionsRoute {
         if (preferences.fallbackModels().isEmpty()) {
             return request;
         }
-        java.util.LinkedHashSet<String> models = new java.util.LinkedHashSet<>(request.models());
-        preferences.fallbackModels().stream().filter(m -> catalog.model(m).isPresent()).forEach(models::add);
+        LinkedHashSet<String> models = new LinkedHashSet<>(request.models());
+        preferences.fallbackModels().stream().filter(m -> catalog.model(m).filter(s -> !s.isEmbedding()).isPresent()).forEach(models::add);
         return models.size() == request.models().size() ? request : request.withModels(List.copyOf(models));
     }
 
     private record Authorized(KeyClaims claims, AuthContext context, ChatRequest request) {
     }
 
-    private void route(RoutingContext ctx, String generationId, Authorized authorized) {
-        Exchange exchange = new Exchange(ctx, generationId, authorized);
+    private void route(RoutingContext ctx, String generationId, Authorized authorized, ResponseDialect dialect) {
+        Exchange exchange = new Exchange(ctx, generationId, authorized, dialect);
         router.stream(new RouteRequest(generationId, authorized.context(), authorized.request()), exchange)
                 .onFailure(error -> {
                     authorizer.releaseHold(authorized.context().holdId());
-                    ctx.fail(error);
+                    exchange.failBeforeOutput(error);
                 });
     }
 
     /** One client request while its router stream flows. Lives on one event loop. */
     private final class Exchange implements RouterClient.Listener {
+        private final RoutingContext ctx;
         private final HttpServerResponse response;
         private final String generationId;
         private final ChatRequest request;
         private final KeyClaims claims;
-        private final OpenAiResponses out;
+        private final ResponseDialect out;
         private final long startNanos = System.nanoTime();
         private HttpClientResponse upstream;
         private boolean started;
         private boolean finished;
+        private long keepAliveTimer = -1;
 
-        Exchange(RoutingContext ctx, String generationId, Authorized authorized) {
+        Exchange(RoutingContext ctx, String generationId, Authorized authorized, ResponseDialect out) {
+            this.ctx = ctx;
             this.response = ctx.response();
             this.generationId = generationId;
             this.request = authorized.request();
             this.claims = authorized.claims();
-            this.out = new OpenAiResponses(generationId, System.currentTimeMillis() / 1000, request.primaryModel());
+            this.out = out;
+            if (request.stream()) {
+                keepAliveTimer = vertx.setTimer(KEEP_ALIVE_AFTER.toMillis(), t -> keepAlive());
+            }
+        }
+
+        private void keepAlive() {
+            keepAliveTimer = -1;
+            if (finished || response.closed()) {
+                return;
+            }
+            startStream();
+            write(out.keepAlive());
+            keepAliveTimer = vertx.setTimer(KEEP_ALIVE_EVERY.toMillis(), t -> keepAlive());
         }
 
         @Override
@@ -140,6 +166,8 @@ public class ChatCompletionsRoute {
             // a client that goes away cancels the router call, which cancels the provider call
             response.closeHandler(v -> {
                 if (!finished) {
+                    finished = true;
+                    cancelKeepAlive();
                     routerResponse.request().reset();
                 }
             });
@@ -155,7 +183,7 @@ public class ChatCompletionsRoute {
                 case RouteEvent.Delta delta -> {
                     if (request.stream()) {
                         startStream();
-                        write(out.deltaChunk(delta));
+                        write(out.delta(delta));
                     } else {
                         out.aggregate(delta);
                     }
@@ -163,7 +191,7 @@ public class ChatCompletionsRoute {
                 case RouteEvent.Finished f -> {
                     if (request.stream()) {
                         startStream();
-                        write(out.finishChunk(f));
+                        write(out.finish(f));
                     } else {
                         out.finished(f);
                     }
@@ -172,11 +200,10 @@ public class ChatCompletionsRoute {
                     rateLimiter.charge(claims, completed.usage().completionTokens());
                     if (request.stream()) {
                         startStream();
-                        write(out.usageChunk(completed.usage()));
-                        end(OpenAiResponses.done(), "success");
+                        end(out.streamEnd(completed.usage()), 200, "success");
                     } else {
                         headers(200).putHeader("Content-Type", "application/json");
-                        end(out.completion(completed.usage()), "success");
+                        end(out.complete(completed.usage()), 200, "success");
                     }
                 }
                 case RouteEvent.Failed failed -> failed(failed);
@@ -191,11 +218,9 @@ public class ChatCompletionsRoute {
             int status = errorClass.httpStatus();
             String message = publicMessage(failed);
             if (started) {
-                write(out.errorChunk(status, message));
-                end(OpenAiResponses.done(), "error");
+                end(out.streamError(status, message), status, "error");
                 return;
             }
-            finished = true;
             Map<String, Object> metadata = new LinkedHashMap<>();
             metadata.put("error_class", errorClass.name().toLowerCase(java.util.Locale.ROOT));
             if (!failed.reasons().isEmpty()) {
@@ -204,9 +229,23 @@ public class ChatCompletionsRoute {
             if (out.provider() != null) {
                 metadata.put("provider_name", out.provider());
             }
-            headers(status);
-            logLine(status, "error");
-            PublicApi.error(response, status, message, metadata);
+            headers(status).putHeader("Content-Type", "application/json");
+            end(out.errorBody(status, message, metadata), status, "error");
+        }
+
+        /** The router could not be reached or refused the request. */
+        void failBeforeOutput(Throwable error) {
+            if (finished || response.closed()) {
+                return;
+            }
+            if (!started) {
+                finished = true;
+                cancelKeepAlive();
+                ctx.fail(error);
+                return;
+            }
+            int status = error instanceof EdgeException e ? e.status() : 503;
+            end(out.streamError(status, error.getMessage()), status, "error");
         }
 
         private String publicMessage(RouteEvent.Failed failed) {
@@ -241,6 +280,7 @@ public class ChatCompletionsRoute {
                         .putHeader("Content-Type", "text/event-stream")
                         .putHeader("Cache-Control", "no-cache")
                         .putHeader("X-Accel-Buffering", "no");
+                write(out.streamStart());
             }
         }
 
@@ -253,6 +293,9 @@ public class ChatCompletionsRoute {
         }
 
         private void write(byte[] bytes) {
+            if (bytes.length == 0) {
+                return;
+            }
             response.write(Buffer.buffer(bytes));
             if (response.writeQueueFull() && upstream != null) {
                 // the client reads slower than the provider writes: hold the router stream back
@@ -262,16 +305,24 @@ public class ChatCompletionsRoute {
             }
         }
 
-        private void end(byte[] bytes, String outcome) {
+        private void end(byte[] bytes, int status, String outcome) {
             finished = true;
+            cancelKeepAlive();
             response.end(Buffer.buffer(bytes));
-            logLine(200, outcome);
+            logLine(status, outcome);
+        }
+
+        private void cancelKeepAlive() {
+            if (keepAliveTimer >= 0) {
+                vertx.cancelTimer(keepAliveTimer);
+                keepAliveTimer = -1;
+            }
         }
 
         private void logLine(int status, String outcome) {
             long millis = (System.nanoTime() - startNanos) / 1_000_000;
             registry.timer("switchboard.edge.requests", "status", Integer.toString(status), "outcome", outcome,
-                    "streamed", Boolean.toString(request.stream())).record(java.time.Duration.ofMillis(millis));
+                    "streamed", Boolean.toString(request.stream())).record(Duration.ofMillis(millis));
             LOG.infof("generation=%s status=%d outcome=%s model=%s provider=%s streamed=%s latency_ms=%d",
                     generationId, status, outcome, out.model(), out.provider(), request.stream(), millis);
         }

@@ -1,0 +1,143 @@
+package dev.switchboard.router.stream;
+
+import dev.switchboard.catalog.Pricing;
+import dev.switchboard.events.UsageV1;
+import dev.switchboard.router.provider.ProviderAdapter;
+import dev.switchboard.router.provider.UpstreamFailure;
+import dev.switchboard.router.provider.UpstreamRequest;
+import dev.switchboard.router.routing.Candidate;
+import dev.switchboard.router.routing.RoutePlanner;
+import dev.switchboard.wire.ChatMessage;
+import dev.switchboard.wire.ChatRequest;
+import dev.switchboard.wire.EmbeddingRequest;
+import dev.switchboard.wire.EmbeddingResult;
+import dev.switchboard.wire.ErrorClass;
+import dev.switchboard.wire.RouteEvent;
+import dev.switchboard.wire.Usage;
+import io.opentelemetry.context.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One embeddings request: the candidates in plan order, each tried once, moving on at once after a
+ * retryable failure; one usage event (prompt tokens only) whatever the outcome.
+ */
+final class EmbeddingExecution {
+
+    private final Dispatcher d;
+    private final EmbeddingRequest.Routed routed;
+    private final Context trace;
+    private final Instant startedAt = Instant.now();
+    private final List<UsageV1.Attempt> attempts = new ArrayList<>();
+    private final Promise<EmbeddingResult> result = Promise.promise();
+    private List<Candidate> candidates;
+    private int promptTokens;
+
+    EmbeddingExecution(Dispatcher d, EmbeddingRequest.Routed routed, Context trace) {
+        this.d = d;
+        this.routed = routed;
+        this.trace = trace;
+    }
+
+    Future<EmbeddingResult> start() {
+        EmbeddingRequest request = routed.request();
+        // plan as for a chat request made of the inputs (same health, exclusions and context checks)
+        List<ChatMessage> asMessages = request.inputs().stream().map(t -> ChatMessage.text(ChatMessage.Role.USER, t)).toList();
+        ChatRequest planView = new ChatRequest(request.models(), asMessages, null, null, null, null, null, null, null, null, false, request.user(), null);
+        promptTokens = request.inputs().stream().mapToInt(t -> d.tokens.count(request.models().getFirst(), t)).sum();
+        RoutePlanner.Plan plan = d.planner.plan(planView, promptTokens, routed.auth().preferences());
+        candidates = plan.candidates();
+        if (candidates.isEmpty()) {
+            finish(null, null, new UpstreamFailure(ErrorClass.NO_PROVIDER, "No provider can serve this request", null), plan.rejected());
+        } else {
+            attempt(0);
+        }
+        return result.future();
+    }
+
+    private void attempt(int index) {
+        Candidate candidate = candidates.get(index);
+        ProviderAdapter adapter = d.adapters.forFamily(candidate.provider().family()).filter(ProviderAdapter::embeds).orElse(null);
+        String credential = d.credentials.credential(candidate.provider().credential()).orElse(null);
+        long start = System.nanoTime();
+        if (adapter == null || credential == null) {
+            failed(index, candidate, start, new UpstreamFailure(ErrorClass.UPSTREAM,
+                    candidate.provider().name() + (adapter == null ? ": no embeddings adapter" : ": no credential configured"), null));
+            return;
+        }
+        UpstreamRequest upstream = adapter.toEmbeddings(candidate.provider(), candidate.endpoint(), routed.request().inputs(),
+                routed.request().dimensions(), credential);
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(upstream.url())
+                .setIdleTimeout(d.config.upstream().idleTimeout().toMillis());
+        upstream.headers().forEach(options::putHeader);
+        d.http.request(options)
+                .compose(req -> req.send(Buffer.buffer(upstream.body())))
+                .compose(resp -> resp.body().map(body -> new Object[]{resp.statusCode(), body}))
+                .onSuccess(answer -> {
+                    int status = (int) answer[0];
+                    byte[] body = ((Buffer) answer[1]).getBytes();
+                    if (status < 200 || status >= 300) {
+                        failed(index, candidate, start, adapter.classifyError(status, body));
+                        return;
+                    }
+                    try {
+                        ProviderAdapter.Embeddings embeddings = adapter.readEmbeddings(body, routed.request().inputs().size());
+                        record(candidate, "success", status, start);
+                        finish(candidate, embeddings, null, List.of());
+                    } catch (UpstreamFailure failure) {
+                        failed(index, candidate, start, failure);
+                    }
+                })
+                .onFailure(error -> failed(index, candidate, start, new UpstreamFailure(
+                        error.getClass().getSimpleName().contains("Timeout") ? ErrorClass.TIMEOUT : ErrorClass.UPSTREAM,
+                        "connection to provider failed: " + error.getMessage(), null)));
+    }
+
+    private void failed(int index, Candidate candidate, long start, UpstreamFailure failure) {
+        record(candidate, failure.errorClass().name().toLowerCase(Locale.ROOT), failure.httpStatus(), start);
+        if (failure.errorClass().retryable() && index + 1 < candidates.size()) {
+            attempt(index + 1);
+        } else {
+            finish(candidate, null, failure, List.of());
+        }
+    }
+
+    private void record(Candidate candidate, String outcome, Integer status, long start) {
+        long latency = (System.nanoTime() - start) / 1_000_000;
+        attempts.add(new UsageV1.Attempt(candidate.provider().name(), candidate.endpoint().model(), outcome, status, latency));
+        d.metrics.attempt(candidate.provider().name(), outcome);
+        d.passive.record(candidate.provider().name(), candidate.endpoint().id(), "success".equals(outcome), latency);
+    }
+
+    private void finish(Candidate candidate, ProviderAdapter.Embeddings embeddings, UpstreamFailure failure, List<String> reasons) {
+        Usage usage;
+        if (embeddings != null) {
+            int tokens = embeddings.promptTokens() != null ? embeddings.promptTokens() : promptTokens;
+            usage = new Usage(tokens, 0, 0, 0, Pricing.costNanos(candidate.endpoint().prices(), tokens, 0, 0, 0),
+                    embeddings.promptTokens() != null ? Usage.SOURCE_PROVIDER : Usage.SOURCE_ESTIMATED);
+            result.complete(new EmbeddingResult(candidate.provider().name(), candidate.endpoint().model(), embeddings.vectors(), usage, null));
+        } else {
+            usage = new Usage(0, 0, 0, 0, 0, Usage.SOURCE_ESTIMATED);
+            result.complete(EmbeddingResult.failed(new RouteEvent.Failed(failure.errorClass(), failure.getMessage(), usage, reasons)));
+        }
+        Instant completedAt = Instant.now();
+        long latencyMs = Duration.between(startedAt, completedAt).toMillis();
+        String status = embeddings != null ? "success" : "error";
+        d.usage.publish(new UsageV1(routed.generationId(), 0, true, routed.auth().accountId(), routed.auth().keyId(), routed.auth().holdId(),
+                routed.request().models().getFirst(),
+                candidate == null ? null : candidate.endpoint().model(), candidate == null ? null : candidate.provider().name(),
+                candidate == null ? null : candidate.endpoint().upstreamModel(), status, null,
+                failure == null ? null : failure.errorClass().name().toLowerCase(Locale.ROOT), false,
+                usage.promptTokens(), 0, 0, 0, usage.source(), usage.costNanos(), attempts, null, latencyMs, startedAt, completedAt), trace);
+        d.metrics.request(status, candidate == null ? null : candidate.provider().name(), Duration.ofMillis(latencyMs), null);
+    }
+}
