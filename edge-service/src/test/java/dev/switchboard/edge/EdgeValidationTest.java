@@ -98,6 +98,28 @@ class EdgeValidationTest {
     }
 
     @Test
+    void theOpenApiDocumentListsEveryPublicOperation() {
+        var doc = given().get("/openapi").then().statusCode(200).body("openapi", equalTo("3.1.0")).extract().jsonPath();
+        for (String path : java.util.List.of("/chat/completions", "/completions", "/messages", "/embeddings", "/models", "/embeddings/models",
+                "/models/{author}/{slug}/endpoints", "/providers", "/generation", "/key", "/credits", "/keys", "/keys/{hash}")) {
+            org.assertj.core.api.Assertions.assertThat(doc.getMap("paths")).as(path).containsKey(path);
+        }
+        org.assertj.core.api.Assertions.assertThat(doc.getMap("paths['/keys/{hash}']")).containsKeys("get", "patch", "delete");
+        org.assertj.core.api.Assertions.assertThat(doc.getString("paths['/chat/completions'].post.responses['402'].content['application/json'].schema['$ref']"))
+                .isEqualTo("#/components/schemas/Error");
+        given().get("/api/v1/openapi.json").then().statusCode(200);
+    }
+
+    @Test
+    void anthropicErrorsHaveAnthropicsShape() {
+        given().header("x-api-key", "sk-sb-v1-anything").header("anthropic-version", "2023-06-01").contentType(ContentType.JSON)
+                .body("{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .post("/v1/messages").then().statusCode(400)
+                .body("type", equalTo("error")).body("error.type", equalTo("invalid_request_error"))
+                .body("error.message", containsString("max_tokens"));
+    }
+
+    @Test
     void readinessReportsTheMissingDependencies() {
         given().get("/q/health/ready").then().statusCode(503).body(containsString("auth-service"));
         given().get("/q/health/live").then().statusCode(200);

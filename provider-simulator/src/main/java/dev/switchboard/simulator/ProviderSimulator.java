@@ -234,6 +234,13 @@ public final class ProviderSimulator {
 
     private void stream(RoutingContext ctx, Behaviour b, Answer answer, boolean includeUsage) {
         HttpServerResponse response = ctx.response();
+        String provider = ctx.pathParam("provider");
+        // the caller hung up mid-answer: counted, so tests can see cancellation reach the provider
+        response.closeHandler(v -> {
+            if (!response.ended()) {
+                counters.computeIfAbsent(provider, p -> new Counters()).cancelled.increment();
+            }
+        });
         vertx.setTimer(Math.max(1, b.ttftMs()), t -> {
             if (response.closed()) {
                 return;
@@ -333,7 +340,7 @@ public final class ProviderSimulator {
     private void stats(RoutingContext ctx) {
         ObjectNode providers = JSON.createObjectNode();
         counters.forEach((name, c) -> providers.set(name, JSON.createObjectNode()
-                .put("requests", c.requests.sum()).put("unauthorized", c.unauthorized.sum())));
+                .put("requests", c.requests.sum()).put("unauthorized", c.unauthorized.sum()).put("cancelled", c.cancelled.sum())));
         json(ctx.response(), 200, JSON.createObjectNode().set("providers", providers));
     }
 
@@ -385,5 +392,6 @@ public final class ProviderSimulator {
     private static final class Counters {
         final LongAdder requests = new LongAdder();
         final LongAdder unauthorized = new LongAdder();
+        final LongAdder cancelled = new LongAdder();
     }
 }

@@ -69,6 +69,8 @@ public final class AnthropicResponses implements ResponseDialect {
         message.putArray("content");
         message.putNull("stop_reason");
         message.putNull("stop_sequence");
+        message.putNull("stop_details");
+        message.putNull("container");
         message.set("usage", usage(0, 0));
         ObjectNode start = JSON.createObjectNode().put("type", "message_start");
         start.set("message", message);
@@ -105,11 +107,12 @@ public final class AnthropicResponses implements ResponseDialect {
         close(out);
         ObjectNode block = JSON.createObjectNode().put("type", type);
         switch (type) {
-            case "text" -> block.put("text", "");
+            case "text" -> block.put("text", "").putNull("citations");
             case "thinking" -> block.put("thinking", "").put("signature", "");
             default -> {
                 block.put("id", toolId == null ? "toolu_" + toolIndex : toolId).put("name", toolName == null ? "" : toolName);
                 block.putObject("input");
+                block.putObject("caller").put("type", "direct");
             }
         }
         openIndex = nextIndex++;
@@ -146,8 +149,10 @@ public final class AnthropicResponses implements ResponseDialect {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         close(out);
         ObjectNode delta = JSON.createObjectNode().put("type", "message_delta");
-        delta.putObject("delta").put("stop_reason", stopReason == null ? "end_turn" : stopReason).putNull("stop_sequence");
-        delta.set("usage", usage(usage.promptTokens(), usage.completionTokens()));
+        delta.putObject("delta").put("stop_reason", stopReason == null ? "end_turn" : stopReason).putNull("stop_sequence")
+                .putNull("stop_details").putNull("container");
+        delta.set("usage", JSON.createObjectNode().put("input_tokens", usage.promptTokens()).put("output_tokens", usage.completionTokens())
+                .put("cache_creation_input_tokens", 0).put("cache_read_input_tokens", 0).putNull("server_tool_use"));
         write(out, event("message_delta", delta));
         write(out, event("message_stop", JSON.createObjectNode().put("type", "message_stop")));
         return out.toByteArray();
@@ -198,17 +203,20 @@ public final class AnthropicResponses implements ResponseDialect {
             content.addObject().put("type", "thinking").put("thinking", thinking.toString()).put("signature", "");
         }
         if (!text.isEmpty() || toolCalls.isEmpty()) {
-            content.addObject().put("type", "text").put("text", text.toString());
+            content.addObject().put("type", "text").put("text", text.toString()).putNull("citations");
         }
         toolCalls.forEach((index, block) -> {
             if (!block.has("id")) {
                 block.put("id", "toolu_" + index);
             }
             block.set("input", parseObject(toolArguments.getOrDefault(index, new StringBuilder()).toString()));
+            block.putObject("caller").put("type", "direct");
             content.add(block);
         });
         message.put("stop_reason", stopReason == null ? "end_turn" : stopReason);
         message.putNull("stop_sequence");
+        message.putNull("stop_details");
+        message.putNull("container");
         message.set("usage", usage(usage.promptTokens(), usage.completionTokens()));
         return message.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -233,6 +241,7 @@ public final class AnthropicResponses implements ResponseDialect {
         };
         ObjectNode out = JSON.createObjectNode().put("type", "error");
         out.putObject("error").put("type", type).put("message", message);
+        out.put("request_id", "req_" + java.util.UUID.randomUUID().toString().replace("-", ""));
         return out;
     }
 
@@ -241,8 +250,13 @@ public final class AnthropicResponses implements ResponseDialect {
     }
 
     private static ObjectNode usage(int input, int output) {
-        return JSON.createObjectNode().put("input_tokens", input).put("output_tokens", output)
+        ObjectNode usage = JSON.createObjectNode().put("input_tokens", input).put("output_tokens", output)
                 .put("cache_creation_input_tokens", 0).put("cache_read_input_tokens", 0);
+        usage.putNull("cache_creation");
+        usage.putNull("inference_geo");
+        usage.putNull("server_tool_use");
+        usage.put("service_tier", "standard");
+        return usage;
     }
 
     private static String stopReason(String finishReason) {

@@ -26,6 +26,8 @@ public final class OpenAiResponses implements ResponseDialect {
     /** Costs are exact decimals: written as plain JSON numbers (0.0000306, not 3.06E-5). */
     static final ObjectMapper JSON = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
+    static final String SYSTEM_FINGERPRINT = "fp_switchboard";
+
     private final String id;
     private final long created;
     private String model;
@@ -224,7 +226,8 @@ public final class OpenAiResponses implements ResponseDialect {
     @Override
     public byte[] complete(Usage usage) {
         ObjectNode response = envelope("chat.completion");
-        response.putNull("system_fingerprint");
+        // present and a string: OpenRouter's SDK wants the key, OpenAI's description wants a string
+        response.put("system_fingerprint", SYSTEM_FINGERPRINT);
         ObjectNode choice = response.putArray("choices").addObject().put("index", 0);
         ObjectNode message = choice.putObject("message").put("role", "assistant");
         if (content.isEmpty() && !toolCalls.isEmpty()) {

@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import dev.switchboard.edge.rest.PublicApi.Doc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -35,15 +36,15 @@ public class AccountRoutes {
     }
 
     void register(@Observes Router router, PublicApi api) {
-        api.get(router, "/key", ctx -> forward(ctx, authorizer.claims(PublicApi.bearerKey(ctx)),
+        api.get(router, "/key", Doc.of("The calling key: limit, usage, rate limit", "any key", 200, 401, 404), ctx -> forward(ctx, authorizer.claims(PublicApi.bearerKey(ctx)),
                 claims -> "/internal/v1/keys/" + claims.keyId(), HttpMethod.GET));
-        api.get(router, "/credits", ctx -> managed(ctx, account -> "/internal/v1/accounts/" + account + "/credits", HttpMethod.GET));
-        api.get(router, "/keys", ctx -> managed(ctx, account -> "/internal/v1/accounts/" + account + "/keys"
+        api.get(router, "/credits", Doc.of("Credit granted to and used by the account", "management key", 200, 401, 403), ctx -> managed(ctx, account -> "/internal/v1/accounts/" + account + "/credits", HttpMethod.GET));
+        api.get(router, "/keys", Doc.of("The account's inference keys (include_disabled, offset)", "management key", 200, 401, 403), ctx -> managed(ctx, account -> "/internal/v1/accounts/" + account + "/keys"
                 + query(ctx, "include_disabled", "offset"), HttpMethod.GET));
-        api.post(router, "/keys", ctx -> managed(ctx, account -> "/internal/v1/accounts/" + account + "/keys", HttpMethod.POST));
-        api.get(router, "/keys/:hash", ctx -> managed(ctx, account -> keyPath(ctx, account), HttpMethod.GET));
-        api.patch(router, "/keys/:hash", ctx -> managed(ctx, account -> keyPath(ctx, account), HttpMethod.PATCH));
-        api.delete(router, "/keys/:hash", ctx -> managed(ctx, account -> keyPath(ctx, account), HttpMethod.DELETE));
+        api.post(router, "/keys", Doc.of("Create an inference key (name, limit, limit_reset, expires_at, rate_limit_rpm, rate_limit_tpm); the key is shown once", "management key", 201, 400, 401, 403), ctx -> managed(ctx, account -> "/internal/v1/accounts/" + account + "/keys", HttpMethod.POST));
+        api.get(router, "/keys/:hash", Doc.of("One inference key", "management key", 200, 401, 403, 404), ctx -> managed(ctx, account -> keyPath(ctx, account), HttpMethod.GET));
+        api.patch(router, "/keys/:hash", Doc.of("Change a key (name, disabled, limit, limit_reset, expires_at, rate limits)", "management key", 200, 400, 401, 403, 404), ctx -> managed(ctx, account -> keyPath(ctx, account), HttpMethod.PATCH));
+        api.delete(router, "/keys/:hash", Doc.of("Delete a key", "management key", 200, 401, 403, 404), ctx -> managed(ctx, account -> keyPath(ctx, account), HttpMethod.DELETE));
     }
 
     private void managed(RoutingContext ctx, Function<String, String> path, HttpMethod method) {

@@ -58,7 +58,7 @@ public class EmbeddingsRoute {
     }
 
     void register(@Observes Router router, PublicApi api) {
-        api.post(router, "/embeddings", this::handle);
+        api.post(router, "/embeddings", PublicApi.Doc.of("Embeddings (encoding_format float or base64)", "inference key", 200, 400, 401, 402, 403, 404, 502, 503), this::handle);
     }
 
     private void handle(RoutingContext ctx) {

@@ -24,7 +24,7 @@ public class GenerationRoute {
     }
 
     void register(@Observes Router router, PublicApi api) {
-        api.get(router, "/generation", this::handle);
+        api.get(router, "/generation", PublicApi.Doc.of("One generation of the caller's account, with its billed cost", "any key", 200, 400, 401, 404), this::handle);
     }
 
     private void handle(RoutingContext ctx) {

@@ -46,14 +46,14 @@ public class ModelsRoutes {
     }
 
     void register(@Observes Router router, PublicApi api) {
-        api.get(router, "/models", ctx -> json(ctx, list(false)));
-        api.get(router, "/embeddings/models", ctx -> json(ctx, list(true)));
-        api.get(router, "/models/:author/:slug/endpoints", this::endpoints);
-        api.get(router, "/providers", ctx -> json(ctx, providers()));
+        api.get(router, "/models", PublicApi.Doc.of("Chat models with prices and parameters", "public", 200), ctx -> json(ctx, list(false)));
+        api.get(router, "/embeddings/models", PublicApi.Doc.of("Embedding models", "public", 200), ctx -> json(ctx, list(true)));
+        api.get(router, "/models/:author/:slug/endpoints", PublicApi.Doc.of("A model's endpoints: price, limits, status, uptime, latency", "public", 200, 404), this::endpoints);
+        api.get(router, "/providers", PublicApi.Doc.of("Providers", "public", 200), ctx -> json(ctx, providers()));
     }
 
     private ObjectNode list(boolean embeddings) {
-        ObjectNode out = JSON.objectNode();
+        ObjectNode out = JSON.objectNode().put("object", "list");
         ArrayNode data = out.putArray("data");
         catalog.models().stream().filter(m -> m.isEmbedding() == embeddings).sorted(Comparator.comparing(ModelSpec::id))
                 .forEach(m -> data.add(model(m)));
@@ -63,7 +63,9 @@ public class ModelsRoutes {
     }
 
     private ObjectNode model(ModelSpec m) {
-        ObjectNode node = JSON.objectNode().put("id", m.id()).put("canonical_slug", m.id()).put("name", m.name())
+        // object and owned_by make the listing OpenAI's too (its SDKs list models with them)
+        ObjectNode node = JSON.objectNode().put("id", m.id()).put("object", "model").put("owned_by", m.id().substring(0, m.id().indexOf('/')))
+                .put("canonical_slug", m.id()).put("name", m.name())
                 .put("created", m.created().atStartOfDay(ZoneOffset.UTC).toEpochSecond()).put("description", m.description())
                 .put("context_length", m.contextLength());
         node.set("architecture", architecture(m));

@@ -38,11 +38,12 @@ public class PublicApi {
         OPENAI, ANTHROPIC
     }
 
-    public void post(Router router, String path, Handler<RoutingContext> handler) {
-        post(router, path, ErrorShape.OPENAI, handler);
+    public void post(Router router, String path, Doc doc, Handler<RoutingContext> handler) {
+        post(router, path, ErrorShape.OPENAI, doc, handler);
     }
 
-    public void post(Router router, String path, ErrorShape shape, Handler<RoutingContext> handler) {
+    public void post(Router router, String path, ErrorShape shape, Doc doc, Handler<RoutingContext> handler) {
+        document("post", path, doc);
         for (String prefix : PREFIXES) {
             router.post(prefix + path)
                     .handler(BodyHandler.create().setBodyLimit(maxBodyBytes).setHandleFileUploads(false))
@@ -51,7 +52,8 @@ public class PublicApi {
         }
     }
 
-    public void patch(Router router, String path, Handler<RoutingContext> handler) {
+    public void patch(Router router, String path, Doc doc, Handler<RoutingContext> handler) {
+        document("patch", path, doc);
         for (String prefix : PREFIXES) {
             router.patch(prefix + path)
                     .handler(BodyHandler.create().setBodyLimit(maxBodyBytes).setHandleFileUploads(false))
@@ -60,16 +62,49 @@ public class PublicApi {
         }
     }
 
-    public void delete(Router router, String path, Handler<RoutingContext> handler) {
+    public void delete(Router router, String path, Doc doc, Handler<RoutingContext> handler) {
+        document("delete", path, doc);
         for (String prefix : PREFIXES) {
             router.delete(prefix + path).handler(guard(handler)).failureHandler(PublicApi::failure);
         }
     }
 
-    public void get(Router router, String path, Handler<RoutingContext> handler) {
+    public void get(Router router, String path, Doc doc, Handler<RoutingContext> handler) {
+        document("get", path, doc);
         for (String prefix : PREFIXES) {
             router.get(prefix + path).handler(guard(handler)).failureHandler(PublicApi::failure);
         }
+    }
+
+    /**
+     * What the served OpenAPI document says of an operation.
+     *
+     * @param caller   who may call it: {@code public}, {@code inference key}, {@code management key} or {@code any key}
+     * @param statuses the statuses it answers, besides the generic ones
+     */
+    public record Doc(String summary, String description, String caller, List<Integer> statuses) {
+        public static Doc of(String summary, String caller, Integer... statuses) {
+            return new Doc(summary, null, caller, List.of(statuses));
+        }
+
+        public Doc describedAs(String text) {
+            return new Doc(summary, text, caller, statuses);
+        }
+    }
+
+    /** One documented operation. */
+    public record Operation(String method, String path, Doc doc) {
+    }
+
+    private final List<Operation> operations = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private void document(String method, String path, Doc doc) {
+        operations.add(new Operation(method, path, doc));
+    }
+
+    /** Every operation registered so far, in registration order. */
+    public List<Operation> operations() {
+        return List.copyOf(operations);
     }
 
     /** Exceptions thrown synchronously by a handler take the same way out as asynchronous ones. */
