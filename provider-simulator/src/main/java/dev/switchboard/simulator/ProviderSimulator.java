@@ -134,14 +134,11 @@ public final class ProviderSimulator {
         if (!authorized(ctx, provider)) {
             return;
         }
-        JsonNode body;
-        try {
-            body = JSON.readTree(ctx.body().buffer().getBytes());
-        } catch (Exception e) {
-            error(ctx.response(), 400, "invalid_request_error", "We could not parse the JSON body of your request.");
+        JsonNode body = jsonBody(ctx);
+        if (body == null) {
             return;
         }
-        if (body == null || !body.path("model").isTextual() || !body.path("messages").isArray() || body.path("messages").isEmpty()) {
+        if (!body.path("model").isTextual() || !body.path("messages").isArray() || body.path("messages").isEmpty()) {
             error(ctx.response(), 400, "invalid_request_error", "model and messages are required");
             return;
         }
@@ -184,15 +181,12 @@ public final class ProviderSimulator {
         if (!authorized(ctx, provider)) {
             return;
         }
-        JsonNode body;
-        try {
-            body = JSON.readTree(ctx.body().buffer().getBytes());
-        } catch (Exception e) {
-            error(ctx.response(), 400, "invalid_request_error", "We could not parse the JSON body of your request.");
+        JsonNode body = jsonBody(ctx);
+        if (body == null) {
             return;
         }
-        JsonNode input = body == null ? null : body.path("input");
-        if (body == null || !body.path("model").isTextual() || input == null || !(input.isTextual() || input.isArray()) || input.isEmpty() && input.isArray()) {
+        JsonNode input = body.path("input");
+        if (!body.path("model").isTextual() || !(input.isTextual() || input.isArray()) || input.isEmpty() && input.isArray()) {
             error(ctx.response(), 400, "invalid_request_error", "model and input are required");
             return;
         }
@@ -230,6 +224,20 @@ public final class ProviderSimulator {
             out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
             json(ctx.response(), 200, out);
         });
+    }
+
+    /** The request's JSON object, or null after answering 400 as the provider would. */
+    private static JsonNode jsonBody(RoutingContext ctx) {
+        try {
+            JsonNode body = JSON.readTree(ctx.body().buffer().getBytes());
+            if (body != null && body.isObject()) {
+                return body;
+            }
+        } catch (Exception e) {
+            // answered below
+        }
+        error(ctx.response(), 400, "invalid_request_error", "We could not parse the JSON body of your request.");
+        return null;
     }
 
     private void stream(RoutingContext ctx, Behaviour b, Answer answer, boolean includeUsage) {
