@@ -55,16 +55,22 @@ ensure_secrets() {
   set +a
 }
 
-# Every catalog provider → the simulator, unless the user configured it.
+# Every catalog provider → the simulator, unless the user configured it. The simulator serves each
+# provider under /<name> followed by the path of its real base URL, so adapters build real paths; a
+# Bedrock credential is "access key id:secret" (the router signs with it).
 export_provider_defaults() {
-  local name var
-  while read -r name; do
+  local name family url path var key
+  while IFS='|' read -r name family url; do
     var="$(echo "$name" | tr 'a-z-' 'A-Z_')"
     if [[ -z "$(printenv "SWITCHBOARD_PROVIDERS_${var}_BASE_URL" || true)" ]]; then
-      export "SWITCHBOARD_PROVIDERS_${var}_BASE_URL=http://127.0.0.1:$SIM_PORT/$name/v1"
-      export "SWITCHBOARD_PROVIDERS_${var}_API_KEY=${SIM_KEY_PREFIX:-sim}-$name-key"
+      path="/${url#*://*/}"; [[ "$url" == *://*/* ]] || path=""
+      key="${SIM_KEY_PREFIX:-sim}-$name-key"
+      [[ "$family" == bedrock-converse ]] && key="${SIM_KEY_PREFIX:-sim}-$name-akid:$key"
+      export "SWITCHBOARD_PROVIDERS_${var}_BASE_URL=http://127.0.0.1:$SIM_PORT/$name$path"
+      export "SWITCHBOARD_PROVIDERS_${var}_API_KEY=$key"
     fi
-  done < <(sed -n '/^providers:/,/^models:/s/^  - name: *\([a-z0-9-]*\).*/\1/p' "$ROOT/catalog/src/main/resources/catalog/catalog.yaml")
+  done < <(awk '/^providers:/{p=1;next} /^models:/{p=0} p && /^  - name:/{n=$3} p && /^    family:/{f=$2} p && /^    base_url:/{print n "|" f "|" $2}' \
+             "$ROOT/catalog/src/main/resources/catalog/catalog.yaml")
 }
 
 artifact() { # artifact NAME → the built directory to copy

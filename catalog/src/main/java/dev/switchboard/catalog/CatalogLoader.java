@@ -104,7 +104,7 @@ public final class CatalogLoader {
                 problems.add(where + ": base_url must be an http(s) URL");
             }
             providers.add(new ProviderSpec(p.name(), p.displayName() == null ? p.name() : p.displayName(), p.family(),
-                    p.baseUrl(), p.credential() == null ? p.name() : p.credential()));
+                    p.baseUrl(), p.credential() == null ? p.name() : p.credential(), p.options()));
         }
         if (providers.isEmpty()) {
             problems.add("no providers");
@@ -211,7 +211,7 @@ public final class CatalogLoader {
     record CatalogFile(List<ProviderEntry> providers, List<ModelEntry> models) {
     }
 
-    record ProviderEntry(String name, String displayName, String family, String baseUrl, String credential) {
+    record ProviderEntry(String name, String displayName, String family, String baseUrl, String credential, Map<String, String> options) {
     }
 
     record ModelEntry(String id, String name, String kind, String description, String created, int contextLength,

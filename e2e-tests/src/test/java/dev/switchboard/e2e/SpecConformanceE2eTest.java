@@ -1,6 +1,7 @@
 package dev.switchboard.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.testsupport.Specs;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 

@@ -5,6 +5,10 @@ import dev.switchboard.edge.service.EdgeException;
 import dev.switchboard.wire.ChatMessage;
 import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.ContentPart;
+import dev.switchboard.wire.Reasoning;
+import dev.switchboard.wire.ReasoningPart;
+import dev.switchboard.wire.ResponseFormat;
+import dev.switchboard.wire.ToolChoice;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -40,7 +44,7 @@ class OpenAiRequestParserTest {
         assertThat(request.messages().get(2).toolCalls()).singleElement().satisfies(c -> assertThat(c.name()).isEqualTo("f"));
         assertThat(request.messages().get(3).role()).isEqualTo(ChatMessage.Role.TOOL);
         assertThat(request.maxTokens()).isEqualTo(100);
-        assertThat(request.stop()).containsExactly("END");
+        assertThat(request.sampling().stop()).containsExactly("END");
         assertThat(request.stream()).isTrue();
         assertThat(request.tools()).singleElement().satisfies(t -> assertThat(t.name()).isEqualTo("f"));
     }
@@ -100,5 +104,74 @@ class OpenAiRequestParserTest {
     void deeplyNestedJsonIsRefused() {
         String deep = "{\"model\":\"a/b\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"extra\":" + "[".repeat(100) + "]".repeat(100) + "}";
         assertThatThrownBy(() -> parse(deep)).isInstanceOfSatisfying(EdgeException.class, e -> assertThat(e.status()).isEqualTo(400));
+    }
+
+    @Test
+    void samplingToolChoiceFormatAndReasoningAreTyped() {
+        ChatRequest request = parse("""
+                {"model":"a/b","messages":[{"role":"user","content":"hi"}],
+                 "top_k":40,"frequency_penalty":0.5,"presence_penalty":-1,"logprobs":true,"top_logprobs":3,
+                 "tools":[{"type":"function","function":{"name":"lookup","parameters":{"type":"object"}}}],
+                 "tool_choice":{"type":"function","function":{"name":"lookup"}},"parallel_tool_calls":false,
+                 "response_format":{"type":"json_schema","json_schema":{"name":"out","schema":{"type":"object"},"strict":true}},
+                 "reasoning":{"max_tokens":2000,"exclude":true}}""");
+        assertThat(request.sampling().topK()).isEqualTo(40);
+        assertThat(request.sampling().frequencyPenalty()).isEqualTo(0.5);
+        assertThat(request.sampling().presencePenalty()).isEqualTo(-1.0);
+        assertThat(request.sampling().logprobs()).isTrue();
+        assertThat(request.sampling().topLogprobs()).isEqualTo(3);
+        assertThat(request.toolChoice()).isEqualTo(ToolChoice.tool("lookup"));
+        assertThat(request.parallelToolCalls()).isFalse();
+        assertThat(request.responseFormat().type()).isEqualTo(ResponseFormat.Type.JSON_SCHEMA);
+        assertThat(request.responseFormat().name()).isEqualTo("out");
+        assertThat(request.responseFormat().strict()).isTrue();
+        assertThat(request.reasoning()).isEqualTo(new Reasoning(null, 2000, true));
+        assertThat(parse("{\"model\":\"a/b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"reasoning_effort\":\"low\"}").reasoning())
+                .isEqualTo(new Reasoning("low", null, false));
+        assertThat(parse("{\"model\":\"a/b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"reasoning\":{\"enabled\":false}}").reasoning())
+                .isNull();
+    }
+
+    @Test
+    void filesAudioAndCacheMarkersAreKept() {
+        ChatRequest request = parse("""
+                {"model":"a/b","messages":[{"role":"user","content":[
+                  {"type":"text","text":"long prefix","cache_control":{"type":"ephemeral"}},
+                  {"type":"file","file":{"filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERi0="}},
+                  {"type":"input_audio","input_audio":{"data":"UklGRg==","format":"wav"}}]}]}""");
+        List<ContentPart> parts = request.messages().getFirst().content();
+        assertThat(((ContentPart.Text) parts.get(0)).cacheControl().path("type").asText()).isEqualTo("ephemeral");
+        assertThat(parts.get(1)).isEqualTo(new ContentPart.File("a.pdf", "data:application/pdf;base64,JVBERi0=", "application/pdf", null));
+        assertThat(parts.get(2)).isEqualTo(new ContentPart.Audio("UklGRg==", "wav"));
+    }
+
+    @Test
+    void reasoningDetailsComeBackAsReasoningPartsAndToolCallSignatures() {
+        ChatRequest request = parse("""
+                {"model":"a/b","messages":[{"role":"user","content":"hi"},
+                  {"role":"assistant","content":null,
+                   "tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":"{}"}}],
+                   "reasoning_details":[{"type":"reasoning.text","text":"let me think","signature":"c2lnMQ==","index":0},
+                                        {"type":"reasoning.encrypted","data":"b3BhcXVl","index":1},
+                                        {"type":"reasoning.encrypted","data":"Z2VtaW5p","id":"call_1","index":2}]},
+                  {"role":"tool","tool_call_id":"call_1","content":"ok"}]}""");
+        ChatMessage assistant = request.messages().get(1);
+        assertThat(assistant.reasoning()).containsExactly(new ReasoningPart("let me think", "c2lnMQ==", null),
+                new ReasoningPart(null, null, "b3BhcXVl"));
+        assertThat(assistant.toolCalls()).singleElement().satisfies(c -> assertThat(c.signature()).isEqualTo("Z2VtaW5p"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"nope\"}}|tool_choice.function.name",
+            "\"top_logprobs\":2|top_logprobs",
+            "\"reasoning\":{\"effort\":\"extreme\"}|reasoning.effort",
+            "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\"}}|response_format.json_schema.schema",
+            "\"frequency_penalty\":3|frequency_penalty",
+            "\"parallel_tool_calls\":\"yes\"|parallel_tool_calls"})
+    void badNewFieldsAreA400NamingTheField(String field, String path) {
+        assertThatThrownBy(() -> parse("{\"model\":\"a/b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]," + field + "}"))
+                .isInstanceOf(EdgeException.class).hasMessageContaining(path);
     }
 }

@@ -78,4 +78,49 @@ class OpenAiResponsesTest {
         assertThat(body.at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
         assertThat(body.at("/usage/cost").decimalValue()).isEqualByComparingTo("0.0000306");
     }
+
+    @Test
+    void signedReasoningAndToolCallSignaturesBecomeReasoningDetails() throws Exception {
+        List<RouteEvent.Delta> deltas = List.of(
+                new RouteEvent.Delta(null, "Let me ", null),
+                new RouteEvent.Delta(null, "think.", null),
+                new RouteEvent.Delta(null, null, "c2lnMQ==", null, null, null),
+                new RouteEvent.Delta(null, null, null, "b3BhcXVl", null, null),
+                new RouteEvent.Delta(null, null, null, null, List.of(new ToolCallDelta(0, "call_1", "f", "{}", "Z2VtaW5p")), null));
+        OpenAiResponses streaming = new OpenAiResponses("gen-2", 1L, "m");
+        JsonNode first = event(streaming.deltaChunk(deltas.get(0)));
+        assertThat(first.at("/choices/0/delta/reasoning_details/0/type").asText()).isEqualTo("reasoning.text");
+        assertThat(first.at("/choices/0/delta/reasoning_details/0/index").asInt()).isZero();
+        event(streaming.deltaChunk(deltas.get(1)));
+        JsonNode signature = event(streaming.deltaChunk(deltas.get(2)));
+        assertThat(signature.at("/choices/0/delta/reasoning_details/0/signature").asText()).isEqualTo("c2lnMQ==");
+        assertThat(signature.at("/choices/0/delta/reasoning_details/0/index").asInt()).isZero();
+        JsonNode redacted = event(streaming.deltaChunk(deltas.get(3)));
+        assertThat(redacted.at("/choices/0/delta/reasoning_details/0/index").asInt()).isEqualTo(1);
+        JsonNode call = event(streaming.deltaChunk(deltas.get(4)));
+        assertThat(call.at("/choices/0/delta/reasoning_details/0/id").asText()).isEqualTo("call_1");
+
+        OpenAiResponses whole = new OpenAiResponses("gen-3", 1L, "m");
+        deltas.forEach(whole::aggregate);
+        whole.finished(new RouteEvent.Finished("tool_calls"));
+        JsonNode message = JSON.readTree(whole.complete(usage)).at("/choices/0/message");
+        assertThat(message.path("reasoning").asText()).isEqualTo("Let me think.");
+        assertThat(message.path("reasoning_details")).hasSize(3);
+        assertThat(message.at("/reasoning_details/0/text").asText()).isEqualTo("Let me think.");
+        assertThat(message.at("/reasoning_details/0/signature").asText()).isEqualTo("c2lnMQ==");
+        assertThat(message.at("/reasoning_details/1/data").asText()).isEqualTo("b3BhcXVl");
+        assertThat(message.at("/reasoning_details/2/data").asText()).isEqualTo("Z2VtaW5p");
+        assertThat(message.at("/reasoning_details/2/id").asText()).isEqualTo("call_1");
+    }
+
+    @Test
+    void logprobsPassThroughStreamedAndWhole() throws Exception {
+        JsonNode logprobs = JSON.readTree("{\"content\":[{\"token\":\"Hi\",\"logprob\":-0.1,\"bytes\":[72,105],\"top_logprobs\":[]}]}");
+        RouteEvent.Delta delta = new RouteEvent.Delta("Hi", null, null, null, null, logprobs);
+        assertThat(event(new OpenAiResponses("g", 1L, "m").deltaChunk(delta)).at("/choices/0/logprobs")).isEqualTo(logprobs);
+        OpenAiResponses whole = new OpenAiResponses("g", 1L, "m");
+        whole.aggregate(delta);
+        whole.aggregate(delta);
+        assertThat(JSON.readTree(whole.complete(usage)).at("/choices/0/logprobs/content")).hasSize(2);
+    }
 }

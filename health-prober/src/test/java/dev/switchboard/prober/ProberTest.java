@@ -62,6 +62,23 @@ class ProberTest {
     }
 
     @Test
+    void eachFamilyIsProbedInItsOwnProtocolAndBedrockOnlyByTraffic() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            for (String provider : java.util.List.of("azure", "anthropic", "google", "cohere", "mistral")) {
+                JsonNode status = status(provider);
+                assertThat(status).as(provider).isNotNull();
+                assertThat(status.path("state").asText()).as(provider).isEqualTo("up");
+                assertThat(status.path("source").asText()).as(provider).isEqualTo("probe");
+                assertThat(SimulatorResource.simulator().unauthorized(provider)).as(provider).isZero();
+            }
+            JsonNode bedrock = status("bedrock");
+            assertThat(bedrock).isNotNull();
+            assertThat(bedrock.path("source").asText()).isEqualTo("passive");
+        });
+        assertThat(SimulatorResource.simulator().requests("bedrock")).isZero();
+    }
+
+    @Test
     void aProviderGoingDownAndUpIsSeenWithin5sAndPublished() {
         await().atMost(Duration.ofSeconds(10)).until(() -> status("together") != null && "up".equals(status("together").path("state").asText()));
         SimulatorResource.simulator().behave("together", new Behaviour(1, 1, 5, 503, -1, 0, 0));

@@ -1,11 +1,12 @@
 package dev.switchboard.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.knuddels.jtokkit.Encodings;
-import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingType;
+import dev.switchboard.simulator.family.AnthropicFamily;
+import dev.switchboard.simulator.family.BedrockFamily;
+import dev.switchboard.simulator.family.CohereFamily;
+import dev.switchboard.simulator.family.GeminiFamily;
+import dev.switchboard.simulator.family.OpenAiFamily;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -14,69 +15,77 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A test double for model providers. Serves the OpenAI chat-completions family under
- * {@code /{provider}/v1/...} for any provider name, checks that each provider is called with its
- * own credential, and injects latency and faults configured per provider through
- * {@code /_sim/providers/{provider}}. Outputs are deterministic for a given request.
+ * A test double for model providers. One server speaks every wire family (OpenAI and Azure OpenAI
+ * chat completions, Anthropic Messages, Gemini, Cohere v2, Bedrock Converse) under
+ * {@code /{provider}/...} for any provider name; the family is chosen by the rest of the path. Each
+ * provider accepts only its own credential, and every credential presented is fingerprinted in
+ * {@code GET /_sim/stats}. Latency and faults are set per provider through
+ * {@code PUT /_sim/providers/{provider}}. Answers are deterministic for a given request.
  */
 public final class ProviderSimulator {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Encoding TOKENIZER = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
-
     private final Vertx vertx;
-    private final Map<String, String> credentials;
+    private final SimulatorConfig config;
+    private final Credentials credentials;
+    private final Signatures signatures = new Signatures(Signatures.DEFAULT_SECRET);
+    private final List<Family> families = List.of(
+            new OpenAiFamily(), new AnthropicFamily(), new GeminiFamily(), new CohereFamily(), new BedrockFamily());
     private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
-    private final Map<String, Counters> counters = new ConcurrentHashMap<>();
-    private final AtomicLong ids = new AtomicLong();
+    private final Stats stats = new Stats();
+    private final AtomicLong serials = new AtomicLong();
     private HttpServer server;
 
-    /** @param credentials provider name → the key it accepts; providers not listed accept {@code sim-<provider>-key} */
+    /** @param credentials provider name → the credential it accepts; providers not listed accept their family's default */
     public ProviderSimulator(Vertx vertx, Map<String, String> credentials) {
+        this(vertx, SimulatorConfig.EMPTY.withCredentials(credentials));
+    }
+
+    public ProviderSimulator(Vertx vertx, SimulatorConfig config) {
         this.vertx = vertx;
-        this.credentials = Map.copyOf(credentials);
+        this.config = config;
+        this.credentials = new Credentials(config);
     }
 
     /** Reads {@code SIM_KEY_<PROVIDER>} variables (provider name upper-cased, '-' as '_'). */
     public static Map<String, String> credentialsFromEnvironment(Map<String, String> env) {
-        var out = new java.util.HashMap<String, String>();
-        env.forEach((k, v) -> {
-            if (k.startsWith("SIM_KEY_") && !v.isBlank()) {
-                out.put(k.substring("SIM_KEY_".length()).toLowerCase(Locale.ROOT).replace('_', '-'), v);
-            }
-        });
-        return out;
+        return SimulatorConfig.credentialsFromEnvironment(env);
     }
 
+    /** The credential a provider accepts unless configured otherwise (Bedrock family: {@link #defaultBedrockCredential}). */
     public static String defaultCredential(String provider) {
         return "sim-" + provider + "-key";
     }
 
+    /** A Bedrock-family provider's default {@code <accessKeyId>:<secretAccessKey>}. */
+    public static String defaultBedrockCredential(String provider) {
+        return "sim-" + provider + "-akid:" + defaultCredential(provider);
+    }
+
+    /** How a credential appears in {@code credential_fingerprints}: the first 16 hex characters of its SHA-256. */
+    public static String fingerprint(String credential) {
+        return Credentials.fingerprint(credential);
+    }
+
     public Future<HttpServer> start(String host, int port) {
         Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create(false).setBodyLimit(16 * 1024 * 1024));
         router.get("/health").handler(ctx -> ctx.response().end("ok"));
-        router.route("/_sim/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
-        router.get("/_sim/stats").handler(this::stats);
+        router.get("/_sim/stats").handler(ctx -> json(ctx.response(), 200, stats.toJson()));
         router.put("/_sim/providers/:provider").handler(this::configure);
         router.delete("/_sim/providers").handler(ctx -> {
-            behaviours.clear();
-            counters.clear();
+            reset();
             ctx.response().setStatusCode(204).end();
         });
-        router.route("/:provider/v1/*").handler(BodyHandler.create().setBodyLimit(16 * 1024 * 1024));
-        router.get("/:provider/v1/models").handler(this::models);
-        router.post("/:provider/v1/chat/completions").handler(this::chat);
-        router.post("/:provider/v1/embeddings").handler(this::embeddings);
-        router.route().last().handler(ctx -> error(ctx.response(), 404, "not_found", "unknown path " + ctx.normalizedPath()));
+        router.route("/:provider/*").handler(this::dispatch);
+        router.route().last().handler(ctx -> notFound(ctx.response(), ctx.request().path()));
         return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> this.server = s);
     }
 
@@ -93,313 +102,107 @@ public final class ProviderSimulator {
         behaviours.put(provider, behaviour);
     }
 
+    /** Back to the configured behaviours, with all counters and fingerprints cleared (as {@code DELETE /_sim/providers}). */
+    public void reset() {
+        behaviours.clear();
+        stats.clear();
+    }
+
     public long requests(String provider) {
-        Counters c = counters.get(provider);
-        return c == null ? 0 : c.requests.sum();
+        return stats.requests(provider);
     }
 
     public long unauthorized(String provider) {
-        Counters c = counters.get(provider);
-        return c == null ? 0 : c.unauthorized.sum();
+        return stats.unauthorized(provider);
     }
 
-    private boolean authorized(RoutingContext ctx, String provider) {
-        String expected = "Bearer " + credentials.getOrDefault(provider, defaultCredential(provider));
-        Counters c = counters.computeIfAbsent(provider, p -> new Counters());
-        c.requests.increment();
-        if (!expected.equals(ctx.request().getHeader("Authorization"))) {
-            c.unauthorized.increment();
-            error(ctx.response(), 401, "invalid_api_key", "Incorrect API key provided.");
-            return false;
-        }
-        return true;
+    /** Requests whose caller hung up before the answer was complete. */
+    public long cancelled(String provider) {
+        return stats.cancelled(provider);
     }
 
-    private void models(RoutingContext ctx) {
-        String provider = ctx.pathParam("provider");
-        if (!authorized(ctx, provider)) {
-            return;
-        }
-        Behaviour b = currentBehaviour(provider);
-        if (b.failsNow()) {
-            fail(ctx, provider, b);
-            return;
-        }
-        vertx.setTimer(Math.max(1, b.ttftMs()), t -> json(ctx.response(), 200,
-                JSON.createObjectNode().put("object", "list").set("data", JSON.createArrayNode())));
+    /** Fingerprints ({@link #fingerprint}) of every credential value presented to the provider. */
+    public Set<String> credentialFingerprints(String provider) {
+        return stats.fingerprints(provider);
     }
 
-    private void chat(RoutingContext ctx) {
-        String provider = ctx.pathParam("provider");
-        if (!authorized(ctx, provider)) {
-            return;
-        }
-        JsonNode body = jsonBody(ctx);
-        if (body == null) {
-            return;
-        }
-        if (!body.path("model").isTextual() || !body.path("messages").isArray() || body.path("messages").isEmpty()) {
-            error(ctx.response(), 400, "invalid_request_error", "model and messages are required");
-            return;
-        }
-        Behaviour b = currentBehaviour(provider);
-        if (b.failsNow()) {
-            fail(ctx, provider, b);
-            return;
-        }
-        String model = body.path("model").asText();
-        int promptTokens = countPrompt(body.path("messages"));
-        int maxTokens = body.path("max_completion_tokens").asInt(body.path("max_tokens").asInt(Integer.MAX_VALUE));
-        int tokens = Math.min(b.tokens(), Math.max(0, maxTokens));
-        String finish = tokens < b.tokens() ? "length" : "stop";
-        List<String> pieces = TextGenerator.pieces(seed(model, body), tokens);
-        String id = "chatcmpl-sim" + ids.incrementAndGet();
-        long created = System.currentTimeMillis() / 1000;
-        if (body.path("stream").asBoolean(false)) {
-            boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
-            stream(ctx, b, new Answer(id, created, model, pieces, finish, promptTokens), includeUsage);
-        } else {
-            vertx.setTimer(Math.max(1, b.ttftMs()), t -> {
-                String text = String.join("", pieces);
-                ObjectNode message = JSON.createObjectNode().put("role", "assistant").put("content", text);
-                message.putNull("refusal");
-                ObjectNode choice = JSON.createObjectNode().put("index", 0);
-                choice.set("message", message);
-                choice.putNull("logprobs");
-                choice.put("finish_reason", finish);
-                ObjectNode out = envelope(id, created, model, "chat.completion");
-                out.set("choices", JSON.createArrayNode().add(choice));
-                out.set("usage", usage(promptTokens, TOKENIZER.countTokens(text)));
-                json(ctx.response(), 200, out);
-            });
-        }
+    /** The {@code GET /_sim/stats} document. */
+    public ObjectNode stats() {
+        return stats.toJson();
     }
 
-    /** OpenAI embeddings: one deterministic unit vector per input (1536 dimensions unless asked otherwise). */
-    private void embeddings(RoutingContext ctx) {
-        String provider = ctx.pathParam("provider");
-        if (!authorized(ctx, provider)) {
+    private void dispatch(RoutingContext ctx) {
+        String path = ctx.request().path();
+        int slash = path.indexOf('/', 1);
+        if (slash < 0) {
+            ctx.next();
             return;
         }
-        JsonNode body = jsonBody(ctx);
-        if (body == null) {
-            return;
-        }
-        JsonNode input = body.path("input");
-        if (!body.path("model").isTextual() || !(input.isTextual() || input.isArray()) || input.isEmpty() && input.isArray()) {
-            error(ctx.response(), 400, "invalid_request_error", "model and input are required");
-            return;
-        }
-        Behaviour b = currentBehaviour(provider);
-        if (b.failsNow()) {
-            fail(ctx, provider, b);
-            return;
-        }
-        List<String> texts = new java.util.ArrayList<>();
-        if (input.isTextual()) {
-            texts.add(input.asText());
-        } else {
-            input.forEach(n -> texts.add(n.asText()));
-        }
-        int dimensions = Math.max(1, Math.min(3072, body.path("dimensions").asInt(1536)));
-        vertx.setTimer(Math.max(1, b.ttftMs()), t -> {
-            ObjectNode out = JSON.createObjectNode().put("object", "list").put("model", body.path("model").asText());
-            var data = out.putArray("data");
-            int tokens = 0;
-            for (int i = 0; i < texts.size(); i++) {
-                tokens += TOKENIZER.countTokens(texts.get(i));
-                var vector = data.addObject().put("object", "embedding").put("index", i).putArray("embedding");
-                java.util.SplittableRandom random = new java.util.SplittableRandom(texts.get(i).hashCode());
-                double[] v = new double[dimensions];
-                double norm = 0;
-                for (int d = 0; d < dimensions; d++) {
-                    v[d] = random.nextDouble() - 0.5;
-                    norm += v[d] * v[d];
-                }
-                norm = Math.sqrt(norm);
-                for (double x : v) {
-                    vector.add((float) (x / norm));
-                }
-            }
-            out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
-            json(ctx.response(), 200, out);
-        });
-    }
-
-    /** The request's JSON object, or null after answering 400 as the provider would. */
-    private static JsonNode jsonBody(RoutingContext ctx) {
-        try {
-            JsonNode body = JSON.readTree(ctx.body().buffer().getBytes());
-            if (body != null && body.isObject()) {
-                return body;
-            }
-        } catch (Exception e) {
-            // answered below
-        }
-        error(ctx.response(), 400, "invalid_request_error", "We could not parse the JSON body of your request.");
-        return null;
-    }
-
-    private void stream(RoutingContext ctx, Behaviour b, Answer answer, boolean includeUsage) {
-        HttpServerResponse response = ctx.response();
-        String provider = ctx.pathParam("provider");
-        // the caller hung up mid-answer: counted, so tests can see cancellation reach the provider
-        response.closeHandler(v -> {
-            if (!response.ended()) {
-                counters.computeIfAbsent(provider, p -> new Counters()).cancelled.increment();
-            }
-        });
-        vertx.setTimer(Math.max(1, b.ttftMs()), t -> {
-            if (response.closed()) {
+        String provider = UriEncoding.decode(path.substring(1, slash));
+        String rest = path.substring(slash);
+        for (Family family : families) {
+            Operation operation = family.route(ctx.request().method(), rest, ctx.request().headers());
+            if (operation != null) {
+                serve(ctx, provider, rest, family, operation);
                 return;
             }
-            response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
-            ObjectNode first = chunk(answer, JSON.createObjectNode().put("role", "assistant").put("content", ""), null);
-            writeEvent(response, first);
-            emitPiece(ctx, b, answer, includeUsage, 0);
-        });
+        }
+        ctx.next();
     }
 
-    private void emitPiece(RoutingContext ctx, Behaviour b, Answer answer, boolean includeUsage, int index) {
+    private void serve(RoutingContext ctx, String provider, String rest, Family family, Operation operation) {
+        stats.request(provider, family.name());
+        stats.presented(provider, Credentials.presented(ctx.request()));
+        Exchange exchange = new Exchange(ctx, vertx, rest, family, behaviour(provider), config.quirks(provider),
+                signatures, serials.incrementAndGet(),
+                () -> behaviours.compute(provider, (p, current) -> (current == null ? config.behaviour(p) : current).afterOneFailure()));
         HttpServerResponse response = ctx.response();
-        if (response.closed()) {
+        // the caller hung up mid-answer: counted, so tests can see cancellation reach the provider
+        response.closeHandler(v -> {
+            if (!response.ended() && !exchange.closedByFault()) {
+                stats.cancelled(provider, family.name());
+            }
+        });
+        Optional<Reply> denied = family.authenticate(exchange, credentials.of(provider, family));
+        if (denied.isPresent()) {
+            stats.unauthorized(provider, family.name());
+            exchange.reply(denied.get());
             return;
         }
-        if (b.resetAfterTokens() > 0 && index >= b.resetAfterTokens()) {
-            ctx.request().connection().close();
-            return;
-        }
-        if (index < answer.pieces().size()) {
-            writeEvent(response, chunk(answer, JSON.createObjectNode().put("content", answer.pieces().get(index)), null));
-            vertx.setTimer(Math.max(1, b.interTokenMs()), t -> emitPiece(ctx, b, answer, includeUsage, index + 1));
-            return;
-        }
-        writeEvent(response, chunk(answer, JSON.createObjectNode(), answer.finish()));
-        if (includeUsage) {
-            ObjectNode last = envelope(answer.id(), answer.created(), answer.model(), "chat.completion.chunk");
-            last.set("choices", JSON.createArrayNode());
-            last.set("usage", usage(answer.promptTokens(), TOKENIZER.countTokens(String.join("", answer.pieces()))));
-            writeEvent(response, last);
-        }
-        response.end("data: [DONE]\n\n");
+        operation.serve(exchange);
     }
 
-    private ObjectNode chunk(Answer answer, ObjectNode delta, String finish) {
-        ObjectNode choice = JSON.createObjectNode().put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        if (finish == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finish);
-        }
-        ObjectNode out = envelope(answer.id(), answer.created(), answer.model(), "chat.completion.chunk");
-        out.set("choices", JSON.createArrayNode().add(choice));
-        return out;
-    }
-
-    private static ObjectNode envelope(String id, long created, String model, String object) {
-        ObjectNode out = JSON.createObjectNode();
-        out.put("id", id).put("object", object).put("created", created).put("model", model).put("system_fingerprint", "fp_simulator");
-        return out;
-    }
-
-    private static ObjectNode usage(int prompt, int completion) {
-        ObjectNode usage = JSON.createObjectNode()
-                .put("prompt_tokens", prompt).put("completion_tokens", completion).put("total_tokens", prompt + completion);
-        usage.set("prompt_tokens_details", JSON.createObjectNode().put("cached_tokens", 0));
-        usage.set("completion_tokens_details", JSON.createObjectNode().put("reasoning_tokens", 0));
-        return usage;
-    }
-
-    private Behaviour currentBehaviour(String provider) {
-        return behaviours.getOrDefault(provider, Behaviour.DEFAULT);
-    }
-
-    private void fail(RoutingContext ctx, String provider, Behaviour b) {
-        behaviours.computeIfPresent(provider, (p, current) -> current.afterOneFailure());
-        if (b.retryAfterSeconds() > 0) {
-            ctx.response().putHeader("Retry-After", Integer.toString(b.retryAfterSeconds()));
-        }
-        String type = b.failStatus() == 429 ? "rate_limit_exceeded" : "server_error";
-        vertx.setTimer(Math.max(1, b.ttftMs()), t -> error(ctx.response(), b.failStatus(), type, "simulated failure " + b.failStatus()));
+    private Behaviour behaviour(String provider) {
+        return behaviours.getOrDefault(provider, config.behaviour(provider));
     }
 
     private void configure(RoutingContext ctx) {
         String provider = ctx.pathParam("provider");
+        Behaviour b;
         try {
-            JsonNode n = JSON.readTree(ctx.body().buffer().getBytes());
-            Behaviour d = Behaviour.DEFAULT;
-            Behaviour b = new Behaviour(
-                    n.path("ttft_ms").asLong(d.ttftMs()),
-                    n.path("inter_token_ms").asLong(d.interTokenMs()),
-                    n.path("tokens").asInt(d.tokens()),
-                    n.path("fail_status").asInt(0),
-                    n.path("fail_count").asInt(n.has("fail_status") ? -1 : 0),
-                    n.path("retry_after_seconds").asInt(0),
-                    n.path("reset_after_tokens").asInt(0));
-            behaviours.put(provider, b);
-            json(ctx.response(), 200, JSON.valueToTree(b));
+            b = Behaviour.fromJson(Json.MAPPER.readTree(ctx.body().buffer().getBytes()), config.behaviour(provider));
         } catch (Exception e) {
-            error(ctx.response(), 400, "invalid_request_error", "behaviour must be a JSON object");
+            json(ctx.response(), 400, openAiError("invalid_request_error", "behaviour must be a JSON object"));
+            return;
         }
+        behaviours.put(provider, b);
+        json(ctx.response(), 200, Json.MAPPER.valueToTree(b));
     }
 
-    private void stats(RoutingContext ctx) {
-        ObjectNode providers = JSON.createObjectNode();
-        counters.forEach((name, c) -> providers.set(name, JSON.createObjectNode()
-                .put("requests", c.requests.sum()).put("unauthorized", c.unauthorized.sum()).put("cancelled", c.cancelled.sum())));
-        json(ctx.response(), 200, JSON.createObjectNode().set("providers", providers));
+    private static void notFound(HttpServerResponse response, String path) {
+        json(response, 404, openAiError("not_found", "unknown path " + path));
     }
 
-    private static int countPrompt(JsonNode messages) {
-        int tokens = 3;
-        for (JsonNode message : messages) {
-            tokens += 3;
-            JsonNode content = message.path("content");
-            if (content.isTextual()) {
-                tokens += TOKENIZER.countTokens(content.asText());
-            } else if (content.isArray()) {
-                for (JsonNode part : content) {
-                    tokens += TOKENIZER.countTokens(part.path("text").asText(""));
-                }
-            }
-        }
-        return tokens;
-    }
-
-    private static long seed(String model, JsonNode body) {
-        long hash = 0xcbf29ce484222325L;
-        byte[] bytes = (model + body.path("messages").toString() + body.path("seed").asText("")).getBytes(StandardCharsets.UTF_8);
-        for (byte b : bytes) {
-            hash = (hash ^ b) * 0x100000001b3L;
-        }
-        return hash;
-    }
-
-    private static void writeEvent(HttpServerResponse response, JsonNode event) {
-        response.write("data: " + event.toString() + "\n\n");
+    private static ObjectNode openAiError(String code, String message) {
+        ObjectNode error = Json.object().put("message", message).put("type", "invalid_request_error");
+        error.putNull("param");
+        error.put("code", code);
+        return (ObjectNode) Json.object().set("error", error);
     }
 
     private static void json(HttpServerResponse response, int status, JsonNode body) {
         if (!response.closed() && !response.ended()) {
             response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
         }
-    }
-
-    private static void error(HttpServerResponse response, int status, String code, String message) {
-        ObjectNode error = JSON.createObjectNode().put("message", message).put("type", status == 429 ? "requests" : "invalid_request_error");
-        error.putNull("param");
-        error.put("code", code);
-        json(response, status, JSON.createObjectNode().set("error", error));
-    }
-
-    private record Answer(String id, long created, String model, List<String> pieces, String finish, int promptTokens) {
-    }
-
-    private static final class Counters {
-        final LongAdder requests = new LongAdder();
-        final LongAdder unauthorized = new LongAdder();
-        final LongAdder cancelled = new LongAdder();
     }
 }

@@ -17,6 +17,7 @@ import dev.switchboard.wire.AccountPreferences;
 import dev.switchboard.wire.AuthContext;
 import dev.switchboard.wire.ChatMessage;
 import dev.switchboard.wire.ChatRequest;
+import dev.switchboard.wire.Sampling;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.RouteRequest;
 import dev.switchboard.wire.WireCodec;
@@ -54,17 +55,17 @@ class ChatRouteTest {
 
     @AfterEach
     void resetProviders() {
-        for (String provider : List.of("openai", "deepinfra", "groq", "together")) {
+        for (String provider : List.of("openai", "azure", "deepinfra", "groq", "together")) {
             SimulatorResource.simulator().behave(provider, Behaviour.DEFAULT);
             redis.key().del(HealthKeys.status(provider));
         }
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> List.of("openai", "deepinfra", "groq", "together")
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> List.of("openai", "azure", "deepinfra", "groq", "together")
                 .stream().allMatch(p -> health.state(p) == dev.switchboard.router.health.ProviderState.UNKNOWN));
     }
 
     private static RouteRequest request(String generation, String model, boolean stream) {
         ChatRequest chat = new ChatRequest(List.of(model), List.of(ChatMessage.text(ChatMessage.Role.USER, "Say hello")),
-                64, null, null, null, null, null, null, null, stream, null, null);
+                Sampling.DEFAULT.withMaxTokens(64), null, null, null, null, null, stream, null, null);
         return new RouteRequest(generation, new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(), generation, 1_000_000L,
                 AccountPreferences.NONE), chat);
     }
@@ -97,7 +98,7 @@ class ChatRouteTest {
 
         List<RouteEvent> events = route(request(generation, "openai/gpt-4o-mini", true), "00-" + traceId + "-b7ad6b7169203331-01");
 
-        assertThat(events.getFirst()).isEqualTo(new RouteEvent.Routed("openai", "openai/gpt-4o-mini", "gpt-4o-mini", 1));
+        assertThat(events.getFirst()).isEqualTo(new RouteEvent.Routed("openai", "openai/gpt-4o-mini", "gpt-4o-mini", 1, "openai-chat"));
         assertThat(events).filteredOn(e -> e instanceof RouteEvent.Delta).isNotEmpty();
         assertThat(events).contains(new RouteEvent.Finished("stop"));
         RouteEvent.Completed completed = (RouteEvent.Completed) events.getLast();
@@ -149,7 +150,9 @@ class ChatRouteTest {
 
     @Test
     void whenEveryProviderFailsTheErrorIsReportedAndNothingIsCharged() {
+        // both endpoints of the model: OpenAI and Azure
         SimulatorResource.simulator().behave("openai", new Behaviour(1, 1, 5, 429, -1, 1, 0));
+        SimulatorResource.simulator().behave("azure", new Behaviour(1, 1, 5, 429, -1, 1, 0));
         String generation = "gen-" + UUID.randomUUID();
 
         List<RouteEvent> events = route(request(generation, "openai/gpt-4o-mini", true), null);

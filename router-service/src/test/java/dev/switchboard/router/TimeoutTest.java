@@ -8,6 +8,7 @@ import dev.switchboard.wire.AccountPreferences;
 import dev.switchboard.wire.AuthContext;
 import dev.switchboard.wire.ChatMessage;
 import dev.switchboard.wire.ChatRequest;
+import dev.switchboard.wire.Sampling;
 import dev.switchboard.wire.ErrorClass;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.RouteRequest;
@@ -48,14 +49,17 @@ class TimeoutTest {
     @AfterEach
     void reset() {
         SimulatorResource.simulator().behave("openai", Behaviour.DEFAULT);
+        SimulatorResource.simulator().behave("azure", Behaviour.DEFAULT);
     }
 
     @Test
     void aSilentProviderTimesOut() {
+        // both endpoints of the model (OpenAI, Azure) stay silent
         SimulatorResource.simulator().behave("openai", new Behaviour(3_000, 1, 5, 0, 0, 0, 0));
+        SimulatorResource.simulator().behave("azure", new Behaviour(3_000, 1, 5, 0, 0, 0, 0));
         String generation = "gen-" + UUID.randomUUID();
         ChatRequest chat = new ChatRequest(List.of("openai/gpt-4o-mini"), List.of(ChatMessage.text(ChatMessage.Role.USER, "hi")),
-                16, null, null, null, null, null, null, null, true, null, null);
+                Sampling.DEFAULT.withMaxTokens(16), null, null, null, null, null, true, null, null);
         RouteRequest request = new RouteRequest(generation, new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
                 generation, 1_000_000L, AccountPreferences.NONE), chat);
         String body = given().header("X-Switchboard-Service-Token", "dev-internal-token").contentType(ContentType.JSON)

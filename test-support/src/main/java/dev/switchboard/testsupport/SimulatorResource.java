@@ -32,8 +32,19 @@ public final class SimulatorResource implements QuarkusTestResourceLifecycleMana
         return simulator;
     }
 
-    public static String baseUrl(String provider) {
-        return "http://127.0.0.1:" + simulator().port() + "/" + provider + "/v1";
+    /**
+     * The simulator's stand-in for a provider's base URL: its name, then the path of the real base
+     * URL ({@code https://api.groq.com/openai/v1} → {@code http://127.0.0.1:<port>/groq/openai/v1}), so
+     * every adapter builds the same paths as against the real provider.
+     */
+    public static String baseUrl(ProviderSpec provider) {
+        return "http://127.0.0.1:" + simulator().port() + "/" + provider.name() + java.net.URI.create(provider.baseUrl()).getPath();
+    }
+
+    /** The credential the simulator accepts from a provider ({@code access key id:secret} for Bedrock's signing). */
+    public static String credential(ProviderSpec provider) {
+        String key = ProviderSimulator.defaultCredential(provider.name());
+        return "bedrock-converse".equals(provider.family()) ? "sim-" + provider.name() + "-akid:" + key : key;
     }
 
     @Override
@@ -41,8 +52,8 @@ public final class SimulatorResource implements QuarkusTestResourceLifecycleMana
         simulator();
         Map<String, String> config = new HashMap<>();
         for (ProviderSpec provider : CatalogLoader.builtIn().providers()) {
-            config.put("switchboard.providers." + provider.name() + ".base-url", baseUrl(provider.name()));
-            config.put("switchboard.providers." + provider.name() + ".api-key", ProviderSimulator.defaultCredential(provider.name()));
+            config.put("switchboard.providers." + provider.name() + ".base-url", baseUrl(provider));
+            config.put("switchboard.providers." + provider.name() + ".api-key", credential(provider));
         }
         return config;
     }

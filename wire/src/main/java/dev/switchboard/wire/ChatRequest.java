@@ -1,28 +1,25 @@
 package dev.switchboard.wire;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.List;
 
 /**
  * A chat request as the router sees it, whatever dialect the client spoke.
  *
  * <p>{@code models} is the ordered list of models to try (the requested one first, then the
- * client's or account's fallbacks); it is never empty. Sampling fields are {@code null} when the
- * client did not set them, so adapters can omit them instead of sending defaults. {@code routing} is the
- * request's own say in provider choice (never null).
+ * client's or account's fallbacks); it is never empty. {@code sampling} is never null; its fields
+ * are null when unset. {@code toolChoice}, {@code parallelToolCalls}, {@code responseFormat} and
+ * {@code reasoning} are null when the client did not ask, so adapters can leave them out.
+ * {@code routing} is the request's own say in provider choice (never null).
  */
 public record ChatRequest(
         List<String> models,
         List<ChatMessage> messages,
-        Integer maxTokens,
-        Double temperature,
-        Double topP,
-        Long seed,
-        List<String> stop,
+        Sampling sampling,
         List<Tool> tools,
-        JsonNode toolChoice,
-        JsonNode responseFormat,
+        ToolChoice toolChoice,
+        Boolean parallelToolCalls,
+        ResponseFormat responseFormat,
+        Reasoning reasoning,
         boolean stream,
         String user,
         RoutingPreferences routing) {
@@ -30,7 +27,7 @@ public record ChatRequest(
     public ChatRequest {
         models = List.copyOf(models);
         messages = List.copyOf(messages);
-        stop = stop == null ? List.of() : List.copyOf(stop);
+        sampling = sampling == null ? Sampling.DEFAULT : sampling;
         tools = tools == null ? List.of() : List.copyOf(tools);
         routing = routing == null ? RoutingPreferences.DEFAULT : routing;
         if (models.isEmpty()) {
@@ -38,14 +35,35 @@ public record ChatRequest(
         }
     }
 
+    /** A plain request: these messages to this model, provider defaults for everything else. */
+    public static ChatRequest of(String model, List<ChatMessage> messages, boolean stream) {
+        return new ChatRequest(List.of(model), messages, null, null, null, null, null, null, stream, null, null);
+    }
+
     /** The same request with another list of models to try. */
     public ChatRequest withModels(List<String> others) {
-        return new ChatRequest(others, messages, maxTokens, temperature, topP, seed, stop, tools, toolChoice, responseFormat, stream, user,
+        return new ChatRequest(others, messages, sampling, tools, toolChoice, parallelToolCalls, responseFormat, reasoning, stream, user,
+                routing);
+    }
+
+    /** The same request with other sampling settings. */
+    public ChatRequest withSampling(Sampling other) {
+        return new ChatRequest(models, messages, other, tools, toolChoice, parallelToolCalls, responseFormat, reasoning, stream, user,
                 routing);
     }
 
     /** The model the client asked for first. */
     public String primaryModel() {
         return models.getFirst();
+    }
+
+    /** The client's output cap, or null. */
+    public Integer maxTokens() {
+        return sampling.maxTokens();
+    }
+
+    /** Whether the client wants tool calls possible at all (tools offered and not forbidden). */
+    public boolean toolsEnabled() {
+        return !tools.isEmpty() && (toolChoice == null || toolChoice.mode() != ToolChoice.Mode.NONE);
     }
 }

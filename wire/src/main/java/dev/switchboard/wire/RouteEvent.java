@@ -3,6 +3,8 @@ package dev.switchboard.wire;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.util.List;
 
 /**
@@ -23,14 +25,32 @@ import java.util.List;
 })
 public sealed interface RouteEvent {
 
-    /** The provider and model chosen for the attempt that is now streaming. */
-    record Routed(String provider, String model, String upstreamModel, int attempt) implements RouteEvent {
+    /**
+     * The provider and model chosen for the attempt that is now streaming; {@code family} is the
+     * provider's wire family (signed reasoning is only good for that family).
+     */
+    record Routed(String provider, String model, String upstreamModel, int attempt, String family) implements RouteEvent {
+        public Routed(String provider, String model, String upstreamModel, int attempt) {
+            this(provider, model, upstreamModel, attempt, null);
+        }
     }
 
-    /** New output. Any field may be null or empty. */
-    record Delta(String content, String reasoning, List<ToolCallDelta> toolCalls) implements RouteEvent {
+    /**
+     * New output. Any field may be null or empty. {@code reasoningSignature} closes the reasoning
+     * streamed so far (Anthropic's {@code signature_delta}, Bedrock's reasoning signature, Gemini's
+     * {@code thoughtSignature} on a text part); {@code redactedReasoning} is reasoning the provider
+     * returned encrypted. Both must reach the client so it can send them back. {@code logprobs} is the
+     * chunk's token log-probabilities in OpenAI's {@code {"content":[...]}} shape.
+     */
+    record Delta(String content, String reasoning, String reasoningSignature, String redactedReasoning,
+                 List<ToolCallDelta> toolCalls, JsonNode logprobs) implements RouteEvent {
         public Delta {
             toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+            logprobs = logprobs == null || logprobs.isNull() ? null : logprobs;
+        }
+
+        public Delta(String content, String reasoning, List<ToolCallDelta> toolCalls) {
+            this(content, reasoning, null, null, toolCalls, null);
         }
 
         public static Delta text(String content) {
@@ -38,7 +58,11 @@ public sealed interface RouteEvent {
         }
     }
 
-    /** The model stopped; {@code reason} is an OpenAI finish reason (stop, length, tool_calls, content_filter). */
+    /**
+     * The model stopped; {@code reason} is normalized to OpenAI's finish reasons: {@code stop},
+     * {@code length}, {@code tool_calls}, {@code content_filter}, or {@code error} when the provider
+     * says the generation failed.
+     */
     record Finished(String reason) implements RouteEvent {
     }
 

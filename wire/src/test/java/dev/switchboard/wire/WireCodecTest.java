@@ -20,11 +20,16 @@ class WireCodecTest {
                         new ChatMessage(ChatMessage.Role.USER,
                                 List.of(new ContentPart.Text("what is this?"), new ContentPart.Image("data:image/png;base64,AAAA", "low")),
                                 null, null, null),
-                        new ChatMessage(ChatMessage.Role.ASSISTANT, null, null,
-                                List.of(new ToolCall("call_1", "lookup", "{\"q\":\"x\"}")), null),
+                        new ChatMessage(ChatMessage.Role.ASSISTANT, List.of(new ContentPart.Text("calling", params)), null,
+                                List.of(new ToolCall("call_1", "lookup", "{\"q\":\"x\"}", "c2ln")), null,
+                                List.of(new ReasoningPart("thought", "sig", null), new ReasoningPart(null, null, "opaque"))),
+                        new ChatMessage(ChatMessage.Role.USER, List.of(new ContentPart.File("a.pdf", "JVBERi0=", "application/pdf", null),
+                                new ContentPart.Audio("UklGRg==", "wav")), null, null, null),
                         new ChatMessage(ChatMessage.Role.TOOL, List.of(new ContentPart.Text("42")), null, null, "call_1")),
-                256, 0.2, null, 7L, List.of("\n\n"),
-                List.of(new Tool("lookup", "looks up", params)), null, null, true, "u-1",
+                new Sampling(256, 0.2, null, 40, 0.1, null, 7L, List.of("\n\n"), true, 3),
+                List.of(new Tool("lookup", "looks up", params)), ToolChoice.tool("lookup"), false,
+                new ResponseFormat(ResponseFormat.Type.JSON_SCHEMA, "answer", null, params, true),
+                new Reasoning("high", null, false), true, "u-1",
                 new RoutingPreferences(List.of("groq"), false, true, true, false, List.of(), List.of("together"), List.of("fp8"), "price", 1L, 2L));
         var original = new RouteRequest("gen-1", new AuthContext("acc", "key", "hold", 1_000L, new AccountPreferences(java.util.List.of("a/b"), 5L, java.util.List.of("x"), true, false, "price")), request);
 
@@ -39,6 +44,8 @@ class WireCodecTest {
         List<RouteEvent> events = List.of(
                 new RouteEvent.Routed("openai", "openai/gpt-4o-mini", "gpt-4o-mini", 1),
                 new RouteEvent.Delta("line one\nline two", null, List.of(new ToolCallDelta(0, "c", "f", "{"))),
+                new RouteEvent.Delta(null, "hmm", "sig", "opaque", List.of(new ToolCallDelta(1, null, null, "}", "c2ln")),
+                        JsonNodeFactory.instance.objectNode().set("content", JsonNodeFactory.instance.arrayNode())),
                 new RouteEvent.Finished("stop"),
                 new RouteEvent.Completed(new Usage(10, 20, 0, 0, 12_345L, Usage.SOURCE_PROVIDER)),
                 new RouteEvent.Failed(ErrorClass.NO_PROVIDER, "none", null, List.of("openai: down")));
@@ -59,7 +66,7 @@ class WireCodecTest {
 
     @Test
     void aRequestWithoutModelsIsRejected() {
-        assertThatThrownBy(() -> new ChatRequest(List.of(), List.of(), null, null, null, null, null, null, null, null, false, null, null))
+        assertThatThrownBy(() -> new ChatRequest(List.of(), List.of(), null, null, null, null, null, null, false, null, null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

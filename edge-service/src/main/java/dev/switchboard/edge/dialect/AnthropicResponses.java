@@ -10,6 +10,8 @@ import dev.switchboard.wire.Usage;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -37,6 +39,7 @@ public final class AnthropicResponses implements ResponseDialect {
     // aggregation
     private final StringBuilder text = new StringBuilder();
     private final StringBuilder thinking = new StringBuilder();
+    private final List<ObjectNode> reasoningBlocks = new ArrayList<>();
     private final Map<Integer, ObjectNode> toolCalls = new TreeMap<>();
     private final Map<Integer, StringBuilder> toolArguments = new TreeMap<>();
 
@@ -84,6 +87,19 @@ public final class AnthropicResponses implements ResponseDialect {
             open(out, "thinking", null, null, null);
             ObjectNode delta = JSON.createObjectNode().put("type", "thinking_delta").put("thinking", d.reasoning());
             write(out, blockDelta(delta));
+        }
+        if (d.reasoningSignature() != null) {
+            // the signature closes its thinking block, as Anthropic streams it
+            open(out, "thinking", null, null, null);
+            write(out, blockDelta(JSON.createObjectNode().put("type", "signature_delta").put("signature", d.reasoningSignature())));
+            close(out);
+        }
+        if (d.redactedReasoning() != null) {
+            close(out);
+            ObjectNode start = JSON.createObjectNode().put("type", "content_block_start").put("index", nextIndex);
+            start.putObject("content_block").put("type", "redacted_thinking").put("data", d.redactedReasoning());
+            write(out, event("content_block_start", start));
+            write(out, event("content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", nextIndex++)));
         }
         if (d.content() != null) {
             open(out, "text", null, null, null);
@@ -176,6 +192,14 @@ public final class AnthropicResponses implements ResponseDialect {
         if (d.reasoning() != null) {
             thinking.append(d.reasoning());
         }
+        if (d.reasoningSignature() != null) {
+            reasoningBlocks.add(JSON.createObjectNode().put("type", "thinking").put("thinking", thinking.toString())
+                    .put("signature", d.reasoningSignature()));
+            thinking.setLength(0);
+        }
+        if (d.redactedReasoning() != null) {
+            reasoningBlocks.add(JSON.createObjectNode().put("type", "redacted_thinking").put("data", d.redactedReasoning()));
+        }
         for (ToolCallDelta call : d.toolCalls()) {
             ObjectNode block = toolCalls.computeIfAbsent(call.index(), i -> JSON.createObjectNode().put("type", "tool_use"));
             if (call.id() != null) {
@@ -199,7 +223,9 @@ public final class AnthropicResponses implements ResponseDialect {
     public byte[] complete(Usage usage) {
         ObjectNode message = message();
         ArrayNode content = message.putArray("content");
+        reasoningBlocks.forEach(content::add);
         if (!thinking.isEmpty()) {
+            // reasoning the provider did not sign (the OpenAI family's): Anthropic's shape still wants the field
             content.addObject().put("type", "thinking").put("thinking", thinking.toString()).put("signature", "");
         }
         if (!text.isEmpty() || toolCalls.isEmpty()) {

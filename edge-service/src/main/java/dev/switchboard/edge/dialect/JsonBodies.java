@@ -58,12 +58,17 @@ public final class JsonBodies {
     }
 
     public static Integer positiveInt(JsonNode root, String name) {
+        return intBetween(root, name, name, 1, Integer.MAX_VALUE);
+    }
+
+    /** An optional integer field of {@code root}, reported as {@code path} when out of {@code [min, max]}. */
+    public static Integer intBetween(JsonNode root, String name, String path, int min, int max) {
         if (!root.hasNonNull(name)) {
             return null;
         }
         JsonNode node = root.get(name);
-        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 1 || node.asLong() > Integer.MAX_VALUE) {
-            throw field(name, "must be a positive integer");
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < min || node.asLong() > max) {
+            throw field(path, min == 1 && max == Integer.MAX_VALUE ? "must be a positive integer" : "must be an integer from " + min + " to " + max);
         }
         return node.asInt();
     }
@@ -81,6 +86,17 @@ public final class JsonBodies {
             throw field(name, "must be between " + min + " and " + max);
         }
         return value;
+    }
+
+    /** An optional boolean: null when absent. */
+    public static Boolean optionalBool(JsonNode root, String name, String path) {
+        if (!root.hasNonNull(name)) {
+            return null;
+        }
+        if (!root.get(name).isBoolean()) {
+            throw field(path, "must be a boolean");
+        }
+        return root.get(name).asBoolean();
     }
 
     public static boolean bool(JsonNode root, String name) {

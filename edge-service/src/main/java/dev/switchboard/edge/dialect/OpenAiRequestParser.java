@@ -4,9 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.wire.ChatMessage;
 import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.ContentPart;
+import dev.switchboard.wire.Reasoning;
+import dev.switchboard.wire.ReasoningPart;
+import dev.switchboard.wire.ResponseFormat;
 import dev.switchboard.wire.RoutingPreferences;
+import dev.switchboard.wire.Sampling;
 import dev.switchboard.wire.Tool;
 import dev.switchboard.wire.ToolCall;
+import dev.switchboard.wire.ToolChoice;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -29,6 +34,7 @@ import static dev.switchboard.edge.dialect.JsonBodies.requireString;
 public final class OpenAiRequestParser {
 
     private static final Set<String> SORTS = Set.of("price", "throughput", "latency");
+    private static final Set<String> EFFORTS = Set.of("none", "minimal", "low", "medium", "high");
 
     private final JsonBodies bodies;
 
@@ -79,9 +85,50 @@ public final class OpenAiRequestParser {
         if (suffixSort != null && routing.sort() == null) {
             routing = routing.withSort(suffixSort);
         }
-        return new ChatRequest(List.copyOf(models), messages, maxTokens, number(root, "temperature", 0, 2), number(root, "top_p", 0, 1),
-                seed(root), stop(root.path("stop")), tools(root.path("tools")), toolChoice(root), responseFormat(root),
+        Boolean logprobs = JsonBodies.optionalBool(root, "logprobs", "logprobs");
+        Integer topLogprobs = JsonBodies.intBetween(root, "top_logprobs", "top_logprobs", 0, 20);
+        if (topLogprobs != null && !Boolean.TRUE.equals(logprobs)) {
+            throw field("top_logprobs", "needs logprobs: true");
+        }
+        Sampling sampling = new Sampling(maxTokens, number(root, "temperature", 0, 2), number(root, "top_p", 0, 1),
+                JsonBodies.intBetween(root, "top_k", "top_k", 0, Integer.MAX_VALUE),
+                number(root, "frequency_penalty", -2, 2), number(root, "presence_penalty", -2, 2),
+                seed(root), stop(root.path("stop")), logprobs, topLogprobs);
+        List<Tool> tools = tools(root.path("tools"));
+        return new ChatRequest(List.copyOf(models), messages, sampling, tools, toolChoice(root, tools),
+                JsonBodies.optionalBool(root, "parallel_tool_calls", "parallel_tool_calls"), responseFormat(root), reasoning(root),
                 JsonBodies.bool(root, "stream"), root.hasNonNull("user") ? requireString(root.get("user"), "user") : null, routing);
+    }
+
+    /** OpenRouter's {@code reasoning} object, or OpenAI's {@code reasoning_effort}. */
+    static Reasoning reasoning(JsonNode root) {
+        JsonNode reasoning = root.path("reasoning");
+        if (!reasoning.isMissingNode() && !reasoning.isNull()) {
+            if (!reasoning.isObject()) {
+                throw field("reasoning", "must be an object");
+            }
+            Boolean enabled = JsonBodies.optionalBool(reasoning, "enabled", "reasoning.enabled");
+            String effort = effort(reasoning.path("effort"), "reasoning.effort");
+            Integer maxTokens = JsonBodies.intBetween(reasoning, "max_tokens", "reasoning.max_tokens", 1, Integer.MAX_VALUE);
+            boolean exclude = Boolean.TRUE.equals(JsonBodies.optionalBool(reasoning, "exclude", "reasoning.exclude"));
+            if (Boolean.FALSE.equals(enabled) || "none".equals(effort)) {
+                return null;
+            }
+            return new Reasoning("none".equals(effort) ? null : effort, maxTokens, exclude);
+        }
+        String effort = effort(root.path("reasoning_effort"), "reasoning_effort");
+        return effort == null || "none".equals(effort) ? null : new Reasoning(effort, null, false);
+    }
+
+    private static String effort(JsonNode node, String path) {
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        String effort = requireString(node, path);
+        if (!EFFORTS.contains(effort)) {
+            throw field(path, "must be one of none, minimal, low, medium, high");
+        }
+        return effort;
     }
 
     static List<ChatMessage> messages(JsonNode node, String path) {
@@ -106,20 +153,52 @@ public final class OpenAiRequestParser {
         return node.asLong();
     }
 
-    private static JsonNode toolChoice(JsonNode root) {
-        JsonNode toolChoice = root.hasNonNull("tool_choice") ? root.get("tool_choice") : null;
-        if (toolChoice != null && !toolChoice.isTextual() && !toolChoice.isObject()) {
+    private static ToolChoice toolChoice(JsonNode root, List<Tool> tools) {
+        JsonNode node = root.path("tool_choice");
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        if (node.isTextual()) {
+            return switch (node.asText()) {
+                case "auto" -> ToolChoice.AUTO;
+                case "none" -> ToolChoice.NONE;
+                case "required", "any" -> ToolChoice.REQUIRED;
+                default -> throw field("tool_choice", "must be none, auto, required or an object naming a function");
+            };
+        }
+        if (!node.isObject()) {
             throw field("tool_choice", "must be a string or an object");
         }
-        return toolChoice;
+        String name = requireString(node.path("function").path("name"), "tool_choice.function.name");
+        if (tools.stream().noneMatch(t -> t.name().equals(name))) {
+            throw field("tool_choice.function.name", "must name one of the tools");
+        }
+        return ToolChoice.tool(name);
     }
 
-    private static JsonNode responseFormat(JsonNode root) {
-        JsonNode responseFormat = root.hasNonNull("response_format") ? root.get("response_format") : null;
-        if (responseFormat != null && (!responseFormat.isObject() || !responseFormat.path("type").isTextual())) {
+    private static ResponseFormat responseFormat(JsonNode root) {
+        JsonNode node = root.path("response_format");
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject() || !node.path("type").isTextual()) {
             throw field("response_format", "must be an object with a type");
         }
-        return responseFormat;
+        return switch (node.path("type").asText()) {
+            case "text" -> new ResponseFormat(ResponseFormat.Type.TEXT, null, null, null, null);
+            case "json_object" -> ResponseFormat.JSON_OBJECT;
+            case "json_schema" -> {
+                JsonNode schema = node.path("json_schema");
+                if (!schema.isObject() || !schema.path("schema").isObject()) {
+                    throw field("response_format.json_schema.schema", "must be a JSON Schema object");
+                }
+                yield new ResponseFormat(ResponseFormat.Type.JSON_SCHEMA,
+                        schema.hasNonNull("name") ? requireString(schema.get("name"), "response_format.json_schema.name") : null,
+                        schema.path("description").isTextual() ? schema.get("description").asText() : null,
+                        schema.get("schema"), JsonBodies.optionalBool(schema, "strict", "response_format.json_schema.strict"));
+            }
+            default -> throw field("response_format.type", "must be text, json_object or json_schema");
+        };
     }
 
     /** OpenRouter's {@code provider} object. */
@@ -215,6 +294,12 @@ public final class OpenAiRequestParser {
                         function.path("arguments").isTextual() ? function.get("arguments").asText() : "{}"));
             }
         }
+        List<ReasoningPart> reasoning = List.of();
+        if (role == ChatMessage.Role.ASSISTANT) {
+            ReasoningDetails.Read read = ReasoningDetails.read(node, toolCalls, path);
+            reasoning = read.parts();
+            toolCalls = read.toolCalls();
+        }
         if (content.isEmpty() && toolCalls.isEmpty() && role != ChatMessage.Role.ASSISTANT) {
             throw field(path + ".content", "is required");
         }
@@ -223,7 +308,7 @@ public final class OpenAiRequestParser {
             toolCallId = requireString(node.path("tool_call_id"), path + ".tool_call_id");
         }
         String name = node.hasNonNull("name") ? requireString(node.get("name"), path + ".name") : null;
-        return new ChatMessage(role, content, name, toolCalls, toolCallId);
+        return new ChatMessage(role, content, name, toolCalls, toolCallId, reasoning);
     }
 
     private static List<ContentPart> content(JsonNode node, String path) {
@@ -242,16 +327,44 @@ public final class OpenAiRequestParser {
             JsonNode part = node.get(i);
             String type = requireString(part.path("type"), partPath + ".type");
             switch (type) {
-                case "text" -> parts.add(new ContentPart.Text(requireString(part.path("text"), partPath + ".text")));
+                case "text" -> parts.add(new ContentPart.Text(requireString(part.path("text"), partPath + ".text"),
+                        cacheControl(part, partPath)));
                 case "image_url" -> {
                     JsonNode image = part.path("image_url");
                     String url = image.isTextual() ? image.asText() : requireString(image.path("url"), partPath + ".image_url.url");
                     parts.add(new ContentPart.Image(url, image.path("detail").isTextual() ? image.get("detail").asText() : null));
                 }
-                default -> throw field(partPath + ".type", "must be text or image_url");
+                case "file" -> {
+                    JsonNode file = part.path("file");
+                    if (!file.isObject() || !(file.path("file_data").isTextual() || file.path("file_id").isTextual())) {
+                        throw field(partPath + ".file", "must be an object with file_data or file_id");
+                    }
+                    String data = file.path("file_data").isTextual() ? file.get("file_data").asText() : null;
+                    parts.add(new ContentPart.File(file.path("filename").isTextual() ? file.get("filename").asText() : null, data,
+                            data != null && data.startsWith("data:") ? data.substring(5, Math.max(5, data.indexOf(';'))) : null,
+                            file.path("file_id").isTextual() ? file.get("file_id").asText() : null));
+                }
+                case "input_audio" -> {
+                    JsonNode audio = part.path("input_audio");
+                    parts.add(new ContentPart.Audio(requireString(audio.path("data"), partPath + ".input_audio.data"),
+                            requireString(audio.path("format"), partPath + ".input_audio.format")));
+                }
+                default -> throw field(partPath + ".type", "must be text, image_url, file or input_audio");
             }
         }
         return parts;
+    }
+
+    /** OpenRouter and Anthropic clients mark prompt-cache breakpoints on text parts. */
+    private static JsonNode cacheControl(JsonNode part, String path) {
+        JsonNode cache = part.path("cache_control");
+        if (cache.isMissingNode() || cache.isNull()) {
+            return null;
+        }
+        if (!cache.isObject()) {
+            throw field(path + ".cache_control", "must be an object");
+        }
+        return cache;
     }
 
     private static List<Tool> tools(JsonNode node) {

@@ -37,6 +37,8 @@ public final class OpenAiResponses implements ResponseDialect {
     private final StringBuilder content = new StringBuilder();
     private final StringBuilder reasoning = new StringBuilder();
     private final Map<Integer, ObjectNode> toolCalls = new TreeMap<>();
+    private final ReasoningDetails reasoningDetails = new ReasoningDetails();
+    private ArrayNode logprobs;
 
     public OpenAiResponses(String id, long created, String model) {
         this.id = id;
@@ -48,6 +50,7 @@ public final class OpenAiResponses implements ResponseDialect {
     public void routed(RouteEvent.Routed routed) {
         this.model = routed.model();
         this.provider = routed.provider();
+        reasoningDetails.format(routed.family());
     }
 
     @Override
@@ -111,6 +114,10 @@ public final class OpenAiResponses implements ResponseDialect {
         if (d.reasoning() != null) {
             delta.put("reasoning", d.reasoning());
         }
+        ArrayNode details = reasoningDetails.onDelta(d);
+        if (details != null) {
+            delta.set("reasoning_details", details);
+        }
         if (!d.toolCalls().isEmpty()) {
             ArrayNode calls = delta.putArray("tool_calls");
             for (ToolCallDelta call : d.toolCalls()) {
@@ -125,7 +132,11 @@ public final class OpenAiResponses implements ResponseDialect {
                 function.put("arguments", call.arguments() == null ? "" : call.arguments());
             }
         }
-        return event(chunk(delta, null));
+        ObjectNode chunk = chunk(delta, null);
+        if (d.logprobs() != null) {
+            ((ObjectNode) chunk.get("choices").get(0)).set("logprobs", d.logprobs());
+        }
+        return event(chunk);
     }
 
     public byte[] finishChunk(RouteEvent.Finished finished) {
@@ -199,6 +210,13 @@ public final class OpenAiResponses implements ResponseDialect {
         if (d.reasoning() != null) {
             reasoning.append(d.reasoning());
         }
+        reasoningDetails.onDelta(d);
+        if (d.logprobs() != null && d.logprobs().path("content").isArray()) {
+            if (logprobs == null) {
+                logprobs = JSON.createArrayNode();
+            }
+            logprobs.addAll((ArrayNode) d.logprobs().get("content"));
+        }
         for (ToolCallDelta call : d.toolCalls()) {
             ObjectNode c = toolCalls.computeIfAbsent(call.index(), i -> {
                 ObjectNode n = JSON.createObjectNode().put("type", "function");
@@ -239,11 +257,20 @@ public final class OpenAiResponses implements ResponseDialect {
         if (!reasoning.isEmpty()) {
             message.put("reasoning", reasoning.toString());
         }
+        ArrayNode details = reasoningDetails.all();
+        if (details != null) {
+            message.set("reasoning_details", details);
+        }
         if (!toolCalls.isEmpty()) {
             ArrayNode calls = message.putArray("tool_calls");
             toolCalls.values().forEach(calls::add);
         }
         putFinish(choice, finishReason);
+        if (logprobs != null) {
+            ObjectNode lp = choice.putObject("logprobs");
+            lp.set("content", logprobs);
+            lp.putNull("refusal");
+        }
         response.set("usage", usage(usage));
         return write(response).getBytes(StandardCharsets.UTF_8);
     }

@@ -52,12 +52,14 @@ public class HoldEstimator {
         for (ChatMessage message : request.messages()) {
             bytes += FRAMING_PER_MESSAGE;
             for (ContentPart part : message.content()) {
-                if (part instanceof ContentPart.Text(String text)) {
-                    bytes += text.getBytes(StandardCharsets.UTF_8).length;
-                } else {
+                bytes += switch (part) {
+                    case ContentPart.Text text -> text.text().getBytes(StandardCharsets.UTF_8).length;
                     // images are priced by the provider per image tile; a generous flat bound until vision pricing lands
-                    bytes += 1_500;
-                }
+                    case ContentPart.Image image -> 1_500;
+                    // documents and audio: their encoded size bounds what the provider can count
+                    case ContentPart.File file -> file.data() == null ? 1_500 : file.data().length();
+                    case ContentPart.Audio audio -> audio.data().length();
+                };
             }
             for (ToolCall call : message.toolCalls()) {
                 bytes += call.name().length() + call.arguments().getBytes(StandardCharsets.UTF_8).length;

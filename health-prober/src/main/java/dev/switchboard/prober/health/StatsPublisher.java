@@ -70,8 +70,11 @@ public class StatsPublisher {
 
     public Uni<Void> publishAll() {
         long now = System.currentTimeMillis();
-        List<Uni<Void>> writes = subjects().stream().map(subject -> publish(subject, now)).toList();
-        return Uni.join().all(writes).andCollectFailures().replaceWithVoid();
+        // a few subjects at a time: each takes three reads, and a catalog has dozens of subjects,
+        // more than the Redis client's wait queue holds at once
+        return io.smallrye.mutiny.Multi.createFrom().iterable(subjects())
+                .onItem().transformToUni(subject -> publish(subject, now)).merge(4)
+                .collect().last().replaceWithVoid();
     }
 
     Uni<Void> publish(String subject, long now) {

@@ -31,8 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Keeps {@code provider:{name}:status} fresh for the routers. On the leader only, every interval
  * and for every catalog provider: if routers reported real traffic for it within the interval, the
- * probe is skipped and the status comes from that traffic; otherwise the provider is probed
- * ({@code GET <base-url>/models} with its credential) and the outcome counted with the passive ones.
+ * probe is skipped and the status comes from that traffic; otherwise the provider is probed (its
+ * model list in its family's shape, {@link ProbeRequest}) and the outcome counted with the passive ones.
+ * Providers without a probe (Bedrock) take their status from traffic alone.
  * The status (state, latency, error rates over 1 and 5 minutes) is written with a short TTL; each
  * state change is published to {@code switchboard.provider-health.v1}. A Redis outage costs the
  * statuses of the rounds it lasts (they lapse to unknown), never the prober.
@@ -97,6 +98,9 @@ public class Prober {
     Uni<Void> check(ProviderSpec provider) {
         long now = System.currentTimeMillis();
         return store.lastPassive(provider.name()).chain(lastPassive -> {
+            if (!probeable(provider)) {
+                return store.lastMinutes(provider.name(), 1, now).chain(minute -> status(provider, null, minute, now));
+            }
             if (now - lastPassive < config.interval().toMillis()) {
                 skipped.increment();
                 return store.lastMinutes(provider.name(), 1, now).chain(minute -> status(provider, null, minute, now));
@@ -147,14 +151,20 @@ public class Prober {
         });
     }
 
+    /** Whether the provider's family has a probe (Bedrock's health comes from real traffic only). */
+    static boolean probeable(ProviderSpec provider) {
+        return ProbeRequest.of(provider, null).isPresent();
+    }
+
     /** Probes one provider; never fails (a failed probe is a {@code down} result). */
     public Future<ProbeResult> probe(ProviderSpec provider) {
         long start = System.nanoTime();
-        String base = provider.baseUrl().endsWith("/") ? provider.baseUrl().substring(0, provider.baseUrl().length() - 1) : provider.baseUrl();
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(base + "/models")
+        String credential = credentials.getOptionalValue("switchboard.providers." + provider.credential() + ".api-key", String.class)
+                .orElse(null);
+        ProbeRequest request = ProbeRequest.of(provider, credential).orElseThrow();
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(request.url())
                 .setIdleTimeout(config.timeout().toMillis());
-        credentials.getOptionalValue("switchboard.providers." + provider.credential() + ".api-key", String.class)
-                .ifPresent(key -> options.putHeader("Authorization", "Bearer " + key));
+        request.headers().forEach(options::putHeader);
         return http.request(options)
                 .compose(req -> req.send())
                 .compose(resp -> resp.body().map(b -> resp.statusCode()))

@@ -7,12 +7,22 @@ import dev.switchboard.wire.ChatRequest;
 import java.util.List;
 
 /**
- * Speaks one wire family. Implementations are stateless singletons (CDI beans); all per-request
- * state lives in the {@link StreamTranslator} each call creates.
+ * Speaks one wire family. Implementations are stateless singletons (CDI beans, one per family);
+ * all per-request state lives in the {@link StreamTranslator} each attempt creates.
  *
- * <p>Lifecycle of one attempt: {@link #toUpstream} builds the HTTP request (always a streaming one);
- * the router sends it; on a 2xx answer it feeds the body's server-sent events to a fresh
- * {@link #newTranslator}; on any other status it asks {@link #classifyError} what went wrong.
+ * <p>Lifecycle:
+ * <ol>
+ *   <li>start-up: {@link #validate} is called once for every catalog provider of the family; an
+ *       exception stops the router with its message (bad or unknown {@code options});</li>
+ *   <li>per attempt: {@link #toUpstream} builds the HTTP request, always a streaming one (the edge
+ *       assembles non-streaming answers, so fallback and time-to-first-token work the same for both);</li>
+ *   <li>the router sends it; on a 2xx answer it cuts the body into frames as {@link #framing()} says
+ *       and feeds them, in order, to a fresh {@link #newTranslator}, then asks
+ *       {@link StreamTranslator#completed()};</li>
+ *   <li>on any other status it asks {@link #classifyError} what went wrong, and falls back to the
+ *       next provider when the class is retryable.</li>
+ * </ol>
+ * Methods are called on event-loop threads and must not block.
  */
 public interface ProviderAdapter {
 
@@ -20,17 +30,35 @@ public interface ProviderAdapter {
     String family();
 
     /**
+     * Checks a provider's {@code options} at start-up.
+     *
+     * @throws IllegalArgumentException naming the provider and the bad option
+     */
+    default void validate(ProviderSpec provider) {
+        if (!provider.options().isEmpty()) {
+            throw new IllegalArgumentException("provider " + provider.name() + ": family " + family() + " takes no options, got "
+                    + provider.options().keySet());
+        }
+    }
+
+    /**
      * The provider request for {@code request}, for the model {@code endpoint.upstreamModel()}.
      *
-     * @param maxTokens the output cap the router enforces (never more than the endpoint allows)
+     * @param maxTokens  the output cap the router enforces (never more than the endpoint allows)
      * @param credential the provider's own secret; it must only ever go to {@code provider}
      */
     UpstreamRequest toUpstream(ProviderSpec provider, EndpointSpec endpoint, ChatRequest request, int maxTokens, String credential);
 
-    StreamTranslator newTranslator(EndpointSpec endpoint);
+    /** How the provider frames its streaming body. */
+    default Framing framing() {
+        return Framing.SSE;
+    }
+
+    /** A translator for one attempt's response stream. */
+    StreamTranslator newTranslator(ProviderSpec provider, EndpointSpec endpoint, ChatRequest request);
 
     /** Reads an error response into a normalized failure. Must not throw. */
-    UpstreamFailure classifyError(int httpStatus, byte[] body);
+    UpstreamFailure classifyError(int httpStatus, Headers headers, byte[] body);
 
     /** Whether this family offers embeddings. */
     default boolean embeds() {
@@ -49,6 +77,26 @@ public interface ProviderAdapter {
      */
     default Embeddings readEmbeddings(byte[] body, int expected) {
         throw new UnsupportedOperationException(family() + " has no embeddings");
+    }
+
+    /** The framings the router can cut a response body into. */
+    enum Framing {
+        /** {@code text/event-stream}: each event's {@code event:} name and joined {@code data:} lines. */
+        SSE,
+        /**
+         * {@code application/vnd.amazon.eventstream}: binary messages; each event frame is fed as its
+         * {@code :event-type} header and its payload text, each exception frame as its
+         * {@code :exception-type} (names ending in {@code Exception}) and its payload.
+         */
+        AWS_EVENT_STREAM
+    }
+
+    /** Response headers, looked up case-insensitively; null when absent. */
+    @FunctionalInterface
+    interface Headers {
+        Headers NONE = name -> null;
+
+        String get(String name);
     }
 
     /** Vectors in input order, and the prompt tokens the provider counted (null when it did not say). */

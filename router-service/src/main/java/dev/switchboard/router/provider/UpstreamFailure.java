@@ -18,6 +18,19 @@ public final class UpstreamFailure extends RuntimeException {
         return new UpstreamFailure(ErrorClass.UPSTREAM, "invalid response from provider: " + what, null);
     }
 
+    /** The provider reported an error inside a stream it had started with a 2xx status. */
+    public static UpstreamFailure inStream(ErrorClass errorClass, String message) {
+        return new UpstreamFailure(errorClass, "provider error in stream: " + truncate(message), null);
+    }
+
+    /** Provider messages can be long (some echo the prompt): keep the first 300 characters. */
+    public static String truncate(String s) {
+        if (s == null) {
+            return "unknown";
+        }
+        return s.length() <= 300 ? s : s.substring(0, 300) + "...";
+    }
+
     public ErrorClass errorClass() {
         return errorClass;
     }

@@ -7,6 +7,8 @@ import dev.switchboard.router.health.HealthView;
 import dev.switchboard.router.health.ProviderState;
 import dev.switchboard.wire.AccountPreferences;
 import dev.switchboard.wire.ChatRequest;
+import dev.switchboard.wire.ResponseFormat;
+import dev.switchboard.wire.Sampling;
 import dev.switchboard.wire.RoutingPreferences;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -120,31 +122,30 @@ public class RoutePlanner {
     /** The request parameters (OpenRouter's names) the request actually sets. */
     static List<String> usedParameters(ChatRequest request) {
         List<String> used = new ArrayList<>();
-        if (request.maxTokens() != null) {
-            used.add("max_tokens");
-        }
-        if (request.temperature() != null) {
-            used.add("temperature");
-        }
-        if (request.topP() != null) {
-            used.add("top_p");
-        }
-        if (!request.stop().isEmpty()) {
-            used.add("stop");
-        }
-        if (request.seed() != null) {
-            used.add("seed");
-        }
-        if (!request.tools().isEmpty()) {
-            used.add("tools");
-        }
-        if (request.toolChoice() != null) {
-            used.add("tool_choice");
-        }
-        if (request.responseFormat() != null) {
-            used.add("response_format");
-        }
+        Sampling s = request.sampling();
+        addIf(used, s.maxTokens() != null, "max_tokens");
+        addIf(used, s.temperature() != null, "temperature");
+        addIf(used, s.topP() != null, "top_p");
+        addIf(used, s.topK() != null, "top_k");
+        addIf(used, s.frequencyPenalty() != null, "frequency_penalty");
+        addIf(used, s.presencePenalty() != null, "presence_penalty");
+        addIf(used, !s.stop().isEmpty(), "stop");
+        addIf(used, s.seed() != null, "seed");
+        addIf(used, Boolean.TRUE.equals(s.logprobs()), "logprobs");
+        addIf(used, s.topLogprobs() != null, "top_logprobs");
+        addIf(used, !request.tools().isEmpty(), "tools");
+        addIf(used, request.toolChoice() != null, "tool_choice");
+        addIf(used, request.parallelToolCalls() != null, "parallel_tool_calls");
+        addIf(used, request.responseFormat() != null, "response_format");
+        addIf(used, request.responseFormat() != null && request.responseFormat().type() == ResponseFormat.Type.JSON_SCHEMA, "structured_outputs");
+        addIf(used, request.reasoning() != null, "reasoning");
         return used;
+    }
+
+    private static void addIf(List<String> used, boolean set, String name) {
+        if (set) {
+            used.add(name);
+        }
     }
 
     /** The ordered candidates and, for an empty plan's error, why each endpoint was left out. */

@@ -52,7 +52,7 @@ final class EmbeddingExecution {
         EmbeddingRequest request = routed.request();
         // plan as for a chat request made of the inputs (same health, exclusions and context checks)
         List<ChatMessage> asMessages = request.inputs().stream().map(t -> ChatMessage.text(ChatMessage.Role.USER, t)).toList();
-        ChatRequest planView = new ChatRequest(request.models(), asMessages, null, null, null, null, null, null, null, null, false, request.user(), null);
+        ChatRequest planView = new ChatRequest(request.models(), asMessages, null, null, null, null, null, null, false, request.user(), null);
         promptTokens = request.inputs().stream().mapToInt(t -> d.tokens.count(request.models().getFirst(), t)).sum();
         RoutePlanner.Plan plan = d.planner.plan(planView, promptTokens, routed.auth().preferences());
         candidates = plan.candidates();
@@ -81,12 +81,12 @@ final class EmbeddingExecution {
         upstream.headers().forEach(options::putHeader);
         d.http.request(options)
                 .compose(req -> req.send(Buffer.buffer(upstream.body())))
-                .compose(resp -> resp.body().map(body -> new Object[]{resp.statusCode(), body}))
+                .compose(resp -> resp.body().map(body -> new Answer(resp.statusCode(), resp::getHeader, body.getBytes())))
                 .onSuccess(answer -> {
-                    int status = (int) answer[0];
-                    byte[] body = ((Buffer) answer[1]).getBytes();
+                    int status = answer.status();
+                    byte[] body = answer.body();
                     if (status < 200 || status >= 300) {
-                        failed(index, candidate, start, adapter.classifyError(status, body));
+                        failed(index, candidate, start, adapter.classifyError(status, answer.headers(), body));
                         return;
                     }
                     try {
@@ -139,5 +139,8 @@ final class EmbeddingExecution {
                 failure == null ? null : failure.errorClass().name().toLowerCase(Locale.ROOT), false,
                 usage.promptTokens(), 0, 0, 0, usage.source(), usage.costNanos(), attempts, null, latencyMs, startedAt, completedAt), trace);
         d.metrics.request(status, candidate == null ? null : candidate.provider().name(), Duration.ofMillis(latencyMs), null);
+    }
+
+    private record Answer(int status, ProviderAdapter.Headers headers, byte[] body) {
     }
 }

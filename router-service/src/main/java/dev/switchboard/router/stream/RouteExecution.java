@@ -126,7 +126,14 @@ public final class RouteExecution {
         }
         EndpointSpec endpoint = candidate.endpoint();
         int maxTokens = request.maxTokens() == null ? endpoint.maxOutputTokens() : Math.min(request.maxTokens(), endpoint.maxOutputTokens());
-        UpstreamRequest upstream = adapter.toUpstream(candidate.provider(), endpoint, request, maxTokens, credential);
+        UpstreamRequest upstream;
+        try {
+            upstream = adapter.toUpstream(candidate.provider(), endpoint, request, maxTokens, credential);
+        } catch (UpstreamFailure failure) {
+            // the request cannot be said in this provider's protocol (a malformed tool call, say)
+            onAttemptFailed(index, failure);
+            return;
+        }
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(upstream.url())
@@ -154,14 +161,16 @@ public final class RouteExecution {
         upstreamResponse = response;
         int status = response.statusCode();
         if (status < 200 || status >= 300) {
+            ProviderAdapter.Headers headers = response::getHeader;
             response.body()
-                    .onSuccess(body -> onAttemptFailed(index, adapter.classifyError(status, body.getBytes())))
-                    .onFailure(error -> onAttemptFailed(index, adapter.classifyError(status, new byte[0])));
+                    .onSuccess(body -> onAttemptFailed(index, adapter.classifyError(status, headers, body.getBytes())))
+                    .onFailure(error -> onAttemptFailed(index, adapter.classifyError(status, headers, new byte[0])));
             return;
         }
-        translator = adapter.newTranslator(active.endpoint());
-        emit(new RouteEvent.Routed(active.provider().name(), active.endpoint().model(), active.endpoint().upstreamModel(), index + 1));
-        SseParser parser = new SseParser(this::onUpstreamEvent, MAX_EVENT_BYTES);
+        translator = adapter.newTranslator(active.provider(), active.endpoint(), request);
+        emit(new RouteEvent.Routed(active.provider().name(), active.endpoint().model(), active.endpoint().upstreamModel(), index + 1,
+                active.provider().family()));
+        FrameDecoder parser = FrameDecoder.of(adapter.framing(), this::onUpstreamEvent, MAX_EVENT_BYTES);
         response.handler(chunk -> {
             try {
                 parser.feed(chunk);
@@ -289,7 +298,7 @@ public final class RouteExecution {
             onAttemptFailed(index, failure);
             return;
         }
-        recordAttempt(outcome(failure.errorClass()), failure.httpStatus());
+        recordAttempt(failure.errorClass(), failure.httpStatus());
         fail(failure.errorClass(), failure.getMessage(), List.of());
     }
 
@@ -298,7 +307,7 @@ public final class RouteExecution {
             return;
         }
         UpstreamFailure effective = timedOut ? new UpstreamFailure(ErrorClass.TIMEOUT, "provider did not answer in time", null) : failure;
-        recordAttempt(outcome(effective.errorClass()), effective.httpStatus());
+        recordAttempt(effective.errorClass(), effective.httpStatus());
         LOG.debugf("generation %s: %s failed (%s), attempt %d of %d", routeRequest.generationId(),
                 active.provider().name(), effective.errorClass(), index + 1, candidates.size());
         if (cancelled) {
@@ -313,13 +322,27 @@ public final class RouteExecution {
         fail(effective.errorClass(), effective.getMessage(), List.of());
     }
 
+    private void recordAttempt(ErrorClass failure, Integer httpStatus) {
+        recordAttempt(outcome(failure), httpStatus, failure.retryable());
+    }
+
     private void recordAttempt(String outcome, Integer httpStatus) {
+        recordAttempt(outcome, httpStatus, true);
+    }
+
+    /**
+     * @param aboutProvider whether the outcome says something about the provider's health: a request
+     *                      the provider rightly refused (bad request, context too long) does not
+     */
+    private void recordAttempt(String outcome, Integer httpStatus, boolean aboutProvider) {
         cancelTotalTimer();
         long latency = (System.nanoTime() - attemptStartNanos) / 1_000_000;
         attempts.add(new UsageV1.Attempt(active.provider().name(), active.endpoint().model(), outcome, httpStatus, latency));
         d.metrics.attempt(active.provider().name(), outcome);
         boolean ok = "success".equals(outcome);
-        d.passive.record(active.provider().name(), active.endpoint().id(), ok, ok && attemptFirstTokenMs >= 0 ? attemptFirstTokenMs : latency);
+        if (aboutProvider) {
+            d.passive.record(active.provider().name(), active.endpoint().id(), ok, ok && attemptFirstTokenMs >= 0 ? attemptFirstTokenMs : latency);
+        }
     }
 
     private void fail(ErrorClass errorClass, String message, List<String> reasons) {

@@ -10,13 +10,7 @@ import java.nio.charset.StandardCharsets;
  * {@code event:} name and its {@code data:} lines joined by '\n'. Comments and {@code id:} /
  * {@code retry:} fields are skipped. Lines may end in LF, CRLF or CR.
  */
-public final class SseParser {
-
-    /** Receives each complete event. */
-    @FunctionalInterface
-    public interface Listener {
-        void onEvent(String event, String data);
-    }
+public final class SseParser implements FrameDecoder {
 
     private final Listener listener;
     private final int maxEventBytes;
@@ -32,7 +26,7 @@ public final class SseParser {
         this.maxEventBytes = maxEventBytes;
     }
 
-    /** Feeds the next chunk of the body. */
+    @Override
     public void feed(Buffer chunk) {
         int length = chunk.length();
         for (int i = 0; i < length; i++) {
@@ -54,6 +48,7 @@ public final class SseParser {
     }
 
     /** The body ended: an event not yet closed by a blank line is dispatched (lenient, as browsers are). */
+    @Override
     public void end() {
         if (lineLength > 0) {
             endLine();
@@ -113,7 +108,7 @@ public final class SseParser {
             data = null;
             eventName = null;
             eventBytes = 0;
-            listener.onEvent(name, payload);
+            listener.onFrame(name, payload);
         } else {
             eventName = null;
         }

@@ -1,46 +1,45 @@
 package dev.switchboard.router.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.router.provider.Payloads;
 import dev.switchboard.router.provider.StreamTranslator;
 import dev.switchboard.router.provider.UpstreamFailure;
 import dev.switchboard.wire.ErrorClass;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.ToolCallDelta;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Translates an OpenAI-style chat-completions stream: {@code data: {chunk}} events, an optional
- * usage-only chunk, and {@code data: [DONE]}.
+ * Translates an OpenAI-style chat-completions stream: {@code data: {chunk}} events, a usage chunk
+ * with empty {@code choices}, and {@code data: [DONE]}. Only {@code [DONE]} completes the stream: a
+ * body that stops after the finish reason may have lost its usage chunk, and providers of this
+ * family all send the marker.
+ *
+ * <p>Reasoning arrives as {@code reasoning_content} (DeepSeek) or {@code reasoning} (Groq, Together
+ * and the OpenRouter convention); token log-probabilities pass through as they are.
  */
 final class OpenAiStreamTranslator implements StreamTranslator {
 
     private boolean done;
-    private String finishReason;
     private ReportedUsage usage;
 
     @Override
     public List<RouteEvent> onEvent(String event, String data) {
+        if (done) {
+            throw UpstreamFailure.malformed("data after [DONE]");
+        }
         if ("[DONE]".equals(data.strip())) {
             done = true;
             return List.of();
         }
-        JsonNode chunk;
-        try {
-            chunk = OpenAiChatAdapter.JSON.readTree(data);
-        } catch (IOException e) {
-            throw UpstreamFailure.malformed("chunk is not JSON");
-        }
-        if (chunk == null || !chunk.isObject()) {
-            throw UpstreamFailure.malformed("chunk is not a JSON object");
-        }
+        JsonNode chunk = Payloads.frame(data);
         if (chunk.hasNonNull("error")) {
             JsonNode error = chunk.path("error");
             int code = error.path("code").asInt(0);
-            ErrorClass errorClass = code >= 400 ? ErrorClass.fromUpstreamStatus(code) : ErrorClass.UPSTREAM;
-            throw new UpstreamFailure(errorClass, "provider error in stream: " + OpenAiChatAdapter.truncate(error.path("message").asText("unknown")), null);
+            throw UpstreamFailure.inStream(code >= 400 ? ErrorClass.fromUpstreamStatus(code) : ErrorClass.UPSTREAM,
+                    error.path("message").asText("unknown"));
         }
         JsonNode u = chunk.path("usage");
         if (u.isObject()) {
@@ -57,34 +56,43 @@ final class OpenAiStreamTranslator implements StreamTranslator {
         JsonNode choice = choices.get(0);
         JsonNode delta = choice.path("delta");
         List<RouteEvent> out = new ArrayList<>(2);
-        String content = text(delta.path("content"));
-        String reasoning = text(delta.has("reasoning_content") ? delta.path("reasoning_content") : delta.path("reasoning"));
+        String content = Payloads.text(delta.path("content"));
+        String reasoning = Payloads.text(delta.has("reasoning_content") ? delta.path("reasoning_content") : delta.path("reasoning"));
         List<ToolCallDelta> toolCalls = List.of();
         if (delta.path("tool_calls").isArray()) {
-            toolCalls = new ArrayList<>();
+            toolCalls = new ArrayList<>(delta.path("tool_calls").size());
             for (JsonNode call : delta.path("tool_calls")) {
                 JsonNode function = call.path("function");
-                toolCalls.add(new ToolCallDelta(call.path("index").asInt(0), text(call.path("id")),
-                        text(function.path("name")), text(function.path("arguments"))));
+                toolCalls.add(new ToolCallDelta(call.path("index").asInt(0), Payloads.text(call.path("id")),
+                        Payloads.text(function.path("name")), Payloads.text(function.path("arguments"))));
             }
         }
-        if (content != null || reasoning != null || !toolCalls.isEmpty()) {
-            out.add(new RouteEvent.Delta(content, reasoning, toolCalls));
+        JsonNode logprobs = choice.path("logprobs");
+        JsonNode passedLogprobs = logprobs.isObject() && !logprobs.path("content").isNull() && logprobs.path("content").isArray()
+                && !logprobs.path("content").isEmpty() ? logprobs : null;
+        if (content != null || reasoning != null || !toolCalls.isEmpty() || passedLogprobs != null) {
+            out.add(new RouteEvent.Delta(content, reasoning, null, null, toolCalls, passedLogprobs));
         }
         if (choice.hasNonNull("finish_reason")) {
-            finishReason = choice.path("finish_reason").asText();
-            out.add(new RouteEvent.Finished(finishReason));
+            out.add(new RouteEvent.Finished(finishReason(choice.path("finish_reason").asText())));
         }
         return out;
     }
 
-    private static String text(JsonNode node) {
-        return node.isTextual() && !node.asText().isEmpty() ? node.asText() : null;
+    /** OpenAI's reasons, plus the older {@code function_call} and the variants other providers of the family use. */
+    static String finishReason(String reason) {
+        return switch (reason) {
+            case "stop", "end_turn", "eos", "stop_sequence" -> "stop";
+            case "length", "max_tokens", "model_length" -> "length";
+            case "tool_calls", "function_call", "tool_use" -> "tool_calls";
+            case "content_filter" -> "content_filter";
+            default -> "error";
+        };
     }
 
     @Override
     public boolean completed() {
-        return done || finishReason != null;
+        return done;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.switchboard.e2e;
+package dev.switchboard.testsupport;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -20,14 +20,18 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Validates responses against the official OpenAPI descriptions in {@code ../shared/specs}
- * (OpenAI, OpenRouter, Anthropic), schema by schema, with a JSON Schema 2020-12 validator.
+ * Validates JSON documents against the official OpenAPI descriptions in {@code ../shared/specs}
+ * (OpenAI, OpenRouter, Anthropic, Gemini, Mistral), schema by schema, with a JSON Schema 2020-12
+ * validator. The directory is found from the project root ({@code -Dswitchboard.root}, else the
+ * nearest directory upwards holding {@code mvnw}).
  */
-final class Specs {
+public final class Specs {
 
-    static final String OPENAI = "openai.openapi.yaml";
-    static final String OPENROUTER = "openrouter.openapi.yaml";
-    static final String ANTHROPIC = "anthropic.openapi.json";
+    public static final String OPENAI = "openai.openapi.yaml";
+    public static final String OPENROUTER = "openrouter.openapi.yaml";
+    public static final String ANTHROPIC = "anthropic.openapi.json";
+    public static final String GEMINI = "gemini.openapi.json";
+    public static final String MISTRAL = "mistral.openapi.yaml";
 
     private static final Map<String, String> DOCUMENTS = new HashMap<>();
     private static final Map<String, Schema> SCHEMAS = new HashMap<>();
@@ -38,12 +42,32 @@ final class Specs {
 
     private static synchronized SchemaRegistry registry() {
         if (registry == null) {
-            for (String file : List.of(OPENAI, OPENROUTER, ANTHROPIC)) {
-                DOCUMENTS.put(uri(file), json(Stack.ROOT.resolve("../shared/specs").resolve(file).normalize()));
-            }
-            registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12, b -> b.schemas(DOCUMENTS::get));
+            Path specs = projectRoot().resolve("../shared/specs").normalize();
+            // documents are parsed on first use: the OpenAI description alone is 3 MB of YAML
+            registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12, b -> b.schemas(uri -> {
+                for (String file : List.of(OPENAI, OPENROUTER, ANTHROPIC, GEMINI, MISTRAL)) {
+                    if (uri(file).equals(uri)) {
+                        return DOCUMENTS.computeIfAbsent(uri, u -> json(specs.resolve(file)));
+                    }
+                }
+                return null;
+            }));
         }
         return registry;
+    }
+
+    /** The repository root: {@code -Dswitchboard.root}, else the nearest directory upwards from here with {@code mvnw}. */
+    public static Path projectRoot() {
+        String configured = System.getProperty("switchboard.root");
+        if (configured != null) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir.resolve("mvnw"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("cannot find the project root (no mvnw above " + Path.of("").toAbsolutePath() + ")");
     }
 
     private static String uri(String file) {
@@ -82,23 +106,32 @@ final class Specs {
     }
 
     /** A schema of {@code components/schemas}. */
-    static void assertComponent(String spec, String component, String json) {
+    public static void assertComponent(String spec, String component, String json) {
         assertValid(spec, "#/components/schemas/" + component, json);
     }
 
     /** The response schema of an operation (for specs that define it inline). */
-    static void assertResponse(String spec, String path, String method, String status, String json) {
+    public static void assertResponse(String spec, String path, String method, String status, String json) {
         String pointer = "#/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method + "/responses/" + status
                 + "/content/application~1json/schema";
         assertValid(spec, pointer, json);
     }
 
     private static void assertValid(String spec, String pointer, String json) {
+        assertThat(errors(spec, pointer, json)).as("%s %s against %s", spec, pointer, json.length() > 2000 ? json.substring(0, 2000) + "..." : json)
+                .isEmpty();
+    }
+
+    /** What is wrong with {@code json} as an instance of the component schema (empty when valid). */
+    public static List<String> componentErrors(String spec, String component, String json) {
+        return errors(spec, "#/components/schemas/" + component, json);
+    }
+
+    private static List<String> errors(String spec, String pointer, String json) {
         Schema schema;
         synchronized (Specs.class) {
             schema = SCHEMAS.computeIfAbsent(spec + pointer, k -> registry().getSchema(SchemaLocation.of(uri(spec) + pointer)));
         }
-        List<Error> errors = schema.validate(json, InputFormat.JSON);
-        assertThat(errors).as("%s %s against %s", spec, pointer, json.length() > 2000 ? json.substring(0, 2000) + "..." : json).isEmpty();
+        return schema.validate(json, InputFormat.JSON).stream().map(Error::toString).toList();
     }
 }

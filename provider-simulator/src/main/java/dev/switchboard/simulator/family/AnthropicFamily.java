@@ -1,0 +1,302 @@
+package dev.switchboard.simulator.family;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.simulator.Answer;
+import dev.switchboard.simulator.Conversation;
+import dev.switchboard.simulator.Exchange;
+import dev.switchboard.simulator.Family;
+import dev.switchboard.simulator.Frames;
+import dev.switchboard.simulator.Ids;
+import dev.switchboard.simulator.Json;
+import dev.switchboard.simulator.Operation;
+import dev.switchboard.simulator.Planner;
+import dev.switchboard.simulator.Reply;
+import dev.switchboard.simulator.Signatures;
+import dev.switchboard.simulator.Tokens;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Anthropic Messages ({@code POST .../v1/messages}): {@code x-api-key} and {@code anthropic-version}
+ * headers, {@code max_tokens} required, content blocks (thinking with signatures, text, tool_use)
+ * and the named SSE event sequence. With thinking enabled, the assistant turns of the current tool
+ * loop must start with the thinking block the simulator signed, as Anthropic requires.
+ */
+public final class AnthropicFamily implements Family {
+
+    private static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
+
+    @Override
+    public String name() {
+        return "anthropic";
+    }
+
+    @Override
+    public Operation route(HttpMethod method, String rest, MultiMap headers) {
+        if (HttpMethod.GET.equals(method) && rest.endsWith("/v1/models") && headers.contains("anthropic-version")) {
+            return this::models;
+        }
+        return HttpMethod.POST.equals(method) && rest.endsWith("/v1/messages") ? this::messages : null;
+    }
+
+    @Override
+    public Optional<Reply> authenticate(Exchange exchange, String credential) {
+        return credential.equals(exchange.header("x-api-key"))
+                ? Optional.empty()
+                : Optional.of(error(exchange, 401, null, "invalid x-api-key"));
+    }
+
+    @Override
+    public Reply error(Exchange exchange, int status, String code, String message) {
+        return Reply.json(status, errorBody(code != null ? code : type(status), message));
+    }
+
+    private static ObjectNode errorBody(String type, String message) {
+        ObjectNode body = Json.object().put("type", "error");
+        body.putObject("error").put("type", type).put("message", message);
+        return body;
+    }
+
+    private static String type(int status) {
+        return switch (status) {
+            case 400 -> "invalid_request_error";
+            case 401 -> "authentication_error";
+            case 403 -> "permission_error";
+            case 404 -> "not_found_error";
+            case 413 -> "request_too_large";
+            case 429 -> "rate_limit_error";
+            case 503, 529 -> "overloaded_error";
+            default -> "api_error";
+        };
+    }
+
+    /** {@code GET /v1/models}: the list page shape; health probes only read the status. */
+    private void models(Exchange exchange) {
+        if (exchange.failureInjected()) {
+            return;
+        }
+        ObjectNode page = Json.object().put("has_more", false).putNull("first_id").putNull("last_id");
+        page.putArray("data");
+        exchange.answer(Reply.json(200, page));
+    }
+
+    private void messages(Exchange exchange) {
+        if (exchange.header("anthropic-version") == null) {
+            exchange.reply(error(exchange, 400, null, "anthropic-version: header is required"));
+            return;
+        }
+        ObjectNode body = exchange.json();
+        if (body == null) {
+            exchange.reply(error(exchange, 400, null, "There was an error parsing the body of your request as JSON."));
+            return;
+        }
+        JsonNode messages = body.path("messages");
+        String missing = !body.path("model").isTextual() ? "model"
+                : !body.path("max_tokens").isIntegralNumber() ? "max_tokens"
+                : !messages.isArray() || messages.isEmpty() ? "messages" : null;
+        if (missing != null) {
+            exchange.reply(error(exchange, 400, null, missing + ": Field required"));
+            return;
+        }
+        boolean thinking = body.path("thinking").path("type").asText().equals("enabled");
+        if (thinking) {
+            Optional<String> problem = thinkingProblem(messages, exchange.signatures());
+            if (problem.isPresent()) {
+                exchange.reply(error(exchange, 400, null, problem.get()));
+                return;
+            }
+        }
+        if (exchange.failureInjected()) {
+            return;
+        }
+        String model = body.path("model").asText();
+        Conversation conversation = conversation(body, model, thinking);
+        Answer answer = Planner.plan(conversation, exchange.behaviour().tokens());
+        Rendering r = new Rendering("msg_" + Ids.alphanumeric(conversation.seed() ^ exchange.serial(), 24), model, answer,
+                thinking ? exchange.signatures().sign(answer.reasoningText()) : null);
+        if (body.path("stream").asBoolean(false)) {
+            exchange.stream(frames(r));
+        } else {
+            exchange.answer(Reply.json(200, message(r)));
+        }
+    }
+
+    /** Where a lost or altered thinking signature shows: see {@link ThinkingRoundTrip}. */
+    private static Optional<String> thinkingProblem(JsonNode messages, Signatures signatures) {
+        int start = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode m = messages.get(i);
+            if (m.path("role").asText().equals("user") && !onlyToolResults(m.path("content"))) {
+                start = i + 1;
+            }
+        }
+        List<ThinkingRoundTrip.FirstBlock> blocks = new ArrayList<>();
+        for (int i = start; i < messages.size(); i++) {
+            JsonNode content = messages.get(i).path("content");
+            if (messages.get(i).path("role").asText().equals("assistant") && hasBlock(content, "tool_use")) {
+                JsonNode first = content.get(0);
+                blocks.add(new ThinkingRoundTrip.FirstBlock(i, first.path("type").asText(), first.path("thinking").asText(),
+                        first.path("signature").asText(null)));
+            }
+        }
+        return ThinkingRoundTrip.problem(blocks, signatures);
+    }
+
+    private static boolean onlyToolResults(JsonNode content) {
+        if (!content.isArray() || content.isEmpty()) {
+            return false;
+        }
+        for (JsonNode block : content) {
+            if (!block.path("type").asText().equals("tool_result")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean hasBlock(JsonNode content, String type) {
+        for (JsonNode block : content) {
+            if (block.path("type").asText().equals(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Conversation conversation(JsonNode body, String model, boolean thinking) {
+        JsonNode messages = body.path("messages");
+        JsonNode last = messages.get(messages.size() - 1);
+        Conversation.Turn turn = Conversation.Turn.OTHER;
+        String result = null;
+        if (last.path("role").asText().equals("user")) {
+            turn = Conversation.Turn.USER;
+            for (JsonNode block : last.path("content")) {
+                if (block.path("type").asText().equals("tool_result")) {
+                    turn = Conversation.Turn.TOOL_RESULT;
+                    result = Json.text(block.path("content"));
+                    break;
+                }
+            }
+        }
+        List<Conversation.Tool> tools = new ArrayList<>();
+        body.path("tools").forEach(t -> tools.add(new Conversation.Tool(t.path("name").asText(), t.path("input_schema"))));
+        JsonNode choice = body.path("tool_choice");
+        Conversation.ToolChoice toolChoice = switch (choice.path("type").asText("auto")) {
+            case "none" -> Conversation.ToolChoice.NONE;
+            case "any" -> Conversation.ToolChoice.REQUIRED;
+            case "tool" -> Conversation.ToolChoice.forced(choice.path("name").asText());
+            default -> Conversation.ToolChoice.AUTO;
+        };
+        return new Conversation(model, Conversation.seed(model, messages, ""), Tokens.ofText(body.path("system"), messages),
+                body.path("max_tokens").asInt(), tools, toolChoice, !choice.path("disable_parallel_tool_use").asBoolean(false),
+                turn, result, thinking);
+    }
+
+    /** @param signature the thinking block's signature, null when thinking is off */
+    private record Rendering(String id, String model, Answer answer, String signature) {
+
+        String stopReason() {
+            return switch (answer.finish()) {
+                case STOP -> "end_turn";
+                case LENGTH -> "max_tokens";
+                case TOOL_CALLS -> "tool_use";
+            };
+        }
+
+        String toolId(Answer.PlannedCall call) {
+            return "toolu_" + Ids.alphanumeric(call.idSeed(), 24);
+        }
+    }
+
+    private static ObjectNode message(Rendering r) {
+        Answer answer = r.answer();
+        ObjectNode out = Json.object().put("id", r.id()).put("type", "message").put("role", "assistant").put("model", r.model());
+        ArrayNode content = out.putArray("content");
+        if (r.signature() != null) {
+            content.addObject().put("type", "thinking").put("thinking", answer.reasoningText()).put("signature", r.signature());
+        }
+        if (answer.callsTools()) {
+            for (Answer.PlannedCall call : answer.toolCalls()) {
+                content.addObject().put("type", "tool_use").put("id", r.toolId(call)).put("name", call.name()).set("input", call.argumentsJson());
+            }
+        } else {
+            content.addObject().put("type", "text").put("text", answer.textContent());
+        }
+        out.put("stop_reason", r.stopReason());
+        out.putNull("stop_sequence");
+        out.set("usage", usage(answer.promptTokens(), answer.outputTokens()));
+        return out;
+    }
+
+    private static ObjectNode usage(int input, int output) {
+        return Json.object().put("input_tokens", input).put("cache_creation_input_tokens", 0)
+                .put("cache_read_input_tokens", 0).put("output_tokens", output);
+    }
+
+    private static Frames frames(Rendering r) {
+        Answer answer = r.answer();
+        Frames.Builder frames = Frames.builder();
+        ObjectNode start = Json.object().put("id", r.id()).put("type", "message").put("role", "assistant").put("model", r.model());
+        start.putArray("content");
+        start.putNull("stop_reason");
+        start.putNull("stop_sequence");
+        start.set("usage", usage(answer.promptTokens(), 1));
+        frames.frame(Sse.event("message_start", Json.object().put("type", "message_start").set("message", start)));
+        frames.frame(Sse.event("ping", Json.object().put("type", "ping")));
+        int index = 0;
+        if (r.signature() != null) {
+            frames.frame(blockStart(index, Json.object().put("type", "thinking").put("thinking", "").put("signature", "")));
+            for (String piece : answer.reasoning()) {
+                frames.token(blockDelta(index, Json.object().put("type", "thinking_delta").put("thinking", piece)));
+            }
+            frames.frame(blockDelta(index, Json.object().put("type", "signature_delta").put("signature", r.signature())));
+            frames.frame(blockStop(index++));
+        }
+        if (answer.callsTools()) {
+            for (Answer.PlannedCall call : answer.toolCalls()) {
+                ObjectNode block = Json.object().put("type", "tool_use").put("id", r.toolId(call)).put("name", call.name());
+                block.putObject("input");
+                frames.frame(blockStart(index, block));
+                for (String fragment : call.fragments()) {
+                    frames.token(blockDelta(index, Json.object().put("type", "input_json_delta").put("partial_json", fragment)));
+                }
+                frames.frame(blockStop(index++));
+            }
+        } else {
+            frames.frame(blockStart(index, Json.object().put("type", "text").put("text", "")));
+            for (String piece : answer.text()) {
+                frames.token(blockDelta(index, Json.object().put("type", "text_delta").put("text", piece)));
+            }
+            frames.frame(blockStop(index));
+        }
+        ObjectNode delta = Json.object().put("stop_reason", r.stopReason());
+        delta.putNull("stop_sequence");
+        ObjectNode messageDelta = Json.object().put("type", "message_delta");
+        messageDelta.set("delta", delta);
+        messageDelta.putObject("usage").put("output_tokens", answer.outputTokens());
+        frames.frame(Sse.event("message_delta", messageDelta));
+        frames.frame(Sse.event("message_stop", Json.object().put("type", "message_stop")));
+        return frames.build(EVENT_STREAM,
+                Buffer.buffer("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\n\n"),
+                Sse.event("error", errorBody("overloaded_error", "Overloaded")));
+    }
+
+    private static Buffer blockStart(int index, ObjectNode block) {
+        return Sse.event("content_block_start", Json.object().put("type", "content_block_start").put("index", index).set("content_block", block));
+    }
+
+    private static Buffer blockDelta(int index, ObjectNode delta) {
+        return Sse.event("content_block_delta", Json.object().put("type", "content_block_delta").put("index", index).set("delta", delta));
+    }
+
+    private static Buffer blockStop(int index) {
+        return Sse.event("content_block_stop", Json.object().put("type", "content_block_stop").put("index", index));
+    }
+}

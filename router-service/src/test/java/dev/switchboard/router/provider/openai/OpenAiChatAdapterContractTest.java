@@ -1,0 +1,41 @@
+package dev.switchboard.router.provider.openai;
+
+import dev.switchboard.catalog.ProviderSpec;
+import dev.switchboard.router.provider.AdapterContractTest;
+import dev.switchboard.router.provider.ProviderAdapter;
+import dev.switchboard.router.provider.UpstreamRequest;
+import dev.switchboard.testsupport.Specs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OpenAiChatAdapterContractTest extends AdapterContractTest {
+
+    private final OpenAiChatAdapter adapter = new OpenAiChatAdapter();
+
+    @Override
+    protected ProviderAdapter adapter() {
+        return adapter;
+    }
+
+    @Override
+    protected boolean namedEvents() {
+        return false;
+    }
+
+    @Override
+    protected void assertCredentialPresented(ProviderSpec provider, UpstreamRequest request, String credential) {
+        if ("azure".equals(provider.name())) {
+            assertThat(header(request, "api-key")).isEqualTo(credential);
+            assertThat(header(request, "Authorization")).isNull();
+        } else {
+            assertThat(header(request, "Authorization")).isEqualTo("Bearer " + credential);
+        }
+    }
+
+    @Override
+    protected String[] requestSchema(ProviderSpec provider) {
+        return "mistral".equals(provider.name())
+                ? new String[]{Specs.MISTRAL, "ChatCompletionRequest"}
+                : new String[]{Specs.OPENAI, "CreateChatCompletionRequest"};
+    }
+}
