@@ -109,8 +109,9 @@ class KeyCacheAndLimitsTest {
         String key = "sk-sb-v1-" + "g".repeat(43);
         KeyClaims claims = claims(null, null);
         cache.put(KeyCache.digest(key), claims);
-        // gpt-4o-mini with its default output cap reserves about $0.0098: two fit in the $0.02 budget
-        String chat = "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        // 12000 output tokens of gpt-4o-mini at its dearest endpoint (Azure, $0.66/M) reserve about $0.0079:
+        // two fit in the $0.02 budget, a third does not
+        String chat = "{\"model\":\"openai/gpt-4o-mini\",\"max_tokens\":12000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         for (int i = 0; i < 2; i++) {
             // past auth, the (unreachable) router answers: proof the request ran on the grace budget
             io.restassured.RestAssured.given().header("Authorization", "Bearer " + key).contentType("application/json").body(chat)

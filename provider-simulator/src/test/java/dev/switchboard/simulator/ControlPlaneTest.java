@@ -48,6 +48,8 @@ class ControlPlaneTest extends SimulatorHarness {
     @Test
     void modelListsAnswerEachFamilyWithItsOwnCredentialHeader() throws Exception {
         assertThat(get("/openai/v1/models", "Authorization", bearer("openai")).statusCode()).isEqualTo(200);
+        // an OpenAI-family base path that contains "openai" is not Azure's
+        assertThat(get("/deepinfra/v1/openai/models", "Authorization", bearer("deepinfra")).statusCode()).isEqualTo(200);
         assertThat(get("/anthropic/v1/models", "x-api-key", "sim-anthropic-key", "anthropic-version", "2023-06-01").statusCode()).isEqualTo(200);
         assertThat(get("/anthropic/v1/models", "x-api-key", "wrong", "anthropic-version", "2023-06-01").statusCode()).isEqualTo(401);
         assertThat(json(get("/google/v1beta/models", "x-goog-api-key", "sim-google-key").body()).has("models")).isTrue();

@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  */
 public final class OpenAiFamily implements Family {
 
-    private static final Pattern AZURE = Pattern.compile("/openai/deployments/([^/]+)/(chat/completions|embeddings)$|/openai/models$");
+    private static final Pattern AZURE = Pattern.compile("/openai/deployments/([^/]+)/(chat/completions|embeddings)$|^/openai/models$");
 
     @Override
     public String name() {
