@@ -28,10 +28,15 @@ import java.util.regex.Pattern;
  * @param citations                a top-level {@code citations} array rides on every response and chunk
  * @param seedField                the request field holding the sampling seed
  * @param errorStyle               the shape of this provider's error bodies
+ * @param openAiExtras             answers carry OpenAI's own additions ({@code refusal}, {@code system_fingerprint},
+ *                                 usage details); Mistral's closed schemas have none of them
+ * @param wholeToolCalls           a streamed tool call arrives in one chunk (id, name and all its arguments), as
+ *                                 Mistral sends them, instead of a head followed by argument fragments
  */
 public record Quirks(String toolCallIdPrefix, int toolCallIdLength, String toolCallIdPattern, boolean usageAlways,
                      List<String> extraForbidden, List<String> maxTokensUnsupportedFor, String reasoningField,
-                     String reasonsWhenModelContains, boolean citations, String seedField, ErrorStyle errorStyle) {
+                     String reasonsWhenModelContains, boolean citations, String seedField, ErrorStyle errorStyle,
+                     boolean openAiExtras, boolean wholeToolCalls) {
 
     public enum ErrorStyle {
         /** {@code {"error":{"message","type","param","code"}}} */
@@ -42,21 +47,21 @@ public record Quirks(String toolCallIdPrefix, int toolCallIdLength, String toolC
 
     /** Every OpenAI-compatible provider without a profile of its own. */
     public static final Quirks OPENAI_COMPATIBLE = new Quirks("call_", 24, null, false, List.of(), List.of(),
-            "reasoning", null, false, "seed", ErrorStyle.OPENAI);
+            "reasoning", null, false, "seed", ErrorStyle.OPENAI, true, false);
 
     private static final Quirks OPENAI = new Quirks("call_", 24, null, false, List.of(), List.of("o1", "o3", "o4", "gpt-5"),
-            "reasoning", null, false, "seed", ErrorStyle.OPENAI);
+            "reasoning", null, false, "seed", ErrorStyle.OPENAI, true, false);
 
     private static final Map<String, Quirks> BUILT_IN = Map.of(
             "openai", OPENAI,
             "azure", OPENAI,
             "mistral", new Quirks("", 9, "^[a-zA-Z0-9]{9}$", true,
                     List.of("stream_options", "seed", "max_completion_tokens", "logprobs", "top_logprobs", "user"), List.of(),
-                    "reasoning", null, false, "random_seed", ErrorStyle.MISTRAL),
+                    "reasoning", null, false, "random_seed", ErrorStyle.MISTRAL, false, true),
             "deepseek", new Quirks("call_", 24, null, false, List.of(), List.of(),
-                    "reasoning_content", "reasoner", false, "seed", ErrorStyle.OPENAI),
+                    "reasoning_content", "reasoner", false, "seed", ErrorStyle.OPENAI, true, false),
             "perplexity", new Quirks("call_", 24, null, true, List.of(), List.of(),
-                    "reasoning", null, true, "seed", ErrorStyle.OPENAI));
+                    "reasoning", null, true, "seed", ErrorStyle.OPENAI, true, false));
 
     private static final ObjectMapper SNAKE = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

@@ -22,6 +22,7 @@ import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Anthropic Messages ({@code POST .../v1/messages}): {@code x-api-key} and {@code anthropic-version}
@@ -61,6 +62,8 @@ public final class AnthropicFamily implements Family {
     private static ObjectNode errorBody(String type, String message) {
         ObjectNode body = Json.object().put("type", "error");
         body.putObject("error").put("type", type).put("message", message);
+        // the id Anthropic's support asks for; random here, as no request is stored
+        body.put("request_id", "req_" + Ids.alphanumeric(ThreadLocalRandom.current().nextLong(), 24));
         return body;
     }
 
@@ -224,20 +227,53 @@ public final class AnthropicFamily implements Family {
         }
         if (answer.callsTools()) {
             for (Answer.PlannedCall call : answer.toolCalls()) {
-                content.addObject().put("type", "tool_use").put("id", r.toolId(call)).put("name", call.name()).set("input", call.argumentsJson());
+                ObjectNode block = toolUse(r, call);
+                block.set("input", call.argumentsJson());
+                content.add(block);
             }
         } else {
-            content.addObject().put("type", "text").put("text", answer.textContent());
+            content.add(text(answer.textContent()));
         }
-        out.put("stop_reason", r.stopReason());
-        out.putNull("stop_sequence");
+        stop(out, r.stopReason());
         out.set("usage", usage(answer.promptTokens(), answer.outputTokens()));
         return out;
     }
 
+    /** A text block; no document was cited, and the API says so with an explicit null. */
+    private static ObjectNode text(String text) {
+        ObjectNode block = Json.object().put("type", "text").put("text", text);
+        block.putNull("citations");
+        return block;
+    }
+
+    /** A tool_use block without its input, called by the model itself (not by a server tool). */
+    private static ObjectNode toolUse(Rendering r, Answer.PlannedCall call) {
+        ObjectNode block = Json.object().put("type", "tool_use").put("id", r.toolId(call)).put("name", call.name());
+        block.putObject("caller").put("type", "direct");
+        return block;
+    }
+
+    /** The stop fields of a message or message_delta; no refusal details and no container here. */
+    private static void stop(ObjectNode out, String stopReason) {
+        if (stopReason == null) {
+            out.putNull("stop_reason");
+        } else {
+            out.put("stop_reason", stopReason);
+        }
+        out.putNull("stop_sequence");
+        out.putNull("stop_details");
+        out.putNull("container");
+    }
+
     private static ObjectNode usage(int input, int output) {
-        return Json.object().put("input_tokens", input).put("cache_creation_input_tokens", 0)
-                .put("cache_read_input_tokens", 0).put("output_tokens", output);
+        ObjectNode usage = Json.object().put("input_tokens", input).put("cache_creation_input_tokens", 0)
+                .put("cache_read_input_tokens", 0);
+        usage.putObject("cache_creation").put("ephemeral_1h_input_tokens", 0).put("ephemeral_5m_input_tokens", 0);
+        usage.put("output_tokens", output);
+        usage.putNull("server_tool_use");
+        usage.put("service_tier", "standard");
+        usage.putNull("inference_geo");
+        return usage;
     }
 
     private static Frames frames(Rendering r) {
@@ -245,8 +281,7 @@ public final class AnthropicFamily implements Family {
         Frames.Builder frames = Frames.builder();
         ObjectNode start = Json.object().put("id", r.id()).put("type", "message").put("role", "assistant").put("model", r.model());
         start.putArray("content");
-        start.putNull("stop_reason");
-        start.putNull("stop_sequence");
+        stop(start, null);
         start.set("usage", usage(answer.promptTokens(), 1));
         frames.frame(Sse.event("message_start", Json.object().put("type", "message_start").set("message", start)));
         frames.frame(Sse.event("ping", Json.object().put("type", "ping")));
@@ -261,7 +296,7 @@ public final class AnthropicFamily implements Family {
         }
         if (answer.callsTools()) {
             for (Answer.PlannedCall call : answer.toolCalls()) {
-                ObjectNode block = Json.object().put("type", "tool_use").put("id", r.toolId(call)).put("name", call.name());
+                ObjectNode block = toolUse(r, call);
                 block.putObject("input");
                 frames.frame(blockStart(index, block));
                 for (String fragment : call.fragments()) {
@@ -270,17 +305,20 @@ public final class AnthropicFamily implements Family {
                 frames.frame(blockStop(index++));
             }
         } else {
-            frames.frame(blockStart(index, Json.object().put("type", "text").put("text", "")));
+            frames.frame(blockStart(index, text("")));
             for (String piece : answer.text()) {
                 frames.token(blockDelta(index, Json.object().put("type", "text_delta").put("text", piece)));
             }
             frames.frame(blockStop(index));
         }
-        ObjectNode delta = Json.object().put("stop_reason", r.stopReason());
-        delta.putNull("stop_sequence");
+        ObjectNode delta = Json.object();
+        stop(delta, r.stopReason());
         ObjectNode messageDelta = Json.object().put("type", "message_delta");
         messageDelta.set("delta", delta);
-        messageDelta.putObject("usage").put("output_tokens", answer.outputTokens());
+        // cumulative counts, as the API reports them at the end of a stream
+        ObjectNode usage = messageDelta.putObject("usage").put("input_tokens", answer.promptTokens())
+                .put("cache_creation_input_tokens", 0).put("cache_read_input_tokens", 0).put("output_tokens", answer.outputTokens());
+        usage.putNull("server_tool_use");
         frames.frame(Sse.event("message_delta", messageDelta));
         frames.frame(Sse.event("message_stop", Json.object().put("type", "message_stop")));
         return frames.build(EVENT_STREAM,

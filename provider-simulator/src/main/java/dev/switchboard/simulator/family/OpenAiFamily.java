@@ -8,6 +8,7 @@ import dev.switchboard.simulator.Conversation;
 import dev.switchboard.simulator.Exchange;
 import dev.switchboard.simulator.Family;
 import dev.switchboard.simulator.Frames;
+import dev.switchboard.simulator.Ids;
 import dev.switchboard.simulator.Json;
 import dev.switchboard.simulator.Operation;
 import dev.switchboard.simulator.Planner;
@@ -244,7 +245,10 @@ public final class OpenAiFamily implements Family {
 
         ObjectNode of(String object) {
             ObjectNode out = Json.object();
-            out.put("id", id).put("object", object).put("created", created).put("model", model).put("system_fingerprint", "fp_simulator");
+            out.put("id", id).put("object", object).put("created", created).put("model", model);
+            if (quirks.openAiExtras()) {
+                out.put("system_fingerprint", "fp_simulator");
+            }
             if (quirks.citations()) {
                 out.putArray("citations").add("https://switchboard.example/sources/1").add("https://switchboard.example/sources/2");
             }
@@ -269,14 +273,16 @@ public final class OpenAiFamily implements Family {
                 c.putObject("function").put("name", call.name()).put("arguments", call.arguments());
             }
         }
-        message.putNull("refusal");
+        if (envelope.quirks().openAiExtras()) {
+            message.putNull("refusal");
+        }
         ObjectNode choice = Json.object().put("index", 0);
         choice.set("message", message);
         choice.putNull("logprobs");
         choice.put("finish_reason", finishReason(answer));
         ObjectNode out = envelope.of("chat.completion");
         out.set("choices", Json.array().add(choice));
-        out.set("usage", usage(answer));
+        out.set("usage", usage(answer, envelope.quirks()));
         return out;
     }
 
@@ -300,6 +306,11 @@ public final class OpenAiFamily implements Family {
         for (int i = 0; i < calls.size(); i++) {
             Answer.PlannedCall call = calls.get(i);
             ObjectNode start = Json.object().put("index", i).put("id", quirks.toolCallId(call.idSeed())).put("type", "function");
+            if (quirks.wholeToolCalls()) {
+                start.putObject("function").put("name", call.name()).put("arguments", call.arguments());
+                frames.token(Sse.data(chunk(envelope, (ObjectNode) Json.object().set("tool_calls", Json.array().add(start)), null)));
+                continue;
+            }
             start.putObject("function").put("name", call.name()).put("arguments", "");
             frames.frame(Sse.data(chunk(envelope, (ObjectNode) Json.object().set("tool_calls", Json.array().add(start)), null)));
             for (String fragment : call.fragments()) {
@@ -310,13 +321,13 @@ public final class OpenAiFamily implements Family {
         }
         ObjectNode finish = chunk(envelope, Json.object(), finishReason(answer));
         if (quirks.usageAlways()) {
-            finish.set("usage", usage(answer));
+            finish.set("usage", usage(answer, envelope.quirks()));
         }
         frames.frame(Sse.data(finish));
         if (includeUsage && !quirks.usageAlways()) {
             ObjectNode last = envelope.of("chat.completion.chunk");
             last.set("choices", Json.array());
-            last.set("usage", usage(answer));
+            last.set("usage", usage(answer, envelope.quirks()));
             frames.frame(Sse.data(last));
         }
         frames.frame(Buffer.buffer("data: [DONE]\n\n"));
@@ -350,13 +361,15 @@ public final class OpenAiFamily implements Family {
         };
     }
 
-    private static ObjectNode usage(Answer answer) {
+    private static ObjectNode usage(Answer answer, Quirks quirks) {
         int completion = answer.outputTokens();
         ObjectNode usage = Json.object()
                 .put("prompt_tokens", answer.promptTokens()).put("completion_tokens", completion)
                 .put("total_tokens", answer.promptTokens() + completion);
-        usage.set("prompt_tokens_details", Json.object().put("cached_tokens", 0));
-        usage.set("completion_tokens_details", Json.object().put("reasoning_tokens", answer.reasoningTokens()));
+        if (quirks.openAiExtras()) {
+            usage.set("prompt_tokens_details", Json.object().put("cached_tokens", 0));
+            usage.set("completion_tokens_details", Json.object().put("reasoning_tokens", answer.reasoningTokens()));
+        }
         return usage;
     }
 
@@ -387,14 +400,23 @@ public final class OpenAiFamily implements Family {
             input.forEach(n -> texts.add(n.asText()));
         }
         int dimensions = Vectors.dimensions(body.path("dimensions").asInt(1536));
-        ObjectNode out = Json.object().put("object", "list").put("model", deployment != null ? deployment : body.path("model").asText());
+        ObjectNode out = Json.object();
+        if (!exchange.quirks().openAiExtras()) {
+            // Mistral's embedding answers carry an id, and usage counts completion tokens (always none)
+            out.put("id", "embd-" + Ids.alphanumeric(exchange.serial(), 24));
+        }
+        out.put("object", "list").put("model", deployment != null ? deployment : body.path("model").asText());
         ArrayNode data = out.putArray("data");
         int tokens = 0;
         for (int i = 0; i < texts.size(); i++) {
             tokens += Tokens.count(texts.get(i));
             data.addObject().put("object", "embedding").put("index", i).set("embedding", Vectors.unit(texts.get(i), dimensions));
         }
-        out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+        ObjectNode usage = out.putObject("usage").put("prompt_tokens", tokens);
+        if (!exchange.quirks().openAiExtras()) {
+            usage.put("completion_tokens", 0);
+        }
+        usage.put("total_tokens", tokens);
         exchange.answer(Reply.json(200, out));
     }
 }
