@@ -47,6 +47,27 @@ public final class Payloads {
         return node;
     }
 
+    /** Whether a frame's bytes are {@code marker} (ASCII), whitespace around it aside: e.g. {@code [DONE]}. */
+    public static boolean isMarker(String marker, byte[] data, int offset, int length) {
+        int from = offset;
+        int to = offset + length;
+        while (from < to && data[from] <= ' ') {
+            from++;
+        }
+        while (to > from && data[to - 1] <= ' ') {
+            to--;
+        }
+        if (to - from != marker.length()) {
+            return false;
+        }
+        for (int i = 0; i < marker.length(); i++) {
+            if (data[from + i] != marker.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A response body's JSON object, or null when it is not one (error bodies may be HTML). */
     public static JsonNode tryParse(byte[] body) {
         try {
@@ -55,6 +76,11 @@ public final class Payloads {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** The text when it is non-empty, else null. */
+    public static String text(String text) {
+        return text == null || text.isEmpty() ? null : text;
     }
 
     /** The node's text when it is non-empty text, else null. */

@@ -2,6 +2,7 @@ package dev.switchboard.router.provider;
 
 import dev.switchboard.wire.RouteEvent;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -21,12 +22,19 @@ public interface StreamTranslator {
      * One frame. Answers the internal events it yields (often one {@code Delta}, possibly none).
      * Only {@code Delta} and {@code Finished} events may be returned.
      *
-     * @param event the event name ({@code event:} field of an SSE event, {@code :event-type} of an
-     *              AWS event stream message), or null when absent
-     * @param data  the frame's payload text
+     * @param event  the event name ({@code event:} field of an SSE event, {@code :event-type} of an
+     *               AWS event stream message), or null when absent
+     * @param data   the frame's payload, UTF-8: {@code length} bytes from {@code offset}; the array is
+     *               the decoder's and is reused after the call returns
      * @throws UpstreamFailure when the provider reports an error in the stream or sends something it should not
      */
-    List<RouteEvent> onEvent(String event, String data);
+    List<RouteEvent> onEvent(String event, byte[] data, int offset, int length);
+
+    /** {@link #onEvent(String, byte[], int, int)} with the payload as text (tests, fixtures). */
+    default List<RouteEvent> onEvent(String event, String data) {
+        byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+        return onEvent(event, bytes, 0, bytes.length);
+    }
 
     /** True when the provider ended the stream properly (its terminal marker was seen). */
     boolean completed();

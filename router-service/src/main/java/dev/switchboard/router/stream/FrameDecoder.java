@@ -9,10 +9,19 @@ import io.vertx.core.buffer.Buffer;
  */
 public interface FrameDecoder {
 
-    /** Receives each complete frame: its name (may be null) and its payload text. */
+    /**
+     * Receives each complete frame: its name (may be null) and its payload bytes, {@code length}
+     * bytes of {@code data} from {@code offset}. The array belongs to the decoder and is reused for
+     * the next frame: read it during the call, never keep it.
+     */
     @FunctionalInterface
     interface Listener {
-        void onFrame(String name, String data);
+        void onFrame(String name, byte[] data, int offset, int length);
+
+        /** A listener of payload text (UTF-8 decoded), for tests and tools that are not on the hot path. */
+        static Listener text(java.util.function.BiConsumer<String, String> sink) {
+            return (name, data, offset, length) -> sink.accept(name, new String(data, offset, length, java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     /** Feeds the next chunk of the body. Throws {@link IllegalStateException} on a framing error. */

@@ -203,11 +203,11 @@ public final class RouteExecution {
         });
     }
 
-    private void onUpstreamEvent(String event, String data) {
+    private void onUpstreamEvent(String event, byte[] data, int offset, int length) {
         if (ended) {
             return;
         }
-        for (RouteEvent routeEvent : translator.onEvent(event, data)) {
+        for (RouteEvent routeEvent : translator.onEvent(event, data, offset, length)) {
             switch (routeEvent) {
                 case RouteEvent.Delta delta -> {
                     if (!outputStarted) {

@@ -12,14 +12,18 @@ import java.nio.charset.StandardCharsets;
  */
 public final class SseParser implements FrameDecoder {
 
+    private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
+
     private final Listener listener;
     private final int maxEventBytes;
     private byte[] line = new byte[256];
     private int lineLength;
     private boolean lastWasCr;
     private String eventName;
-    private StringBuilder data;
-    private int eventBytes;
+    /** The event's data lines joined by '\n', as bytes handed to the listener as they are (no text is decoded). */
+    private byte[] data = new byte[256];
+    private int dataLength = -1;
 
     public SseParser(Listener listener, int maxEventBytes) {
         this.listener = listener;
@@ -67,50 +71,59 @@ public final class SseParser implements FrameDecoder {
     }
 
     private void endLine() {
-        if (lineLength == 0) {
+        int length = lineLength;
+        lineLength = 0;
+        if (length == 0) {
             dispatch();
             return;
         }
-        String text = new String(line, 0, lineLength, StandardCharsets.UTF_8);
-        lineLength = 0;
-        if (text.charAt(0) == ':') {
+        if (line[0] == ':') {
             return;
         }
-        int colon = text.indexOf(':');
-        String field = colon < 0 ? text : text.substring(0, colon);
-        String value = colon < 0 ? "" : text.substring(colon + 1);
-        if (value.startsWith(" ")) {
-            value = value.substring(1);
+        int colon = 0;
+        while (colon < length && line[colon] != ':') {
+            colon++;
         }
-        switch (field) {
-            case "data" -> {
-                eventBytes += value.length();
-                if (eventBytes > maxEventBytes) {
-                    throw new IllegalStateException("server-sent event larger than " + maxEventBytes + " bytes");
-                }
-                if (data == null) {
-                    data = new StringBuilder(value);
-                } else {
-                    data.append('\n').append(value);
-                }
-            }
-            case "event" -> eventName = value;
-            default -> {
-                // id, retry and unknown fields carry nothing the router needs
-            }
+        int value = colon < length ? colon + 1 : length;
+        if (value < length && line[value] == ' ') {
+            value++;
         }
+        if (is(DATA, colon)) {
+            appendData(value, length);
+        } else if (is(EVENT, colon)) {
+            eventName = new String(line, value, length - value, StandardCharsets.UTF_8);
+        }
+        // id, retry and unknown fields carry nothing the router needs
+    }
+
+    private boolean is(byte[] field, int length) {
+        return length == field.length && java.util.Arrays.equals(line, 0, length, field, 0, length);
+    }
+
+    private void appendData(int from, int to) {
+        int needed = (dataLength < 0 ? 0 : dataLength + 1) + (to - from);
+        if (needed > maxEventBytes) {
+            throw new IllegalStateException("server-sent event larger than " + maxEventBytes + " bytes");
+        }
+        if (needed > data.length) {
+            data = java.util.Arrays.copyOf(data, Math.min(Math.max(needed, data.length * 2), maxEventBytes));
+        }
+        if (dataLength < 0) {
+            dataLength = 0;
+        } else {
+            data[dataLength++] = '\n';
+        }
+        System.arraycopy(line, from, data, dataLength, to - from);
+        dataLength += to - from;
     }
 
     private void dispatch() {
-        if (data != null) {
-            String name = eventName;
-            String payload = data.toString();
-            data = null;
-            eventName = null;
-            eventBytes = 0;
-            listener.onFrame(name, payload);
-        } else {
-            eventName = null;
+        String name = eventName;
+        eventName = null;
+        if (dataLength >= 0) {
+            int length = dataLength;
+            dataLength = -1;
+            listener.onFrame(name, data, 0, length);
         }
     }
 }

@@ -295,7 +295,8 @@ public abstract class AdapterContractTest {
     private Fed feed(JsonNode f, byte[] body, int chunk) {
         StreamTranslator translator = adapter().newTranslator(provider(f), endpoint(f, provider(f)), request(f));
         List<RouteEvent> events = new ArrayList<>();
-        FrameDecoder decoder = FrameDecoder.of(adapter().framing(), (event, data) -> events.addAll(translator.onEvent(event, data)), 1 << 20);
+        FrameDecoder decoder = FrameDecoder.of(adapter().framing(),
+                (event, data, offset, length) -> events.addAll(translator.onEvent(event, data, offset, length)), 1 << 20);
         try {
             if (chunk <= 0) {
                 decoder.feed(Buffer.buffer(body));

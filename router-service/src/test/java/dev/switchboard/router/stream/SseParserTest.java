@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SseParserTest {
 
     private final List<String> events = new ArrayList<>();
-    private final SseParser parser = new SseParser((event, data) -> events.add(event + "|" + data), 1024);
+    private final SseParser parser = new SseParser(FrameDecoder.Listener.text((event, data) -> events.add(event + "|" + data)), 1024);
 
     private void feedInPiecesOf(int size, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

@@ -8,6 +8,7 @@ import dev.switchboard.wire.ErrorClass;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.ToolCallDelta;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,11 @@ final class AnthropicStreamTranslator implements StreamTranslator {
     private int cacheWriteTokens;
 
     @Override
-    public List<RouteEvent> onEvent(String event, String data) {
+    public List<RouteEvent> onEvent(String event, byte[] bytes, int offset, int length) {
+        return onText(event, new String(bytes, offset, length, StandardCharsets.UTF_8));
+    }
+
+    private List<RouteEvent> onText(String event, String data) {
         JsonNode frame = Payloads.frame(data);
         String type = event != null ? event : Payloads.text(frame.path("type"));
         if (type == null) {

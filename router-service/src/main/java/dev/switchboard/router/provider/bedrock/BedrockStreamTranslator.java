@@ -41,7 +41,11 @@ final class BedrockStreamTranslator implements StreamTranslator {
     private ReportedUsage usage;
 
     @Override
-    public List<RouteEvent> onEvent(String event, String data) {
+    public List<RouteEvent> onEvent(String event, byte[] bytes, int offset, int length) {
+        return onText(event, new String(bytes, offset, length, StandardCharsets.UTF_8));
+    }
+
+    private List<RouteEvent> onText(String event, String data) {
         if (event == null) {
             throw UpstreamFailure.malformed("event stream message without an event type");
         }

@@ -8,6 +8,7 @@ import dev.switchboard.wire.ErrorClass;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.ToolCallDelta;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,11 @@ final class CohereStreamTranslator implements StreamTranslator {
     }
 
     @Override
-    public List<RouteEvent> onEvent(String event, String data) {
+    public List<RouteEvent> onEvent(String event, byte[] bytes, int offset, int length) {
+        return onText(event, new String(bytes, offset, length, StandardCharsets.UTF_8));
+    }
+
+    private List<RouteEvent> onText(String event, String data) {
         if ("[DONE]".equals(data.strip())) {
             // the terminator Cohere's API description declares for SSE streams; only message-end completes one
             if (!ended) {

@@ -46,7 +46,11 @@ final class GeminiStreamTranslator implements StreamTranslator {
     private ReportedUsage usage;
 
     @Override
-    public List<RouteEvent> onEvent(String event, String data) {
+    public List<RouteEvent> onEvent(String event, byte[] bytes, int offset, int length) {
+        return onText(event, new String(bytes, offset, length, StandardCharsets.UTF_8));
+    }
+
+    private List<RouteEvent> onText(String event, String data) {
         JsonNode chunk = Payloads.frame(data);
         if (chunk.hasNonNull("error")) {
             JsonNode error = chunk.path("error");

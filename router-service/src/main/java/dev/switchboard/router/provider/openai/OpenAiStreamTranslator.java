@@ -1,6 +1,9 @@
 package dev.switchboard.router.provider.openai;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.switchboard.router.provider.FrameParser;
 import dev.switchboard.router.provider.Payloads;
 import dev.switchboard.router.provider.StreamTranslator;
 import dev.switchboard.router.provider.UpstreamFailure;
@@ -22,61 +25,57 @@ import java.util.List;
  */
 final class OpenAiStreamTranslator implements StreamTranslator {
 
+    private static final ObjectReader CHUNK = FrameParser.reader(Chunk.class);
+
     private boolean done;
     private ReportedUsage usage;
 
     @Override
-    public List<RouteEvent> onEvent(String event, String data) {
+    public List<RouteEvent> onEvent(String event, byte[] data, int offset, int length) {
         if (done) {
             throw UpstreamFailure.malformed("data after [DONE]");
         }
-        if ("[DONE]".equals(data.strip())) {
+        if (Payloads.isMarker("[DONE]", data, offset, length)) {
             done = true;
             return List.of();
         }
-        JsonNode chunk = Payloads.frame(data);
-        if (chunk.hasNonNull("error")) {
-            JsonNode error = chunk.path("error");
-            int code = error.path("code").asInt(0);
+        Chunk chunk = FrameParser.read(CHUNK, data, offset, length);
+        if (chunk.error != null && !chunk.error.isNull()) {
+            int code = chunk.error.path("code").asInt(0);
             throw UpstreamFailure.inStream(code >= 400 ? ErrorClass.fromUpstreamStatus(code) : ErrorClass.UPSTREAM,
-                    error.path("message").asText("unknown"));
+                    chunk.error.path("message").asText("unknown"));
         }
-        JsonNode u = chunk.path("usage");
-        if (u.isObject()) {
-            usage = new ReportedUsage(
-                    u.path("prompt_tokens").asInt(0),
-                    u.path("completion_tokens").asInt(0),
-                    u.path("prompt_tokens_details").path("cached_tokens").asInt(0),
-                    u.path("completion_tokens_details").path("reasoning_tokens").asInt(0));
+        if (chunk.usage != null) {
+            Usage u = chunk.usage;
+            usage = new ReportedUsage(u.promptTokens, u.completionTokens,
+                    u.promptTokensDetails == null ? 0 : u.promptTokensDetails.cachedTokens,
+                    u.completionTokensDetails == null ? 0 : u.completionTokensDetails.reasoningTokens);
         }
-        JsonNode choices = chunk.path("choices");
-        if (!choices.isArray() || choices.isEmpty()) {
+        if (chunk.choices == null || chunk.choices.isEmpty()) {
             return List.of();
         }
-        JsonNode choice = choices.get(0);
-        JsonNode delta = choice.path("delta");
-        List<RouteEvent> out = new ArrayList<>(2);
-        String content = Payloads.text(delta.path("content"));
-        String reasoning = Payloads.text(delta.has("reasoning_content") ? delta.path("reasoning_content") : delta.path("reasoning"));
+        Choice choice = chunk.choices.getFirst();
+        Delta delta = choice.delta == null ? Delta.NONE : choice.delta;
+        String content = Payloads.text(delta.content);
+        String reasoning = Payloads.text(delta.reasoningContent != null ? delta.reasoningContent : delta.reasoning);
         List<ToolCallDelta> toolCalls = List.of();
-        if (delta.path("tool_calls").isArray()) {
-            toolCalls = new ArrayList<>(delta.path("tool_calls").size());
-            for (JsonNode call : delta.path("tool_calls")) {
-                JsonNode function = call.path("function");
-                toolCalls.add(new ToolCallDelta(call.path("index").asInt(0), Payloads.text(call.path("id")),
-                        Payloads.text(function.path("name")), Payloads.text(function.path("arguments"))));
+        if (delta.toolCalls != null) {
+            toolCalls = new ArrayList<>(delta.toolCalls.size());
+            for (Call call : delta.toolCalls) {
+                Function function = call.function == null ? Function.NONE : call.function;
+                toolCalls.add(new ToolCallDelta(call.index, Payloads.text(call.id), Payloads.text(function.name), Payloads.text(function.arguments)));
             }
         }
-        JsonNode logprobs = choice.path("logprobs");
-        JsonNode passedLogprobs = logprobs.isObject() && !logprobs.path("content").isNull() && logprobs.path("content").isArray()
+        JsonNode logprobs = choice.logprobs;
+        JsonNode passedLogprobs = logprobs != null && logprobs.isObject() && logprobs.path("content").isArray()
                 && !logprobs.path("content").isEmpty() ? logprobs : null;
-        if (content != null || reasoning != null || !toolCalls.isEmpty() || passedLogprobs != null) {
-            out.add(new RouteEvent.Delta(content, reasoning, null, null, toolCalls, passedLogprobs));
+        boolean delivers = content != null || reasoning != null || !toolCalls.isEmpty() || passedLogprobs != null;
+        boolean finishes = choice.finishReason != null;
+        if (!finishes) {
+            return delivers ? List.of(new RouteEvent.Delta(content, reasoning, null, null, toolCalls, passedLogprobs)) : List.of();
         }
-        if (choice.hasNonNull("finish_reason")) {
-            out.add(new RouteEvent.Finished(finishReason(choice.path("finish_reason").asText())));
-        }
-        return out;
+        RouteEvent.Finished finished = new RouteEvent.Finished(finishReason(choice.finishReason));
+        return delivers ? List.of(new RouteEvent.Delta(content, reasoning, null, null, toolCalls, passedLogprobs), finished) : List.of(finished);
     }
 
     /** OpenAI's reasons, plus the older {@code function_call} and the variants other providers of the family use. */
@@ -98,5 +97,64 @@ final class OpenAiStreamTranslator implements StreamTranslator {
     @Override
     public ReportedUsage reportedUsage() {
         return usage;
+    }
+
+    // The frame as bound: only the fields read here; every other field is skipped unparsed.
+
+    static final class Chunk {
+        public List<Choice> choices;
+        public Usage usage;
+        public JsonNode error;
+    }
+
+    static final class Choice {
+        public Delta delta;
+        @JsonProperty("finish_reason")
+        public String finishReason;
+        public JsonNode logprobs;
+    }
+
+    /** Content and reasoning stay JSON values: some providers of the family send other shapes than text, which are skipped. */
+    static final class Delta {
+        static final Delta NONE = new Delta();
+        public JsonNode content;
+        public JsonNode reasoning;
+        @JsonProperty("reasoning_content")
+        public JsonNode reasoningContent;
+        @JsonProperty("tool_calls")
+        public List<Call> toolCalls;
+    }
+
+    static final class Call {
+        public int index;
+        public String id;
+        public Function function;
+    }
+
+    static final class Function {
+        static final Function NONE = new Function();
+        public String name;
+        public String arguments;
+    }
+
+    static final class Usage {
+        @JsonProperty("prompt_tokens")
+        public int promptTokens;
+        @JsonProperty("completion_tokens")
+        public int completionTokens;
+        @JsonProperty("prompt_tokens_details")
+        public PromptDetails promptTokensDetails;
+        @JsonProperty("completion_tokens_details")
+        public CompletionDetails completionTokensDetails;
+    }
+
+    static final class PromptDetails {
+        @JsonProperty("cached_tokens")
+        public int cachedTokens;
+    }
+
+    static final class CompletionDetails {
+        @JsonProperty("reasoning_tokens")
+        public int reasoningTokens;
     }
 }
