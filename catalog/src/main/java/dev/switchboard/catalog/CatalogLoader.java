@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ public final class CatalogLoader {
 
     private static final Pattern MODEL_ID = Pattern.compile("[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*");
     private static final Pattern PROVIDER_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    private static final List<String> DATA_POLICY_KEYS = List.of("training", "retains_prompts");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -88,6 +90,7 @@ public final class CatalogLoader {
         List<String> problems = new ArrayList<>();
         List<ProviderSpec> providers = new ArrayList<>();
         Set<String> providerNames = new HashSet<>();
+        Map<String, ProviderSpec.DataPolicy> policies = new HashMap<>();
         for (ProviderEntry p : nullToEmpty(file.providers())) {
             String where = "provider " + p.name();
             if (p.name() == null || !PROVIDER_NAME.matcher(p.name()).matches()) {
@@ -103,8 +106,10 @@ public final class CatalogLoader {
             if (p.baseUrl() == null || !(p.baseUrl().startsWith("https://") || p.baseUrl().startsWith("http://"))) {
                 problems.add(where + ": base_url must be an http(s) URL");
             }
+            ProviderSpec.DataPolicy policy = dataPolicy(p.dataPolicy(), where, problems);
+            policies.put(p.name(), policy);
             providers.add(new ProviderSpec(p.name(), p.displayName() == null ? p.name() : p.displayName(), p.family(),
-                    p.baseUrl(), p.credential() == null ? p.name() : p.credential(), p.options()));
+                    p.baseUrl(), p.credential() == null ? p.name() : p.credential(), p.options(), policy));
         }
         if (providers.isEmpty()) {
             problems.add("no providers");
@@ -141,9 +146,13 @@ public final class CatalogLoader {
                 } else if (!embedding && (e.maxOutputTokens() <= 0 || e.maxOutputTokens() > context)) {
                     problems.add(ewhere + ": max_output_tokens must be in 1.." + context);
                 }
+                boolean zdr = Boolean.TRUE.equals(e.zdr());
+                if (zdr && policies.get(e.provider()).retainsPrompts()) {
+                    problems.add(ewhere + ": zdr: true, but provider " + e.provider() + " retains prompts (data_policy.retains_prompts)");
+                }
                 try {
                     endpoints.add(new EndpointSpec(m.id(), e.provider(), e.upstreamModel(), context, e.maxOutputTokens(), prices(e.prices()),
-                            e.quantization()));
+                            e.quantization(), zdr));
                 } catch (IllegalArgumentException | NullPointerException ex) {
                     problems.add(ewhere + ": prices: " + ex.getMessage());
                 }
@@ -195,6 +204,34 @@ public final class CatalogLoader {
         return new Prices(prompt, completion, cached, reasoning, request);
     }
 
+    /** A provider's {@code data_policy}: each key defaults to {@link ProviderSpec.DataPolicy#DEFAULT}'s value. */
+    private static ProviderSpec.DataPolicy dataPolicy(Map<String, Object> entry, String where, List<String> problems) {
+        ProviderSpec.DataPolicy fallback = ProviderSpec.DataPolicy.DEFAULT;
+        if (entry == null) {
+            return fallback;
+        }
+        for (String key : entry.keySet()) {
+            if (!DATA_POLICY_KEYS.contains(key)) {
+                problems.add(where + ": data_policy: unknown key " + key + " (known: " + String.join(", ", DATA_POLICY_KEYS) + ")");
+            }
+        }
+        return new ProviderSpec.DataPolicy(
+                flag(entry, "training", fallback.training(), where, problems),
+                flag(entry, "retains_prompts", fallback.retainsPrompts(), where, problems));
+    }
+
+    private static boolean flag(Map<String, Object> entry, String key, boolean fallback, String where, List<String> problems) {
+        Object value = entry.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        problems.add(where + ": data_policy." + key + " must be true or false, not " + value);
+        return fallback;
+    }
+
     private static <T> List<T> nullToEmpty(List<T> list) {
         return list == null ? List.of() : list;
     }
@@ -211,7 +248,8 @@ public final class CatalogLoader {
     record CatalogFile(List<ProviderEntry> providers, List<ModelEntry> models) {
     }
 
-    record ProviderEntry(String name, String displayName, String family, String baseUrl, String credential, Map<String, String> options) {
+    record ProviderEntry(String name, String displayName, String family, String baseUrl, String credential, Map<String, String> options,
+                         Map<String, Object> dataPolicy) {
     }
 
     record ModelEntry(String id, String name, String kind, String description, String created, int contextLength,
@@ -220,6 +258,6 @@ public final class CatalogLoader {
     }
 
     record EndpointEntry(String provider, String upstreamModel, Integer contextLength, int maxOutputTokens, Map<String, String> prices,
-                         String quantization) {
+                         String quantization, Boolean zdr) {
     }
 }

@@ -21,7 +21,8 @@ import static org.awaitility.Awaitility.await;
 @Order(4)
 class ProviderHealthE2eTest {
 
-    static final String LLAMA = "{\"model\":\"meta-llama/llama-3.1-8b-instruct\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    /** Cheapest first (":floor"), so which provider serves is known while all are healthy. */
+    static final String LLAMA = "{\"model\":\"meta-llama/llama-3.1-8b-instruct:floor\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     @AfterEach
     void healthyAgain() {

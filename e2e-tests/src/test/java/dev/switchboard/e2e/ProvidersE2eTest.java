@@ -76,6 +76,9 @@ class ProvidersE2eTest {
             Answer hello = send(plain, stream);
             assertThat(hello.provider()).as("served by").isEqualTo(provider);
             assertThat(hello.content()).as("%s answer", provider).isNotBlank();
+            if (!CATALOG.model(model).orElseThrow().supportedParameters().contains("tools")) {
+                continue; // a model that takes no tools is never offered a request with tools (RoutePlanner)
+            }
 
             ObjectNode ask = request(provider, model, reasoning, stream);
             ArrayNode messages = ask.putArray("messages");

@@ -32,7 +32,7 @@ class StreamingE2eTest {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
                 "openai".equals(Stack.postChat(Stack.key(), CHAT + ",\"provider\":{\"only\":[\"openai\"]}}")
                         .headers().firstValue("X-Provider").orElse(""))
-                        && "deepinfra".equals(Stack.postChat(Stack.key(), "{\"model\":\"meta-llama/llama-3.1-8b-instruct\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                        && "deepinfra".equals(Stack.postChat(Stack.key(), "{\"model\":\"meta-llama/llama-3.1-8b-instruct:floor\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                         .headers().firstValue("X-Provider").orElse("")));
     }
 
@@ -103,7 +103,8 @@ class StreamingE2eTest {
 
     @Test
     void routingPreferencesChooseTheProvider() {
-        String llama = "{\"model\":\"meta-llama/llama-3.1-8b-instruct\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+        // ":floor": cheapest first, so each preference's effect is deterministic
+        String llama = "{\"model\":\"meta-llama/llama-3.1-8b-instruct:floor\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
         // the cheapest endpoint while healthy; an earlier test's outage may still weigh on its last minute for a moment
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                 assertThat(Stack.postChat(Stack.key(), llama + "}").headers().firstValue("X-Provider")).hasValue("deepinfra"));

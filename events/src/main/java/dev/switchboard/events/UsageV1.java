@@ -10,6 +10,8 @@ import java.util.List;
  *
  * @param status       {@code success}, {@code error} or {@code cancelled}
  * @param usageSource  {@code provider} (reported by the provider) or {@code estimated} (counted by Switchboard)
+ * @param routing      the strategy that ordered the providers: {@code weighted} (the default price-weighted
+ *                     draw), {@code price}, {@code latency} or {@code throughput}; null when nothing was planned
  */
 public record UsageV1(
         String generationId,
@@ -36,12 +38,24 @@ public record UsageV1(
         Long ttftMs,
         long latencyMs,
         Instant startedAt,
-        Instant completedAt) {
+        Instant completedAt,
+        String routing) {
 
     public static final String TYPE = Topics.USAGE;
 
     public UsageV1 {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
+    }
+
+    /** An event without a routing decision (written before routing was recorded, or by tests). */
+    public UsageV1(String generationId, int sequence, boolean isFinal, String accountId, String keyId, String holdId,
+                   String requestedModel, String model, String provider, String upstreamModel, String status, String finishReason,
+                   String errorClass, boolean streamed, int promptTokens, int completionTokens, int cachedPromptTokens,
+                   int reasoningTokens, String usageSource, long estimatedCostNanos, List<Attempt> attempts, Long ttftMs,
+                   long latencyMs, Instant startedAt, Instant completedAt) {
+        this(generationId, sequence, isFinal, accountId, keyId, holdId, requestedModel, model, provider, upstreamModel, status,
+                finishReason, errorClass, streamed, promptTokens, completionTokens, cachedPromptTokens, reasoningTokens, usageSource,
+                estimatedCostNanos, attempts, ttftMs, latencyMs, startedAt, completedAt, null);
     }
 
     /** The event id: stable for a given generation and sequence. */

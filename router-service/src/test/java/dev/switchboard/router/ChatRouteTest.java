@@ -20,6 +20,7 @@ import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.Sampling;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.RouteRequest;
+import dev.switchboard.wire.RoutingPreferences;
 import dev.switchboard.wire.WireCodec;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -63,9 +64,13 @@ class ChatRouteTest {
                 .stream().allMatch(p -> health.state(p) == dev.switchboard.router.health.ProviderState.UNKNOWN));
     }
 
+    /** Cheapest first, deterministically: these tests are about streaming and fallback, not the default draw. */
+    private static final RoutingPreferences BY_PRICE = new RoutingPreferences(List.of(), true, false, false, false, List.of(), List.of(),
+            List.of(), "price", null, null);
+
     private static RouteRequest request(String generation, String model, boolean stream) {
         ChatRequest chat = new ChatRequest(List.of(model), List.of(ChatMessage.text(ChatMessage.Role.USER, "Say hello")),
-                Sampling.DEFAULT.withMaxTokens(64), null, null, null, null, null, stream, null, null);
+                Sampling.DEFAULT.withMaxTokens(64), null, null, null, null, null, stream, null, BY_PRICE);
         return new RouteRequest(generation, new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(), generation, 1_000_000L,
                 AccountPreferences.NONE), chat);
     }
@@ -98,7 +103,7 @@ class ChatRouteTest {
 
         List<RouteEvent> events = route(request(generation, "openai/gpt-4o-mini", true), "00-" + traceId + "-b7ad6b7169203331-01");
 
-        assertThat(events.getFirst()).isEqualTo(new RouteEvent.Routed("openai", "openai/gpt-4o-mini", "gpt-4o-mini", 1, "openai-chat"));
+        assertThat(events.getFirst()).isEqualTo(new RouteEvent.Routed("openai", "openai/gpt-4o-mini", "gpt-4o-mini", 1, "openai-chat", "price"));
         assertThat(events).filteredOn(e -> e instanceof RouteEvent.Delta).isNotEmpty();
         assertThat(events).contains(new RouteEvent.Finished("stop"));
         RouteEvent.Completed completed = (RouteEvent.Completed) events.getLast();
@@ -255,11 +260,13 @@ class ChatRouteTest {
                 .body(WireCodec.encode(request)).post("/internal/v1/embeddings").then().statusCode(200).extract().asString();
         var result = WireCodec.mapper().readValue(body, dev.switchboard.wire.EmbeddingResult.class);
         assertThat(result.error()).isNull();
-        assertThat(result.provider()).isEqualTo("openai");
+        // the model's two endpoints share the traffic by the default price-weighted draw
+        assertThat(result.provider()).isIn("openai", "azure");
         assertThat(result.vectors()).hasSize(3).allSatisfy(v -> assertThat(v).hasSize(16));
         assertThat(result.usage().promptTokens()).isPositive();
-        // $0.02 per million tokens = 20,000 pico-USD per token
-        assertThat(result.usage().costNanos()).isEqualTo((result.usage().promptTokens() * 20_000L + 500) / 1000);
+        // OpenAI: $0.02 per million tokens = 20,000 pico-USD per token; Azure: $0.022
+        long picoPerToken = "openai".equals(result.provider()) ? 20_000L : 22_000L;
+        assertThat(result.usage().costNanos()).isEqualTo((result.usage().promptTokens() * picoPerToken + 500) / 1000);
         UsageV1 usage = usageEvent(generation);
         assertThat(usage.model()).isEqualTo("openai/text-embedding-3-small");
         assertThat(usage.completionTokens()).isZero();

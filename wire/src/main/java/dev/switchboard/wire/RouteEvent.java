@@ -27,11 +27,17 @@ public sealed interface RouteEvent {
 
     /**
      * The provider and model chosen for the attempt that is now streaming; {@code family} is the
-     * provider's wire family (signed reasoning is only good for that family).
+     * provider's wire family (signed reasoning is only good for that family); {@code routing} the
+     * strategy that ordered the candidates ({@code weighted}, {@code price}, {@code latency},
+     * {@code throughput}), null from a router that does not say.
      */
-    record Routed(String provider, String model, String upstreamModel, int attempt, String family) implements RouteEvent {
+    record Routed(String provider, String model, String upstreamModel, int attempt, String family, String routing) implements RouteEvent {
+        public Routed(String provider, String model, String upstreamModel, int attempt, String family) {
+            this(provider, model, upstreamModel, attempt, family, null);
+        }
+
         public Routed(String provider, String model, String upstreamModel, int attempt) {
-            this(provider, model, upstreamModel, attempt, null);
+            this(provider, model, upstreamModel, attempt, null, null);
         }
     }
 

@@ -57,6 +57,7 @@ public final class Rows {
                 .put("cached_prompt_tokens", u.cachedPromptTokens())
                 .put("reasoning_tokens", u.reasoningTokens())
                 .put("usage_source", nullToEmpty(u.usageSource()))
+                .put("routing", nullToEmpty(u.routing()))
                 .put("estimated_cost_nanos", u.estimatedCostNanos())
                 .put("attempts", Math.min(255, u.attempts().size()))
                 .put("attempts_json", EventCodec.mapper().valueToTree(u.attempts()).toString())

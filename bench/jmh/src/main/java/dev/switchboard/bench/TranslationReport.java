@@ -1,13 +1,9 @@
 package dev.switchboard.bench;
 
-import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs {@link TranslationBenchmark} for every family and shape with JMH's GC profiler and writes
@@ -42,20 +37,10 @@ public final class TranslationReport {
         System.setProperty(TranslationBenchmark.CAPTURES, captures.toString());
 
         Files.createDirectories(out);
-        ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(TranslationBenchmark.class.getName())
-                .forks(1)
-                .jvmArgsAppend("-D" + TranslationBenchmark.CAPTURES + "=" + captures, "-Xms1g", "-Xmx1g")
-                .addProfiler(GCProfiler.class)
-                .result(out.resolve("translation.json").toString())
-                .resultFormat(ResultFormatType.JSON);
+        ChainedOptionsBuilder options = Jmh.options(TranslationBenchmark.class, out.resolve("translation.json"), quick, quick ? 1 : 2,
+                "-D" + TranslationBenchmark.CAPTURES + "=" + captures, "-Xms1g", "-Xmx1g");
         if (args.length > 2) {
             options.param("family", java.util.Arrays.stream(args, 2, args.length).map(String::toUpperCase).toArray(String[]::new));
-        }
-        if (quick) {
-            options.warmupIterations(1).warmupTime(TimeValue.seconds(1)).measurementIterations(2).measurementTime(TimeValue.seconds(1));
-        } else {
-            options.warmupIterations(3).warmupTime(TimeValue.seconds(2)).measurementIterations(5).measurementTime(TimeValue.seconds(2));
         }
         System.out.println("==> bench: running JMH (" + (quick ? "quick: 1 warm-up and 2 measured 1 s iterations" : "3 warm-up and 5 measured 2 s iterations")
                 + " per family and shape, one fork, GC profiler)");
@@ -81,7 +66,7 @@ public final class TranslationReport {
             Families.Shape shape = Families.Shape.valueOf(run.getParams().getParam("shape"));
             TranslationBenchmark.Outcome outcome = outcome(family, shape);
             Result<?> primary = run.getPrimaryResult();
-            double allocated = secondary(run.getSecondaryResults(), "gc.alloc.rate.norm");
+            double allocated = Jmh.secondary(run.getSecondaryResults(), "gc.alloc.rate.norm");
             double nsPerChunk = primary.getScore() * 1000 / outcome.frames;
             double bytesPerChunk = allocated / outcome.frames;
             boolean met = nsPerChunk <= TARGET_NS && bytesPerChunk <= TARGET_BYTES;
@@ -102,10 +87,5 @@ public final class TranslationReport {
         benchmark.shape = shape;
         benchmark.load();
         return benchmark.translate(event -> { });
-    }
-
-    private static double secondary(Map<String, Result> results, String suffix) {
-        return results.entrySet().stream().filter(e -> e.getKey().endsWith(suffix)).findFirst()
-                .map(e -> e.getValue().getScore()).orElse(Double.NaN);
     }
 }

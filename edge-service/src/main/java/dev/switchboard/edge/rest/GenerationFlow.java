@@ -136,6 +136,8 @@ public class GenerationFlow {
         private HttpClientResponse upstream;
         private boolean started;
         private boolean finished;
+        /** The router's routing strategy, echoed in X-Switchboard-Routing. */
+        private String routing;
         private long keepAliveTimer = -1;
 
         Exchange(RoutingContext ctx, String generationId, Authorized authorized, ResponseDialect out) {
@@ -179,7 +181,10 @@ public class GenerationFlow {
                 return;
             }
             switch (event) {
-                case RouteEvent.Routed routed -> out.routed(routed);
+                case RouteEvent.Routed routed -> {
+                    out.routed(routed);
+                    routing = routed.routing();
+                }
                 case RouteEvent.Delta delta -> {
                     if (request.stream()) {
                         startStream();
@@ -288,6 +293,9 @@ public class GenerationFlow {
             response.setStatusCode(status).putHeader("X-Generation-Id", generationId);
             if (out.provider() != null) {
                 response.putHeader("X-Provider", out.provider()).putHeader("X-Model-Used", out.model());
+            }
+            if (routing != null) {
+                response.putHeader("X-Switchboard-Routing", routing);
             }
             return response;
         }

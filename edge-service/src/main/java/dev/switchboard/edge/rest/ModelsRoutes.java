@@ -161,7 +161,13 @@ public class ModelsRoutes {
                 } else {
                     ep.putNull("latency_last_30m");
                 }
-                ep.putNull("throughput_last_30m");
+                if (window != null && window.path("tokens_per_second").isNumber()) {
+                    // the routers measure a mean rate, not a distribution: every percentile shows it
+                    double tps = window.path("tokens_per_second").asDouble();
+                    ep.putObject("throughput_last_30m").put("p50", tps).put("p75", tps).put("p90", tps).put("p99", tps);
+                } else {
+                    ep.putNull("throughput_last_30m");
+                }
             }
             json(ctx, out);
         }).onFailure(ctx::fail);

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 
 /**
- * {@code health:{subject}:stats}: uptime (share of successful outcomes, null without outcomes) and
- * latency percentiles in ms over the last 5 minutes, 30 minutes and day.
+ * {@code health:{subject}:stats}: uptime (share of successful outcomes, null without outcomes),
+ * latency percentiles in ms (time to first token) and throughput (output tokens per second while
+ * streaming; null without a measured answer) over the last 5 minutes, 30 minutes and day.
  */
 public record HealthStats(String subject,
                           @JsonProperty("last_5m") Window last5m,
@@ -14,9 +15,10 @@ public record HealthStats(String subject,
                           @JsonProperty("last_1d") Window last1d,
                           Instant computedAt) {
 
-    public record Window(long outcomes, Double uptime, @JsonProperty("p50_ms") Long p50Ms, @JsonProperty("p95_ms") Long p95Ms) {
+    public record Window(long outcomes, Double uptime, @JsonProperty("p50_ms") Long p50Ms, @JsonProperty("p95_ms") Long p95Ms,
+                         @JsonProperty("tokens_per_second") Double tokensPerSecond) {
         public static Window of(OutcomeBuckets.Sum sum) {
-            return new Window(sum.count(), sum.uptime(), sum.percentileMs(0.50), sum.percentileMs(0.95));
+            return new Window(sum.count(), sum.uptime(), sum.percentileMs(0.50), sum.percentileMs(0.95), sum.tokensPerSecond());
         }
     }
 }

@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Counters of outcomes in one time bucket: {@code n} (outcomes), {@code err} (failures) and a
- * latency histogram {@code h0..h9} over fixed bounds. Writers add with HINCRBY, so probes and
+ * Counters of outcomes in one time bucket: {@code n} (outcomes), {@code err} (failures), a
+ * latency histogram {@code h0..h9} over fixed bounds, and for answers that streamed, {@code tok}
+ * (output tokens) and {@code gms} (ms from the first token to the last), whose ratio is the
+ * throughput. Writers add with HINCRBY, so probes and
  * every router replica can count into the same bucket without coordination; percentiles read from
  * the histogram are the upper bound of the bucket the rank falls in (an over-estimate by at most
  * one bucket width).
@@ -17,6 +19,8 @@ public final class OutcomeBuckets {
     public static final long[] BOUNDS_MS = {50, 100, 200, 400, 800, 1600, 3200, 6400, 12800};
     public static final String COUNT = "n";
     public static final String ERRORS = "err";
+    public static final String TOKENS = "tok";
+    public static final String GENERATION_MS = "gms";
 
     private OutcomeBuckets() {
     }
@@ -72,6 +76,8 @@ public final class OutcomeBuckets {
         private long count;
         private long errors;
         private final long[] histogram = new long[BOUNDS_MS.length + 1];
+        private long tokens;
+        private long generationMs;
 
         public void add(Map<String, String> bucket) {
             if (bucket == null) {
@@ -79,6 +85,8 @@ public final class OutcomeBuckets {
             }
             count += parse(bucket.get(COUNT));
             errors += parse(bucket.get(ERRORS));
+            tokens += parse(bucket.get(TOKENS));
+            generationMs += parse(bucket.get(GENERATION_MS));
             for (int i = 0; i < histogram.length; i++) {
                 histogram[i] += parse(bucket.get("h" + i));
             }
@@ -99,6 +107,11 @@ public final class OutcomeBuckets {
         /** Share of outcomes that succeeded, or null when there were none. */
         public Double uptime() {
             return count == 0 ? null : (double) (count - errors) / count;
+        }
+
+        /** Output tokens per second while answers streamed, or null when no answer was measured. */
+        public Double tokensPerSecond() {
+            return generationMs <= 0 || tokens <= 0 ? null : tokens * 1000.0 / generationMs;
         }
 
         public Double errorRate() {

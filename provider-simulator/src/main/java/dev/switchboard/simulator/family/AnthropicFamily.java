@@ -133,44 +133,10 @@ public final class AnthropicFamily implements Family {
 
     /** Where a lost or altered thinking signature shows: see {@link ThinkingRoundTrip}. */
     private static Optional<String> thinkingProblem(JsonNode messages, Signatures signatures) {
-        int start = 0;
-        for (int i = 0; i < messages.size(); i++) {
-            JsonNode m = messages.get(i);
-            if (m.path("role").asText().equals("user") && !onlyToolResults(m.path("content"))) {
-                start = i + 1;
-            }
-        }
-        List<ThinkingRoundTrip.FirstBlock> blocks = new ArrayList<>();
-        for (int i = start; i < messages.size(); i++) {
-            JsonNode content = messages.get(i).path("content");
-            if (messages.get(i).path("role").asText().equals("assistant") && hasBlock(content, "tool_use")) {
-                JsonNode first = content.get(0);
-                blocks.add(new ThinkingRoundTrip.FirstBlock(i, first.path("type").asText(), first.path("thinking").asText(),
+        return ThinkingRoundTrip.problem(messages, signatures, block -> block.path("type").asText().equals("tool_result"),
+                block -> block.path("type").asText().equals("tool_use"),
+                (index, first) -> new ThinkingRoundTrip.FirstBlock(index, first.path("type").asText(), first.path("thinking").asText(),
                         first.path("signature").asText(null)));
-            }
-        }
-        return ThinkingRoundTrip.problem(blocks, signatures);
-    }
-
-    private static boolean onlyToolResults(JsonNode content) {
-        if (!content.isArray() || content.isEmpty()) {
-            return false;
-        }
-        for (JsonNode block : content) {
-            if (!block.path("type").asText().equals("tool_result")) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean hasBlock(JsonNode content, String type) {
-        for (JsonNode block : content) {
-            if (block.path("type").asText().equals(type)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Conversation conversation(JsonNode body, String model, boolean thinking) {

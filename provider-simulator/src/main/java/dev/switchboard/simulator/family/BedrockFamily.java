@@ -157,48 +157,14 @@ public final class BedrockFamily implements Family {
 
     /** Claude on Bedrock keeps Anthropic's thinking rule (see {@link ThinkingRoundTrip}), with Converse's block names. */
     private static Optional<String> thinkingProblem(JsonNode messages, Signatures signatures) {
-        int start = 0;
-        for (int i = 0; i < messages.size(); i++) {
-            JsonNode m = messages.get(i);
-            if (m.path("role").asText().equals("user") && !onlyToolResults(m.path("content"))) {
-                start = i + 1;
-            }
-        }
-        List<ThinkingRoundTrip.FirstBlock> blocks = new ArrayList<>();
-        for (int i = start; i < messages.size(); i++) {
-            JsonNode content = messages.get(i).path("content");
-            if (!messages.get(i).path("role").asText().equals("assistant") || !hasBlock(content, "toolUse")) {
-                continue;
-            }
-            JsonNode first = content.get(0);
-            JsonNode reasoning = first.path("reasoningContent");
-            String type = reasoning.has("reasoningText") ? "thinking" : reasoning.has("redactedContent") ? "redacted_thinking"
-                    : first.has("toolUse") ? "tool_use" : "text";
-            blocks.add(new ThinkingRoundTrip.FirstBlock(i, type, reasoning.path("reasoningText").path("text").asText(),
-                    reasoning.path("reasoningText").path("signature").asText(null)));
-        }
-        return ThinkingRoundTrip.problem(blocks, signatures);
-    }
-
-    private static boolean onlyToolResults(JsonNode content) {
-        if (!content.isArray() || content.isEmpty()) {
-            return false;
-        }
-        for (JsonNode block : content) {
-            if (!block.has("toolResult")) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean hasBlock(JsonNode content, String kind) {
-        for (JsonNode block : content) {
-            if (block.has(kind)) {
-                return true;
-            }
-        }
-        return false;
+        return ThinkingRoundTrip.problem(messages, signatures, block -> block.has("toolResult"), block -> block.has("toolUse"),
+                (index, first) -> {
+                    JsonNode reasoning = first.path("reasoningContent");
+                    String type = reasoning.has("reasoningText") ? "thinking" : reasoning.has("redactedContent") ? "redacted_thinking"
+                            : first.has("toolUse") ? "tool_use" : "text";
+                    return new ThinkingRoundTrip.FirstBlock(index, type, reasoning.path("reasoningText").path("text").asText(),
+                            reasoning.path("reasoningText").path("signature").asText(null));
+                });
     }
 
     private static Conversation conversation(JsonNode body, String modelId) {

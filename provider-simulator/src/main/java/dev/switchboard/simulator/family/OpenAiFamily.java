@@ -110,14 +110,22 @@ public final class OpenAiFamily implements Family {
         exchange.answer(Reply.json(200, Json.object().put("object", "list").set("data", Json.array())));
     }
 
-    private void chat(Exchange exchange, String deployment) {
+    /** The request's JSON body, or null once a 400 is answered (no Azure api-version, or not JSON). */
+    private static ObjectNode body(Exchange exchange, String deployment) {
         if (deployment != null && exchange.query("api-version") == null) {
             exchange.reply(error(exchange.quirks(), 400, "BadRequest", null, "Missing API version parameter."));
-            return;
+            return null;
         }
         ObjectNode body = exchange.json();
         if (body == null) {
             exchange.reply(badRequest(exchange, "We could not parse the JSON body of your request."));
+        }
+        return body;
+    }
+
+    private void chat(Exchange exchange, String deployment) {
+        ObjectNode body = body(exchange, deployment);
+        if (body == null) {
             return;
         }
         String model = deployment != null ? deployment : body.path("model").isTextual() ? body.path("model").asText() : null;
@@ -375,13 +383,8 @@ public final class OpenAiFamily implements Family {
 
     /** One deterministic unit vector per input (1536 dimensions unless asked otherwise). */
     private void embeddings(Exchange exchange, String deployment) {
-        if (deployment != null && exchange.query("api-version") == null) {
-            exchange.reply(error(exchange.quirks(), 400, "BadRequest", null, "Missing API version parameter."));
-            return;
-        }
-        ObjectNode body = exchange.json();
+        ObjectNode body = body(exchange, deployment);
         if (body == null) {
-            exchange.reply(badRequest(exchange, "We could not parse the JSON body of your request."));
             return;
         }
         JsonNode input = body.path("input");

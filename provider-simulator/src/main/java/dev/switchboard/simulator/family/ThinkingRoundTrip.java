@@ -1,9 +1,13 @@
 package dev.switchboard.simulator.family;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.simulator.Signatures;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
  * Anthropic's rule for extended thinking, which Bedrock applies to Claude too: in the current tool
@@ -22,6 +26,54 @@ final class ThinkingRoundTrip {
     }
 
     private ThinkingRoundTrip() {
+    }
+
+    /**
+     * What is wrong with the thinking blocks of the current tool loop: the messages after the last
+     * user message that is not only tool results; in it, each assistant message with a tool call.
+     *
+     * @param toolResult whether a content block is a tool result, in the family's terms
+     * @param toolCall   whether a content block is a tool call, in the family's terms
+     * @param first      the first block of such a message, in Anthropic's terms
+     */
+    static Optional<String> problem(JsonNode messages, Signatures signatures, Predicate<JsonNode> toolResult, Predicate<JsonNode> toolCall,
+                                    BiFunction<Integer, JsonNode, FirstBlock> first) {
+        int start = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode m = messages.get(i);
+            if (m.path("role").asText().equals("user") && !all(m.path("content"), toolResult)) {
+                start = i + 1;
+            }
+        }
+        List<FirstBlock> blocks = new ArrayList<>();
+        for (int i = start; i < messages.size(); i++) {
+            JsonNode content = messages.get(i).path("content");
+            if (messages.get(i).path("role").asText().equals("assistant") && any(content, toolCall)) {
+                blocks.add(first.apply(i, content.get(0)));
+            }
+        }
+        return problem(blocks, signatures);
+    }
+
+    private static boolean all(JsonNode content, Predicate<JsonNode> test) {
+        if (!content.isArray() || content.isEmpty()) {
+            return false;
+        }
+        for (JsonNode block : content) {
+            if (!test.test(block)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean any(JsonNode content, Predicate<JsonNode> test) {
+        for (JsonNode block : content) {
+            if (test.test(block)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Optional<String> problem(List<FirstBlock> blocks, Signatures signatures) {

@@ -3,6 +3,8 @@ package dev.switchboard.router.health;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.EndpointSpec;
+import dev.switchboard.catalog.ModelSpec;
 import dev.switchboard.catalog.ProviderSpec;
 import dev.switchboard.events.health.HealthKeys;
 import dev.switchboard.router.config.RouterConfig;
@@ -14,17 +16,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The router's in-memory copy of provider health. Refreshed from Redis
- * ({@code provider:{name}:status}, written by the health prober with a 5 s TTL) in the background;
- * the request path only reads the current snapshot, never Redis. If Redis is unreachable the last
- * snapshot stays in force.
+ * The router's in-memory copy of provider health. Refreshed from Redis in the background: provider
+ * statuses ({@code provider:{name}:status}, written by the health prober with a 5 s TTL) and every
+ * endpoint's stats ({@code health:{endpoint}:stats}: uptime, latency, throughput); the request path
+ * only reads the current snapshot, never Redis. If Redis is unreachable the last snapshot stays in
+ * force.
  */
 @ApplicationScoped
-public class HealthView {
+public class HealthView implements HealthSnapshot {
 
     private static final Logger LOG = Logger.getLogger(HealthView.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,6 +40,8 @@ public class HealthView {
     private final RouterConfig config;
     private final Vertx vertx;
     private volatile Map<String, ProviderState> snapshot = Map.of();
+    /** By the catalog's own endpoint instances (identity: no key is built on the request path). */
+    private volatile Map<EndpointSpec, EndpointStats> endpointStats = new IdentityHashMap<>();
     private volatile long lastRefreshMillis;
     private long timer = -1;
     private boolean warned;
@@ -56,8 +64,14 @@ public class HealthView {
         }
     }
 
+    @Override
     public ProviderState state(String provider) {
         return snapshot.getOrDefault(provider, ProviderState.UNKNOWN);
+    }
+
+    @Override
+    public EndpointStats stats(EndpointSpec endpoint) {
+        return endpointStats.getOrDefault(endpoint, EndpointStats.UNKNOWN);
     }
 
     /** When the snapshot was last read from Redis (epoch ms), 0 if never. */
@@ -66,13 +80,27 @@ public class HealthView {
     }
 
     void refresh() {
-        String[] keys = catalog.providers().stream().map(ProviderSpec::name).map(HealthKeys::status).toArray(String[]::new);
-        redis.value(String.class).mget(keys).subscribe().with(values -> {
+        List<EndpointSpec> endpoints = new ArrayList<>();
+        for (ModelSpec model : catalog.models()) {
+            endpoints.addAll(model.endpoints());
+        }
+        List<String> keys = new ArrayList<>();
+        catalog.providers().forEach(p -> keys.add(HealthKeys.status(p.name())));
+        endpoints.forEach(e -> keys.add(HealthKeys.stats(e.id())));
+        redis.value(String.class).mget(keys.toArray(String[]::new)).subscribe().with(values -> {
             Map<String, ProviderState> next = new HashMap<>();
             for (ProviderSpec provider : catalog.providers()) {
                 next.put(provider.name(), parse(values.get(HealthKeys.status(provider.name()))));
             }
+            Map<EndpointSpec, EndpointStats> stats = new IdentityHashMap<>();
+            for (EndpointSpec endpoint : endpoints) {
+                EndpointStats s = parseStats(values.get(HealthKeys.stats(endpoint.id())));
+                if (s != EndpointStats.UNKNOWN) {
+                    stats.put(endpoint, s);
+                }
+            }
             snapshot = Map.copyOf(next);
+            endpointStats = stats;
             lastRefreshMillis = System.currentTimeMillis();
             warned = false;
         }, failure -> {
@@ -81,6 +109,25 @@ public class HealthView {
                 warned = true;
             }
         });
+    }
+
+    private static EndpointStats parseStats(String json) {
+        if (json == null) {
+            return EndpointStats.UNKNOWN;
+        }
+        try {
+            JsonNode node = JSON.readTree(json);
+            JsonNode recent = node.path("last_5m");
+            JsonNode longer = node.path("last_30m");
+            return new EndpointStats(number(recent, "uptime"), recent.path("p50_ms").isNumber() ? recent.path("p50_ms").asLong() : null,
+                    number(longer, "tokens_per_second"));
+        } catch (Exception e) {
+            return EndpointStats.UNKNOWN;
+        }
+    }
+
+    private static Double number(JsonNode window, String field) {
+        return window.path(field).isNumber() ? window.path(field).asDouble() : null;
     }
 
     private static ProviderState parse(String json) {

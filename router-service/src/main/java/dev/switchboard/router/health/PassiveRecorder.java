@@ -32,6 +32,8 @@ public class PassiveRecorder {
     private static final Logger LOG = Logger.getLogger(PassiveRecorder.class);
     private static final long PASSIVE_TTL_SECONDS = 10;
     private static final int FIELDS = OutcomeBuckets.BOUNDS_MS.length + 1;
+    /** Fewer output tokens than this say little about a throughput. */
+    private static final int MIN_TIMED_TOKENS = 8;
 
     private final Redis redis;
     private final Vertx vertx;
@@ -59,6 +61,18 @@ public class PassiveRecorder {
     public void record(String provider, String endpointId, boolean ok, long latencyMs) {
         pending.computeIfAbsent(provider, s -> new Counts()).add(ok, latencyMs);
         pending.computeIfAbsent(endpointId, s -> new Counts()).add(ok, latencyMs);
+    }
+
+    /**
+     * An answer that streamed {@code tokens} output tokens in {@code generationMs} after its first
+     * token: the endpoint's (and provider's) throughput. Answers too short to time are left out.
+     */
+    public void recordThroughput(String provider, String endpointId, int tokens, long generationMs) {
+        if (tokens < MIN_TIMED_TOKENS || generationMs <= 0) {
+            return;
+        }
+        pending.computeIfAbsent(provider, s -> new Counts()).addThroughput(tokens, generationMs);
+        pending.computeIfAbsent(endpointId, s -> new Counts()).addThroughput(tokens, generationMs);
     }
 
     void flush() {
@@ -103,6 +117,8 @@ public class PassiveRecorder {
         private final LongAdder count = new LongAdder();
         private final LongAdder errors = new LongAdder();
         private final LongAdder[] histogram = new LongAdder[FIELDS];
+        private final LongAdder tokens = new LongAdder();
+        private final LongAdder generationMs = new LongAdder();
 
         Counts() {
             for (int i = 0; i < FIELDS; i++) {
@@ -119,10 +135,17 @@ public class PassiveRecorder {
             }
         }
 
+        void addThroughput(int outputTokens, long ms) {
+            tokens.add(outputTokens);
+            generationMs.add(ms);
+        }
+
         Map<String, Long> drain() {
             Map<String, Long> out = new HashMap<>();
             put(out, OutcomeBuckets.COUNT, count.sumThenReset());
             put(out, OutcomeBuckets.ERRORS, errors.sumThenReset());
+            put(out, OutcomeBuckets.TOKENS, tokens.sumThenReset());
+            put(out, OutcomeBuckets.GENERATION_MS, generationMs.sumThenReset());
             for (int i = 0; i < FIELDS; i++) {
                 put(out, "h" + i, histogram[i].sumThenReset());
             }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.wire.ChatMessage;
-import dev.switchboard.wire.ErrorClass;
 import dev.switchboard.wire.ToolCall;
 
 import java.io.IOException;
@@ -107,7 +106,7 @@ public final class Payloads {
         } catch (IOException e) {
             // reported below
         }
-        throw new UpstreamFailure(ErrorClass.BAD_REQUEST, "arguments of tool call " + call.id() + " are not a JSON object", null);
+        throw UpstreamFailure.badRequest("arguments of tool call " + call.id() + " are not a JSON object");
     }
 
     /** A tool result's content as a JSON value: the parsed object when the text is one, else the text. */

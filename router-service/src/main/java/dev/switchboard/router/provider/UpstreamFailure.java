@@ -18,6 +18,11 @@ public final class UpstreamFailure extends RuntimeException {
         return new UpstreamFailure(ErrorClass.UPSTREAM, "invalid response from provider: " + what, null);
     }
 
+    /** The request cannot be put in this provider's protocol (the client's mistake; not retried elsewhere). */
+    public static UpstreamFailure badRequest(String message) {
+        return new UpstreamFailure(ErrorClass.BAD_REQUEST, message, null);
+    }
+
     /** The provider reported an error inside a stream it had started with a 2xx status. */
     public static UpstreamFailure inStream(ErrorClass errorClass, String message) {
         return new UpstreamFailure(errorClass, "provider error in stream: " + truncate(message), null);

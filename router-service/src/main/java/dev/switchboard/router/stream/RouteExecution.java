@@ -57,6 +57,8 @@ public final class RouteExecution {
     private final StringBuilder output = new StringBuilder();
 
     private List<Candidate> candidates = List.of();
+    /** The routing strategy that ordered the candidates, for the usage event. */
+    private String strategy;
     private int promptTokens;
     private Candidate active;
     private StreamTranslator translator;
@@ -88,6 +90,7 @@ public final class RouteExecution {
         promptTokens = d.tokens.countPrompt(request.primaryModel(), request.messages());
         RoutePlanner.Plan plan = d.planner.plan(request, promptTokens, routeRequest.auth().preferences());
         candidates = plan.candidates();
+        strategy = plan.strategy();
         if (candidates.isEmpty()) {
             fail(ErrorClass.NO_PROVIDER, "No provider can serve this request", plan.rejected());
             return;
@@ -169,7 +172,7 @@ public final class RouteExecution {
         }
         translator = adapter.newTranslator(active.provider(), active.endpoint(), request);
         emit(new RouteEvent.Routed(active.provider().name(), active.endpoint().model(), active.endpoint().upstreamModel(), index + 1,
-                active.provider().family()));
+                active.provider().family(), strategy));
         FrameDecoder parser = FrameDecoder.of(adapter.framing(), this::onUpstreamEvent, MAX_EVENT_BYTES);
         response.handler(chunk -> {
             try {
@@ -196,6 +199,7 @@ public final class RouteExecution {
             }
             if (translator.completed()) {
                 recordAttempt("success", status);
+                recordThroughput();
                 finish("success", null, null);
             } else {
                 streamFailed(index, UpstreamFailure.malformed("stream ended before the provider finished"));
@@ -345,6 +349,15 @@ public final class RouteExecution {
         }
     }
 
+    /** The answer's output tokens over the time they took to stream: the endpoint's throughput, shared through Redis. */
+    private void recordThroughput() {
+        if (attemptFirstTokenMs < 0) {
+            return;
+        }
+        long generationMs = (System.nanoTime() - attemptStartNanos) / 1_000_000 - attemptFirstTokenMs;
+        d.passive.recordThroughput(active.provider().name(), active.endpoint().id(), usage().completionTokens(), generationMs);
+    }
+
     private void fail(ErrorClass errorClass, String message, List<String> reasons) {
         finish("error", errorClass, new RouteEvent.Failed(errorClass, message, null, reasons));
     }
@@ -375,7 +388,7 @@ public final class RouteExecution {
                 status, finishReason, errorClass == null ? null : errorClass.name().toLowerCase(java.util.Locale.ROOT),
                 request.stream(),
                 usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens(), usage.reasoningTokens(),
-                usage.source(), usage.costNanos(), attempts, ttftMs, latencyMs, startedAt, completedAt), trace);
+                usage.source(), usage.costNanos(), attempts, ttftMs, latencyMs, startedAt, completedAt, strategy), trace);
         d.metrics.request(status, active == null ? null : active.provider().name(), Duration.ofMillis(latencyMs), ttftMs);
     }
 

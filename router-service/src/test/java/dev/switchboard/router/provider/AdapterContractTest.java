@@ -251,7 +251,7 @@ public abstract class AdapterContractTest {
         assertThat(providers).isNotEmpty();
         providers.forEach(adapter()::validate);
         ProviderSpec bogus = new ProviderSpec("bogus", "Bogus", family(), "https://example.test", "bogus",
-                Map.of("no_such_option", "x"));
+                Map.of("no_such_option", "x"), ProviderSpec.DataPolicy.DEFAULT);
         assertThatThrownBy(() -> adapter().validate(bogus)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bogus");
     }
 

@@ -45,6 +45,12 @@ class SseParserTest {
     }
 
     @Test
+    void aFieldWithoutColonHasAnEmptyValueAndNamesApplyToOneEventOnly() {
+        feedInPiecesOf(2, "event: a\ndata\ndata: x\n\nevent\ndata: y\n\ndata: z\n\nevent: a\n\ndata:  two spaces\n\n");
+        assertThat(events).containsExactly("a|\nx", "|y", "null|z", "null| two spaces");
+    }
+
+    @Test
     void aLastEventWithoutBlankLineIsDeliveredAtEnd() {
         feedInPiecesOf(4, "data: [DONE]");
         assertThat(events).isEmpty();

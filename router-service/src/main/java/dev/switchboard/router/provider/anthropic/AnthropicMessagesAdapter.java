@@ -148,7 +148,7 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
             }
             for (ContentPart part : message.content()) {
                 if (!(part instanceof ContentPart.Text text)) {
-                    throw badRequest("a " + message.role().wireName() + " message can only hold text at Anthropic");
+                    throw UpstreamFailure.badRequest("a " + message.role().wireName() + " message can only hold text at Anthropic");
                 }
                 if (!text.text().isEmpty()) {
                     parts.add(text);
@@ -210,7 +210,7 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
                 }
                 case ContentPart.Image image -> blocks.add(image(image.url()));
                 case ContentPart.File file -> blocks.add(document(file));
-                case ContentPart.Audio ignored -> throw badRequest("Anthropic models take no audio input");
+                case ContentPart.Audio ignored -> throw UpstreamFailure.badRequest("Anthropic models take no audio input");
             }
         }
     }
@@ -229,7 +229,7 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
         }
         for (ContentPart part : message.content()) {
             if (!(part instanceof ContentPart.Text text)) {
-                throw badRequest("an assistant message can only hold text at Anthropic");
+                throw UpstreamFailure.badRequest("an assistant message can only hold text at Anthropic");
             }
             if (!text.text().isEmpty()) {
                 blocks.add(text(text));
@@ -261,7 +261,7 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
                 }
                 case ContentPart.Image image -> content.add(image(image.url()));
                 case ContentPart.File file -> content.add(document(file));
-                case ContentPart.Audio ignored -> throw badRequest("Anthropic models take no audio input");
+                case ContentPart.Audio ignored -> throw UpstreamFailure.badRequest("Anthropic models take no audio input");
             }
         }
         return result;
@@ -281,13 +281,13 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
         if (data != null) {
             String mediaType = "image/jpg".equals(data.mediaType()) ? "image/jpeg" : data.mediaType();
             if (!IMAGE_TYPES.contains(mediaType)) {
-                throw badRequest("Anthropic takes JPEG, PNG, GIF and WebP images, not " + data.mediaType());
+                throw UpstreamFailure.badRequest("Anthropic takes JPEG, PNG, GIF and WebP images, not " + data.mediaType());
             }
             block.putObject("source").put("type", "base64").put("media_type", mediaType).put("data", data.base64());
         } else if (isHttp(url)) {
             block.putObject("source").put("type", "url").put("url", url);
         } else {
-            throw badRequest("an image must be a data: URL or an http(s) URL");
+            throw UpstreamFailure.badRequest("an image must be a data: URL or an http(s) URL");
         }
         return block;
     }
@@ -295,7 +295,7 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
     private static ObjectNode document(ContentPart.File file) {
         if (file.data() == null) {
             // a file id names an upload at the provider that issued it (OpenAI's files API)
-            throw badRequest("Anthropic cannot read file " + file.fileId() + ": send the file's data");
+            throw UpstreamFailure.badRequest("Anthropic cannot read file " + file.fileId() + ": send the file's data");
         }
         ObjectNode block = Payloads.object().put("type", "document");
         Payloads.DataUrl data = Payloads.dataUrl(file.data());
@@ -309,7 +309,7 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
             } else if ("text/plain".equals(mediaType)) {
                 block.putObject("source").put("type", "text").put("media_type", mediaType).put("data", decodeText(base64));
             } else {
-                throw badRequest("Anthropic reads PDF and plain-text documents, not " + mediaType);
+                throw UpstreamFailure.badRequest("Anthropic reads PDF and plain-text documents, not " + mediaType);
             }
         }
         if (file.filename() != null && !file.filename().isBlank()) {
@@ -322,16 +322,12 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
         try {
             return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Base64.getDecoder().decode(base64))).toString();
         } catch (IllegalArgumentException | CharacterCodingException e) {
-            throw badRequest("a text/plain document must be base64 of UTF-8 text");
+            throw UpstreamFailure.badRequest("a text/plain document must be base64 of UTF-8 text");
         }
     }
 
     private static boolean isHttp(String url) {
         return url.startsWith("https://") || url.startsWith("http://");
-    }
-
-    private static UpstreamFailure badRequest(String message) {
-        return new UpstreamFailure(ErrorClass.BAD_REQUEST, message, null);
     }
 
     @Override

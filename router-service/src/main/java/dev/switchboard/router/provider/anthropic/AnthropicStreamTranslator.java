@@ -1,6 +1,10 @@
 package dev.switchboard.router.provider.anthropic;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.switchboard.router.provider.FrameParser;
 import dev.switchboard.router.provider.Payloads;
 import dev.switchboard.router.provider.StreamTranslator;
 import dev.switchboard.router.provider.UpstreamFailure;
@@ -8,10 +12,10 @@ import dev.switchboard.wire.ErrorClass;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.ToolCallDelta;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Translates an Anthropic Messages stream: {@code message_start} (prompt usage), content blocks
@@ -24,6 +28,9 @@ import java.util.Map;
  * apart, so reasoning tokens are reported as 0.
  */
 final class AnthropicStreamTranslator implements StreamTranslator {
+
+    private static final ObjectReader FRAME = FrameParser.reader(Frame.class);
+    private static final ObjectReader TYPED_FRAME = FrameParser.reader(TypedFrame.class);
 
     private enum Kind { TEXT, TOOL_USE, THINKING, REDACTED_THINKING }
 
@@ -49,13 +56,15 @@ final class AnthropicStreamTranslator implements StreamTranslator {
     private int cacheWriteTokens;
 
     @Override
-    public List<RouteEvent> onEvent(String event, byte[] bytes, int offset, int length) {
-        return onText(event, new String(bytes, offset, length, StandardCharsets.UTF_8));
+    public List<RouteEvent> onEvent(String event, byte[] data, int offset, int length) {
+        if (event == null) {
+            TypedFrame frame = FrameParser.read(TYPED_FRAME, data, offset, length);
+            return onFrame(Payloads.text(frame.type), frame);
+        }
+        return onFrame(event, FrameParser.read(FRAME, data, offset, length));
     }
 
-    private List<RouteEvent> onText(String event, String data) {
-        JsonNode frame = Payloads.frame(data);
-        String type = event != null ? event : Payloads.text(frame.path("type"));
+    private List<RouteEvent> onFrame(String type, Frame frame) {
         if (type == null) {
             throw UpstreamFailure.malformed("event without a type");
         }
@@ -68,15 +77,15 @@ final class AnthropicStreamTranslator implements StreamTranslator {
         return switch (type) {
             case "message_start" -> {
                 started = true;
-                usage(frame.path("message").path("usage"));
+                usage(frame.message == null ? null : frame.message.usage);
                 yield List.of();
             }
-            case "content_block_start" -> start(index(frame), frame.path("content_block"));
-            case "content_block_delta" -> delta(block(frame), frame.path("delta"));
+            case "content_block_start" -> start(index(frame), frame.contentBlock == null ? ContentBlock.NONE : frame.contentBlock);
+            case "content_block_delta" -> delta(block(frame), frame.delta == null ? Delta.NONE : frame.delta);
             case "content_block_stop" -> stop(index(frame));
             case "message_delta" -> {
-                usage(frame.path("usage"));
-                String reason = Payloads.text(frame.path("delta").path("stop_reason"));
+                usage(frame.usage);
+                String reason = frame.delta == null ? null : Payloads.text(frame.delta.stopReason);
                 yield reason == null ? List.of() : List.of(new RouteEvent.Finished(finishReason(reason)));
             }
             case "message_stop" -> {
@@ -85,7 +94,7 @@ final class AnthropicStreamTranslator implements StreamTranslator {
             }
             case "ping" -> List.of();
             case "error" -> {
-                JsonNode error = frame.path("error");
+                JsonNode error = frame.error;
                 String message = error.path("message").asText("unknown");
                 throw UpstreamFailure.inStream(AnthropicMessagesAdapter.errorClass(error.path("type").asText(""), message, ErrorClass.UPSTREAM),
                         message);
@@ -94,22 +103,22 @@ final class AnthropicStreamTranslator implements StreamTranslator {
         };
     }
 
-    private List<RouteEvent> start(int index, JsonNode block) {
-        String type = block.path("type").asText("");
+    private List<RouteEvent> start(int index, ContentBlock block) {
+        String type = Objects.requireNonNullElse(block.type, "");
         switch (type) {
             case "text" -> {
                 blocks.put(index, new Block(Kind.TEXT, -1));
-                String text = Payloads.text(block.path("text"));
+                String text = Payloads.text(block.text);
                 return text == null ? List.of() : List.of(RouteEvent.Delta.text(text));
             }
             case "thinking" -> {
                 blocks.put(index, new Block(Kind.THINKING, -1));
-                String thinking = Payloads.text(block.path("thinking"));
-                String signature = Payloads.text(block.path("signature"));
+                String thinking = Payloads.text(block.thinking);
+                String signature = Payloads.text(block.signature);
                 return thinking == null && signature == null ? List.of() : List.of(new RouteEvent.Delta(null, thinking, signature, null, null, null));
             }
             case "redacted_thinking" -> {
-                String data = Payloads.text(block.path("data"));
+                String data = Payloads.text(block.data);
                 if (data == null) {
                     throw UpstreamFailure.malformed("redacted_thinking without data");
                 }
@@ -117,15 +126,15 @@ final class AnthropicStreamTranslator implements StreamTranslator {
                 return List.of(new RouteEvent.Delta(null, null, null, data, null, null));
             }
             case "tool_use" -> {
-                String id = Payloads.text(block.path("id"));
-                String name = Payloads.text(block.path("name"));
+                String id = Payloads.text(block.id);
+                String name = Payloads.text(block.name);
                 if (id == null || name == null) {
                     throw UpstreamFailure.malformed("tool_use without id or name");
                 }
                 Block tool = new Block(Kind.TOOL_USE, toolCalls++);
                 blocks.put(index, tool);
                 // the input is streamed as input_json_delta and starts out empty; take it if a provider sends it whole
-                JsonNode input = block.path("input");
+                JsonNode input = block.input;
                 String arguments = input.isObject() && !input.isEmpty() ? input.toString() : null;
                 tool.hasArguments = arguments != null;
                 return List.of(new RouteEvent.Delta(null, null, List.of(new ToolCallDelta(tool.toolIndex, id, name, arguments))));
@@ -134,17 +143,17 @@ final class AnthropicStreamTranslator implements StreamTranslator {
         }
     }
 
-    private List<RouteEvent> delta(Block block, JsonNode delta) {
-        String type = delta.path("type").asText("");
+    private List<RouteEvent> delta(Block block, Delta delta) {
+        String type = Objects.requireNonNullElse(delta.type, "");
         switch (type) {
             case "text_delta" -> {
                 expect(block, Kind.TEXT, type);
-                String text = Payloads.text(delta.path("text"));
+                String text = Payloads.text(delta.text);
                 return text == null ? List.of() : List.of(RouteEvent.Delta.text(text));
             }
             case "input_json_delta" -> {
                 expect(block, Kind.TOOL_USE, type);
-                String json = Payloads.text(delta.path("partial_json"));
+                String json = Payloads.text(delta.partialJson);
                 if (json == null) {
                     return List.of();
                 }
@@ -153,12 +162,12 @@ final class AnthropicStreamTranslator implements StreamTranslator {
             }
             case "thinking_delta" -> {
                 expect(block, Kind.THINKING, type);
-                String thinking = Payloads.text(delta.path("thinking"));
+                String thinking = Payloads.text(delta.thinking);
                 return thinking == null ? List.of() : List.of(new RouteEvent.Delta(null, thinking, null));
             }
             case "signature_delta" -> {
                 expect(block, Kind.THINKING, type);
-                String signature = Payloads.text(delta.path("signature"));
+                String signature = Payloads.text(delta.signature);
                 return signature == null ? List.of() : List.of(new RouteEvent.Delta(null, null, signature, null, null, null));
             }
             case "citations_delta" -> {
@@ -188,14 +197,14 @@ final class AnthropicStreamTranslator implements StreamTranslator {
         }
     }
 
-    private static int index(JsonNode frame) {
-        if (!frame.path("index").isInt()) {
+    private static int index(Frame frame) {
+        if (frame.index == null || !frame.index.isInt()) {
             throw UpstreamFailure.malformed("content block event without index");
         }
-        return frame.path("index").asInt();
+        return frame.index.intValue();
     }
 
-    private Block block(JsonNode frame) {
+    private Block block(Frame frame) {
         Block block = blocks.get(index(frame));
         if (block == null) {
             throw UpstreamFailure.malformed("delta for content block " + index(frame) + " that never started");
@@ -204,16 +213,18 @@ final class AnthropicStreamTranslator implements StreamTranslator {
     }
 
     /** Counts from message_start, updated by message_delta, whose counts are cumulative. */
-    private void usage(JsonNode usage) {
-        inputTokens = count(usage, "input_tokens", inputTokens);
-        outputTokens = count(usage, "output_tokens", outputTokens);
-        cacheReadTokens = count(usage, "cache_read_input_tokens", cacheReadTokens);
-        cacheWriteTokens = count(usage, "cache_creation_input_tokens", cacheWriteTokens);
+    private void usage(Usage usage) {
+        if (usage == null) {
+            return;
+        }
+        inputTokens = count(usage.inputTokens, inputTokens);
+        outputTokens = count(usage.outputTokens, outputTokens);
+        cacheReadTokens = count(usage.cacheReadInputTokens, cacheReadTokens);
+        cacheWriteTokens = count(usage.cacheCreationInputTokens, cacheWriteTokens);
     }
 
-    private static int count(JsonNode usage, String field, int otherwise) {
-        JsonNode n = usage.path(field);
-        return n.isInt() ? n.asInt() : otherwise;
+    private static int count(JsonNode n, int otherwise) {
+        return n != null && n.isInt() ? n.intValue() : otherwise;
     }
 
     /** Anthropic's stop reasons; {@code pause_turn} (a long server-tool turn paused) ends the answer as it stands. */
@@ -238,5 +249,64 @@ final class AnthropicStreamTranslator implements StreamTranslator {
             return null;
         }
         return new ReportedUsage(inputTokens + cacheReadTokens + cacheWriteTokens, outputTokens, cacheReadTokens, 0);
+    }
+
+    // The frame as bound: only the fields read here; every other field is skipped unparsed. Values
+    // taken only when they are text (or an int) stay JSON values, so that anything else is skipped
+    // or refused instead of coerced (a String field would take 5 as "5", an int field "5" as 5).
+
+    static class Frame {
+        public JsonNode index;
+        @JsonProperty("content_block")
+        public ContentBlock contentBlock;
+        public Delta delta;
+        public Message message;
+        public Usage usage;
+        public JsonNode error = MissingNode.getInstance();
+    }
+
+    /** A frame of an event without an {@code event:} name, which names itself. */
+    static final class TypedFrame extends Frame {
+        public JsonNode type;
+    }
+
+    static final class Message {
+        public Usage usage;
+    }
+
+    static final class ContentBlock {
+        static final ContentBlock NONE = new ContentBlock();
+        public String type;
+        public JsonNode text;
+        public JsonNode thinking;
+        public JsonNode signature;
+        public JsonNode data;
+        public JsonNode id;
+        public JsonNode name;
+        public JsonNode input = MissingNode.getInstance();
+    }
+
+    /** A content block delta, or the message delta (then only the stop reason). */
+    static final class Delta {
+        static final Delta NONE = new Delta();
+        public String type;
+        public JsonNode text;
+        @JsonProperty("partial_json")
+        public JsonNode partialJson;
+        public JsonNode thinking;
+        public JsonNode signature;
+        @JsonProperty("stop_reason")
+        public JsonNode stopReason;
+    }
+
+    static final class Usage {
+        @JsonProperty("input_tokens")
+        public JsonNode inputTokens;
+        @JsonProperty("output_tokens")
+        public JsonNode outputTokens;
+        @JsonProperty("cache_read_input_tokens")
+        public JsonNode cacheReadInputTokens;
+        @JsonProperty("cache_creation_input_tokens")
+        public JsonNode cacheCreationInputTokens;
     }
 }

@@ -1,7 +1,6 @@
 package dev.switchboard.router.provider.anthropic;
 
 import dev.switchboard.router.provider.UpstreamFailure;
-import dev.switchboard.wire.ErrorClass;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -30,7 +29,7 @@ public final class ToolUseIds {
      */
     public static String of(String id, int maxLength) {
         if (id == null || id.isEmpty()) {
-            throw new UpstreamFailure(ErrorClass.BAD_REQUEST, "a tool call or tool result has no id", null);
+            throw UpstreamFailure.badRequest("a tool call or tool result has no id");
         }
         if (id.length() <= maxLength && SAFE.matcher(id).matches()) {
             return id;

@@ -222,7 +222,7 @@ public class BedrockConverseAdapter implements ProviderAdapter {
             }
             for (ContentPart part : message.content()) {
                 if (!(part instanceof ContentPart.Text text)) {
-                    throw badRequest("a " + message.role().wireName() + " message can only hold text at Bedrock");
+                    throw UpstreamFailure.badRequest("a " + message.role().wireName() + " message can only hold text at Bedrock");
                 }
                 text(text, system);
             }
@@ -285,7 +285,7 @@ public class BedrockConverseAdapter implements ProviderAdapter {
                     case ContentPart.Text text -> text(text, blocks);
                     case ContentPart.Image image -> blocks.add(image(image.url()));
                     case ContentPart.File file -> blocks.add(document(file));
-                    case ContentPart.Audio ignored -> throw badRequest("Bedrock's Claude models take no audio input");
+                    case ContentPart.Audio ignored -> throw UpstreamFailure.badRequest("Bedrock's Claude models take no audio input");
                 }
             }
         }
@@ -304,7 +304,7 @@ public class BedrockConverseAdapter implements ProviderAdapter {
             }
             for (ContentPart part : message.content()) {
                 if (!(part instanceof ContentPart.Text text)) {
-                    throw badRequest("an assistant message can only hold text at Bedrock");
+                    throw UpstreamFailure.badRequest("an assistant message can only hold text at Bedrock");
                 }
                 text(text, blocks);
             }
@@ -334,7 +334,7 @@ public class BedrockConverseAdapter implements ProviderAdapter {
                         }
                         case ContentPart.Image image -> content.add(image(image.url()));
                         case ContentPart.File file -> content.add(document(file));
-                        case ContentPart.Audio ignored -> throw badRequest("Bedrock's Claude models take no audio input");
+                        case ContentPart.Audio ignored -> throw UpstreamFailure.badRequest("Bedrock's Claude models take no audio input");
                     }
                 }
             }
@@ -347,11 +347,11 @@ public class BedrockConverseAdapter implements ProviderAdapter {
         private static ObjectNode image(String url) {
             Payloads.DataUrl data = Payloads.dataUrl(url);
             if (data == null) {
-                throw badRequest("Bedrock's Converse API takes images as bytes only: send the image as a data: URL");
+                throw UpstreamFailure.badRequest("Bedrock's Converse API takes images as bytes only: send the image as a data: URL");
             }
             String format = IMAGE_FORMATS.get(data.mediaType());
             if (format == null) {
-                throw badRequest("Bedrock takes PNG, JPEG, GIF and WebP images, not " + data.mediaType());
+                throw UpstreamFailure.badRequest("Bedrock takes PNG, JPEG, GIF and WebP images, not " + data.mediaType());
             }
             ObjectNode block = Payloads.object();
             block.putObject("image").put("format", format).putObject("source").put("bytes", data.base64());
@@ -360,16 +360,16 @@ public class BedrockConverseAdapter implements ProviderAdapter {
 
         private ObjectNode document(ContentPart.File file) {
             if (file.data() == null) {
-                throw badRequest("Bedrock cannot read file " + file.fileId() + ": send the file's data");
+                throw UpstreamFailure.badRequest("Bedrock cannot read file " + file.fileId() + ": send the file's data");
             }
             Payloads.DataUrl data = Payloads.dataUrl(file.data());
             if (data == null && (file.data().startsWith("https://") || file.data().startsWith("http://"))) {
-                throw badRequest("Bedrock's Converse API takes documents as bytes only: send the file's data");
+                throw UpstreamFailure.badRequest("Bedrock's Converse API takes documents as bytes only: send the file's data");
             }
             String mediaType = data != null ? data.mediaType() : file.mediaType();
             String format = DOCUMENT_FORMATS.get(mediaType);
             if (format == null) {
-                throw badRequest("Bedrock reads PDF, CSV, Word, Excel, HTML, text and Markdown documents, not " + mediaType);
+                throw UpstreamFailure.badRequest("Bedrock reads PDF, CSV, Word, Excel, HTML, text and Markdown documents, not " + mediaType);
             }
             ObjectNode block = Payloads.object();
             block.putObject("document").put("format", format).put("name", documentName(file.filename()))
@@ -398,10 +398,6 @@ public class BedrockConverseAdapter implements ProviderAdapter {
             }
             return name;
         }
-    }
-
-    private static UpstreamFailure badRequest(String message) {
-        return new UpstreamFailure(ErrorClass.BAD_REQUEST, message, null);
     }
 
     @Override

@@ -1,6 +1,11 @@
 package dev.switchboard.router.provider.bedrock;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.switchboard.router.provider.FrameParser;
 import dev.switchboard.router.provider.Payloads;
 import dev.switchboard.router.provider.StreamTranslator;
 import dev.switchboard.router.provider.UpstreamFailure;
@@ -25,6 +30,8 @@ import java.util.Map;
  */
 final class BedrockStreamTranslator implements StreamTranslator {
 
+    private static final ObjectReader FRAME = FrameParser.reader(Frame.class);
+
     /** A tool-use block: the call's index in the answer, and whether any of its input arrived. */
     private static final class ToolBlock {
         final int index;
@@ -41,20 +48,14 @@ final class BedrockStreamTranslator implements StreamTranslator {
     private ReportedUsage usage;
 
     @Override
-    public List<RouteEvent> onEvent(String event, byte[] bytes, int offset, int length) {
-        return onText(event, new String(bytes, offset, length, StandardCharsets.UTF_8));
-    }
-
-    private List<RouteEvent> onText(String event, String data) {
+    public List<RouteEvent> onEvent(String event, byte[] data, int offset, int length) {
         if (event == null) {
             throw UpstreamFailure.malformed("event stream message without an event type");
         }
         if (event.endsWith("Exception")) {
-            JsonNode payload = Payloads.tryParse(data.getBytes(StandardCharsets.UTF_8));
-            String message = payload != null && payload.path("message").isTextual() ? payload.path("message").asText() : data;
-            throw UpstreamFailure.inStream(BedrockConverseAdapter.errorClass(event, message, ErrorClass.UPSTREAM), event + ": " + message);
+            throw exception(event, new String(data, offset, length, StandardCharsets.UTF_8));
         }
-        JsonNode frame = Payloads.frame(data);
+        Frame frame = FrameParser.read(FRAME, data, offset, length);
         if (!started && !event.equals("messageStart")) {
             throw UpstreamFailure.malformed(event + " before messageStart");
         }
@@ -63,11 +64,11 @@ final class BedrockStreamTranslator implements StreamTranslator {
                 started = true;
                 yield List.of();
             }
-            case "contentBlockStart" -> start(index(frame), frame.path("start"));
-            case "contentBlockDelta" -> delta(index(frame), frame.path("delta"));
+            case "contentBlockStart" -> start(index(frame), frame.start);
+            case "contentBlockDelta" -> delta(index(frame), frame.delta == null ? Delta.NONE : frame.delta, data, offset, length);
             case "contentBlockStop" -> stop(index(frame));
             case "messageStop" -> {
-                String reason = Payloads.text(frame.path("stopReason"));
+                String reason = Payloads.text(frame.stopReason);
                 if (reason == null) {
                     throw UpstreamFailure.malformed("messageStop without stopReason");
                 }
@@ -75,17 +76,18 @@ final class BedrockStreamTranslator implements StreamTranslator {
                 yield List.of(new RouteEvent.Finished(finishReason(reason)));
             }
             case "metadata" -> {
-                JsonNode u = frame.path("usage");
-                if (!u.isObject()) {
-                    throw UpstreamFailure.malformed("metadata without usage");
-                }
-                int cacheRead = u.path("cacheReadInputTokens").asInt(0);
-                usage = new ReportedUsage(u.path("inputTokens").asInt(0) + cacheRead + u.path("cacheWriteInputTokens").asInt(0),
-                        u.path("outputTokens").asInt(0), cacheRead, 0);
+                usage = usage(frame.usage);
                 yield List.of();
             }
             default -> throw UpstreamFailure.malformed("unknown event type " + event);
         };
+    }
+
+    /** An exception frame: the message its payload holds, else the payload as it is. */
+    private static UpstreamFailure exception(String event, String data) {
+        JsonNode payload = Payloads.tryParse(data.getBytes(StandardCharsets.UTF_8));
+        String message = payload != null && payload.path("message").isTextual() ? payload.path("message").asText() : data;
+        return UpstreamFailure.inStream(BedrockConverseAdapter.errorClass(event, message, ErrorClass.UPSTREAM), event + ": " + message);
     }
 
     private List<RouteEvent> start(int index, JsonNode start) {
@@ -101,38 +103,39 @@ final class BedrockStreamTranslator implements StreamTranslator {
         return List.of(new RouteEvent.Delta(null, null, List.of(new ToolCallDelta(tool.index, id, name, null))));
     }
 
-    private List<RouteEvent> delta(int index, JsonNode delta) {
-        if (delta.has("text")) {
-            String text = Payloads.text(delta.path("text"));
+    private List<RouteEvent> delta(int index, Delta delta, byte[] data, int offset, int length) {
+        if (delta.text != null) {
+            String text = Payloads.text(delta.text);
             return text == null ? List.of() : List.of(RouteEvent.Delta.text(text));
         }
-        if (delta.has("toolUse")) {
+        if (delta.toolUse != null) {
             ToolBlock tool = tools.get(index);
             if (tool == null) {
                 throw UpstreamFailure.malformed("tool input for block " + index + ", which is no tool use");
             }
-            String input = Payloads.text(delta.path("toolUse").path("input"));
+            String input = Payloads.text(delta.toolUse.input);
             if (input == null) {
                 return List.of();
             }
             tool.hasInput = true;
             return List.of(new RouteEvent.Delta(null, null, List.of(new ToolCallDelta(tool.index, null, null, input))));
         }
-        if (delta.has("reasoningContent")) {
-            JsonNode reasoning = delta.path("reasoningContent");
-            String text = Payloads.text(reasoning.path("text"));
-            String signature = Payloads.text(reasoning.path("signature"));
-            String redacted = Payloads.text(reasoning.path("redactedContent"));
+        if (delta.reasoningContent != null) {
+            Reasoning reasoning = delta.reasoningContent;
+            String text = Payloads.text(reasoning.text);
+            String signature = Payloads.text(reasoning.signature);
+            String redacted = Payloads.text(reasoning.redactedContent);
             if (text == null && signature == null && redacted == null) {
                 return List.of();
             }
             return List.of(new RouteEvent.Delta(null, text, signature, redacted, null, null));
         }
-        if (delta.has("citation")) {
+        if (delta.citation != null) {
             // annotates text that arrives anyway as text deltas; the router asks for no citations
             return List.of();
         }
-        throw UpstreamFailure.malformed("unknown content block delta " + delta);
+        // the message shows the delta as sent: the frame is read again, as a tree, for this failure only
+        throw UpstreamFailure.malformed("unknown content block delta " + FrameParser.tree(data, offset, length).path("delta"));
     }
 
     private List<RouteEvent> stop(int index) {
@@ -145,11 +148,23 @@ final class BedrockStreamTranslator implements StreamTranslator {
         return List.of();
     }
 
-    private static int index(JsonNode frame) {
-        if (!frame.path("contentBlockIndex").isInt()) {
+    private static int index(Frame frame) {
+        if (frame.contentBlockIndex == null || !frame.contentBlockIndex.isInt()) {
             throw UpstreamFailure.malformed("content block event without contentBlockIndex");
         }
-        return frame.path("contentBlockIndex").asInt();
+        return frame.contentBlockIndex.intValue();
+    }
+
+    private static ReportedUsage usage(Usage u) {
+        if (u == null) {
+            throw UpstreamFailure.malformed("metadata without usage");
+        }
+        int cacheRead = count(u.cacheReadInputTokens);
+        return new ReportedUsage(count(u.inputTokens) + cacheRead + count(u.cacheWriteInputTokens), count(u.outputTokens), cacheRead, 0);
+    }
+
+    private static int count(JsonNode n) {
+        return n == null ? 0 : n.asInt(0);
     }
 
     /** Converse's stop reasons; a guardrail or content filter ends the answer as filtered, malformed output as an error. */
@@ -171,5 +186,46 @@ final class BedrockStreamTranslator implements StreamTranslator {
     @Override
     public ReportedUsage reportedUsage() {
         return usage;
+    }
+
+    // The frame as bound: only the fields read here; every other field (the padding p among them)
+    // is skipped unparsed. Values taken only when they are text (or an int) stay JSON values, so
+    // that anything else is skipped or refused instead of coerced (a String field would take 5 as
+    // "5", an int field "5" as 5). A delta's kind is the field present, even when it is null.
+
+    static final class Frame {
+        public JsonNode contentBlockIndex;
+        public JsonNode start = MissingNode.getInstance();
+        public Delta delta;
+        public JsonNode stopReason;
+        public Usage usage;
+    }
+
+    static final class Delta {
+        static final Delta NONE = new Delta();
+        public JsonNode text;
+        @JsonSetter(nulls = Nulls.AS_EMPTY)
+        public ToolUse toolUse;
+        @JsonSetter(nulls = Nulls.AS_EMPTY)
+        public Reasoning reasoningContent;
+        public JsonNode citation;
+    }
+
+    static final class ToolUse {
+        public JsonNode input;
+    }
+
+    static final class Reasoning {
+        public JsonNode text;
+        public JsonNode signature;
+        public JsonNode redactedContent;
+    }
+
+    /** Counts, read as {@link JsonNode#asInt(int)} reads them: a count left out is 0. */
+    static final class Usage {
+        public JsonNode inputTokens;
+        public JsonNode outputTokens;
+        public JsonNode cacheReadInputTokens;
+        public JsonNode cacheWriteInputTokens;
     }
 }

@@ -117,7 +117,7 @@ public class CohereAdapter implements ProviderAdapter {
         if (choice != null && choice.mode() == ToolChoice.Mode.TOOL) {
             offered = tools.stream().filter(t -> t.name().equals(choice.name())).toList();
             if (offered.isEmpty()) {
-                throw new UpstreamFailure(ErrorClass.BAD_REQUEST, "tool_choice names " + choice.name() + ", which is not among the tools", null);
+                throw UpstreamFailure.badRequest("tool_choice names " + choice.name() + ", which is not among the tools");
             }
         }
         ArrayNode out = body.putArray("tools");
@@ -181,8 +181,8 @@ public class CohereAdapter implements ProviderAdapter {
                         image.put("detail", detail);
                     }
                 }
-                case ContentPart.File file -> throw new UpstreamFailure(ErrorClass.BAD_REQUEST, "cohere-v2 takes no file input", null);
-                case ContentPart.Audio audio -> throw new UpstreamFailure(ErrorClass.BAD_REQUEST, "cohere-v2 takes no audio input", null);
+                case ContentPart.File file -> throw UpstreamFailure.badRequest("cohere-v2 takes no file input");
+                case ContentPart.Audio audio -> throw UpstreamFailure.badRequest("cohere-v2 takes no audio input");
             }
         }
         return out;
@@ -217,10 +217,10 @@ public class CohereAdapter implements ProviderAdapter {
 
     private static ObjectNode tool(ChatMessage message) {
         if (!message.content().stream().allMatch(p -> p instanceof ContentPart.Text)) {
-            throw new UpstreamFailure(ErrorClass.BAD_REQUEST, "cohere-v2 takes only text tool results", null);
+            throw UpstreamFailure.badRequest("cohere-v2 takes only text tool results");
         }
         if (message.toolCallId() == null) {
-            throw new UpstreamFailure(ErrorClass.BAD_REQUEST, "cohere-v2 needs the id of the tool call a tool message answers", null);
+            throw UpstreamFailure.badRequest("cohere-v2 needs the id of the tool call a tool message answers");
         }
         JsonNode result = Payloads.toolResult(message.text());
         ObjectNode out = Payloads.object().put("role", "tool").put("tool_call_id", message.toolCallId());

@@ -7,7 +7,6 @@ import dev.switchboard.router.provider.Payloads;
 import dev.switchboard.router.provider.UpstreamFailure;
 import dev.switchboard.wire.ChatMessage;
 import dev.switchboard.wire.ContentPart;
-import dev.switchboard.wire.ErrorClass;
 import dev.switchboard.wire.ReasoningPart;
 import dev.switchboard.wire.ToolCall;
 
@@ -115,15 +114,14 @@ final class GeminiContents {
     /** A tool message as a {@code functionResponse}; Gemini wants the function's name, which only the earlier call knows. */
     private static ArrayNode functionResponse(ChatMessage message, Map<String, String> toolNames) {
         if (!message.content().stream().allMatch(p -> p instanceof ContentPart.Text)) {
-            throw new UpstreamFailure(ErrorClass.BAD_REQUEST, "gemini takes only text tool results", null);
+            throw UpstreamFailure.badRequest("gemini takes only text tool results");
         }
         String name = message.toolCallId() == null ? null : toolNames.get(message.toolCallId());
         if (name == null) {
             name = message.name();
         }
         if (name == null) {
-            throw new UpstreamFailure(ErrorClass.BAD_REQUEST,
-                    "tool result " + message.toolCallId() + " answers no tool call of an earlier assistant message", null);
+            throw UpstreamFailure.badRequest("tool result " + message.toolCallId() + " answers no tool call of an earlier assistant message");
         }
         ArrayNode parts = JSON.createArrayNode();
         ObjectNode response = parts.addObject().putObject("functionResponse");
@@ -154,7 +152,7 @@ final class GeminiContents {
                 } else if (url != null && (url.startsWith("https://") || url.startsWith("http://"))) {
                     fileData(out, MediaTypes.fromName(url), url);
                 } else {
-                    throw new UpstreamFailure(ErrorClass.BAD_REQUEST, "gemini takes images as data: or http(s) URLs", null);
+                    throw UpstreamFailure.badRequest("gemini takes images as data: or http(s) URLs");
                 }
             }
             case ContentPart.File(String filename, String data, String mediaType, String fileId) -> {
@@ -162,15 +160,14 @@ final class GeminiContents {
                     Payloads.DataUrl url = Payloads.dataUrl(data);
                     String type = known(mediaType, url == null ? null : url.mediaType(), MediaTypes.fromName(filename));
                     if (type == null) {
-                        throw new UpstreamFailure(ErrorClass.BAD_REQUEST,
-                                "gemini needs the media type of file " + (filename == null ? "" : filename) + ": none given or guessable", null);
+                        throw UpstreamFailure.badRequest("gemini needs the media type of file " + (filename == null ? "" : filename) + ": none given or guessable");
                     }
                     inline(out, type, url == null ? data : url.base64());
                 } else if (fileId != null) {
                     // a Files API URI (or any URL Gemini can fetch) names the file
                     fileData(out, known(mediaType, MediaTypes.fromName(filename), MediaTypes.fromName(fileId)), fileId);
                 } else {
-                    throw new UpstreamFailure(ErrorClass.BAD_REQUEST, "a file part needs data or a file id", null);
+                    throw UpstreamFailure.badRequest("a file part needs data or a file id");
                 }
             }
             case ContentPart.Audio(String data, String format) -> {
@@ -178,7 +175,7 @@ final class GeminiContents {
                 // Gemini's audio types are audio/<format> for every format the internal model names (wav, mp3)
                 String type = known(url == null ? null : url.mediaType(), format == null ? null : "audio/" + format);
                 if (type == null) {
-                    throw new UpstreamFailure(ErrorClass.BAD_REQUEST, "gemini needs the format of audio input", null);
+                    throw UpstreamFailure.badRequest("gemini needs the format of audio input");
                 }
                 inline(out, type, url == null ? data : url.base64());
             }

@@ -1,8 +1,10 @@
 package dev.switchboard.router.provider.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.router.provider.FrameParser;
 import dev.switchboard.router.provider.Payloads;
 import dev.switchboard.router.provider.StreamTranslator;
 import dev.switchboard.router.provider.UpstreamFailure;
@@ -37,91 +39,101 @@ final class GeminiStreamTranslator implements StreamTranslator {
     private static final Set<String> FILTERED = Set.of("SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY",
             "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION", "ESCALATION");
 
-    /** Part kinds Gemini only sends for features the router never asks for (code execution, image output, server tools). */
-    private static final List<String> UNSUPPORTED_PARTS = List.of("inlineData", "fileData", "executableCode", "codeExecutionResult",
-            "functionResponse", "toolCall", "toolResponse");
+    private static final ObjectReader CHUNK = FrameParser.reader(Chunk.class);
 
     private boolean finished;
     private int toolCalls;
     private ReportedUsage usage;
 
     @Override
-    public List<RouteEvent> onEvent(String event, byte[] bytes, int offset, int length) {
-        return onText(event, new String(bytes, offset, length, StandardCharsets.UTF_8));
-    }
-
-    private List<RouteEvent> onText(String event, String data) {
-        JsonNode chunk = Payloads.frame(data);
-        if (chunk.hasNonNull("error")) {
-            JsonNode error = chunk.path("error");
-            throw UpstreamFailure.inStream(GeminiAdapter.errorClass(error, ErrorClass.UPSTREAM), error.path("message").asText("unknown"));
+    public List<RouteEvent> onEvent(String event, byte[] data, int offset, int length) {
+        Chunk chunk = FrameParser.read(CHUNK, data, offset, length);
+        if (chunk.error != null && !chunk.error.isNull()) {
+            throw UpstreamFailure.inStream(GeminiAdapter.errorClass(chunk.error, ErrorClass.UPSTREAM), chunk.error.path("message").asText("unknown"));
         }
-        JsonNode u = chunk.path("usageMetadata");
-        if (u.isObject()) {
-            int thoughts = u.path("thoughtsTokenCount").asInt(0);
-            usage = new ReportedUsage(u.path("promptTokenCount").asInt(0), u.path("candidatesTokenCount").asInt(0) + thoughts,
-                    u.path("cachedContentTokenCount").asInt(0), thoughts);
+        if (chunk.usageMetadata != null) {
+            UsageMetadata u = chunk.usageMetadata;
+            usage = new ReportedUsage(u.promptTokenCount, u.candidatesTokenCount + u.thoughtsTokenCount, u.cachedContentTokenCount,
+                    u.thoughtsTokenCount);
         }
-        JsonNode candidates = chunk.path("candidates");
-        if (!candidates.isArray() || candidates.isEmpty()) {
-            String blocked = Payloads.text(chunk.path("promptFeedback").path("blockReason"));
+        if (chunk.candidates == null || chunk.candidates.isEmpty()) {
+            String blocked = chunk.promptFeedback == null ? null : Payloads.text(chunk.promptFeedback.blockReason);
             if (blocked != null) {
                 throw UpstreamFailure.inStream(ErrorClass.CONTENT_FILTERED, "prompt blocked: " + blocked);
             }
             return List.of();
         }
         // candidateCount is never set, so there is exactly one candidate
-        JsonNode candidate = candidates.get(0);
-        JsonNode parts = candidate.path("content").path("parts");
-        if (finished && (parts.isArray() && !parts.isEmpty() || candidate.has("finishReason"))) {
+        Candidate candidate = chunk.candidates.getFirst();
+        return candidate == null ? List.of() : candidate(candidate);
+    }
+
+    private List<RouteEvent> candidate(Candidate candidate) {
+        List<Part> parts = candidate.content == null || candidate.content.parts == null ? List.of() : candidate.content.parts;
+        if (finished && (!parts.isEmpty() || candidate.finishReason != null)) {
             throw UpstreamFailure.malformed("output after the finish reason");
         }
-        List<RouteEvent> out = new ArrayList<>(2);
-        for (JsonNode part : parts) {
-            RouteEvent.Delta delta = delta(part);
+        List<RouteEvent> out = List.of();
+        for (Part part : parts) {
+            RouteEvent.Delta delta = part == null ? null : delta(part);
             if (delta != null) {
-                out.add(delta);
+                out = with(out, delta);
             }
         }
-        JsonNode logprobs = logprobs(candidate.path("logprobsResult"));
+        JsonNode logprobs = candidate.logprobsResult == null ? null : logprobs(candidate.logprobsResult);
         if (logprobs != null) {
-            out.add(new RouteEvent.Delta(null, null, null, null, null, logprobs));
+            out = with(out, new RouteEvent.Delta(null, null, null, null, null, logprobs));
         }
-        String reason = Payloads.text(candidate.path("finishReason"));
+        String reason = Payloads.text(candidate.finishReason);
         if (reason != null) {
-            out.add(new RouteEvent.Finished(finishReason(reason, Payloads.text(candidate.path("finishMessage")))));
+            out = with(out, new RouteEvent.Finished(finishReason(reason, Payloads.text(candidate.finishMessage))));
             finished = true;
         }
         return out;
     }
 
+    /** The events with one more: a chunk usually yields one event, rarely more. */
+    private static List<RouteEvent> with(List<RouteEvent> events, RouteEvent event) {
+        return switch (events.size()) {
+            case 0 -> List.of(event);
+            case 1 -> List.of(events.getFirst(), event);
+            default -> {
+                List<RouteEvent> more = new ArrayList<>(events);
+                more.add(event);
+                yield more;
+            }
+        };
+    }
+
     /** One part: thought text, answer text, or a whole function call; its {@code thoughtSignature} goes with it. */
-    private RouteEvent.Delta delta(JsonNode part) {
-        for (String kind : UNSUPPORTED_PARTS) {
-            if (part.has(kind)) {
-                throw UpstreamFailure.malformed("gemini sent a " + kind + " part");
-            }
+    private RouteEvent.Delta delta(Part part) {
+        String unsupported = part.unsupportedKind();
+        if (unsupported != null) {
+            throw UpstreamFailure.malformed("gemini sent a " + unsupported + " part");
         }
-        String signature = Payloads.text(part.path("thoughtSignature"));
-        if (part.path("functionCall").isObject()) {
-            JsonNode call = part.path("functionCall");
-            String name = Payloads.text(call.path("name"));
-            if (name == null) {
-                throw UpstreamFailure.malformed("function call without a name");
-            }
-            String arguments = call.path("args").isObject() ? call.path("args").toString() : "{}";
-            int index = toolCalls++;
-            String id = Payloads.text(call.path("id"));
-            return new RouteEvent.Delta(null, null, null, null,
-                    List.of(new ToolCallDelta(index, id != null ? id : callId(index, name, arguments), name, arguments, signature)), null);
+        String signature = Payloads.text(part.thoughtSignature);
+        if (part.functionCall != null) {
+            return functionCall(part.functionCall, signature);
         }
-        String text = Payloads.text(part.path("text"));
+        String text = Payloads.text(part.text);
         if (text == null && signature == null) {
             return null;
         }
-        return part.path("thought").asBoolean(false)
+        return part.thought != null && part.thought.asBoolean(false)
                 ? new RouteEvent.Delta(null, text, signature, null, null, null)
                 : new RouteEvent.Delta(text, null, signature, null, null, null);
+    }
+
+    private RouteEvent.Delta functionCall(FunctionCall call, String signature) {
+        String name = Payloads.text(call.name);
+        if (name == null) {
+            throw UpstreamFailure.malformed("function call without a name");
+        }
+        String arguments = call.args != null && call.args.isObject() ? call.args.toString() : "{}";
+        int index = toolCalls++;
+        String id = Payloads.text(call.id);
+        return new RouteEvent.Delta(null, null, null, null,
+                List.of(new ToolCallDelta(index, id != null ? id : callId(index, name, arguments), name, arguments, signature)), null);
     }
 
     /**
@@ -196,5 +208,70 @@ final class GeminiStreamTranslator implements StreamTranslator {
     @Override
     public ReportedUsage reportedUsage() {
         return usage;
+    }
+
+    // The frame as bound: only the fields read here; every other field is skipped unparsed. Text and flag fields stay JSON
+    // values, so that a value of another type is skipped rather than converted (a number would bind to a String as its digits).
+
+    static final class Chunk {
+        public List<Candidate> candidates;
+        public UsageMetadata usageMetadata;
+        public PromptFeedback promptFeedback;
+        public JsonNode error;
+    }
+
+    static final class UsageMetadata {
+        public int promptTokenCount;
+        public int candidatesTokenCount;
+        public int thoughtsTokenCount;
+        public int cachedContentTokenCount;
+    }
+
+    static final class PromptFeedback {
+        public JsonNode blockReason;
+    }
+
+    /** {@code finishReason} stays a JSON value: any finishReason field after the finishing chunk, even a null one, is output after it. */
+    static final class Candidate {
+        public Content content;
+        public JsonNode finishReason;
+        public JsonNode finishMessage;
+        public JsonNode logprobsResult;
+    }
+
+    static final class Content {
+        public List<Part> parts;
+    }
+
+    static final class Part {
+        public JsonNode text;
+        public JsonNode thought;
+        public JsonNode thoughtSignature;
+        public FunctionCall functionCall;
+        // part kinds Gemini only sends for features the router never asks for (code execution, image output, server tools)
+        public JsonNode inlineData;
+        public JsonNode fileData;
+        public JsonNode executableCode;
+        public JsonNode codeExecutionResult;
+        public JsonNode functionResponse;
+        public JsonNode toolCall;
+        public JsonNode toolResponse;
+
+        String unsupportedKind() {
+            return inlineData != null ? "inlineData"
+                    : fileData != null ? "fileData"
+                    : executableCode != null ? "executableCode"
+                    : codeExecutionResult != null ? "codeExecutionResult"
+                    : functionResponse != null ? "functionResponse"
+                    : toolCall != null ? "toolCall"
+                    : toolResponse != null ? "toolResponse"
+                    : null;
+        }
+    }
+
+    static final class FunctionCall {
+        public JsonNode id;
+        public JsonNode name;
+        public JsonNode args;
     }
 }

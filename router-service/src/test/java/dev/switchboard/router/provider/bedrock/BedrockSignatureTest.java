@@ -71,7 +71,7 @@ class BedrockSignatureTest {
         EndpointSpec sonnet = endpoint("anthropic/claude-sonnet-4");
         EndpointSpec arn = new EndpointSpec(sonnet.model(), sonnet.provider(),
                 "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0",
-                sonnet.contextLength(), sonnet.maxOutputTokens(), sonnet.prices(), sonnet.quantization());
+                sonnet.contextLength(), sonnet.maxOutputTokens(), sonnet.prices(), sonnet.quantization(), false);
         UpstreamRequest request = adapter.toUpstream(bedrock(), arn, hello(), 2000, "AKIDEXAMPLE:" + SECRET);
         assertThat(request.url()).endsWith(
                 "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.anthropic.claude-sonnet-4-20250514-v1%3A0/converse-stream");

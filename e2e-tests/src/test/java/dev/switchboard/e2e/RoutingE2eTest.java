@@ -1,0 +1,110 @@
+package dev.switchboard.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The routing policy through the whole stack, observed in {@code X-Provider} and
+ * {@code X-Switchboard-Routing}: the default price-weighted draw, the three sorts and the model
+ * suffixes on latency and throughput the routers measured themselves, and the data policy filters.
+ */
+@Order(12)
+class RoutingE2eTest {
+
+    static final String LLAMA = "{\"model\":\"meta-llama/llama-3.1-8b-instruct";
+    /** A model no other test sends traffic to: its endpoints' latency and throughput are this test's alone. */
+    static final String KIMI = "{\"model\":\"moonshotai/kimi-k2";
+    static final String HI = "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+
+    @AfterEach
+    void reset() {
+        Stack.simulator("DELETE", "/_sim/providers", null);
+    }
+
+    private static HttpResponse<String> chat(String model, String suffix, String extra) {
+        HttpResponse<String> response = Stack.postChat(Stack.key(), model + suffix + HI + extra + "}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response;
+    }
+
+    private static String provider(HttpResponse<String> response) {
+        return response.headers().firstValue("X-Provider").orElse("");
+    }
+
+    @Test
+    void byDefaultTrafficIsSpreadByPriceAcrossTheHealthyEndpoints() {
+        Map<String, Integer> served = new HashMap<>();
+        for (int i = 0; i < 40; i++) {
+            HttpResponse<String> response = chat(LLAMA, "", "");
+            assertThat(response.headers().firstValue("X-Switchboard-Routing")).hasValue("weighted");
+            served.merge(provider(response), 1, Integer::sum);
+        }
+        // the draw favours the cheap endpoints (RoutePlannerTest checks the shares) but is a draw
+        assertThat(served).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void sortsAndSuffixesFollowWhatTheRoutersMeasured() {
+        // fireworks answers first but streams slowly; groq starts late and streams fast; deepinfra is
+        // the cheapest and the slowest to start
+        Stack.simulator("PUT", "/_sim/providers/fireworks", "{\"ttft_ms\":5,\"inter_token_ms\":40,\"tokens\":20}");
+        Stack.simulator("PUT", "/_sim/providers/together", "{\"ttft_ms\":90,\"inter_token_ms\":10,\"tokens\":20}");
+        Stack.simulator("PUT", "/_sim/providers/groq", "{\"ttft_ms\":300,\"inter_token_ms\":1,\"tokens\":20}");
+        Stack.simulator("PUT", "/_sim/providers/deepinfra", "{\"ttft_ms\":700,\"inter_token_ms\":20,\"tokens\":20}");
+        List<CompletableFuture<Void>> traffic = new java.util.ArrayList<>();
+        for (String p : List.of("fireworks", "together", "groq", "deepinfra")) {
+            traffic.add(CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 3; i++) {
+                    assertThat(provider(chat(KIMI, "", ",\"provider\":{\"only\":[\"" + p + "\"]}"))).isEqualTo(p);
+                }
+            }));
+        }
+        CompletableFuture.allOf(traffic.toArray(CompletableFuture[]::new)).join();
+
+        // the prober turns the routers' outcomes into stats every 10 s; the routers read them every second
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            HttpResponse<String> latency = chat(KIMI, "", ",\"provider\":{\"sort\":\"latency\"}");
+            assertThat(latency.headers().firstValue("X-Switchboard-Routing")).hasValue("latency");
+            assertThat(provider(latency)).isEqualTo("fireworks");
+            assertThat(provider(chat(KIMI, "", ",\"provider\":{\"sort\":\"throughput\"}"))).isEqualTo("groq");
+        });
+        HttpResponse<String> nitro = chat(KIMI, ":nitro", "");
+        assertThat(nitro.headers().firstValue("X-Switchboard-Routing")).hasValue("throughput");
+        assertThat(provider(nitro)).isEqualTo("groq");
+        HttpResponse<String> floor = chat(KIMI, ":floor", "");
+        assertThat(floor.headers().firstValue("X-Switchboard-Routing")).hasValue("price");
+        assertThat(provider(floor)).isEqualTo("deepinfra");
+        assertThat(provider(chat(KIMI, "", ",\"provider\":{\"sort\":\"price\"}"))).isEqualTo("deepinfra");
+
+        // the public endpoints view shows the same measurements
+        JsonNode endpoints = Stack.json(Stack.get("/models/moonshotai/kimi-k2/endpoints", Stack.key()).body()).at("/data/endpoints");
+        assertThat(endpoints).anySatisfy(e -> {
+            assertThat(e.path("provider_name").asText() + e.path("tag").asText()).containsIgnoringCase("groq");
+            assertThat(e.at("/throughput_last_30m/p50").asDouble()).isPositive();
+        });
+    }
+
+    @Test
+    void dataCollectionDenyAndZeroRetentionLeaveOnlyTheProvidersThatQualify() {
+        // together retains prompts; groq and fireworks keep nothing (catalog data_policy and zdr)
+        assertThat(provider(chat(LLAMA, ":floor", ",\"provider\":{\"only\":[\"together\",\"groq\"],\"data_collection\":\"deny\"}")))
+                .isEqualTo("groq");
+        assertThat(provider(chat(LLAMA, ":floor", ",\"provider\":{\"only\":[\"together\",\"fireworks\"],\"zdr\":true}")))
+                .isEqualTo("fireworks");
+        HttpResponse<String> none = Stack.postChat(Stack.key(), LLAMA + HI + ",\"provider\":{\"only\":[\"together\"],\"zdr\":true}}");
+        assertThat(none.statusCode()).isEqualTo(503);
+        assertThat(Stack.json(none.body()).at("/error/metadata/reasons").toString()).contains("zero data retention");
+    }
+}
