@@ -170,6 +170,15 @@ class CatalogLoaderTest {
         assertThat(catalog.models()).filteredOn(m -> m.supportedParameters().contains("reasoning")).hasSizeGreaterThanOrEqualTo(10);
     }
 
+    /** The names OpenRouter's ProviderName enum has for the catalog's providers (generations and endpoints show them). */
+    private static final Set<String> OPENROUTER_PROVIDER_NAMES = Set.of("OpenAI", "Azure", "Groq", "Together", "Fireworks", "DeepInfra",
+            "DeepSeek", "xAI", "Cerebras", "Perplexity", "Mistral", "Anthropic", "Google AI Studio", "Google", "Cohere", "Amazon Bedrock");
+
+    @Test
+    void builtInProvidersAreNamedAsOpenRouterNamesThem() {
+        assertThat(CatalogLoader.builtIn().providers()).allSatisfy(p -> assertThat(p.displayName()).as(p.name()).isIn(OPENROUTER_PROVIDER_NAMES));
+    }
+
     @Test
     void builtInChatModelsListOnlyWhatOpenRoutersModelSchemaAllows() {
         for (ModelSpec m : CatalogLoader.builtIn().models()) {

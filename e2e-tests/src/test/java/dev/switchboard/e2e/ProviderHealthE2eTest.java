@@ -59,7 +59,8 @@ class ProviderHealthE2eTest {
 
         Stack.simulator("DELETE", "/_sim/providers", null);
 
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+        // its failures also opened its shared breaker: degraded for 60 s, then one trial closes it
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(Stack.postChat(Stack.key(), LLAMA).headers().firstValue("X-Provider")).hasValue("deepinfra"));
     }
 }

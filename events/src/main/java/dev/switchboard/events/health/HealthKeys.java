@@ -11,8 +11,12 @@ package dev.switchboard.events.health;
  *       outcome counters ({@link OutcomeBuckets}), incremented by probes and by routers' real traffic</li>
  *   <li>{@code health:{subject}:passive} — epoch ms of the last passive outcome a router flushed:
  *       while it is fresh the prober skips its probe</li>
- *   <li>{@code health:{subject}:stats} — JSON {@link HealthStats}: uptime and latency percentiles over
- *       5 min, 30 min and 1 day</li>
+ *   <li>{@code health:{subject}:stats} — JSON {@link HealthStats}: uptime, latency percentiles and
+ *       throughput over 5 min, 30 min and 1 day</li>
+ *   <li>{@code breaker:{provider}:failures} — consecutive retryable failures counted by every router
+ *       replica (INCR; a success deletes it)</li>
+ *   <li>{@code breaker:{provider}:open} — present (with a TTL, 60 s by default) while the provider's
+ *       breaker is open: every router replica treats the provider as degraded</li>
  * </ul>
  */
 public final class HealthKeys {
@@ -38,6 +42,14 @@ public final class HealthKeys {
 
     public static String stats(String subject) {
         return "health:" + subject + ":stats";
+    }
+
+    public static String breakerFailures(String provider) {
+        return "breaker:" + provider + ":failures";
+    }
+
+    public static String breakerOpen(String provider) {
+        return "breaker:" + provider + ":open";
     }
 
     /** How long minute buckets live (they serve the 5 and 30 minute windows). */

@@ -55,6 +55,14 @@ public interface RouterConfig {
         /** How often the view is refreshed from Redis. */
         @WithDefault("1s")
         Duration refreshInterval();
+
+        /** Consecutive retryable failures of a provider (counted across replicas) that open its breaker. */
+        @WithDefault("5")
+        int breakerFailures();
+
+        /** How long an open breaker keeps its provider degraded; then one trial decides (success closes, failure reopens). */
+        @WithDefault("60s")
+        Duration breakerOpenFor();
     }
 
     /** Usage events. */

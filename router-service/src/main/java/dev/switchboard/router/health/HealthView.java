@@ -21,12 +21,15 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The router's in-memory copy of provider health. Refreshed from Redis in the background: provider
  * statuses ({@code provider:{name}:status}, written by the health prober with a 5 s TTL) and every
- * endpoint's stats ({@code health:{endpoint}:stats}: uptime, latency, throughput); the request path
- * only reads the current snapshot, never Redis. If Redis is unreachable the last snapshot stays in
+ * endpoint's stats ({@code health:{endpoint}:stats}: uptime, latency, throughput) and the shared
+ * circuit breakers ({@link Breakers}); the request path only reads the current snapshot, never Redis.
+ * A provider whose breaker is open is reported degraded (down stays down). If Redis is unreachable the last snapshot stays in
  * force.
  */
 @ApplicationScoped
@@ -42,6 +45,12 @@ public class HealthView implements HealthSnapshot {
     private volatile Map<String, ProviderState> snapshot = Map.of();
     /** By the catalog's own endpoint instances (identity: no key is built on the request path). */
     private volatile Map<EndpointSpec, EndpointStats> endpointStats = new IdentityHashMap<>();
+    /** Providers whose breaker key is in Redis, and those with a failure count, as of the last refresh. */
+    private volatile Set<String> openBreakers = Set.of();
+    private volatile Set<String> failing = Set.of();
+    /** What this replica did since: breakers it opened (until when) and providers it saw fail. */
+    private final Map<String, Long> openedHere = new ConcurrentHashMap<>();
+    private final Set<String> failedHere = ConcurrentHashMap.newKeySet();
     private volatile long lastRefreshMillis;
     private long timer = -1;
     private boolean warned;
@@ -66,7 +75,36 @@ public class HealthView implements HealthSnapshot {
 
     @Override
     public ProviderState state(String provider) {
-        return snapshot.getOrDefault(provider, ProviderState.UNKNOWN);
+        ProviderState state = snapshot.getOrDefault(provider, ProviderState.UNKNOWN);
+        return state != ProviderState.DOWN && breakerOpen(provider) ? ProviderState.DEGRADED : state;
+    }
+
+    /** Whether the provider's breaker is open (seen in Redis, or opened by this replica and not yet expired). */
+    public boolean breakerOpen(String provider) {
+        Long until = openedHere.get(provider);
+        return openBreakers.contains(provider) || until != null && until > System.currentTimeMillis();
+    }
+
+    /** Whether the provider has failures on record (its breaker counter), here or in Redis. */
+    boolean hasFailures(String provider) {
+        return failedHere.contains(provider) || failing.contains(provider) || breakerOpen(provider);
+    }
+
+    void failureSeen(String provider) {
+        failedHere.add(provider);
+    }
+
+    void opened(String provider, long untilMillis) {
+        openedHere.put(provider, untilMillis);
+    }
+
+    void closed(String provider) {
+        openedHere.remove(provider);
+        failedHere.remove(provider);
+        Set<String> open = new java.util.HashSet<>(openBreakers);
+        if (open.remove(provider)) {
+            openBreakers = Set.copyOf(open);
+        }
     }
 
     @Override
@@ -86,12 +124,25 @@ public class HealthView implements HealthSnapshot {
         }
         List<String> keys = new ArrayList<>();
         catalog.providers().forEach(p -> keys.add(HealthKeys.status(p.name())));
+        catalog.providers().forEach(p -> keys.add(HealthKeys.breakerOpen(p.name())));
+        catalog.providers().forEach(p -> keys.add(HealthKeys.breakerFailures(p.name())));
         endpoints.forEach(e -> keys.add(HealthKeys.stats(e.id())));
         redis.value(String.class).mget(keys.toArray(String[]::new)).subscribe().with(values -> {
             Map<String, ProviderState> next = new HashMap<>();
+            Set<String> open = new java.util.HashSet<>();
+            Set<String> withFailures = new java.util.HashSet<>();
             for (ProviderSpec provider : catalog.providers()) {
                 next.put(provider.name(), parse(values.get(HealthKeys.status(provider.name()))));
+                if (values.get(HealthKeys.breakerOpen(provider.name())) != null) {
+                    open.add(provider.name());
+                }
+                if (values.get(HealthKeys.breakerFailures(provider.name())) != null) {
+                    withFailures.add(provider.name());
+                }
             }
+            openBreakers = Set.copyOf(open);
+            failing = Set.copyOf(withFailures);
+            openedHere.values().removeIf(until -> until <= System.currentTimeMillis());
             Map<EndpointSpec, EndpointStats> stats = new IdentityHashMap<>();
             for (EndpointSpec endpoint : endpoints) {
                 EndpointStats s = parseStats(values.get(HealthKeys.stats(endpoint.id())));

@@ -3,6 +3,7 @@ package dev.switchboard.router.stream;
 import dev.switchboard.router.config.RouterConfig;
 import dev.switchboard.router.credit.CreditClient;
 import dev.switchboard.router.credentials.CredentialSource;
+import dev.switchboard.router.health.Breakers;
 import dev.switchboard.router.health.PassiveRecorder;
 import dev.switchboard.router.provider.Adapters;
 import dev.switchboard.router.routing.RoutePlanner;
@@ -35,11 +36,12 @@ public class Dispatcher {
     final RouterConfig config;
     final RouterMetrics metrics;
     final PassiveRecorder passive;
+    final Breakers breakers;
     final CreditClient credit;
 
     public Dispatcher(Vertx vertx, Adapters adapters, CredentialSource credentials, RoutePlanner planner,
                       TokenCounter tokens, UsagePublisher usage, RouterConfig config, MeterRegistry registry,
-                      PassiveRecorder passive, CreditClient credit) {
+                      PassiveRecorder passive, Breakers breakers, CreditClient credit) {
         this.vertx = vertx;
         this.adapters = adapters;
         this.credentials = credentials;
@@ -49,6 +51,7 @@ public class Dispatcher {
         this.config = config;
         this.metrics = new RouterMetrics(registry);
         this.passive = passive;
+        this.breakers = breakers;
         this.credit = credit;
         this.http = vertx.createHttpClient(new HttpClientOptions()
                         .setKeepAlive(true)

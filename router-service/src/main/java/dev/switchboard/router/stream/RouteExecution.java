@@ -346,6 +346,11 @@ public final class RouteExecution {
         boolean ok = "success".equals(outcome);
         if (aboutProvider) {
             d.passive.record(active.provider().name(), active.endpoint().id(), ok, ok && attemptFirstTokenMs >= 0 ? attemptFirstTokenMs : latency);
+            if (ok) {
+                d.breakers.succeeded(active.provider().name());
+            } else {
+                d.breakers.failed(active.provider().name());
+            }
         }
     }
 

@@ -1,0 +1,118 @@
+package dev.switchboard.router.health;
+
+import dev.switchboard.catalog.Catalog;
+import dev.switchboard.events.health.HealthKeys;
+import dev.switchboard.router.config.RouterConfig;
+import dev.switchboard.simulator.Behaviour;
+import dev.switchboard.testsupport.KafkaResource;
+import dev.switchboard.testsupport.RedisResource;
+import dev.switchboard.testsupport.SimulatorResource;
+import dev.switchboard.wire.AccountPreferences;
+import dev.switchboard.wire.AuthContext;
+import dev.switchboard.wire.ChatMessage;
+import dev.switchboard.wire.ChatRequest;
+import dev.switchboard.wire.RouteEvent;
+import dev.switchboard.wire.RouteRequest;
+import dev.switchboard.wire.RoutingPreferences;
+import dev.switchboard.wire.Sampling;
+import dev.switchboard.wire.WireCodec;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Shared breakers: five failures open one for every replica, for a bounded time, and a success closes it. */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = false)
+class BreakerTest {
+
+    private static final String PROVIDER = "together";
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    ReactiveRedisDataSource reactiveRedis;
+
+    @Inject
+    HealthView health;
+
+    @Inject
+    Catalog catalog;
+
+    @Inject
+    RouterConfig config;
+
+    @Inject
+    Vertx vertx;
+
+    @AfterEach
+    void reset() {
+        SimulatorResource.simulator().behave(PROVIDER, Behaviour.DEFAULT);
+        redis.key().del(HealthKeys.breakerFailures(PROVIDER), HealthKeys.breakerOpen(PROVIDER), HealthKeys.status(PROVIDER));
+        health.closed(PROVIDER);
+    }
+
+    private static RouteEvent routeToTheProvider() {
+        RoutingPreferences only = new RoutingPreferences(List.of(), true, false, false, false, List.of(PROVIDER), List.of(), List.of(), null,
+                null, null);
+        String generation = "gen-" + UUID.randomUUID();
+        ChatRequest chat = new ChatRequest(List.of("meta-llama/llama-3.1-8b-instruct"), List.of(ChatMessage.text(ChatMessage.Role.USER, "hi")),
+                Sampling.DEFAULT.withMaxTokens(16), null, null, null, null, null, true, null, only);
+        RouteRequest request = new RouteRequest(generation, new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
+                generation, 1_000_000L, AccountPreferences.NONE), chat);
+        String body = given().header("X-Switchboard-Service-Token", "dev-internal-token").contentType(ContentType.JSON)
+                .body(WireCodec.encode(request)).post("/internal/v1/chat").then().statusCode(200).extract().asString();
+        List<String> lines = body.lines().toList();
+        return WireCodec.decodeEvent(lines.getLast().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void fiveFailuresOpenTheBreakerForEveryReplicaAndASuccessClosesIt() {
+        SimulatorResource.simulator().behave(PROVIDER, new Behaviour(1, 1, 5, 503, -1, 0, 0));
+        for (int i = 0; i < config.health().breakerFailures() - 1; i++) {
+            assertThat(routeToTheProvider()).isInstanceOf(RouteEvent.Failed.class);
+        }
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !redis.key().exists(HealthKeys.breakerOpen(PROVIDER)));
+        assertThat(health.state(PROVIDER)).isNotEqualTo(ProviderState.DEGRADED);
+
+        assertThat(routeToTheProvider()).isInstanceOf(RouteEvent.Failed.class);
+        await().atMost(Duration.ofSeconds(5)).until(() -> redis.key().exists(HealthKeys.breakerOpen(PROVIDER)));
+        assertThat(redis.key().pttl(HealthKeys.breakerOpen(PROVIDER))).isBetween(1L, config.health().breakerOpenFor().toMillis());
+        assertThat(health.state(PROVIDER)).isEqualTo(ProviderState.DEGRADED);
+
+        // another router replica: a health view of its own over the same Redis
+        HealthView other = new HealthView(reactiveRedis, catalog, config, vertx);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            other.refresh();
+            assertThat(other.state(PROVIDER)).isEqualTo(ProviderState.DEGRADED);
+        });
+
+        // the provider recovers: the next success (the half-open trial) closes the breaker everywhere
+        SimulatorResource.simulator().behave(PROVIDER, Behaviour.DEFAULT);
+        assertThat(routeToTheProvider()).isInstanceOf(RouteEvent.Completed.class);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !redis.key().exists(HealthKeys.breakerOpen(PROVIDER))
+                && !redis.key().exists(HealthKeys.breakerFailures(PROVIDER)));
+        assertThat(health.state(PROVIDER)).isNotEqualTo(ProviderState.DEGRADED);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            other.refresh();
+            assertThat(other.state(PROVIDER)).isNotEqualTo(ProviderState.DEGRADED);
+        });
+    }
+}
