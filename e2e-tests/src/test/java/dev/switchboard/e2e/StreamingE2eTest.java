@@ -28,8 +28,9 @@ class StreamingE2eTest {
     void reset() {
         Stack.simulator("DELETE", "/_sim/providers", null);
         // failures may have marked providers down: wait until routing is back to normal
-        // (OpenAI itself, not Azure standing in for it: the tests pinned to OpenAI need it routable)
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+        // (OpenAI itself, not Azure standing in for it: the tests pinned to OpenAI need it routable; a
+        // provider whose failures opened its shared breaker is degraded for 60 s, then tried again)
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
                 "openai".equals(Stack.postChat(Stack.key(), CHAT + ",\"provider\":{\"only\":[\"openai\"]}}")
                         .headers().firstValue("X-Provider").orElse(""))
                         && "deepinfra".equals(Stack.postChat(Stack.key(), "{\"model\":\"meta-llama/llama-3.1-8b-instruct:floor\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")

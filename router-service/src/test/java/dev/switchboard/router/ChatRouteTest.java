@@ -58,7 +58,8 @@ class ChatRouteTest {
     void resetProviders() {
         for (String provider : List.of("openai", "azure", "deepinfra", "groq", "together")) {
             SimulatorResource.simulator().behave(provider, Behaviour.DEFAULT);
-            redis.key().del(HealthKeys.status(provider));
+            redis.key().del(HealthKeys.status(provider), HealthKeys.breakerFailures(provider), HealthKeys.breakerOpen(provider));
+            health.closed(provider);
         }
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> List.of("openai", "azure", "deepinfra", "groq", "together")
                 .stream().allMatch(p -> health.state(p) == dev.switchboard.router.health.ProviderState.UNKNOWN));

@@ -41,9 +41,25 @@ public interface RouterConfig {
         @WithDefault("60s")
         Duration idleTimeout();
 
-        /** Longest a single upstream call may take, first byte to last. */
+        /** Longest a single upstream call may take, first byte to last; also the request's deadline for retries. */
         @WithDefault("120s")
         Duration totalTimeout();
+
+        /**
+         * Rounds of retries once every candidate has failed before the first token with a transient
+         * error (429, 503/529, other 5xx, connection failure, broken stream); each round starts again
+         * from the first candidate.
+         */
+        @WithDefault("5")
+        int retries();
+
+        /** Wait before the first retry round; it doubles each round. */
+        @WithDefault("100ms")
+        Duration retryBackoff();
+
+        /** Longest wait between rounds, unless the provider's {@code Retry-After} asks for more (honoured within the deadline). */
+        @WithDefault("3200ms")
+        Duration retryBackoffMax();
 
         /** Connections kept per provider host. */
         @WithDefault("256")

@@ -98,7 +98,8 @@ public class HealthView implements HealthSnapshot {
         openedHere.put(provider, untilMillis);
     }
 
-    void closed(String provider) {
+    /** Forgets the provider's breaker here (a success closed it; tests reset with it too). */
+    public void closed(String provider) {
         openedHere.remove(provider);
         failedHere.remove(provider);
         Set<String> open = new java.util.HashSet<>(openBreakers);

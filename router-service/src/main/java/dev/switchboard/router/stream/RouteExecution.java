@@ -76,6 +76,8 @@ public final class RouteExecution {
     private long holdNanos;
     private int completionSoFar;
     private boolean extending;
+    /** Retry rounds started after every candidate failed. */
+    private int retryRound;
 
     RouteExecution(Dispatcher dispatcher, RouteRequest routeRequest, EventSink sink, Context trace) {
         this.d = dispatcher;
@@ -165,9 +167,10 @@ public final class RouteExecution {
         int status = response.statusCode();
         if (status < 200 || status >= 300) {
             ProviderAdapter.Headers headers = response::getHeader;
+            Long retryAfter = UpstreamFailure.parseRetryAfter(response.getHeader("Retry-After"), System.currentTimeMillis());
             response.body()
-                    .onSuccess(body -> onAttemptFailed(index, adapter.classifyError(status, headers, body.getBytes())))
-                    .onFailure(error -> onAttemptFailed(index, adapter.classifyError(status, headers, new byte[0])));
+                    .onSuccess(body -> onAttemptFailed(index, withRetryAfter(adapter.classifyError(status, headers, body.getBytes()), retryAfter)))
+                    .onFailure(error -> onAttemptFailed(index, withRetryAfter(adapter.classifyError(status, headers, new byte[0]), retryAfter)));
             return;
         }
         translator = adapter.newTranslator(active.provider(), active.endpoint(), request);
@@ -323,7 +326,41 @@ public final class RouteExecution {
             attempt(index + 1);
             return;
         }
+        if (retryLater(effective)) {
+            return;
+        }
         fail(effective.errorClass(), effective.getMessage(), List.of());
+    }
+
+    private static UpstreamFailure withRetryAfter(UpstreamFailure failure, Long retryAfter) {
+        return retryAfter == null ? failure : failure.withRetryAfter(retryAfter);
+    }
+
+    /**
+     * Every candidate failed before the first token: when the last failure was transient, another
+     * round starts from the first candidate after an exponential backoff (100 ms, doubling, at most
+     * 3.2 s; longer if the provider's {@code Retry-After} asks for it), at most {@code retries}
+     * rounds, and never past the request's deadline.
+     */
+    private boolean retryLater(UpstreamFailure failure) {
+        ErrorClass errorClass = failure.errorClass();
+        boolean transientFailure = errorClass == ErrorClass.RATE_LIMITED || errorClass == ErrorClass.OVERLOADED || errorClass == ErrorClass.UPSTREAM;
+        if (!transientFailure || retryRound >= d.config.upstream().retries()) {
+            return false;
+        }
+        long backoff = Math.min(d.config.upstream().retryBackoff().toMillis() << retryRound, d.config.upstream().retryBackoffMax().toMillis());
+        long delay = failure.retryAfterMillis() == null ? backoff : Math.max(backoff, failure.retryAfterMillis());
+        long deadline = startNanos + d.config.upstream().totalTimeout().toNanos();
+        if (System.nanoTime() + delay * 1_000_000 >= deadline) {
+            return false;
+        }
+        retryRound++;
+        upstreamResponse = null;
+        upstreamRequest = null;
+        LOG.debugf("generation %s: every candidate failed (%s); retry round %d in %d ms", routeRequest.generationId(), errorClass,
+                retryRound, delay);
+        d.vertx.setTimer(Math.max(1, delay), t -> attempt(0));
+        return true;
     }
 
     private void recordAttempt(ErrorClass failure, Integer httpStatus) {
