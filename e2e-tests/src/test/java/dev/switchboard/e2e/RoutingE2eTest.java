@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,12 +48,37 @@ class RoutingE2eTest {
     void byDefaultTrafficIsSpreadByPriceAcrossTheHealthyEndpoints() {
         Map<String, Integer> served = new HashMap<>();
         for (int i = 0; i < 40; i++) {
-            HttpResponse<String> response = chat(LLAMA, "", "");
+            // forty conversations (a prompt each), not one: a conversation would stick to its provider
+            HttpResponse<String> response = Stack.postChat(Stack.key(), LLAMA + "\",\"messages\":[{\"role\":\"user\",\"content\":\"question "
+                    + i + " of " + UUID.randomUUID() + "\"}]}");
+            assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("X-Switchboard-Routing")).hasValue("weighted");
             served.merge(provider(response), 1, Integer::sum);
         }
         // the draw favours the cheap endpoints (RoutePlannerTest checks the shares) but is a draw
         assertThat(served).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void aConversationStaysWithTheProviderThatServedItWhileItIsHealthy() {
+        String system = "You are the assistant of conversation " + UUID.randomUUID();
+        StringBuilder messages = new StringBuilder("[{\"role\":\"system\",\"content\":\"" + system + "\"}");
+        String first = null;
+        for (int turn = 0; turn < 8; turn++) {
+            messages.append(",{\"role\":\"user\",\"content\":\"turn ").append(turn).append("\"}");
+            HttpResponse<String> response = Stack.postChat(Stack.key(), LLAMA + "\",\"messages\":" + messages + "]}");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            String provider = provider(response);
+            if (first == null) {
+                first = provider;
+                assertThat(response.headers().firstValue("X-Switchboard-Routing")).hasValue("weighted");
+            } else {
+                // its prompt prefix is cached there: the same provider, every turn
+                assertThat(provider).as("turn %d", turn).isEqualTo(first);
+                assertThat(response.headers().firstValue("X-Switchboard-Routing")).hasValue("sticky");
+            }
+            messages.append(",{\"role\":\"assistant\",\"content\":\"answer ").append(turn).append("\"}");
+        }
     }
 
     @Test

@@ -53,6 +53,8 @@ public class Prober {
     private final HttpClient http;
     private final Counter sent;
     private final Counter skipped;
+    /** Per provider: the minute and its outcome counts when a probe last found it up. */
+    private final Map<String, long[]> cleared = new ConcurrentHashMap<>();
     private final Map<String, String> lastState = new ConcurrentHashMap<>();
     private long timer = -1;
     private volatile boolean redisWarned;
@@ -87,6 +89,7 @@ public class Prober {
     void round() {
         if (!leadership.isLeader()) {
             lastState.clear();
+            cleared.clear();
             return;
         }
         for (ProviderSpec provider : catalog.providers()) {
@@ -126,18 +129,22 @@ public class Prober {
                 // a fresh probe is the newest evidence: a provider that recovers is up at once, even
                 // while the failures of its outage still weigh on the error rates
                 source = "probe";
+                if (ProbeResult.UP.equals(state)) {
+                    cleared.put(provider.name(), new long[]{now / 60_000, lastMinute.count(), lastMinute.errors()});
+                }
             } else {
                 source = "passive";
                 latency = lastMinute.percentileMs(0.5);
-                if (rate1m != null && rate1m >= config.downErrorRate()) {
+                Double rate = rateSinceCleared(provider.name(), lastMinute, now);
+                if (rate != null && rate >= config.downErrorRate()) {
                     state = ProbeResult.DOWN;
-                } else if (rate1m != null && rate1m >= config.degradedErrorRate()) {
+                } else if (rate != null && rate >= config.degradedErrorRate()) {
                     state = ProbeResult.DEGRADED;
                 } else {
                     state = ProbeResult.UP;
                 }
                 if (!ProbeResult.UP.equals(state)) {
-                    error = "error rate " + Math.round(rate1m * 100) + "% in the last minute";
+                    error = "error rate " + Math.round(rate * 100) + "% in the last minute";
                 }
             }
             Instant checkedAt = Instant.ofEpochMilli(now);
@@ -149,6 +156,22 @@ public class Prober {
             }
             return store.writeStatus(provider.name(), status, config.statusTtl().toSeconds());
         });
+    }
+
+    /**
+     * The error rate of real traffic in the current minute, counting only the outcomes since a probe
+     * last found the provider up in that minute: an outage's failures must not mark a recovered
+     * provider down again (and again, each time real traffic resumes) until the minute is over.
+     * Null when there is no outcome to judge by.
+     */
+    private Double rateSinceCleared(String provider, OutcomeBuckets.Sum lastMinute, long now) {
+        long[] at = cleared.get(provider);
+        if (at == null || at[0] != now / 60_000) {
+            return lastMinute.errorRate();
+        }
+        long count = lastMinute.count() - at[1];
+        long errors = lastMinute.errors() - at[2];
+        return count <= 0 ? null : Math.max(0, errors) / (double) count;
     }
 
     /** Whether the provider's family has a probe (Bedrock's health comes from real traffic only). */

@@ -17,6 +17,22 @@ public interface RouterConfig {
 
     Credit credit();
 
+    Routing routing();
+
+    /** Provider choice beyond the catalog and health. */
+    interface Routing {
+        /**
+         * How long a conversation stays with the provider that last served it (same account, model
+         * and prompt prefix), so the provider's prompt cache keeps paying off; 0 turns it off.
+         */
+        @WithDefault("5m")
+        Duration stickyTtl();
+
+        /** Conversations remembered per router replica (the least recently used are forgotten first). */
+        @WithDefault("100000")
+        int stickyMaxEntries();
+    }
+
     /** Mid-stream credit: holds are extended through auth-service as the running cost nears them. */
     interface Credit {
         /** auth-service base URL. */

@@ -50,6 +50,8 @@ public class RoutePlanner {
     public static final String PRICE = "price";
     public static final String LATENCY = "latency";
     public static final String THROUGHPUT = "throughput";
+    /** Not a planner strategy: the router put the provider that last served the conversation first ({@link StickyRoutes}). */
+    public static final String STICKY = "sticky";
 
     /** Output assumed for pricing when the request sets no cap. */
     static final int DEFAULT_OUTPUT_TOKENS = 1000;

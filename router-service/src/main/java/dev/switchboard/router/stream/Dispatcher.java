@@ -4,9 +4,11 @@ import dev.switchboard.router.config.RouterConfig;
 import dev.switchboard.router.credit.CreditClient;
 import dev.switchboard.router.credentials.CredentialSource;
 import dev.switchboard.router.health.Breakers;
+import dev.switchboard.router.health.HealthView;
 import dev.switchboard.router.health.PassiveRecorder;
 import dev.switchboard.router.provider.Adapters;
 import dev.switchboard.router.routing.RoutePlanner;
+import dev.switchboard.router.routing.StickyRoutes;
 import dev.switchboard.router.usage.UsagePublisher;
 import dev.switchboard.wire.RouteRequest;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,11 +39,13 @@ public class Dispatcher {
     final RouterMetrics metrics;
     final PassiveRecorder passive;
     final Breakers breakers;
+    final StickyRoutes sticky;
+    final HealthView health;
     final CreditClient credit;
 
     public Dispatcher(Vertx vertx, Adapters adapters, CredentialSource credentials, RoutePlanner planner,
                       TokenCounter tokens, UsagePublisher usage, RouterConfig config, MeterRegistry registry,
-                      PassiveRecorder passive, Breakers breakers, CreditClient credit) {
+                      PassiveRecorder passive, Breakers breakers, StickyRoutes sticky, HealthView health, CreditClient credit) {
         this.vertx = vertx;
         this.adapters = adapters;
         this.credentials = credentials;
@@ -52,6 +56,8 @@ public class Dispatcher {
         this.metrics = new RouterMetrics(registry);
         this.passive = passive;
         this.breakers = breakers;
+        this.sticky = sticky;
+        this.health = health;
         this.credit = credit;
         this.http = vertx.createHttpClient(new HttpClientOptions()
                         .setKeepAlive(true)

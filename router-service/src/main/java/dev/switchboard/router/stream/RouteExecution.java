@@ -3,12 +3,14 @@ package dev.switchboard.router.stream;
 import dev.switchboard.catalog.EndpointSpec;
 import dev.switchboard.catalog.Pricing;
 import dev.switchboard.events.UsageV1;
+import dev.switchboard.router.health.ProviderState;
 import dev.switchboard.router.provider.ProviderAdapter;
 import dev.switchboard.router.provider.StreamTranslator;
 import dev.switchboard.router.provider.UpstreamFailure;
 import dev.switchboard.router.provider.UpstreamRequest;
 import dev.switchboard.router.routing.Candidate;
 import dev.switchboard.router.routing.RoutePlanner;
+import dev.switchboard.router.routing.StickyRoutes;
 import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.ErrorClass;
 import dev.switchboard.wire.RouteEvent;
@@ -78,6 +80,8 @@ public final class RouteExecution {
     private boolean extending;
     /** Retry rounds started after every candidate failed. */
     private int retryRound;
+    /** The conversation's sticky-routing key, when the default draw applies. */
+    private Long stickyKey;
 
     RouteExecution(Dispatcher dispatcher, RouteRequest routeRequest, EventSink sink, Context trace) {
         this.d = dispatcher;
@@ -97,7 +101,33 @@ public final class RouteExecution {
             fail(ErrorClass.NO_PROVIDER, "No provider can serve this request", plan.rejected());
             return;
         }
+        stickToLastProvider();
         attempt(0);
+    }
+
+    /**
+     * Under the default draw (no sort, no explicit order), a conversation goes back to the provider
+     * that last served it while that provider is healthy: its prompt cache is warm there.
+     */
+    private void stickToLastProvider() {
+        if (!d.sticky.enabled() || !RoutePlanner.WEIGHTED.equals(strategy) || !request.routing().order().isEmpty() || candidates.size() < 2) {
+            return;
+        }
+        stickyKey = StickyRoutes.key(routeRequest.auth().accountId(), request);
+        String provider = d.sticky.provider(stickyKey);
+        if (provider == null || d.health.state(provider) == ProviderState.DEGRADED) {
+            return;
+        }
+        for (int i = 0; i < candidates.size(); i++) {
+            Candidate candidate = candidates.get(i);
+            if (candidate.provider().name().equals(provider) && candidate.endpoint().model().equals(request.primaryModel())) {
+                List<Candidate> reordered = new ArrayList<>(candidates);
+                reordered.add(0, reordered.remove(i));
+                candidates = reordered;
+                strategy = RoutePlanner.STICKY;
+                return;
+            }
+        }
     }
 
     /** The edge went away: stop the upstream call and account for what was produced. */
@@ -203,6 +233,9 @@ public final class RouteExecution {
             if (translator.completed()) {
                 recordAttempt("success", status);
                 recordThroughput();
+                if (stickyKey != null && active.endpoint().model().equals(request.primaryModel())) {
+                    d.sticky.served(stickyKey, active.provider().name());
+                }
                 finish("success", null, null);
             } else {
                 streamFailed(index, UpstreamFailure.malformed("stream ended before the provider finished"));
