@@ -123,6 +123,21 @@ class RoutingE2eTest {
     }
 
     @Test
+    void requireParametersAndFallbackModelsNarrowAndExtendTheChoice() {
+        // Llama's endpoints do not list top_k: ignored unless every parameter must be honoured
+        String topK = ",\"top_k\":20";
+        assertThat(chat(LLAMA, ":floor", topK).statusCode()).isEqualTo(200);
+        HttpResponse<String> strict = Stack.postChat(Stack.key(), LLAMA + HI + topK + ",\"provider\":{\"require_parameters\":true}}");
+        assertThat(strict.statusCode()).isEqualTo(503);
+        assertThat(Stack.json(strict.body()).at("/error/metadata/reasons").toString()).contains("does not support every requested parameter");
+
+        // no OpenAI endpoint serves Llama: the next model of models[] does
+        HttpResponse<String> fallback = chat(LLAMA, "", ",\"models\":[\"openai/gpt-4o-mini\"],\"provider\":{\"only\":[\"openai\"]}");
+        assertThat(provider(fallback)).isEqualTo("openai");
+        assertThat(fallback.headers().firstValue("X-Model-Used")).hasValue("openai/gpt-4o-mini");
+    }
+
+    @Test
     void dataCollectionDenyAndZeroRetentionLeaveOnlyTheProvidersThatQualify() {
         // together retains prompts; groq and fireworks keep nothing (catalog data_policy and zdr)
         assertThat(provider(chat(LLAMA, ":floor", ",\"provider\":{\"only\":[\"together\",\"groq\"],\"data_collection\":\"deny\"}")))
