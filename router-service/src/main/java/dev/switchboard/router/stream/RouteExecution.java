@@ -80,6 +80,8 @@ public final class RouteExecution {
     private boolean extending;
     /** Retry rounds started after every candidate failed. */
     private int retryRound;
+    /** When the last attempt failed and the next candidate was started (for the fallback timer), or -1. */
+    private long fallbackFromNanos = -1;
     /** The conversation's sticky-routing key, when the default draw applies. */
     private Long stickyKey;
 
@@ -183,6 +185,10 @@ public final class RouteExecution {
         d.http.request(options)
                 .compose(req -> {
                     upstreamRequest = req;
+                    if (fallbackFromNanos >= 0) {
+                        d.metrics.fallback(System.nanoTime() - fallbackFromNanos);
+                        fallbackFromNanos = -1;
+                    }
                     return req.send(Buffer.buffer(upstream.body()));
                 })
                 .onSuccess(response -> onResponse(index, adapter, response))
@@ -356,6 +362,7 @@ public final class RouteExecution {
         if (effective.errorClass().retryable() && index + 1 < candidates.size()) {
             upstreamResponse = null;
             upstreamRequest = null;
+            fallbackFromNanos = System.nanoTime();
             attempt(index + 1);
             return;
         }

@@ -9,9 +9,17 @@ import java.time.Duration;
 final class RouterMetrics {
 
     private final MeterRegistry registry;
+    private final Timer fallback;
 
     RouterMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.fallback = Timer.builder("switchboard.router.fallback")
+                .description("From a provider's failure before the first token to the next provider's request being sent")
+                .publishPercentiles(0.5, 0.99).register(registry);
+    }
+
+    void fallback(long nanos) {
+        fallback.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     void attempt(String provider, String outcome) {
