@@ -49,6 +49,14 @@ class ProvidersE2eTest {
     @BeforeAll
     static void reset() {
         Stack.simulator("DELETE", "/_sim/providers", null);
+        // earlier classes' outages may still mark a provider down for a probe round or two: every
+        // provider must be routable before its cases start
+        for (ProviderSpec provider : CATALOG.providers()) {
+            String hello = "{\"model\":\"" + anyModel(provider) + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                    + "\"provider\":{\"only\":[\"" + provider.name() + "\"]}}";
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(500))
+                    .until(() -> Stack.postChat(Stack.key(), hello).statusCode() == 200);
+        }
     }
 
     /** Each provider with the first chat model it serves, then the reasoning models with reasoning on. */
