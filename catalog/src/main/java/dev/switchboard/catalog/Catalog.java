@@ -11,18 +11,24 @@ public final class Catalog {
 
     private final Map<String, ProviderSpec> providers;
     private final Map<String, ModelSpec> models;
+    /** Ids and aliases alike (the loader rejects an alias that clashes with either). */
+    private final Map<String, ModelSpec> byName;
 
     Catalog(List<ProviderSpec> providers, List<ModelSpec> models) {
         var p = new LinkedHashMap<String, ProviderSpec>();
         providers.forEach(spec -> p.put(spec.name(), spec));
         var m = new LinkedHashMap<String, ModelSpec>();
         models.forEach(spec -> m.put(spec.id(), spec));
+        var names = new java.util.HashMap<String, ModelSpec>(m);
+        models.forEach(spec -> spec.aliases().forEach(alias -> names.putIfAbsent(alias, spec)));
         this.providers = java.util.Collections.unmodifiableMap(p);
         this.models = java.util.Collections.unmodifiableMap(m);
+        this.byName = Map.copyOf(names);
     }
 
+    /** The model named {@code id}: its id or one of its aliases. */
     public Optional<ModelSpec> model(String id) {
-        return Optional.ofNullable(models.get(id));
+        return Optional.ofNullable(byName.get(id));
     }
 
     public Optional<ProviderSpec> provider(String name) {
@@ -41,7 +47,7 @@ public final class Catalog {
         return List.copyOf(providers.values());
     }
 
-    /** The endpoint of {@code model} served by {@code provider}, if any. */
+    /** The endpoint of {@code model} (id or alias) served by {@code provider}, if any. */
     public Optional<EndpointSpec> endpoint(String model, String provider) {
         return model(model).flatMap(spec -> spec.endpoints().stream().filter(e -> e.provider().equals(provider)).findFirst());
     }

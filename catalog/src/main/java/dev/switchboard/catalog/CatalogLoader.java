@@ -29,8 +29,11 @@ public final class CatalogLoader {
     public static final String BUILT_IN = "/catalog/catalog.yaml";
 
     private static final Pattern MODEL_ID = Pattern.compile("[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*");
+    /** An alias: a bare name (gpt-4o-mini) or an id-like one (openai/gpt-4o-mini-2024-07-18); no routing suffix. */
+    private static final Pattern ALIAS = Pattern.compile("[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)?");
     private static final Pattern PROVIDER_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
     private static final List<String> DATA_POLICY_KEYS = List.of("training", "retains_prompts");
+    private static final List<String> RATE_LIMIT_KEYS = List.of("requests_per_minute", "tokens_per_minute");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -40,14 +43,7 @@ public final class CatalogLoader {
     }
 
     public static Catalog builtIn() {
-        try (InputStream in = CatalogLoader.class.getResourceAsStream(BUILT_IN)) {
-            if (in == null) {
-                throw new IllegalStateException("built-in catalog " + BUILT_IN + " is missing from the classpath");
-            }
-            return parse(in, "classpath:" + BUILT_IN);
-        } catch (IOException e) {
-            throw new CatalogException("classpath:" + BUILT_IN, List.of(e.getMessage()));
-        }
+        return parse(new java.io.ByteArrayInputStream(builtInDocument()), "classpath:" + BUILT_IN);
     }
 
     /**
@@ -66,10 +62,27 @@ public final class CatalogLoader {
     }
 
     public static Catalog fromFile(Path path) {
-        try (InputStream in = Files.newInputStream(path)) {
-            return parse(in, path.toString());
+        return parse(new java.io.ByteArrayInputStream(readFile(path)), path.toString());
+    }
+
+    /** The bytes of a catalog file, or a {@link CatalogException} saying why it cannot be read. */
+    public static byte[] readFile(Path path) {
+        try {
+            return Files.readAllBytes(path);
         } catch (IOException e) {
             throw new CatalogException(path.toString(), List.of("cannot read: " + e.getMessage()));
+        }
+    }
+
+    /** The bytes of the built-in catalog. */
+    public static byte[] builtInDocument() {
+        try (InputStream in = CatalogLoader.class.getResourceAsStream(BUILT_IN)) {
+            if (in == null) {
+                throw new IllegalStateException("built-in catalog " + BUILT_IN + " is missing from the classpath");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new CatalogException("classpath:" + BUILT_IN, List.of(e.getMessage()));
         }
     }
 
@@ -109,7 +122,8 @@ public final class CatalogLoader {
             ProviderSpec.DataPolicy policy = dataPolicy(p.dataPolicy(), where, problems);
             policies.put(p.name(), policy);
             providers.add(new ProviderSpec(p.name(), p.displayName() == null ? p.name() : p.displayName(), p.family(),
-                    p.baseUrl(), p.credential() == null ? p.name() : p.credential(), p.options(), policy));
+                    p.baseUrl(), p.credential() == null ? p.name() : p.credential(), p.options(), policy,
+                    rateLimits(p.rateLimits(), where, problems)));
         }
         if (providers.isEmpty()) {
             problems.add("no providers");
@@ -174,11 +188,27 @@ public final class CatalogLoader {
             }
             List<String> parameters = m.supportedParameters() != null ? m.supportedParameters()
                     : ModelSpec.EMBEDDING.equals(kind) ? List.of("dimensions", "encoding_format") : ModelSpec.DEFAULT_CHAT_PARAMETERS;
+            List<String> aliases = nullToEmpty(m.aliases());
+            for (String alias : aliases) {
+                if (alias == null || !ALIAS.matcher(alias).matches()) {
+                    problems.add(where + ": alias " + alias + " must match " + ALIAS.pattern());
+                }
+            }
             models.add(new ModelSpec(m.id(), m.name() == null ? m.id() : m.name(), kind, m.description() == null ? "" : m.description(),
                     created == null ? LocalDate.of(2024, 1, 1) : created, m.contextLength(),
                     m.inputModalities() == null ? List.of("text") : m.inputModalities(),
                     m.outputModalities() == null ? List.of(ModelSpec.EMBEDDING.equals(kind) ? "embeddings" : "text") : m.outputModalities(),
-                    parameters, m.tokenizer() == null ? "Other" : m.tokenizer(), endpoints));
+                    parameters, m.tokenizer() == null ? "Other" : m.tokenizer(), endpoints, aliases));
+        }
+        Map<String, String> names = new HashMap<>();
+        models.forEach(m -> names.put(m.id(), m.id()));
+        for (ModelSpec m : models) {
+            for (String alias : m.aliases()) {
+                String owner = names.putIfAbsent(alias, m.id());
+                if (owner != null) {
+                    problems.add("model " + m.id() + ": alias " + alias + " is already " + (owner.equals(alias) ? "a model id" : "a name of " + owner));
+                }
+            }
         }
         if (!problems.isEmpty()) {
             throw new CatalogException(source, problems);
@@ -190,7 +220,7 @@ public final class CatalogLoader {
         if (p == null || !p.containsKey("prompt") || !p.containsKey("completion")) {
             throw new IllegalArgumentException("prompt and completion prices are required");
         }
-        Set<String> known = Set.of("prompt", "completion", "cached_prompt", "reasoning", "request");
+        Set<String> known = Set.of("prompt", "completion", "cached_prompt", "reasoning", "request", "image");
         for (String key : p.keySet()) {
             if (!known.contains(key)) {
                 throw new IllegalArgumentException("unknown price " + key + " (known: " + known + ")");
@@ -201,7 +231,8 @@ public final class CatalogLoader {
         long cached = p.containsKey("cached_prompt") ? Pricing.picoPerTokenFromUsdPerMillion(p.get("cached_prompt")) : prompt;
         long reasoning = p.containsKey("reasoning") ? Pricing.picoPerTokenFromUsdPerMillion(p.get("reasoning")) : completion;
         long request = p.containsKey("request") ? dev.switchboard.wire.Money.nanosFromUsd(p.get("request")) : 0L;
-        return new Prices(prompt, completion, cached, reasoning, request);
+        long image = p.containsKey("image") ? dev.switchboard.wire.Money.nanosFromUsd(p.get("image")) : 0L;
+        return new Prices(prompt, completion, cached, reasoning, request, image);
     }
 
     /** A provider's {@code data_policy}: each key defaults to {@link ProviderSpec.DataPolicy#DEFAULT}'s value. */
@@ -218,6 +249,31 @@ public final class CatalogLoader {
         return new ProviderSpec.DataPolicy(
                 flag(entry, "training", fallback.training(), where, problems),
                 flag(entry, "retains_prompts", fallback.retainsPrompts(), where, problems));
+    }
+
+    /** A provider's {@code rate_limits}: {@code requests_per_minute}, {@code tokens_per_minute}, each optional and positive. */
+    private static ProviderSpec.RateLimits rateLimits(Map<String, Object> entry, String where, List<String> problems) {
+        if (entry == null) {
+            return ProviderSpec.RateLimits.UNPUBLISHED;
+        }
+        for (String key : entry.keySet()) {
+            if (!RATE_LIMIT_KEYS.contains(key)) {
+                problems.add(where + ": rate_limits: unknown key " + key + " (known: " + String.join(", ", RATE_LIMIT_KEYS) + ")");
+            }
+        }
+        return new ProviderSpec.RateLimits(limit(entry, "requests_per_minute", where, problems), limit(entry, "tokens_per_minute", where, problems));
+    }
+
+    private static long limit(Map<String, Object> entry, String key, String where, List<String> problems) {
+        Object value = entry.get(key);
+        if (value == null) {
+            return 0;
+        }
+        if (value instanceof Number n && (n instanceof Integer || n instanceof Long) && n.longValue() > 0) {
+            return n.longValue();
+        }
+        problems.add(where + ": rate_limits." + key + " must be a positive whole number, not " + value);
+        return 0;
     }
 
     private static boolean flag(Map<String, Object> entry, String key, boolean fallback, String where, List<String> problems) {
@@ -249,12 +305,12 @@ public final class CatalogLoader {
     }
 
     record ProviderEntry(String name, String displayName, String family, String baseUrl, String credential, Map<String, String> options,
-                         Map<String, Object> dataPolicy) {
+                         Map<String, Object> dataPolicy, Map<String, Object> rateLimits) {
     }
 
     record ModelEntry(String id, String name, String kind, String description, String created, int contextLength,
                       List<String> inputModalities, List<String> outputModalities, List<String> supportedParameters, String tokenizer,
-                      List<EndpointEntry> endpoints) {
+                      List<EndpointEntry> endpoints, List<String> aliases) {
     }
 
     record EndpointEntry(String provider, String upstreamModel, Integer contextLength, int maxOutputTokens, Map<String, String> prices,

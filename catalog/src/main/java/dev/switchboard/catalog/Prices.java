@@ -5,17 +5,25 @@ package dev.switchboard.catalog;
  * (quoted in USD per million tokens with up to six decimals) is an exact integer.
  *
  * @param requestNanos a flat fee per request, in nano-USD
+ * @param imageNanos   a fee per input image, in nano-USD, as the provider lists it (catalog data:
+ *                     shown by {@code /models}; not yet billed, the usage events do not count images)
  */
 public record Prices(
         long promptPico,
         long completionPico,
         long cachedPromptPico,
         long reasoningPico,
-        long requestNanos) {
+        long requestNanos,
+        long imageNanos) {
 
     public Prices {
-        if (promptPico < 0 || completionPico < 0 || cachedPromptPico < 0 || reasoningPico < 0 || requestNanos < 0) {
+        if (promptPico < 0 || completionPico < 0 || cachedPromptPico < 0 || reasoningPico < 0 || requestNanos < 0 || imageNanos < 0) {
             throw new IllegalArgumentException("prices must not be negative");
         }
+    }
+
+    /** Prices without a per-image fee. */
+    public Prices(long promptPico, long completionPico, long cachedPromptPico, long reasoningPico, long requestNanos) {
+        this(promptPico, completionPico, cachedPromptPico, reasoningPico, requestNanos, 0);
     }
 }

@@ -12,9 +12,11 @@ import java.util.Set;
  *                   a parameter name, an id rule); each adapter documents and validates its own keys
  * @param dataPolicy what the provider does with prompts, as it publishes it; never null
  *                   ({@link DataPolicy#DEFAULT} when the catalog says nothing)
+ * @param rateLimits the provider's published limits for Switchboard's account; never null
+ *                   ({@link RateLimits#UNPUBLISHED} when the catalog says nothing)
  */
 public record ProviderSpec(String name, String displayName, String family, String baseUrl, String credential,
-                           Map<String, String> options, DataPolicy dataPolicy) {
+                           Map<String, String> options, DataPolicy dataPolicy, RateLimits rateLimits) {
 
     public static final Set<String> FAMILIES = Set.of(
             "openai-chat", "anthropic-messages", "gemini", "cohere-v2", "bedrock-converse");
@@ -22,10 +24,33 @@ public record ProviderSpec(String name, String displayName, String family, Strin
     public ProviderSpec {
         options = options == null ? Map.of() : Map.copyOf(options);
         dataPolicy = dataPolicy == null ? DataPolicy.DEFAULT : dataPolicy;
+        rateLimits = rateLimits == null ? RateLimits.UNPUBLISHED : rateLimits;
+    }
+
+    /** A provider without published rate limits. */
+    public ProviderSpec(String name, String displayName, String family, String baseUrl, String credential,
+                        Map<String, String> options, DataPolicy dataPolicy) {
+        this(name, displayName, family, baseUrl, credential, options, dataPolicy, RateLimits.UNPUBLISHED);
     }
 
     public ProviderSpec withBaseUrl(String url) {
-        return new ProviderSpec(name, displayName, family, url, credential, options, dataPolicy);
+        return new ProviderSpec(name, displayName, family, url, credential, options, dataPolicy, rateLimits);
+    }
+
+    /**
+     * Limits the provider publishes for the account Switchboard calls it with (catalog key
+     * {@code rate_limits}); 0 means not published. They depend on the account's usage tier, so the
+     * operator fills them in for their own account.
+     */
+    public record RateLimits(long requestsPerMinute, long tokensPerMinute) {
+
+        public static final RateLimits UNPUBLISHED = new RateLimits(0, 0);
+
+        public RateLimits {
+            if (requestsPerMinute < 0 || tokensPerMinute < 0) {
+                throw new IllegalArgumentException("rate limits must not be negative");
+            }
+        }
     }
 
     /** The option {@code key}, or {@code fallback} when it is not set. */

@@ -236,4 +236,54 @@ class CatalogLoaderTest {
                 .containsEntry("bedrock", "anthropic/claude-3.5-haiku").containsEntry("google", "google/gemini-2.5-flash")
                 .containsEntry("cohere", "cohere/command-a");
     }
+
+    @Test
+    void rateLimitsAndImageFeesAreReadAndCheckedToo() {
+        Catalog catalog = parse("""
+                providers: [{name: p, family: openai-chat, base_url: "http://x", rate_limits: {requests_per_minute: 500, tokens_per_minute: 200000}},
+                            {name: q, family: openai-chat, base_url: "http://y"}]
+                models:
+                  - id: a/b
+                    context_length: 1000
+                    endpoints: [{provider: p, upstream_model: b, max_output_tokens: 10, prices: {prompt: "1", completion: "1", image: "0.001445"}}]
+                """);
+        assertThat(catalog.requireProvider("p").rateLimits()).isEqualTo(new ProviderSpec.RateLimits(500, 200_000));
+        assertThat(catalog.requireProvider("q").rateLimits()).isEqualTo(ProviderSpec.RateLimits.UNPUBLISHED);
+        assertThat(catalog.endpoint("a/b", "p").orElseThrow().prices().imageNanos()).isEqualTo(1_445_000L);
+
+        assertThatThrownBy(() -> parse("""
+                providers: [{name: p, family: openai-chat, base_url: "http://x", rate_limits: {requests_per_minute: -1, tokens_per_hour: 5}}]
+                models:
+                  - id: a/b
+                    context_length: 1000
+                    endpoints: [{provider: p, upstream_model: b, max_output_tokens: 10, prices: {prompt: "1", completion: "1", image: "-1"}}]
+                """)).isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.problems())
+                .anyMatch(m -> m.contains("rate_limits: unknown key tokens_per_hour"))
+                .anyMatch(m -> m.contains("rate_limits.requests_per_minute must be a positive whole number"))
+                .anyMatch(m -> m.contains("endpoint p: prices")));
+    }
+
+    @Test
+    void aliasesNameTheSameModelAndMayNotClash() {
+        Catalog catalog = CatalogLoader.builtIn();
+        assertThat(catalog.model("gpt-4o-mini")).get().extracting(ModelSpec::id).isEqualTo("openai/gpt-4o-mini");
+        assertThat(catalog.model("openai/gpt-4o-mini-2024-07-18")).get().extracting(ModelSpec::id).isEqualTo("openai/gpt-4o-mini");
+        assertThat(catalog.endpoint("gpt-4o-mini", "azure")).isPresent();
+        assertThat(catalog.models()).extracting(ModelSpec::id).doesNotContain("gpt-4o-mini");
+
+        assertThatThrownBy(() -> parse("""
+                providers: [{name: p, family: openai-chat, base_url: "http://x"}]
+                models:
+                  - id: a/b
+                    aliases: [b, a/c, "B!"]
+                    context_length: 1000
+                    endpoints: [{provider: p, upstream_model: b, max_output_tokens: 10, prices: {prompt: "1", completion: "1"}}]
+                  - id: a/c
+                    aliases: [b]
+                    context_length: 1000
+                    endpoints: [{provider: p, upstream_model: c, max_output_tokens: 10, prices: {prompt: "1", completion: "1"}}]
+                """)).isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.problems())
+                .contains("model a/b: alias a/c is already a model id", "model a/c: alias b is already a name of a/b")
+                .anyMatch(m -> m.startsWith("model a/b: alias B! must match")));
+    }
 }

@@ -46,6 +46,17 @@ class ChatE2eTest {
     }
 
     @Test
+    void anAliasIsServedAndAnsweredAsTheModelsId() {
+        for (String alias : java.util.List.of("gpt-4o-mini", "openai/gpt-4o-mini-2024-07-18")) {
+            HttpResponse<String> response = Stack.postChat(Stack.key(),
+                    "{\"model\":\"" + alias + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(response.headers().firstValue("X-Model-Used")).hasValue(MODEL);
+            assertThat(Stack.json(response.body()).path("model").asText()).isEqualTo(MODEL);
+        }
+    }
+
+    @Test
     void aStreamingCompletionIsServerSentEventsEndingInDone() {
         HttpResponse<String> response = Stack.postChat(Stack.key(), CHAT + ",\"stream\":true}");
 

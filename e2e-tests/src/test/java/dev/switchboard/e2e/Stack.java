@@ -97,6 +97,68 @@ final class Stack {
                 .timeout(Duration.ofSeconds(30)).GET().build());
     }
 
+    /**
+     * One command to the stack's Redis (database 0, or the one REDIS_URL names) over a plain socket,
+     * so tests read shared state without a client of their own: an integer reply as {@code ":1"},
+     * a string as its text, nil as the empty string.
+     */
+    static String redis(String... command) {
+        URI url = dev.switchboard.testsupport.LocalStack.redis();
+        String db = url.getPath() == null || url.getPath().length() <= 1 ? "0" : url.getPath().substring(1);
+        try (java.net.Socket socket = new java.net.Socket(url.getHost(), url.getPort() < 0 ? 6379 : url.getPort())) {
+            socket.setSoTimeout(2_000);
+            var out = socket.getOutputStream();
+            var in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+            out.write(resp("SELECT", db));
+            out.write(resp(command));
+            out.flush();
+            readReply(in);
+            return readReply(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] resp(String... args) {
+        StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String a : args) {
+            b.append('$').append(a.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+        }
+        return b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String readReply(java.io.DataInputStream in) throws IOException {
+        String line = readLine(in);
+        return switch (line.charAt(0)) {
+            case ':' -> line;
+            case '+' -> line.substring(1);
+            case '-' -> throw new AssertionError("redis: " + line.substring(1));
+            case '$' -> {
+                int n = Integer.parseInt(line.substring(1));
+                if (n < 0) {
+                    yield "";
+                }
+                byte[] data = new byte[n + 2];
+                in.readFully(data);
+                yield new String(data, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+            }
+            default -> throw new AssertionError("redis reply not understood: " + line);
+        };
+    }
+
+    private static String readLine(java.io.DataInputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = in.read()) != '\r') {
+            if (c < 0) {
+                throw new IOException("redis closed the connection");
+            }
+            b.append((char) c);
+        }
+        in.read(); // \n
+        return b.toString();
+    }
+
     static HttpResponse<String> send(HttpRequest request) {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());

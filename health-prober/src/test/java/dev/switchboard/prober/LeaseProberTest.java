@@ -3,13 +3,11 @@ package dev.switchboard.prober;
 import dev.switchboard.catalog.CatalogLoader;
 import dev.switchboard.events.health.HealthKeys;
 import dev.switchboard.testsupport.KafkaResource;
+import dev.switchboard.testsupport.MockKubernetesApi;
 import dev.switchboard.testsupport.RedisResource;
 import dev.switchboard.testsupport.SimulatorResource;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.ZonedDateTime;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,7 +37,7 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = false)
 class LeaseProberTest {
 
-    static final String NAMESPACE = "switchboard";
+    static final String NAMESPACE = MockKubernetesApi.NAMESPACE;
     static final String LEASE = "switchboard-health-prober";
 
     public static class LeaseMode implements QuarkusTestProfile {
@@ -61,29 +58,14 @@ class LeaseProberTest {
     }
 
     /** The mock API server, with the Lease already held by another replica that keeps renewing it. */
-    public static class MockKubernetes implements QuarkusTestResourceLifecycleManager {
-        static KubernetesMockServer server;
-        static KubernetesClient client;
-
+    public static class MockKubernetes extends MockKubernetesApi {
         @Override
-        public Map<String, String> start() {
-            server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-            server.init();
-            client = server.createClient();
+        protected void seed(KubernetesClient client) {
             client.leases().inNamespace(NAMESPACE).resource(new LeaseBuilder()
                     .withNewMetadata().withName(LEASE).withNamespace(NAMESPACE).endMetadata()
                     .withNewSpec().withHolderIdentity("another-prober").withLeaseDurationSeconds(3600)
                     .withAcquireTime(ZonedDateTime.now()).withRenewTime(ZonedDateTime.now()).withLeaseTransitions(0).endSpec()
                     .build()).create();
-            return Map.of("quarkus.kubernetes-client.api-server-url", client.getMasterUrl().toString(),
-                    "quarkus.kubernetes-client.trust-certs", "true",
-                    "quarkus.kubernetes-client.namespace", NAMESPACE);
-        }
-
-        @Override
-        public void stop() {
-            client.close();
-            server.destroy();
         }
     }
 
@@ -107,11 +89,11 @@ class LeaseProberTest {
         assertThat(registry.counter("switchboard.prober.probes", "result", "sent").count()).isEqualTo(probed);
 
         // the other replica is gone and its lease removed (e.g. expired and cleaned up)
-        MockKubernetes.client.leases().inNamespace(NAMESPACE).withName(LEASE).delete();
+        MockKubernetesApi.client().leases().inNamespace(NAMESPACE).withName(LEASE).delete();
 
         await().atMost(Duration.ofSeconds(10)).until(this::anyStatus);
         assertThat(registry.counter("switchboard.prober.probes", "result", "sent").count()).isGreaterThan(probed);
-        assertThat(MockKubernetes.client.leases().inNamespace(NAMESPACE).withName(LEASE).get().getSpec().getHolderIdentity())
+        assertThat(MockKubernetesApi.client().leases().inNamespace(NAMESPACE).withName(LEASE).get().getSpec().getHolderIdentity())
                 .isNotEqualTo("another-prober");
     }
 }

@@ -1,7 +1,7 @@
 package dev.switchboard.router;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.ModelSpec;
 import dev.switchboard.catalog.ProviderSpec;
 import dev.switchboard.testsupport.KafkaResource;
@@ -51,12 +51,12 @@ class EveryProviderTest {
     private static final String LOOKUP = "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\"}},\"required\":[\"query\"]}";
 
     @Inject
-    Catalog catalog;
+    LiveCatalog live;
 
     @Test
     void everyProviderAnswersAndCallsToolsInItsOwnProtocol() {
-        for (ProviderSpec provider : catalog.providers()) {
-            String model = catalog.models().stream().filter(m -> ModelSpec.CHAT.equals(m.kind()))
+        for (ProviderSpec provider : live.current().providers()) {
+            String model = live.current().models().stream().filter(m -> ModelSpec.CHAT.equals(m.kind()))
                     .filter(m -> m.endpoints().stream().anyMatch(e -> e.provider().equals(provider.name()))).findFirst().orElseThrow().id();
             long unauthorized = SimulatorResource.simulator().unauthorized(provider.name());
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.analytics.clickhouse.ClickHouseStore;
-import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.ProviderSpec;
 import dev.switchboard.wire.ErrorResponse;
 import dev.switchboard.wire.Money;
@@ -48,10 +48,10 @@ public class GenerationResource {
                 ON c.generation_id = g.id""";
 
     private final ClickHouseStore store;
-    private final Catalog catalog;
+    private final LiveCatalog catalog;
     private final ServiceToken token;
 
-    public GenerationResource(ClickHouseStore store, Catalog catalog, @ConfigProperty(name = "switchboard.internal.token") String token) {
+    public GenerationResource(ClickHouseStore store, LiveCatalog catalog, @ConfigProperty(name = "switchboard.internal.token") String token) {
         this.store = store;
         this.catalog = catalog;
         this.token = new ServiceToken(token);
@@ -147,7 +147,7 @@ public class GenerationResource {
         if (provider == null || provider.isEmpty()) {
             return null;
         }
-        return catalog.provider(provider).map(ProviderSpec::displayName).orElse(provider);
+        return catalog.current().provider(provider).map(ProviderSpec::displayName).orElse(provider);
     }
 
     private static void putNullable(ObjectNode node, String field, String value) {

@@ -1,7 +1,7 @@
 package dev.switchboard.billing.service;
 
 import dev.switchboard.billing.repository.LedgerEntry;
-import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.EndpointSpec;
 import dev.switchboard.catalog.Pricing;
 import dev.switchboard.events.ChargeV1;
@@ -25,9 +25,9 @@ public class BillingService {
     private static final Logger LOG = Logger.getLogger(BillingService.class);
 
     private final Mutiny.SessionFactory sessions;
-    private final Catalog catalog;
+    private final LiveCatalog catalog;
 
-    public BillingService(Mutiny.SessionFactory sessions, Catalog catalog) {
+    public BillingService(Mutiny.SessionFactory sessions, LiveCatalog catalog) {
         this.sessions = sessions;
         this.catalog = catalog;
     }
@@ -67,7 +67,7 @@ public class BillingService {
         entry.occurredAt = usage.completedAt() == null ? Instant.now() : usage.completedAt();
         entry.pricedAt = Instant.now();
         Optional<EndpointSpec> endpoint = usage.model() == null || usage.provider() == null
-                ? Optional.empty() : catalog.endpoint(usage.model(), usage.provider());
+                ? Optional.empty() : catalog.current().endpoint(usage.model(), usage.provider());
         if (endpoint.isPresent()) {
             var prices = endpoint.get().prices();
             entry.promptPricePico = prices.promptPico();

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.EndpointSpec;
 import dev.switchboard.catalog.ModelSpec;
 import dev.switchboard.catalog.Pricing;
@@ -45,12 +45,12 @@ public class EmbeddingsRoute {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final int MAX_INPUTS = 2048;
 
-    private final Catalog catalog;
+    private final LiveCatalog catalog;
     private final Authorizer authorizer;
     private final RouterEmbeddings router;
     private final JsonBodies bodies;
 
-    public EmbeddingsRoute(Catalog catalog, Authorizer authorizer, RouterEmbeddings router, EdgeConfig config) {
+    public EmbeddingsRoute(LiveCatalog catalog, Authorizer authorizer, RouterEmbeddings router, EdgeConfig config) {
         this.catalog = catalog;
         this.authorizer = authorizer;
         this.router = router;
@@ -65,7 +65,7 @@ public class EmbeddingsRoute {
         String key = PublicApi.bearerKey(ctx);
         JsonNode root = bodies.object(ctx.body().buffer().getBytes());
         String modelId = requireString(root.path("model"), "model");
-        ModelSpec model = catalog.model(modelId).orElseThrow(() -> new EdgeException(404, "Model " + modelId + " is not available",
+        ModelSpec model = catalog.current().model(modelId).orElseThrow(() -> new EdgeException(404, "Model " + modelId + " is not available",
                 Map.of("model", modelId)));
         if (!model.isEmbedding()) {
             throw new EdgeException(400, "Model " + modelId + " is not an embedding model", Map.of("model", modelId));
@@ -81,9 +81,9 @@ public class EmbeddingsRoute {
         long hold = model.endpoints().stream().mapToLong(e -> worstCase(e, bytes)).max().orElse(0);
         String generationId = GenerationIds.next();
         authorizer.inferenceClaims(key)
-                .compose(claims -> authorizer.hold(claims, generationId, modelId, hold))
+                .compose(claims -> authorizer.hold(claims, generationId, model.id(), hold))
                 .compose(auth -> router.embed(new EmbeddingRequest.Routed(generationId, auth,
-                        new EmbeddingRequest(List.of(modelId), inputs, dimensions, user))).onFailure(e -> authorizer.releaseHold(auth.holdId())))
+                        new EmbeddingRequest(List.of(model.id()), inputs, dimensions, user))).onFailure(e -> authorizer.releaseHold(auth.holdId())))
                 .compose(result -> result.error() == null ? Future.succeededFuture(result)
                         : Future.failedFuture(new EdgeException(result.error().errorClass().httpStatus(), result.error().message() == null
                         ? "No provider could embed the input" : result.error().message())))

@@ -1,6 +1,6 @@
 package dev.switchboard.edge.rest;
 
-import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.ModelSpec;
 import dev.switchboard.edge.client.RouterClient;
 import dev.switchboard.edge.dialect.ResponseDialect;
@@ -48,7 +48,7 @@ public class GenerationFlow {
     static final Duration KEEP_ALIVE_EVERY = Duration.ofSeconds(5);
     private static final Logger LOG = Logger.getLogger(GenerationFlow.class);
 
-    private final Catalog catalog;
+    private final LiveCatalog catalog;
     private final Authorizer authorizer;
     private final RateLimiter rateLimiter;
     private final RouterClient router;
@@ -56,7 +56,7 @@ public class GenerationFlow {
     private final MeterRegistry registry;
     private final Vertx vertx;
 
-    public GenerationFlow(Catalog catalog, Authorizer authorizer, RateLimiter rateLimiter, RouterClient router, HoldEstimator holds,
+    public GenerationFlow(LiveCatalog catalog, Authorizer authorizer, RateLimiter rateLimiter, RouterClient router, HoldEstimator holds,
                           MeterRegistry registry, Vertx vertx) {
         this.catalog = catalog;
         this.authorizer = authorizer;
@@ -74,13 +74,17 @@ public class GenerationFlow {
     }
 
     /** Serves {@code parsed} for the caller holding {@code key}. */
-    public void serve(RoutingContext ctx, String key, ChatRequest parsed, DialectFactory dialect) {
-        for (String m : parsed.models()) {
-            ModelSpec model = catalog.model(m).orElseThrow(() -> new EdgeException(404, "Model " + m + " is not available", Map.of("model", m)));
+    public void serve(RoutingContext ctx, String key, ChatRequest asSent, DialectFactory dialect) {
+        List<String> ids = new java.util.ArrayList<>(asSent.models().size());
+        for (String m : asSent.models()) {
+            ModelSpec model = catalog.current().model(m).orElseThrow(() -> new EdgeException(404, "Model " + m + " is not available", Map.of("model", m)));
             if (model.isEmbedding()) {
                 throw new EdgeException(400, "Model " + m + " is an embedding model: use /embeddings", Map.of("model", m));
             }
+            ids.add(model.id());
         }
+        // an alias (gpt-4o-mini) is served, billed and answered as the model's id (openai/gpt-4o-mini)
+        ChatRequest parsed = ids.equals(asSent.models()) ? asSent : asSent.withModels(ids);
         String generationId = GenerationIds.next();
         authorizer.inferenceClaims(key).compose(claims -> {
             ChatRequest request = withAccountFallbacks(parsed, claims.preferences());
@@ -108,7 +112,7 @@ public class GenerationFlow {
             return request;
         }
         LinkedHashSet<String> models = new LinkedHashSet<>(request.models());
-        preferences.fallbackModels().stream().filter(m -> catalog.model(m).filter(s -> !s.isEmbedding()).isPresent()).forEach(models::add);
+        preferences.fallbackModels().stream().filter(m -> catalog.current().model(m).filter(s -> !s.isEmbedding()).isPresent()).forEach(models::add);
         return models.size() == request.models().size() ? request : request.withModels(List.copyOf(models));
     }
 

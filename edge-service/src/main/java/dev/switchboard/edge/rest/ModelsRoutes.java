@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.EndpointSpec;
 import dev.switchboard.catalog.ModelSpec;
 import dev.switchboard.catalog.Pricing;
@@ -37,10 +38,10 @@ public class ModelsRoutes {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    private final Catalog catalog;
+    private final LiveCatalog catalog;
     private final HealthReader health;
 
-    public ModelsRoutes(Catalog catalog, HealthReader health) {
+    public ModelsRoutes(LiveCatalog catalog, HealthReader health) {
         this.catalog = catalog;
         this.health = health;
     }
@@ -55,7 +56,7 @@ public class ModelsRoutes {
     private ObjectNode list(boolean embeddings) {
         ObjectNode out = JSON.objectNode().put("object", "list");
         ArrayNode data = out.putArray("data");
-        catalog.models().stream().filter(m -> m.isEmbedding() == embeddings).sorted(Comparator.comparing(ModelSpec::id))
+        catalog.current().models().stream().filter(m -> m.isEmbedding() == embeddings).sorted(Comparator.comparing(ModelSpec::id))
                 .forEach(m -> data.add(model(m)));
         out.put("total_count", data.size());
         out.putObject("links").putNull("next");
@@ -108,12 +109,13 @@ public class ModelsRoutes {
                 .put("input_cache_read", Pricing.usdPerToken(p.cachedPromptPico()))
                 .put("internal_reasoning", Pricing.usdPerToken(p.reasoningPico()))
                 .put("request", Money.usd(p.requestNanos()).toPlainString())
-                .put("image", "0");
+                .put("image", Money.usd(p.imageNanos()).toPlainString());
     }
 
     private void endpoints(RoutingContext ctx) {
         String id = ctx.pathParam("author") + "/" + ctx.pathParam("slug");
-        ModelSpec m = catalog.model(id).orElseThrow(() -> new EdgeException(404, "Model " + id + " is not available", Map.of("model", id)));
+        Catalog current = catalog.current();
+        ModelSpec m = current.model(id).orElseThrow(() -> new EdgeException(404, "Model " + id + " is not available", Map.of("model", id)));
         List<String> keys = new ArrayList<>();
         for (EndpointSpec e : m.endpoints()) {
             keys.add(HealthKeys.status(e.provider()));
@@ -126,7 +128,7 @@ public class ModelsRoutes {
             data.set("architecture", architecture(m));
             ArrayNode list = data.putArray("endpoints");
             for (EndpointSpec e : m.endpoints()) {
-                ProviderSpec provider = catalog.requireProvider(e.provider());
+                ProviderSpec provider = current.requireProvider(e.provider());
                 JsonNode status = found.get(HealthKeys.status(e.provider()));
                 JsonNode stats = found.get(HealthKeys.stats(e.id()));
                 ObjectNode ep = list.addObject().put("name", provider.displayName() + " | " + e.upstreamModel())
@@ -197,9 +199,24 @@ public class ModelsRoutes {
     private ObjectNode providers() {
         ObjectNode out = JSON.objectNode();
         ArrayNode data = out.putArray("data");
-        catalog.providers().stream().sorted(Comparator.comparing(ProviderSpec::name)).forEach(p -> data.addObject()
+        catalog.current().providers().stream().sorted(Comparator.comparing(ProviderSpec::name)).forEach(p -> data.addObject()
                 .put("name", p.displayName()).put("slug", p.name()).putNull("privacy_policy_url").putNull("terms_of_service_url")
-                .putNull("status_page_url"));
+                .putNull("status_page_url").set("rate_limits", rateLimits(p.rateLimits())));
+        return out;
+    }
+
+    /** The provider's published limits (Switchboard's extension of the providers list); null when unpublished. */
+    private static JsonNode rateLimits(ProviderSpec.RateLimits limits) {
+        if (limits.equals(ProviderSpec.RateLimits.UNPUBLISHED)) {
+            return JSON.nullNode();
+        }
+        ObjectNode out = JSON.objectNode();
+        if (limits.requestsPerMinute() > 0) {
+            out.put("requests_per_minute", limits.requestsPerMinute());
+        }
+        if (limits.tokensPerMinute() > 0) {
+            out.put("tokens_per_minute", limits.tokensPerMinute());
+        }
         return out;
     }
 

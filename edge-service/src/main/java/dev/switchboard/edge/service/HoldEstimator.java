@@ -1,6 +1,6 @@
 package dev.switchboard.edge.service;
 
-import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.EndpointSpec;
 import dev.switchboard.catalog.ModelSpec;
 import dev.switchboard.catalog.Pricing;
@@ -23,9 +23,9 @@ public class HoldEstimator {
 
     private static final int FRAMING_PER_MESSAGE = 4;
 
-    private final Catalog catalog;
+    private final LiveCatalog catalog;
 
-    public HoldEstimator(Catalog catalog) {
+    public HoldEstimator(LiveCatalog catalog) {
         this.catalog = catalog;
     }
 
@@ -33,7 +33,7 @@ public class HoldEstimator {
         int promptBound = promptTokenBound(request);
         long worst = 0;
         for (String modelId : request.models()) {
-            ModelSpec model = catalog.model(modelId).orElse(null);
+            ModelSpec model = catalog.current().model(modelId).orElse(null);
             if (model == null) {
                 continue;
             }

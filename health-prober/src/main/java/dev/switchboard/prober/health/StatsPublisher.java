@@ -1,6 +1,7 @@
 package dev.switchboard.prober.health;
 
 import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.EndpointSpec;
 import dev.switchboard.catalog.ModelSpec;
 import dev.switchboard.catalog.ProviderSpec;
@@ -29,14 +30,14 @@ public class StatsPublisher {
 
     private static final Logger LOG = Logger.getLogger(StatsPublisher.class);
 
-    private final Catalog catalog;
+    private final LiveCatalog catalog;
     private final HealthStore store;
     private final Leadership leadership;
     private final ProberConfig config;
     private final Vertx vertx;
     private long timer = -1;
 
-    public StatsPublisher(Catalog catalog, HealthStore store, Leadership leadership, ProberConfig config, Vertx vertx) {
+    public StatsPublisher(LiveCatalog catalog, HealthStore store, Leadership leadership, ProberConfig config, Vertx vertx) {
         this.catalog = catalog;
         this.store = store;
         this.leadership = leadership;
@@ -61,8 +62,9 @@ public class StatsPublisher {
     /** Subjects: every provider and every endpoint of the catalog. */
     List<String> subjects() {
         List<String> subjects = new ArrayList<>();
-        catalog.providers().stream().map(ProviderSpec::name).forEach(subjects::add);
-        for (ModelSpec model : catalog.models()) {
+        Catalog current = catalog.current();
+        current.providers().stream().map(ProviderSpec::name).forEach(subjects::add);
+        for (ModelSpec model : current.models()) {
             model.endpoints().stream().map(EndpointSpec::id).forEach(subjects::add);
         }
         return subjects;

@@ -1,6 +1,6 @@
 package dev.switchboard.prober.probe;
 
-import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.ProviderSpec;
 import dev.switchboard.events.health.HealthStatus;
 import dev.switchboard.events.health.OutcomeBuckets;
@@ -43,7 +43,7 @@ public class Prober {
 
     private static final Logger LOG = Logger.getLogger(Prober.class);
 
-    private final Catalog catalog;
+    private final LiveCatalog catalog;
     private final ProberConfig config;
     private final HealthStore store;
     private final HealthEvents events;
@@ -59,7 +59,7 @@ public class Prober {
     private long timer = -1;
     private volatile boolean redisWarned;
 
-    public Prober(Catalog catalog, ProberConfig config, HealthStore store, HealthEvents events, Leadership leadership,
+    public Prober(LiveCatalog catalog, ProberConfig config, HealthStore store, HealthEvents events, Leadership leadership,
                   Config credentials, MeterRegistry registry, Vertx vertx) {
         this.catalog = catalog;
         this.config = config;
@@ -92,7 +92,7 @@ public class Prober {
             cleared.clear();
             return;
         }
-        for (ProviderSpec provider : catalog.providers()) {
+        for (ProviderSpec provider : catalog.current().providers()) {
             check(provider).subscribe().with(ok -> redisWarned = false, this::redisFailed);
         }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.EndpointSpec;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.ModelSpec;
 import dev.switchboard.catalog.ProviderSpec;
 import dev.switchboard.events.health.HealthKeys;
@@ -39,8 +40,10 @@ public class HealthView implements HealthSnapshot {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ReactiveRedisDataSource redis;
-    private final Catalog catalog;
+    private final LiveCatalog catalog;
     private final RouterConfig config;
+    /** The Redis keys read on each refresh, for the catalog in force (rebuilt only when it changes). */
+    private volatile KeyPlan plan;
     private final Vertx vertx;
     private volatile Map<String, ProviderState> snapshot = Map.of();
     /** By the catalog's own endpoint instances (identity: no key is built on the request path). */
@@ -55,7 +58,7 @@ public class HealthView implements HealthSnapshot {
     private long timer = -1;
     private boolean warned;
 
-    public HealthView(ReactiveRedisDataSource redis, Catalog catalog, RouterConfig config, Vertx vertx) {
+    public HealthView(ReactiveRedisDataSource redis, LiveCatalog catalog, RouterConfig config, Vertx vertx) {
         this.redis = redis;
         this.catalog = catalog;
         this.config = config;
@@ -63,6 +66,8 @@ public class HealthView implements HealthSnapshot {
     }
 
     void start(@Observes StartupEvent event) {
+        // a reloaded catalog has new endpoint instances: read their stats now, not at the next tick
+        catalog.onChange(next -> refresh());
         refresh();
         timer = vertx.setPeriodic(config.health().refreshInterval().toMillis(), id -> refresh());
     }
@@ -119,20 +124,13 @@ public class HealthView implements HealthSnapshot {
     }
 
     void refresh() {
-        List<EndpointSpec> endpoints = new ArrayList<>();
-        for (ModelSpec model : catalog.models()) {
-            endpoints.addAll(model.endpoints());
-        }
-        List<String> keys = new ArrayList<>();
-        catalog.providers().forEach(p -> keys.add(HealthKeys.status(p.name())));
-        catalog.providers().forEach(p -> keys.add(HealthKeys.breakerOpen(p.name())));
-        catalog.providers().forEach(p -> keys.add(HealthKeys.breakerFailures(p.name())));
-        endpoints.forEach(e -> keys.add(HealthKeys.stats(e.id())));
-        redis.value(String.class).mget(keys.toArray(String[]::new)).subscribe().with(values -> {
+        KeyPlan keys = plan(catalog.current());
+        List<EndpointSpec> endpoints = keys.endpoints();
+        redis.value(String.class).mget(keys.keys()).subscribe().with(values -> {
             Map<String, ProviderState> next = new HashMap<>();
             Set<String> open = new java.util.HashSet<>();
             Set<String> withFailures = new java.util.HashSet<>();
-            for (ProviderSpec provider : catalog.providers()) {
+            for (ProviderSpec provider : keys.catalog().providers()) {
                 next.put(provider.name(), parse(values.get(HealthKeys.status(provider.name()))));
                 if (values.get(HealthKeys.breakerOpen(provider.name())) != null) {
                     open.add(provider.name());
@@ -144,6 +142,10 @@ public class HealthView implements HealthSnapshot {
             openBreakers = Set.copyOf(open);
             failing = Set.copyOf(withFailures);
             openedHere.values().removeIf(until -> until <= System.currentTimeMillis());
+            // closed by a success on another replica (both keys deleted): forget what this one opened or saw;
+            // an open still being written is safe, its failure counter was incremented before
+            openedHere.keySet().removeIf(provider -> !open.contains(provider) && !withFailures.contains(provider));
+            failedHere.removeIf(provider -> !open.contains(provider) && !withFailures.contains(provider));
             Map<EndpointSpec, EndpointStats> stats = new IdentityHashMap<>();
             for (EndpointSpec endpoint : endpoints) {
                 EndpointStats s = parseStats(values.get(HealthKeys.stats(endpoint.id())));
@@ -161,6 +163,29 @@ public class HealthView implements HealthSnapshot {
                 warned = true;
             }
         });
+    }
+
+    private KeyPlan plan(Catalog current) {
+        KeyPlan p = plan;
+        if (p != null && p.catalog() == current) {
+            return p;
+        }
+        List<EndpointSpec> endpoints = new ArrayList<>();
+        for (ModelSpec model : current.models()) {
+            endpoints.addAll(model.endpoints());
+        }
+        List<String> keys = new ArrayList<>();
+        current.providers().forEach(provider -> keys.add(HealthKeys.status(provider.name())));
+        current.providers().forEach(provider -> keys.add(HealthKeys.breakerOpen(provider.name())));
+        current.providers().forEach(provider -> keys.add(HealthKeys.breakerFailures(provider.name())));
+        endpoints.forEach(e -> keys.add(HealthKeys.stats(e.id())));
+        p = new KeyPlan(current, List.copyOf(endpoints), keys.toArray(String[]::new));
+        plan = p;
+        return p;
+    }
+
+    /** The keys one refresh reads for {@code catalog}. */
+    private record KeyPlan(Catalog catalog, List<EndpointSpec> endpoints, String[] keys) {
     }
 
     private static EndpointStats parseStats(String json) {

@@ -1,6 +1,7 @@
 package dev.switchboard.router.health;
 
 import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.router.usage.UsagePublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -16,11 +17,11 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class RouterReadiness implements HealthCheck {
 
-    private final Catalog catalog;
+    private final LiveCatalog catalog;
     private final HealthView health;
     private final UsagePublisher usage;
 
-    public RouterReadiness(Catalog catalog, HealthView health, UsagePublisher usage) {
+    public RouterReadiness(LiveCatalog catalog, HealthView health, UsagePublisher usage) {
         this.catalog = catalog;
         this.health = health;
         this.usage = usage;
@@ -29,9 +30,12 @@ public class RouterReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         long last = health.lastRefreshMillis();
+        Catalog current = catalog.current();
         return HealthCheckResponse.named("router")
-                .status(!catalog.models().isEmpty() && last > 0)
-                .withData("models", catalog.models().size())
+                .status(!current.models().isEmpty() && last > 0)
+                .withData("models", current.models().size())
+                .withData("catalog_revision", catalog.revision())
+                .withData("catalog_rejected_reloads", catalog.rejectedReloads())
                 .withData("health_snapshot_age_ms", last == 0 ? -1 : System.currentTimeMillis() - last)
                 .withData("usage_backlog", usage.backlog())
                 .build();

@@ -1,6 +1,7 @@
 package dev.switchboard.router.provider;
 
 import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.ProviderSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -12,26 +13,32 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every {@link ProviderAdapter} bean, by family. Checks at start-up that every catalog provider has
- * an adapter and that its options are ones the adapter understands, so a catalog mistake stops the
- * router instead of failing requests.
+ * Every {@link ProviderAdapter} bean, by family. Checks that every catalog provider has an adapter
+ * and that its options are ones the adapter understands, at start-up (a catalog mistake stops the
+ * router instead of failing requests) and for every reloaded catalog (one the router cannot serve
+ * is rejected and the one in force stays).
  */
 @ApplicationScoped
 public class Adapters {
 
     private final Map<String, ProviderAdapter> byFamily = new HashMap<>();
 
-    public Adapters(Instance<ProviderAdapter> adapters, Catalog catalog) {
+    public Adapters(Instance<ProviderAdapter> adapters, LiveCatalog catalog) {
         for (ProviderAdapter adapter : adapters) {
             if (byFamily.put(adapter.family(), adapter) != null) {
                 throw new IllegalStateException("two adapters for family " + adapter.family());
             }
         }
+        catalog.addCheck(this::problems);
+    }
+
+    /** What stops the router from calling every provider of {@code catalog}; empty if nothing. */
+    List<String> problems(Catalog catalog) {
         List<String> problems = new ArrayList<>();
         for (ProviderSpec provider : catalog.providers()) {
             ProviderAdapter adapter = byFamily.get(provider.family());
             if (adapter == null) {
-                problems.add("provider " + provider.name() + ": no adapter for family " + provider.family());
+                problems.add("provider " + provider.name() + ": the router has no adapter for family " + provider.family());
                 continue;
             }
             try {
@@ -40,9 +47,7 @@ public class Adapters {
                 problems.add(e.getMessage());
             }
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("catalog providers the router cannot call: " + String.join("; ", problems));
-        }
+        return problems;
     }
 
     public Optional<ProviderAdapter> forFamily(String family) {

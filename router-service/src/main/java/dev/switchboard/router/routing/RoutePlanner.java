@@ -1,6 +1,7 @@
 package dev.switchboard.router.routing;
 
 import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.EndpointSpec;
 import dev.switchboard.catalog.ModelSpec;
 import dev.switchboard.catalog.ProviderSpec;
@@ -57,17 +58,21 @@ public class RoutePlanner {
     static final int DEFAULT_OUTPUT_TOKENS = 1000;
     private static final double LATENCY_HALF_WEIGHT_MS = 2000;
 
-    private final Catalog catalog;
+    private final LiveCatalog catalog;
     private final HealthSnapshot health;
     private final Supplier<RandomGenerator> random;
 
     @Inject
-    public RoutePlanner(Catalog catalog, HealthView health) {
+    public RoutePlanner(LiveCatalog catalog, HealthView health) {
         this(catalog, health, ThreadLocalRandom::current);
     }
 
-    /** A planner over any health snapshot, drawing from {@code random} (tests, benchmarks). */
+    /** A planner over a fixed catalog and any health snapshot, drawing from {@code random} (tests, benchmarks). */
     public RoutePlanner(Catalog catalog, HealthSnapshot health, Supplier<RandomGenerator> random) {
+        this(LiveCatalog.fixed(catalog), health, random);
+    }
+
+    public RoutePlanner(LiveCatalog catalog, HealthSnapshot health, Supplier<RandomGenerator> random) {
         this.catalog = catalog;
         this.health = health;
         this.random = random;
@@ -85,13 +90,14 @@ public class RoutePlanner {
         int output = request.maxTokens() == null ? DEFAULT_OUTPUT_TOKENS : request.maxTokens();
         List<Candidate> candidates = new ArrayList<>();
         List<String> rejected = new ArrayList<>(0);
+        Catalog catalog = this.catalog.current(); // one catalog for the whole decision, whatever reloads meanwhile
         for (String modelId : request.models()) {
             ModelSpec model = catalog.model(modelId).orElse(null);
             if (model == null) {
                 rejected.add(modelId + ": not in the catalog");
                 continue;
             }
-            order(model, filter, strategy, promptTokens, output, candidates, rejected);
+            order(catalog, model, filter, strategy, promptTokens, output, candidates, rejected);
         }
         List<Candidate> allowed = candidates;
         if (!routing.allowFallbacks() && !candidates.isEmpty()) {
@@ -112,7 +118,7 @@ public class RoutePlanner {
     }
 
     /** Appends the model's usable endpoints to {@code out}, in the order to try them. */
-    private void order(ModelSpec model, Filter filter, String strategy, int promptTokens, int output, List<Candidate> out,
+    private void order(Catalog catalog, ModelSpec model, Filter filter, String strategy, int promptTokens, int output, List<Candidate> out,
                        List<String> rejected) {
         List<EndpointSpec> endpoints = model.endpoints();
         int n = endpoints.size();

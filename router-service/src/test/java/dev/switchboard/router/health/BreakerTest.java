@@ -1,37 +1,25 @@
 package dev.switchboard.router.health;
 
-import dev.switchboard.catalog.Catalog;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.events.health.HealthKeys;
+import dev.switchboard.router.RouteCalls;
 import dev.switchboard.router.config.RouterConfig;
 import dev.switchboard.simulator.Behaviour;
 import dev.switchboard.testsupport.KafkaResource;
 import dev.switchboard.testsupport.RedisResource;
 import dev.switchboard.testsupport.SimulatorResource;
-import dev.switchboard.wire.AccountPreferences;
-import dev.switchboard.wire.AuthContext;
-import dev.switchboard.wire.ChatMessage;
-import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.RouteEvent;
-import dev.switchboard.wire.RouteRequest;
-import dev.switchboard.wire.RoutingPreferences;
-import dev.switchboard.wire.Sampling;
-import dev.switchboard.wire.WireCodec;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -54,7 +42,7 @@ class BreakerTest {
     HealthView health;
 
     @Inject
-    Catalog catalog;
+    LiveCatalog catalog;
 
     @Inject
     RouterConfig config;
@@ -70,17 +58,7 @@ class BreakerTest {
     }
 
     private static RouteEvent routeToTheProvider() {
-        RoutingPreferences only = new RoutingPreferences(List.of(), true, false, false, false, List.of(PROVIDER), List.of(), List.of(), null,
-                null, null);
-        String generation = "gen-" + UUID.randomUUID();
-        ChatRequest chat = new ChatRequest(List.of("meta-llama/llama-3.1-8b-instruct"), List.of(ChatMessage.text(ChatMessage.Role.USER, "hi")),
-                Sampling.DEFAULT.withMaxTokens(16), null, null, null, null, null, true, null, only);
-        RouteRequest request = new RouteRequest(generation, new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
-                generation, 1_000_000L, AccountPreferences.NONE), chat);
-        String body = given().header("X-Switchboard-Service-Token", "dev-internal-token").contentType(ContentType.JSON)
-                .body(WireCodec.encode(request)).post("/internal/v1/chat").then().statusCode(200).extract().asString();
-        List<String> lines = body.lines().toList();
-        return WireCodec.decodeEvent(lines.getLast().getBytes(StandardCharsets.UTF_8));
+        return RouteCalls.last(RouteCalls.pinned(PROVIDER, "meta-llama/llama-3.1-8b-instruct"));
     }
 
     @Test

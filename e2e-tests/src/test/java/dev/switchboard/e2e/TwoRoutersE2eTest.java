@@ -1,0 +1,146 @@
+package dev.switchboard.e2e;
+
+import dev.switchboard.wire.AccountPreferences;
+import dev.switchboard.wire.AuthContext;
+import dev.switchboard.wire.ChatMessage;
+import dev.switchboard.wire.ChatRequest;
+import dev.switchboard.wire.RouteEvent;
+import dev.switchboard.wire.RouteRequest;
+import dev.switchboard.wire.RoutingPreferences;
+import dev.switchboard.wire.Sampling;
+import dev.switchboard.wire.WireCodec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Shared breakers across router processes: failures seen by the stack's router open a provider's
+ * breaker in Redis, and a second router process, which saw none of them, routes around the
+ * provider too, even once the prober says the provider is up again; a success through the second
+ * router closes the breaker for both.
+ */
+@Order(13)
+class TwoRoutersE2eTest {
+
+    static final int PORT = 8092;
+    static final String PROVIDER = "deepinfra";
+    static final String MODEL = "meta-llama/llama-3.1-8b-instruct";
+    /** Cheapest first: while healthy, DeepInfra serves it. */
+    static final String FLOOR = "{\"model\":\"" + MODEL + ":floor\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    static Process second;
+
+    @BeforeAll
+    static void startSecondRouter() throws IOException {
+        Path app = Stack.ROOT.resolve(".local/apps/router-service/quarkus-run.jar");
+        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-Dswitchboard.service=router-service-2", "-jar", app.toString()))
+                .redirectErrorStream(true).redirectOutput(new File(Stack.ROOT.resolve("e2e-tests/target/router-2.log").toString()));
+        // the same configuration as the stack's router (providers, credentials, stores), another port
+        builder.environment().putAll(environmentOf("router-service"));
+        builder.environment().put("ROUTER_PORT", Integer.toString(PORT));
+        second = builder.start();
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> Stack.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + PORT + "/q/health/ready")).build()).statusCode() == 200);
+    }
+
+    @AfterAll
+    static void stopSecondRouter() throws InterruptedException {
+        if (second != null) {
+            second.destroy();
+            second.waitFor();
+        }
+    }
+
+    @AfterEach
+    void healthyAgain() {
+        Stack.simulator("DELETE", "/_sim/providers", null);
+    }
+
+    /** The environment of a running stack service (Linux: /proc/PID/environ). */
+    static Map<String, String> environmentOf(String service) throws IOException {
+        long pid = ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("-Dswitchboard.service=" + service)).orElse(false))
+                .findFirst().orElseThrow(() -> new AssertionError(service + " is not running (make run)")).pid();
+        Map<String, String> env = new HashMap<>();
+        for (String entry : new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")), StandardCharsets.UTF_8).split("\0")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                env.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        return env;
+    }
+
+    /** Routes a short chat through the second router's internal API; the events it answered. */
+    static List<RouteEvent> viaSecond(RoutingPreferences routing, String model) {
+        String generation = "gen-" + UUID.randomUUID();
+        ChatRequest chat = new ChatRequest(List.of(model), List.of(ChatMessage.text(ChatMessage.Role.USER, "hi")),
+                Sampling.DEFAULT.withMaxTokens(16), null, null, null, null, null, true, null, routing);
+        RouteRequest request = new RouteRequest(generation, new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
+                generation, 1_000_000L, AccountPreferences.NONE), chat);
+        HttpResponse<String> response = Stack.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/internal/v1/chat"))
+                .header("X-Switchboard-Service-Token", Stack.getOr("SWITCHBOARD_INTERNAL_TOKEN", "dev-internal-token"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(WireCodec.encode(request))).build());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body().lines().map(l -> WireCodec.decodeEvent(l.getBytes(StandardCharsets.UTF_8))).toList();
+    }
+
+    static String firstRouted(List<RouteEvent> events) {
+        return events.stream().filter(RouteEvent.Routed.class::isInstance).map(e -> ((RouteEvent.Routed) e).provider()).findFirst().orElse(null);
+    }
+
+    static final RoutingPreferences CHEAPEST = new RoutingPreferences(List.of(), true, false, false, false, List.of(), List.of(), List.of(),
+            "price", null, null);
+    static final RoutingPreferences ONLY_DEEPINFRA = new RoutingPreferences(List.of(), true, false, false, false, List.of(PROVIDER),
+            List.of(), List.of(), null, null, null);
+
+    @Test
+    void aBreakerOpenedByOneRouterIsHonouredByTheOther() {
+        assertThat(firstRouted(viaSecond(CHEAPEST, MODEL))).isEqualTo(PROVIDER);
+
+        // the stack's router sees DeepInfra fail (each request falls back and succeeds elsewhere)
+        Stack.simulator("PUT", "/_sim/providers/" + PROVIDER, "{\"fail_status\":503}");
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            Stack.postChat(Stack.key(), FLOOR);
+            return Stack.redis("EXISTS", "breaker:" + PROVIDER + ":open").equals(":1");
+        });
+
+        // DeepInfra recovers and the prober says so; its breaker stays open for its 60 s
+        Stack.simulator("DELETE", "/_sim/providers", null);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> Stack.redis("GET", "provider:" + PROVIDER + ":status").contains("\"up\""));
+        assertThat(Stack.redis("EXISTS", "breaker:" + PROVIDER + ":open")).isEqualTo(":1");
+
+        // the second router, which saw no failure, puts the degraded provider after the healthy ones
+        List<RouteEvent> around = viaSecond(CHEAPEST, MODEL);
+        assertThat(around.getLast()).isInstanceOf(RouteEvent.Completed.class);
+        assertThat(firstRouted(around)).isNotNull().isNotEqualTo(PROVIDER);
+
+        // a success through the second router (the half-open trial) closes it for both routers
+        List<RouteEvent> trial = viaSecond(ONLY_DEEPINFRA, MODEL);
+        assertThat(trial.getLast()).isInstanceOf(RouteEvent.Completed.class);
+        await().atMost(Duration.ofSeconds(5)).until(() -> Stack.redis("EXISTS", "breaker:" + PROVIDER + ":open").equals(":0"));
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250)).until(() ->
+                Stack.postChat(Stack.key(), FLOOR).headers().firstValue("X-Provider").orElse("").equals(PROVIDER));
+    }
+}
