@@ -5,8 +5,9 @@ package dev.switchboard.catalog;
  * (quoted in USD per million tokens with up to six decimals) is an exact integer.
  *
  * @param requestNanos a flat fee per request, in nano-USD
- * @param imageNanos   a fee per input image, in nano-USD, as the provider lists it (catalog data:
- *                     shown by {@code /models}; not yet billed, the usage events do not count images)
+ * @param imageNanos   a fee per input image, in nano-USD, where the provider lists one (charged once per
+ *                     image part of the request, on top of the tokens; most providers count images as
+ *                     prompt tokens instead and have none)
  */
 public record Prices(
         long promptPico,

@@ -19,8 +19,14 @@ public final class Pricing {
      * {@code promptTokens} and reasoning tokens part of {@code completionTokens}.
      */
     public static long costNanos(Prices prices, int promptTokens, int completionTokens, int cachedPromptTokens, int reasoningTokens) {
-        if (promptTokens < 0 || completionTokens < 0 || cachedPromptTokens < 0 || reasoningTokens < 0) {
-            throw new IllegalArgumentException("token counts must not be negative");
+        return costNanos(prices, promptTokens, completionTokens, cachedPromptTokens, reasoningTokens, 0);
+    }
+
+    /** Cost in nano-USD, with the endpoint's per-image fee (if any) on {@code images} input images. */
+    public static long costNanos(Prices prices, int promptTokens, int completionTokens, int cachedPromptTokens, int reasoningTokens,
+                                 int images) {
+        if (promptTokens < 0 || completionTokens < 0 || cachedPromptTokens < 0 || reasoningTokens < 0 || images < 0) {
+            throw new IllegalArgumentException("token and image counts must not be negative");
         }
         long cached = Math.min(cachedPromptTokens, promptTokens);
         long reasoning = Math.min(reasoningTokens, completionTokens);
@@ -28,17 +34,24 @@ public final class Pricing {
         pico = Math.addExact(pico, Math.multiplyExact(cached, prices.cachedPromptPico()));
         pico = Math.addExact(pico, Math.multiplyExact(completionTokens - reasoning, prices.completionPico()));
         pico = Math.addExact(pico, Math.multiplyExact(reasoning, prices.reasoningPico()));
-        return Math.addExact(Math.floorDiv(Math.addExact(pico, 500L), 1000L), prices.requestNanos());
+        return Math.addExact(Math.addExact(Math.floorDiv(Math.addExact(pico, 500L), 1000L), prices.requestNanos()),
+                Math.multiplyExact((long) images, prices.imageNanos()));
     }
 
     /** The most a request can cost: every prompt token uncached, {@code maxOutputTokens} produced at the dearer output price. */
     public static long worstCaseNanos(Prices prices, int promptTokens, int maxOutputTokens) {
+        return worstCaseNanos(prices, promptTokens, maxOutputTokens, 0);
+    }
+
+    /** {@link #worstCaseNanos(Prices, int, int)} plus the per-image fee on {@code images} input images. */
+    public static long worstCaseNanos(Prices prices, int promptTokens, int maxOutputTokens, int images) {
         long outputPico = Math.max(prices.completionPico(), prices.reasoningPico());
         long pico = Math.addExact(
                 Math.multiplyExact((long) promptTokens, prices.promptPico()),
                 Math.multiplyExact((long) maxOutputTokens, outputPico));
         // Round up: a hold must cover the cost.
-        return Math.addExact(Math.floorDiv(Math.addExact(pico, 999L), 1000L), prices.requestNanos());
+        return Math.addExact(Math.addExact(Math.floorDiv(Math.addExact(pico, 999L), 1000L), prices.requestNanos()),
+                Math.multiplyExact((long) images, prices.imageNanos()));
     }
 
     /** Parses a price quoted in USD per million tokens ("0.15") into pico-USD per token, exactly. */

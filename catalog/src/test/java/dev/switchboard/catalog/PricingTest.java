@@ -74,4 +74,13 @@ class PricingTest {
         assertThat(Pricing.usdPerToken(150_000L)).isEqualTo("0.00000015");
         assertThat(Pricing.usdPerMillion(37_500L)).isEqualByComparingTo("0.0375");
     }
+
+    @Test
+    void aPerImageFeeIsAddedOncePerInputImage() {
+        Prices vision = new Prices(1_000_000, 2_000_000, 1_000_000, 2_000_000, 0, dev.switchboard.wire.Money.nanosFromUsd("0.002"));
+        assertThat(Pricing.costNanos(vision, 1000, 100, 0, 0, 3)).isEqualTo(1_200_000L + 3 * 2_000_000L);
+        assertThat(Pricing.costNanos(vision, 1000, 100, 0, 0)).isEqualTo(1_200_000L);
+        assertThat(Pricing.worstCaseNanos(vision, 1000, 100, 2)).isEqualTo(1_200_000L + 2 * 2_000_000L);
+        assertThat(Pricing.costNanos(mini, 1000, 100, 0, 0, 5)).isEqualTo(Pricing.costNanos(mini, 1000, 100, 0, 0));
+    }
 }

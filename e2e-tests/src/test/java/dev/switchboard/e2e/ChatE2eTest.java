@@ -46,6 +46,32 @@ class ChatE2eTest {
     }
 
     @Test
+    void theInputImagesOfARequestAreRecordedInTheLedgerAndTheGeneration() throws Exception {
+        String pixel = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+        String image = "{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + pixel + "\"}}";
+        HttpResponse<String> response = Stack.postChat(Stack.key(), "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"Which is brighter?\"}," + image + "," + image + "]}]}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        String id = response.headers().firstValue("X-Generation-Id").orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            HttpResponse<String> generation = Stack.get("/generation?id=" + id, Stack.key());
+            assertThat(generation.statusCode()).as(generation.body()).isEqualTo(200);
+            assertThat(Stack.json(generation.body()).at("/data/num_media_prompt").asInt()).isEqualTo(2);
+        });
+        try (Connection db = Stack.postgres();
+             PreparedStatement ledger = db.prepareStatement("SELECT images FROM billing.ledger WHERE generation_id = ?")) {
+            ledger.setString(1, id);
+            // billing consumes the usage event on its own, alongside analytics
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                try (ResultSet rs = ledger.executeQuery()) {
+                    assertThat(rs.next()).as("ledger row for " + id).isTrue();
+                    assertThat(rs.getInt(1)).isEqualTo(2);
+                }
+            });
+        }
+    }
+
+    @Test
     void anAliasIsServedAndAnsweredAsTheModelsId() {
         for (String alias : java.util.List.of("gpt-4o-mini", "openai/gpt-4o-mini-2024-07-18")) {
             HttpResponse<String> response = Stack.postChat(Stack.key(),

@@ -12,6 +12,7 @@ import dev.switchboard.wire.WireCodec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +71,7 @@ class TwoRoutersE2eTest {
         }
     }
 
+    @BeforeEach
     @AfterEach
     void healthyAgain() {
         Stack.simulator("DELETE", "/_sim/providers", null);
@@ -105,6 +107,30 @@ class TwoRoutersE2eTest {
         return response.body().lines().map(l -> WireCodec.decodeEvent(l.getBytes(StandardCharsets.UTF_8))).toList();
     }
 
+    /** When the second router last read provider health from Redis (epoch ms), from its readiness data. */
+    static long secondRefreshedAt() {
+        long now = System.currentTimeMillis();
+        HttpResponse<String> ready = Stack.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/q/health/ready")).build());
+        for (var check : Stack.json(ready.body()).path("checks")) {
+            if ("router".equals(check.path("name").asText())) {
+                long age = check.at("/data/health_snapshot_age_ms").asLong(-1);
+                return age < 0 ? 0 : now - age;
+            }
+        }
+        return 0;
+    }
+
+    /** Whether the prober's status says up, from a check made after {@code millis}. */
+    static boolean upSince(long millis) {
+        String status = Stack.redis("GET", "provider:" + PROVIDER + ":status");
+        if (status.isEmpty()) {
+            return false;
+        }
+        var json = Stack.json(status);
+        return "up".equals(json.path("state").asText())
+                && java.time.Instant.parse(json.path("checked_at").asText("1970-01-01T00:00:00Z")).toEpochMilli() > millis;
+    }
+
     static String firstRouted(List<RouteEvent> events) {
         return events.stream().filter(RouteEvent.Routed.class::isInstance).map(e -> ((RouteEvent.Routed) e).provider()).findFirst().orElse(null);
     }
@@ -124,11 +150,16 @@ class TwoRoutersE2eTest {
             Stack.postChat(Stack.key(), FLOOR);
             return Stack.redis("EXISTS", "breaker:" + PROVIDER + ":open").equals(":1");
         });
+        long openedBy = System.currentTimeMillis();
+        // the second router reads Redis every second: wait for a refresh that saw the open breaker
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> secondRefreshedAt() > openedBy + 100);
 
-        // DeepInfra recovers and the prober says so; its breaker stays open for its 60 s
+        // DeepInfra recovers and the prober says so (a status checked after the recovery); its breaker stays open for its 60 s
         Stack.simulator("DELETE", "/_sim/providers", null);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                .until(() -> Stack.redis("GET", "provider:" + PROVIDER + ":status").contains("\"up\""));
+        long recovered = System.currentTimeMillis();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> upSince(recovered));
+        long upAt = System.currentTimeMillis();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> secondRefreshedAt() > upAt + 100);
         assertThat(Stack.redis("EXISTS", "breaker:" + PROVIDER + ":open")).isEqualTo(":1");
 
         // the second router, which saw no failure, puts the degraded provider after the healthy ones

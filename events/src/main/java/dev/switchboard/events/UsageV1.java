@@ -12,6 +12,8 @@ import java.util.List;
  * @param usageSource  {@code provider} (reported by the provider) or {@code estimated} (counted by Switchboard)
  * @param routing      the strategy that ordered the providers: {@code weighted} (the default price-weighted
  *                     draw), {@code price}, {@code latency} or {@code throughput}; null when nothing was planned
+ * @param images       input images the request sent (billed where the endpoint has a per-image fee);
+ *                     0 when absent from the JSON (events written before images were counted)
  */
 public record UsageV1(
         String generationId,
@@ -39,7 +41,8 @@ public record UsageV1(
         long latencyMs,
         Instant startedAt,
         Instant completedAt,
-        String routing) {
+        String routing,
+        int images) {
 
     public static final String TYPE = Topics.USAGE;
 
@@ -55,7 +58,18 @@ public record UsageV1(
                    long latencyMs, Instant startedAt, Instant completedAt) {
         this(generationId, sequence, isFinal, accountId, keyId, holdId, requestedModel, model, provider, upstreamModel, status,
                 finishReason, errorClass, streamed, promptTokens, completionTokens, cachedPromptTokens, reasoningTokens, usageSource,
-                estimatedCostNanos, attempts, ttftMs, latencyMs, startedAt, completedAt, null);
+                estimatedCostNanos, attempts, ttftMs, latencyMs, startedAt, completedAt, null, 0);
+    }
+
+    /** An event without input images (text only, or written before images were counted). */
+    public UsageV1(String generationId, int sequence, boolean isFinal, String accountId, String keyId, String holdId,
+                   String requestedModel, String model, String provider, String upstreamModel, String status, String finishReason,
+                   String errorClass, boolean streamed, int promptTokens, int completionTokens, int cachedPromptTokens,
+                   int reasoningTokens, String usageSource, long estimatedCostNanos, List<Attempt> attempts, Long ttftMs,
+                   long latencyMs, Instant startedAt, Instant completedAt, String routing) {
+        this(generationId, sequence, isFinal, accountId, keyId, holdId, requestedModel, model, provider, upstreamModel, status,
+                finishReason, errorClass, streamed, promptTokens, completionTokens, cachedPromptTokens, reasoningTokens, usageSource,
+                estimatedCostNanos, attempts, ttftMs, latencyMs, startedAt, completedAt, routing, 0);
     }
 
     /** The event id: stable for a given generation and sequence. */

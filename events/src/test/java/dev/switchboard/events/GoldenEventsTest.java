@@ -37,6 +37,15 @@ class GoldenEventsTest {
     }
 
     @Test
+    void aUsageEventWrittenBeforeImagesWereCountedReadsAsNoImages() {
+        String older = new String(GoldenEvents.bytes(Topics.USAGE), StandardCharsets.UTF_8).replace(",\n    \"images\": 0", "");
+        assertThat(older).doesNotContain("images");
+        UsageV1 usage = EventCodec.decode(older.getBytes(StandardCharsets.UTF_8), Topics.USAGE, UsageV1.class).data();
+        assertThat(usage.images()).isZero();
+        assertThat(usage.routing()).isEqualTo("weighted");
+    }
+
+    @Test
     void usageEventIdIsStableForAGenerationAndSequence() {
         UsageV1 usage = GoldenEvents.read(Topics.USAGE, UsageV1.class).data();
         assertThat(usage.eventId()).isEqualTo(usage.generationId() + ":0");

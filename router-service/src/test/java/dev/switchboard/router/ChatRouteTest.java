@@ -17,6 +17,7 @@ import dev.switchboard.wire.AccountPreferences;
 import dev.switchboard.wire.AuthContext;
 import dev.switchboard.wire.ChatMessage;
 import dev.switchboard.wire.ChatRequest;
+import dev.switchboard.wire.ContentPart;
 import dev.switchboard.wire.Sampling;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.RouteRequest;
@@ -125,6 +126,23 @@ class ChatRouteTest {
         assertThat(usage.attempts()).hasSize(1);
         String propagated = new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8);
         assertThat(propagated).contains(traceId);
+    }
+
+    @Test
+    void theRequestsInputImagesAreCountedInTheUsageEvent() {
+        String generation = "gen-" + UUID.randomUUID();
+        String pixel = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+        ChatMessage withImages = new ChatMessage(ChatMessage.Role.USER, List.of(new ContentPart.Text("Compare these", null),
+                new ContentPart.Image(pixel, "low"), new ContentPart.Image(pixel, null)), null, null, null, null);
+        ChatRequest chat = new ChatRequest(List.of("openai/gpt-4o-mini"), List.of(withImages), Sampling.DEFAULT.withMaxTokens(16), null, null,
+                null, null, null, true, null, BY_PRICE);
+        List<RouteEvent> events = route(new RouteRequest(generation, new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
+                generation, 1_000_000L, AccountPreferences.NONE), chat), null);
+        assertThat(events.getLast()).isInstanceOf(RouteEvent.Completed.class);
+        // billed per image only where the endpoint lists a fee (gpt-4o-mini has none: images are prompt tokens)
+        UsageV1 usage = usageEvent(generation);
+        assertThat(usage.images()).isEqualTo(2);
+        assertThat(usage.estimatedCostNanos()).isEqualTo(((RouteEvent.Completed) events.getLast()).usage().costNanos());
     }
 
     @Test

@@ -62,6 +62,19 @@ public record ChatRequest(
         return sampling.maxTokens();
     }
 
+    /** Images the request sends (image parts of any message): what a per-image fee is charged on. */
+    public int inputImages() {
+        int images = 0;
+        for (ChatMessage message : messages) {
+            for (ContentPart part : message.content()) {
+                if (part instanceof ContentPart.Image) {
+                    images++;
+                }
+            }
+        }
+        return images;
+    }
+
     /** Whether the client wants tool calls possible at all (tools offered and not forbidden). */
     public boolean toolsEnabled() {
         return !tools.isEmpty() && (toolChoice == null || toolChoice.mode() != ToolChoice.Mode.NONE);

@@ -58,6 +58,7 @@ public final class Rows {
                 .put("reasoning_tokens", u.reasoningTokens())
                 .put("usage_source", nullToEmpty(u.usageSource()))
                 .put("routing", nullToEmpty(u.routing()))
+                .put("images", Math.min(65_535, u.images()))
                 .put("estimated_cost_nanos", u.estimatedCostNanos())
                 .put("attempts", Math.min(255, u.attempts().size()))
                 .put("attempts_json", EventCodec.mapper().valueToTree(u.attempts()).toString())

@@ -40,7 +40,7 @@ public class GenerationResource {
                    g.streamed AS streamed, g.prompt_tokens AS prompt_tokens, g.completion_tokens AS completion_tokens,
                    g.cached_prompt_tokens AS cached_prompt_tokens, g.reasoning_tokens AS reasoning_tokens,
                    g.usage_source AS usage_source, g.attempts_json AS attempts_json, g.latency_ms AS latency_ms,
-                   ifNull(g.ttft_ms, 0) AS ttft_ms, g.started_at AS started_at,
+                   ifNull(g.ttft_ms, 0) AS ttft_ms, g.started_at AS started_at, g.images AS images,
                    c.cost AS cost_nanos, c.charges AS charges
             FROM (SELECT * FROM generations FINAL WHERE account_id = {account:String} AND id = {id:String}) AS g
             LEFT JOIN (SELECT generation_id, sum(cost_nanos) AS cost, count() AS charges FROM charges FINAL
@@ -104,7 +104,8 @@ public class GenerationResource {
         data.putNull("native_tokens_completion_images");
         data.put("native_tokens_reasoning", r.getLong("reasoning_tokens"));
         data.put("native_tokens_cached", r.getLong("cached_prompt_tokens"));
-        for (String absent : List.of("num_media_prompt", "num_input_audio_prompt", "num_media_completion", "num_search_results",
+        data.put("num_media_prompt", r.getLong("images"));
+        for (String absent : List.of("num_input_audio_prompt", "num_media_completion", "num_search_results",
                 "num_fetches", "web_search_engine", "external_user", "preset_id", "router",
                 "user_agent", "http_referer", "workspace_id")) {
             data.putNull(absent);

@@ -50,6 +50,10 @@ public class LedgerEntry {
     @Column(name = "reasoning_tokens", nullable = false)
     public int reasoningTokens;
 
+    /** Input images the request sent (billed where the endpoint has a per-image fee). */
+    @Column(name = "images", nullable = false)
+    public int images;
+
     @Column(name = "usage_source", nullable = false)
     public String usageSource;
 

@@ -47,10 +47,10 @@ public class LedgerResource {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record View(String generationId, int sequence, String accountId, String model, String provider, String status,
-                       int promptTokens, int completionTokens, long costNanos, String usageSource, Instant pricedAt) {
+                       int promptTokens, int completionTokens, int images, long costNanos, String usageSource, Instant pricedAt) {
         static View of(LedgerEntry e) {
             return new View(e.id.generationId, e.id.sequence, e.accountId.toString(), e.model, e.provider, e.status,
-                    e.promptTokens, e.completionTokens, e.costNanos, e.usageSource, e.pricedAt);
+                    e.promptTokens, e.completionTokens, e.images, e.costNanos, e.usageSource, e.pricedAt);
         }
     }
 }

@@ -62,6 +62,7 @@ public class BillingService {
         entry.completionTokens = usage.completionTokens();
         entry.cachedPromptTokens = usage.cachedPromptTokens();
         entry.reasoningTokens = usage.reasoningTokens();
+        entry.images = usage.images();
         entry.usageSource = usage.usageSource() == null ? "estimated" : usage.usageSource();
         entry.usageEventId = usage.eventId();
         entry.occurredAt = usage.completedAt() == null ? Instant.now() : usage.completedAt();
@@ -73,7 +74,7 @@ public class BillingService {
             entry.promptPricePico = prices.promptPico();
             entry.completionPricePico = prices.completionPico();
             entry.costNanos = Pricing.costNanos(prices, usage.promptTokens(), usage.completionTokens(),
-                    usage.cachedPromptTokens(), usage.reasoningTokens());
+                    usage.cachedPromptTokens(), usage.reasoningTokens(), usage.images());
         } else {
             // nothing was served (no provider), or the endpoint left the catalog since routing:
             // the router priced it with the catalog it routed with

@@ -31,6 +31,7 @@ public class HoldEstimator {
 
     public long holdNanos(ChatRequest request) {
         int promptBound = promptTokenBound(request);
+        int images = request.inputImages();
         long worst = 0;
         for (String modelId : request.models()) {
             ModelSpec model = catalog.current().model(modelId).orElse(null);
@@ -40,7 +41,7 @@ public class HoldEstimator {
             for (EndpointSpec endpoint : model.endpoints()) {
                 int output = request.maxTokens() == null ? endpoint.maxOutputTokens() : Math.min(request.maxTokens(), endpoint.maxOutputTokens());
                 int prompt = Math.min(promptBound, endpoint.contextLength());
-                worst = Math.max(worst, Pricing.worstCaseNanos(endpoint.prices(), prompt, output));
+                worst = Math.max(worst, Pricing.worstCaseNanos(endpoint.prices(), prompt, output, images));
             }
         }
         return worst;
@@ -54,7 +55,8 @@ public class HoldEstimator {
             for (ContentPart part : message.content()) {
                 bytes += switch (part) {
                     case ContentPart.Text text -> text.text().getBytes(StandardCharsets.UTF_8).length;
-                    // images are priced by the provider per image tile; a generous flat bound until vision pricing lands
+                    // images count as prompt tokens by the provider's own tiling (a generous flat bound here);
+                    // an endpoint's per-image fee, if any, is added in holdNanos
                     case ContentPart.Image image -> 1_500;
                     // documents and audio: their encoded size bounds what the provider can count
                     case ContentPart.File file -> file.data() == null ? 1_500 : file.data().length();

@@ -62,6 +62,8 @@ public final class RouteExecution {
     /** The routing strategy that ordered the candidates, for the usage event. */
     private String strategy;
     private int promptTokens;
+    /** Input images of the request: a per-image fee applies to them once, like the per-request fee. */
+    private final int images;
     private Candidate active;
     private StreamTranslator translator;
     private HttpClientRequest upstreamRequest;
@@ -89,6 +91,7 @@ public final class RouteExecution {
         this.d = dispatcher;
         this.routeRequest = routeRequest;
         this.request = routeRequest.request();
+        this.images = request.inputImages();
         this.sink = sink;
         this.trace = trace;
         this.holdNanos = routeRequest.auth().holdNanos();
@@ -301,7 +304,7 @@ public final class RouteExecution {
         if (holdId == null || extending || ended) {
             return;
         }
-        long running = Pricing.costNanos(active.endpoint().prices(), promptTokens, completionSoFar, 0, 0);
+        long running = Pricing.costNanos(active.endpoint().prices(), promptTokens, completionSoFar, 0, 0, images);
         if (running < holdNanos * d.config.credit().extendAt()) {
             return;
         }
@@ -470,7 +473,8 @@ public final class RouteExecution {
                 status, finishReason, errorClass == null ? null : errorClass.name().toLowerCase(java.util.Locale.ROOT),
                 request.stream(),
                 usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens(), usage.reasoningTokens(),
-                usage.source(), usage.costNanos(), attempts, ttftMs, latencyMs, startedAt, completedAt, strategy), trace);
+                usage.source(), usage.costNanos(), attempts, ttftMs, latencyMs, startedAt, completedAt, strategy,
+                active == null ? 0 : images), trace);
         d.metrics.request(status, active == null ? null : active.provider().name(), Duration.ofMillis(latencyMs), ttftMs);
     }
 
@@ -500,7 +504,7 @@ public final class RouteExecution {
             completion = d.tokens.count(active.endpoint().model(), output.toString());
             source = Usage.SOURCE_ESTIMATED;
         }
-        long cost = Pricing.costNanos(active.endpoint().prices(), prompt, completion, cached, reasoning);
+        long cost = Pricing.costNanos(active.endpoint().prices(), prompt, completion, cached, reasoning, images);
         return new Usage(prompt, completion, cached, reasoning, cost, source);
     }
 
