@@ -46,23 +46,9 @@ public final class CatalogLoader {
         return parse(new java.io.ByteArrayInputStream(builtInDocument()), "classpath:" + BUILT_IN);
     }
 
-    /**
-     * The catalog a service runs with: the file at {@code path} when given, else the built-in one,
-     * with provider base URLs replaced where {@code baseUrlOverride} answers (configuration
-     * {@code switchboard.providers.<name>.base-url}).
-     */
-    public static Catalog load(java.util.Optional<Path> path, java.util.function.Function<String, java.util.Optional<String>> baseUrlOverride) {
-        Catalog catalog = path.map(CatalogLoader::fromFile).orElseGet(CatalogLoader::builtIn);
-        return catalog.withBaseUrlOverrides(baseUrlOverride);
-    }
-
     /** The configuration key overriding a provider's base URL. */
     public static String baseUrlProperty(String provider) {
         return "switchboard.providers." + provider + ".base-url";
-    }
-
-    public static Catalog fromFile(Path path) {
-        return parse(new java.io.ByteArrayInputStream(readFile(path)), path.toString());
     }
 
     /** The bytes of a catalog file, or a {@link CatalogException} saying why it cannot be read. */
@@ -241,11 +227,7 @@ public final class CatalogLoader {
         if (entry == null) {
             return fallback;
         }
-        for (String key : entry.keySet()) {
-            if (!DATA_POLICY_KEYS.contains(key)) {
-                problems.add(where + ": data_policy: unknown key " + key + " (known: " + String.join(", ", DATA_POLICY_KEYS) + ")");
-            }
-        }
+        unknownKeys(entry, DATA_POLICY_KEYS, where + ": data_policy", problems);
         return new ProviderSpec.DataPolicy(
                 flag(entry, "training", fallback.training(), where, problems),
                 flag(entry, "retains_prompts", fallback.retainsPrompts(), where, problems));
@@ -256,12 +238,17 @@ public final class CatalogLoader {
         if (entry == null) {
             return ProviderSpec.RateLimits.UNPUBLISHED;
         }
+        unknownKeys(entry, RATE_LIMIT_KEYS, where + ": rate_limits", problems);
+        return new ProviderSpec.RateLimits(limit(entry, "requests_per_minute", where, problems), limit(entry, "tokens_per_minute", where, problems));
+    }
+
+    /** A problem for each key of {@code entry} that is not in {@code known}, e.g. "provider p: data_policy: unknown key x (known: ...)". */
+    private static void unknownKeys(Map<String, Object> entry, List<String> known, String where, List<String> problems) {
         for (String key : entry.keySet()) {
-            if (!RATE_LIMIT_KEYS.contains(key)) {
-                problems.add(where + ": rate_limits: unknown key " + key + " (known: " + String.join(", ", RATE_LIMIT_KEYS) + ")");
+            if (!known.contains(key)) {
+                problems.add(where + ": unknown key " + key + " (known: " + String.join(", ", known) + ")");
             }
         }
-        return new ProviderSpec.RateLimits(limit(entry, "requests_per_minute", where, problems), limit(entry, "tokens_per_minute", where, problems));
     }
 
     private static long limit(Map<String, Object> entry, String key, String where, List<String> problems) {

@@ -7,7 +7,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import org.eclipse.microprofile.config.Config;
 
-import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -44,28 +43,23 @@ public class CatalogProducer {
                     .filter(s -> !s.isBlank()).orElseGet(client::getNamespace);
             String key = config.getOptionalValue("switchboard.catalog.config-map.key", String.class).orElse(DEFAULT_KEY);
             byte[] document = CatalogConfigMapWatcher.read(client, namespace, configMap.get(), key);
-            LiveCatalog live = start(document, "configmap " + namespace + "/" + configMap.get() + " key " + key, override);
+            LiveCatalog live = LiveCatalog.of(document, "configmap " + namespace + "/" + configMap.get() + " key " + key, override);
             CatalogConfigMapWatcher.start(client, namespace, configMap.get(), key, live);
             return live;
         }
         Optional<Path> path = config.getOptionalValue("switchboard.catalog.path", Path.class);
         if (path.isPresent()) {
-            LiveCatalog live = start(CatalogLoader.readFile(path.get()), path.get().toString(), override);
+            LiveCatalog live = LiveCatalog.of(CatalogLoader.readFile(path.get()), path.get().toString(), override);
             Duration interval = config.getOptionalValue("switchboard.catalog.watch-interval", Duration.class).orElse(Duration.ofSeconds(2));
             if (!interval.isZero() && !interval.isNegative()) {
                 CatalogFileWatcher.start(path.get(), live, interval);
             }
             return live;
         }
-        return start(CatalogLoader.builtInDocument(), "classpath:" + CatalogLoader.BUILT_IN, override);
+        return LiveCatalog.of(CatalogLoader.builtInDocument(), "classpath:" + CatalogLoader.BUILT_IN, override);
     }
 
     void close(@Disposes LiveCatalog catalog) {
         catalog.close();
-    }
-
-    private static LiveCatalog start(byte[] document, String source, Function<String, Optional<String>> override) {
-        Catalog catalog = CatalogLoader.parse(new ByteArrayInputStream(document), source).withBaseUrlOverrides(override);
-        return new LiveCatalog(catalog, LiveCatalog.revisionOf(document), source, override);
     }
 }

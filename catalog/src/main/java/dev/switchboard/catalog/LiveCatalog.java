@@ -22,8 +22,8 @@ import java.util.function.Function;
  *
  * <p>A document is accepted only if it parses, validates and passes every {@link Check} a service
  * registered (the router checks it can call every provider family); otherwise it is rejected with
- * every problem logged and the previous catalog stays in force. The same document offered again
- * is a no-op, so watchers may offer on every event.
+ * every problem logged and the previous catalog stays in force. The document in force, or the one
+ * just rejected, offered again is a no-op, so watchers may offer on every event or poll.
  */
 public final class LiveCatalog implements AutoCloseable {
 
@@ -62,6 +62,15 @@ public final class LiveCatalog implements AutoCloseable {
         this.source = source;
         this.baseUrlOverride = baseUrlOverride;
         this.last = new Outcome(true, true, source, revision, List.of(), Instant.now());
+    }
+
+    /** The live catalog starting from {@code document} (YAML), which must be valid: a {@link CatalogException} lists what is not. */
+    public static LiveCatalog of(byte[] document, String source, Function<String, Optional<String>> baseUrlOverride) {
+        return new LiveCatalog(parse(document, source, baseUrlOverride), revisionOf(document), source, baseUrlOverride);
+    }
+
+    private static Catalog parse(byte[] document, String source, Function<String, Optional<String>> baseUrlOverride) {
+        return CatalogLoader.parse(new java.io.ByteArrayInputStream(document), source).withBaseUrlOverrides(baseUrlOverride);
     }
 
     /** A catalog that never changes (tests, benchmarks). */
@@ -125,10 +134,14 @@ public final class LiveCatalog implements AutoCloseable {
         if (rev.equals(revision)) {
             return new Outcome(true, false, from, rev, List.of(), Instant.now());
         }
+        Outcome previous = last;
+        if (!previous.accepted() && rev.equals(previous.revision())) {
+            return previous; // the document just rejected, offered again (the file poll, an informer resync): judged once
+        }
         List<String> problems = new ArrayList<>();
         Catalog next = null;
         try {
-            next = CatalogLoader.parse(new java.io.ByteArrayInputStream(document), from).withBaseUrlOverrides(baseUrlOverride);
+            next = parse(document, from, baseUrlOverride);
         } catch (CatalogException e) {
             problems.addAll(e.problems());
         }

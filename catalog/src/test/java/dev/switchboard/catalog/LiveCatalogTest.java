@@ -40,9 +40,7 @@ class LiveCatalogTest {
     }
 
     static LiveCatalog live(String document) {
-        byte[] b = bytes(document);
-        return new LiveCatalog(CatalogLoader.parse(new java.io.ByteArrayInputStream(b), "start"), LiveCatalog.revisionOf(b), "start",
-                name -> Optional.empty());
+        return LiveCatalog.of(bytes(document), "start", name -> Optional.empty());
     }
 
     static long promptPico(LiveCatalog live) {
@@ -102,6 +100,9 @@ class LiveCatalogTest {
         assertThat(catalog.current()).isSameAs(before);
         assertThat(catalog.rejectedReloads()).isEqualTo(1);
         assertThat(catalog.lastOutcome()).isEqualTo(outcome);
+        // the same broken document again (the next poll of an unchanged file): judged once, not again
+        assertThat(catalog.offer(bytes(broken), "test")).isSameAs(outcome);
+        assertThat(catalog.rejectedReloads()).isEqualTo(1);
 
         assertThat(catalog.offer(bytes("models: [1, 2"), "test").problems()).singleElement().asString().startsWith("not a catalog document");
         assertThat(catalog.offer(bytes(""), "test").problems()).singleElement().asString().startsWith("not a catalog document");
@@ -127,9 +128,7 @@ class LiveCatalogTest {
 
     @Test
     void baseUrlOverridesApplyToEveryReloadedCatalog() {
-        byte[] b = bytes(document("1"));
-        catalog = new LiveCatalog(CatalogLoader.parse(new java.io.ByteArrayInputStream(b), "start"), LiveCatalog.revisionOf(b), "start",
-                name -> Optional.ofNullable(Map.of("acme", "http://127.0.0.1:9/acme").get(name)));
+        catalog = LiveCatalog.of(bytes(document("1")), "start", name -> Optional.ofNullable(Map.of("acme", "http://127.0.0.1:9/acme").get(name)));
         catalog.offer(bytes(document("0.5")), "test");
         assertThat(catalog.current().requireProvider("acme").baseUrl()).isEqualTo("http://127.0.0.1:9/acme");
         assertThat(catalog.current().requireProvider("globex").baseUrl()).isEqualTo("https://api.globex.example");
