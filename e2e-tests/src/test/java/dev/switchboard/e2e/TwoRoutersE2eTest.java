@@ -29,6 +29,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -131,6 +136,22 @@ class TwoRoutersE2eTest {
                 && java.time.Instant.parse(json.path("checked_at").asText("1970-01-01T00:00:00Z")).toEpochMilli() > millis;
     }
 
+    /** Sends {@code n} cheapest-first chats through the stack at once and waits for every answer. */
+    static void burst(int n) {
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<HttpResponse<String>>> calls = IntStream.range(0, n)
+                    .mapToObj(i -> threads.submit(() -> Stack.postChat(Stack.key(), FLOOR))).toList();
+            for (Future<HttpResponse<String>> call : calls) {
+                call.get();
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String firstRouted(List<RouteEvent> events) {
         return events.stream().filter(RouteEvent.Routed.class::isInstance).map(e -> ((RouteEvent.Routed) e).provider()).findFirst().orElse(null);
     }
@@ -144,10 +165,13 @@ class TwoRoutersE2eTest {
     void aBreakerOpenedByOneRouterIsHonouredByTheOther() {
         assertThat(firstRouted(viaSecond(CHEAPEST, MODEL))).isEqualTo(PROVIDER);
 
-        // the stack's router sees DeepInfra fail (each request falls back and succeeds elsewhere)
+        // the stack's router sees DeepInfra fail (each request falls back and succeeds elsewhere). The
+        // requests go in concurrent bursts: the breaker needs 5 failures, and once the prober reports
+        // DeepInfra down (a status of its own, within a probe interval) no router tries it any more,
+        // so one request at a time could stop short of the threshold.
         Stack.simulator("PUT", "/_sim/providers/" + PROVIDER, "{\"fail_status\":503}");
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            Stack.postChat(Stack.key(), FLOOR);
+            burst(8);
             return Stack.redis("EXISTS", "breaker:" + PROVIDER + ":open").equals(":1");
         });
         long openedBy = System.currentTimeMillis();
