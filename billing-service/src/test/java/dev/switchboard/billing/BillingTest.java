@@ -87,6 +87,33 @@ class BillingTest {
                         .then().statusCode(200).body("cost_nanos", equalTo(120_000)));
     }
 
+    /** The event's prices (the catalog version it was routed with), not billing's catalog, set the cost. */
+    @Test
+    void aUsageEventIsChargedAtThePricesItWasRoutedWith() {
+        // gpt-4o-mini is 150,000 / 600,000 pico in billing's catalog; the router routed at a price edited since
+        String repriced = "gen-" + UUID.randomUUID();
+        publish(withPrices(usage(repriced, "openai/gpt-4o-mini", "openai", 1000, 100, 400),
+                new UsageV1.Prices(300_000, 1_200_000, 30_000, 1_200_000, 5_000, 0)));
+        // 600 * 300,000 + 400 * 30,000 + 100 * 1,200,000 pico = 312,000 nano, plus the 5,000 nano request fee
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                given().header("X-Switchboard-Service-Token", "dev-internal-token").get("/internal/v1/ledger/" + repriced)
+                        .then().statusCode(200).body("cost_nanos", equalTo(317_000)));
+
+        // an endpoint removed from the catalog since routing is still charged at its routed prices
+        String removed = "gen-" + UUID.randomUUID();
+        publish(withPrices(usage(removed, "acme/retired", "acme", 1000, 100, 0), new UsageV1.Prices(1_000_000, 2_000_000, 0, 0, 0, 0)));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                given().header("X-Switchboard-Service-Token", "dev-internal-token").get("/internal/v1/ledger/" + removed)
+                        .then().statusCode(200).body("cost_nanos", equalTo(1_200_000)));
+    }
+
+    private static UsageV1 withPrices(UsageV1 u, UsageV1.Prices prices) {
+        return new UsageV1(u.generationId(), u.sequence(), u.isFinal(), u.accountId(), u.keyId(), u.holdId(), u.requestedModel(), u.model(),
+                u.provider(), u.upstreamModel(), u.status(), u.finishReason(), u.errorClass(), u.streamed(), u.promptTokens(),
+                u.completionTokens(), u.cachedPromptTokens(), u.reasoningTokens(), u.usageSource(), u.estimatedCostNanos(), u.attempts(),
+                u.ttftMs(), u.latencyMs(), u.startedAt(), u.completedAt(), "price", 0, prices);
+    }
+
     @Test
     void aRedeliveredUsageEventWritesOneLedgerEntryAndTheSameCharge() {
         String generation = "gen-" + UUID.randomUUID();

@@ -14,6 +14,10 @@ import java.util.List;
  *                     draw), {@code price}, {@code latency} or {@code throughput}; null when nothing was planned
  * @param images       input images the request sent (billed where the endpoint has a per-image fee);
  *                     0 when absent from the JSON (events written before images were counted)
+ * @param prices       the serving endpoint's prices in the catalog version the request was routed with,
+ *                     which billing charges, so a price edit that reaches billing before the event does
+ *                     not reprice it; null when nothing was served (and in events written before prices
+ *                     were carried, which billing prices with its own catalog)
  */
 public record UsageV1(
         String generationId,
@@ -42,7 +46,8 @@ public record UsageV1(
         Instant startedAt,
         Instant completedAt,
         String routing,
-        int images) {
+        int images,
+        Prices prices) {
 
     public static final String TYPE = Topics.USAGE;
 
@@ -58,7 +63,7 @@ public record UsageV1(
                    long latencyMs, Instant startedAt, Instant completedAt) {
         this(generationId, sequence, isFinal, accountId, keyId, holdId, requestedModel, model, provider, upstreamModel, status,
                 finishReason, errorClass, streamed, promptTokens, completionTokens, cachedPromptTokens, reasoningTokens, usageSource,
-                estimatedCostNanos, attempts, ttftMs, latencyMs, startedAt, completedAt, null, 0);
+                estimatedCostNanos, attempts, ttftMs, latencyMs, startedAt, completedAt, null, 0, null);
     }
 
     /** An event without input images (text only, or written before images were counted). */
@@ -69,12 +74,31 @@ public record UsageV1(
                    long latencyMs, Instant startedAt, Instant completedAt, String routing) {
         this(generationId, sequence, isFinal, accountId, keyId, holdId, requestedModel, model, provider, upstreamModel, status,
                 finishReason, errorClass, streamed, promptTokens, completionTokens, cachedPromptTokens, reasoningTokens, usageSource,
-                estimatedCostNanos, attempts, ttftMs, latencyMs, startedAt, completedAt, routing, 0);
+                estimatedCostNanos, attempts, ttftMs, latencyMs, startedAt, completedAt, routing, 0, null);
+    }
+
+    /** An event without the routed endpoint's prices (billing prices it with its own catalog). */
+    public UsageV1(String generationId, int sequence, boolean isFinal, String accountId, String keyId, String holdId,
+                   String requestedModel, String model, String provider, String upstreamModel, String status, String finishReason,
+                   String errorClass, boolean streamed, int promptTokens, int completionTokens, int cachedPromptTokens,
+                   int reasoningTokens, String usageSource, long estimatedCostNanos, List<Attempt> attempts, Long ttftMs,
+                   long latencyMs, Instant startedAt, Instant completedAt, String routing, int images) {
+        this(generationId, sequence, isFinal, accountId, keyId, holdId, requestedModel, model, provider, upstreamModel, status,
+                finishReason, errorClass, streamed, promptTokens, completionTokens, cachedPromptTokens, reasoningTokens, usageSource,
+                estimatedCostNanos, attempts, ttftMs, latencyMs, startedAt, completedAt, routing, images, null);
     }
 
     /** The event id: stable for a given generation and sequence. */
     public String eventId() {
         return generationId + ":" + sequence;
+    }
+
+    /**
+     * An endpoint's prices as the catalog states them: per token in pico-USD (1e-12), per request and
+     * per input image in nano-USD.
+     */
+    public record Prices(long promptPico, long completionPico, long cachedPromptPico, long reasoningPico, long requestNanos,
+                         long imageNanos) {
     }
 
     /** One try against one provider. {@code outcome} is {@code success} or a normalized error class. */

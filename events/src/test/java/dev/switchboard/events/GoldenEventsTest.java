@@ -46,6 +46,19 @@ class GoldenEventsTest {
     }
 
     @Test
+    void aUsageEventCarriesTheRoutedEndpointsPricesAndOneWrittenBeforeThemReadsAsNone() {
+        UsageV1 usage = GoldenEvents.read(Topics.USAGE, UsageV1.class).data();
+        assertThat(usage.prices()).isEqualTo(new UsageV1.Prices(150_000, 600_000, 75_000, 600_000, 0, 0));
+
+        String golden = new String(GoldenEvents.bytes(Topics.USAGE), StandardCharsets.UTF_8);
+        String older = golden.substring(0, golden.indexOf(",\n    \"prices\"")) + golden.substring(golden.indexOf("}\n  }\n}") + 1);
+        assertThat(older).doesNotContain("prices");
+        UsageV1 before = EventCodec.decode(older.getBytes(StandardCharsets.UTF_8), Topics.USAGE, UsageV1.class).data();
+        assertThat(before.prices()).isNull();
+        assertThat(before.images()).isZero();
+    }
+
+    @Test
     void usageEventIdIsStableForAGenerationAndSequence() {
         UsageV1 usage = GoldenEvents.read(Topics.USAGE, UsageV1.class).data();
         assertThat(usage.eventId()).isEqualTo(usage.generationId() + ":0");

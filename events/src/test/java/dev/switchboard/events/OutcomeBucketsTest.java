@@ -1,6 +1,7 @@
 package dev.switchboard.events;
 
 import dev.switchboard.events.health.HealthKeys;
+import dev.switchboard.events.health.HealthStats;
 import dev.switchboard.events.health.OutcomeBuckets;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,23 @@ class OutcomeBucketsTest {
         assertThat(sum.percentileMs(0.50)).isEqualTo(50L);    // 90 of 140 successes are ≤ 50 ms
         assertThat(sum.percentileMs(0.95)).isEqualTo(400L);   // rank 133 falls in the 200–400 ms bucket
         assertThat(sum.percentileMs(0.99)).isEqualTo(25_600L); // the open-ended bucket reads as twice the last bound
+    }
+
+    @Test
+    void failuresAreSummedByErrorClassAndTheCommonestNamed() {
+        Map<String, String> first = bucket(10, 0, 0, 6);
+        first.put(OutcomeBuckets.errorClassField("server_error"), "2");
+        first.put(OutcomeBuckets.errorClassField("rate_limited"), "4");
+        Map<String, String> second = bucket(10, 0, 0, 3);
+        second.put(OutcomeBuckets.errorClassField("server_error"), "3");
+        OutcomeBuckets.Sum sum = new OutcomeBuckets.Sum();
+        sum.addAll(List.of(first, second));
+        assertThat(sum.errors()).isEqualTo(9);
+        assertThat(sum.errorClasses()).containsExactly(Map.entry("rate_limited", 4L), Map.entry("server_error", 5L));
+        assertThat(sum.commonestErrorClass()).isEqualTo("server_error");
+        assertThat(HealthStats.Window.of(sum).errorsByClass()).containsExactly(Map.entry("rate_limited", 4L), Map.entry("server_error", 5L));
+        // probes count failures without a class
+        assertThat(new OutcomeBuckets.Sum().commonestErrorClass()).isNull();
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.switchboard.events.EventCodec;
 import dev.switchboard.events.Topics;
 import dev.switchboard.events.UsageV1;
 import dev.switchboard.events.health.HealthKeys;
+import dev.switchboard.events.health.OutcomeBuckets;
 import dev.switchboard.router.health.HealthView;
 import dev.switchboard.simulator.Behaviour;
 import dev.switchboard.simulator.ProviderSimulator;
@@ -122,6 +123,8 @@ class ChatRouteTest {
         assertThat(usage.provider()).isEqualTo("openai");
         assertThat(usage.completionTokens()).isEqualTo(completed.usage().completionTokens());
         assertThat(usage.estimatedCostNanos()).isEqualTo(expectedCost);
+        // the prices billing charges: the endpoint's in the catalog this request was routed with
+        assertThat(usage.prices()).isEqualTo(new UsageV1.Prices(150_000, 600_000, 75_000, 600_000, 0, 0));
         assertThat(usage.ttftMs()).isNotNull();
         assertThat(usage.attempts()).hasSize(1);
         String propagated = new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8);
@@ -178,6 +181,8 @@ class ChatRouteTest {
         SimulatorResource.simulator().behave("openai", new Behaviour(1, 1, 5, 429, -1, 1, 0));
         SimulatorResource.simulator().behave("azure", new Behaviour(1, 1, 5, 429, -1, 1, 0));
         String generation = "gen-" + UUID.randomUUID();
+        long minute = System.currentTimeMillis() / 60_000;
+        long classedBefore = minuteCount("openai/gpt-4o-mini@azure", minute, OutcomeBuckets.errorClassField("rate_limited"));
 
         List<RouteEvent> events = route(request(generation, "openai/gpt-4o-mini", true), null);
 
@@ -188,6 +193,10 @@ class ChatRouteTest {
         assertThat(usage.status()).isEqualTo("error");
         assertThat(usage.errorClass()).isEqualTo("rate_limited");
         assertThat(usage.estimatedCostNanos()).isZero();
+        // the failures reach the shared health buckets with their class
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(minuteCount("openai/gpt-4o-mini@azure", minute, OutcomeBuckets.errorClassField("rate_limited")))
+                        .isGreaterThan(classedBefore));
     }
 
     @Test
@@ -255,18 +264,23 @@ class ChatRouteTest {
 
     @Test
     void realTrafficIsRecordedAsPassiveHealthPerProviderAndEndpoint() {
-        route(request("gen-" + UUID.randomUUID(), "openai/gpt-4o", false), null);
         long minute = System.currentTimeMillis() / 60_000;
+        route(request("gen-" + UUID.randomUUID(), "openai/gpt-4o", false), null);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(redis.value(String.class).get(HealthKeys.passive("openai"))).isNotNull();
             assertThat(redis.value(String.class).get(HealthKeys.passive("openai/gpt-4o@openai"))).isNotNull();
-            String count = redis.hash(String.class).hget(HealthKeys.minute("openai/gpt-4o@openai", minute), "n");
-            if (count == null) { // the minute turned between the request and the check
-                count = redis.hash(String.class).hget(HealthKeys.minute("openai/gpt-4o@openai", minute + 1), "n");
-            }
-            assertThat(count).isNotNull();
-            assertThat(Long.parseLong(count)).isPositive();
+            assertThat(minuteCount("openai/gpt-4o@openai", minute, "n")).isPositive();
         });
+    }
+
+    /** A field of {@code subject}'s outcome bucket for {@code minute}, plus the next one's (the minute may turn meanwhile). */
+    private long minuteCount(String subject, long minute, String field) {
+        long total = 0;
+        for (long m = minute; m <= minute + 1; m++) {
+            String value = redis.hash(String.class).hget(HealthKeys.minute(subject, m), field);
+            total += value == null ? 0 : Long.parseLong(value);
+        }
+        return total;
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.switchboard.billing.service;
 import dev.switchboard.billing.repository.LedgerEntry;
 import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.EndpointSpec;
+import dev.switchboard.catalog.Prices;
 import dev.switchboard.catalog.Pricing;
 import dev.switchboard.events.ChargeV1;
 import dev.switchboard.events.UsageV1;
@@ -67,17 +68,15 @@ public class BillingService {
         entry.usageEventId = usage.eventId();
         entry.occurredAt = usage.completedAt() == null ? Instant.now() : usage.completedAt();
         entry.pricedAt = Instant.now();
-        Optional<EndpointSpec> endpoint = usage.model() == null || usage.provider() == null
-                ? Optional.empty() : catalog.current().endpoint(usage.model(), usage.provider());
-        if (endpoint.isPresent()) {
-            var prices = endpoint.get().prices();
-            entry.promptPricePico = prices.promptPico();
-            entry.completionPricePico = prices.completionPico();
-            entry.costNanos = Pricing.costNanos(prices, usage.promptTokens(), usage.completionTokens(),
+        Optional<Prices> prices = routedPrices(usage);
+        if (prices.isPresent()) {
+            entry.promptPricePico = prices.get().promptPico();
+            entry.completionPricePico = prices.get().completionPico();
+            entry.costNanos = Pricing.costNanos(prices.get(), usage.promptTokens(), usage.completionTokens(),
                     usage.cachedPromptTokens(), usage.reasoningTokens(), usage.images());
         } else {
-            // nothing was served (no provider), or the endpoint left the catalog since routing:
-            // the router priced it with the catalog it routed with
+            // nothing was served (no provider), or an event without prices whose endpoint left the
+            // catalog since routing: the router priced it with the catalog it routed with
             entry.costNanos = Math.max(0, usage.estimatedCostNanos());
             if (usage.provider() != null) {
                 LOG.warnf("generation %s: %s@%s not in the catalog; billing the router's price", usage.generationId(),
@@ -85,6 +84,23 @@ public class BillingService {
             }
         }
         return entry;
+    }
+
+    /**
+     * The prices to charge: those the event carries (the endpoint's in the catalog version the request
+     * was routed with, so a price edit that reaches billing before the event does not reprice it),
+     * else, for events written before prices were carried, the endpoint's in billing's catalog.
+     */
+    private Optional<Prices> routedPrices(UsageV1 usage) {
+        if (usage.model() == null || usage.provider() == null) {
+            return Optional.empty();
+        }
+        UsageV1.Prices routed = usage.prices();
+        if (routed != null) {
+            return Optional.of(new Prices(routed.promptPico(), routed.completionPico(), routed.cachedPromptPico(), routed.reasoningPico(),
+                    routed.requestNanos(), routed.imageNanos()));
+        }
+        return catalog.current().endpoint(usage.model(), usage.provider()).map(EndpointSpec::prices);
     }
 
     static ChargeV1 charge(LedgerEntry e) {

@@ -1,14 +1,17 @@
 package dev.switchboard.events.health;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Counters of outcomes in one time bucket: {@code n} (outcomes), {@code err} (failures), a
  * latency histogram {@code h0..h9} over fixed bounds, and for answers that streamed, {@code tok}
  * (output tokens) and {@code gms} (ms from the first token to the last), whose ratio is the
- * throughput. Writers add with HINCRBY, so probes and
+ * throughput. Routers also count their failures by error class, {@code e:<class>}
+ * ({@code e:server_error}, {@code e:rate_limited}, {@code e:timeout}...); probes count {@code err} only. Writers add with HINCRBY, so probes and
  * every router replica can count into the same bucket without coordination; percentiles read from
  * the histogram are the upper bound of the bucket the rank falls in (an over-estimate by at most
  * one bucket width).
@@ -21,6 +24,8 @@ public final class OutcomeBuckets {
     public static final String ERRORS = "err";
     public static final String TOKENS = "tok";
     public static final String GENERATION_MS = "gms";
+    /** Prefix of the per-error-class failure counters. */
+    public static final String ERROR_CLASS_PREFIX = "e:";
 
     private OutcomeBuckets() {
     }
@@ -32,6 +37,11 @@ public final class OutcomeBuckets {
             }
         }
         return "h" + BOUNDS_MS.length;
+    }
+
+    /** The field counting failures of {@code errorClass} (a normalized class: {@code server_error}, {@code timeout}...). */
+    public static String errorClassField(String errorClass) {
+        return ERROR_CLASS_PREFIX + errorClass;
     }
 
     /** The increments that record one outcome (a failure's latency is not counted in the histogram). */
@@ -78,11 +88,17 @@ public final class OutcomeBuckets {
         private final long[] histogram = new long[BOUNDS_MS.length + 1];
         private long tokens;
         private long generationMs;
+        private final Map<String, Long> errorClasses = new TreeMap<>();
 
         public void add(Map<String, String> bucket) {
             if (bucket == null) {
                 return;
             }
+            bucket.forEach((field, value) -> {
+                if (field.startsWith(ERROR_CLASS_PREFIX)) {
+                    errorClasses.merge(field.substring(ERROR_CLASS_PREFIX.length()), parse(value), Long::sum);
+                }
+            });
             count += parse(bucket.get(COUNT));
             errors += parse(bucket.get(ERRORS));
             tokens += parse(bucket.get(TOKENS));
@@ -112,6 +128,24 @@ public final class OutcomeBuckets {
         /** Output tokens per second while answers streamed, or null when no answer was measured. */
         public Double tokensPerSecond() {
             return generationMs <= 0 || tokens <= 0 ? null : tokens * 1000.0 / generationMs;
+        }
+
+        /** Failures of real traffic per error class, by class name (empty when none were classed). */
+        public Map<String, Long> errorClasses() {
+            return Collections.unmodifiableMap(errorClasses);
+        }
+
+        /** The error class with the most failures (the first by name on a tie), or null when none were classed. */
+        public String commonestErrorClass() {
+            String commonest = null;
+            long most = 0;
+            for (Map.Entry<String, Long> e : errorClasses.entrySet()) {
+                if (e.getValue() > most) {
+                    commonest = e.getKey();
+                    most = e.getValue();
+                }
+            }
+            return commonest;
         }
 
         public Double errorRate() {

@@ -144,7 +144,9 @@ public class Prober {
                     state = ProbeResult.UP;
                 }
                 if (!ProbeResult.UP.equals(state)) {
-                    error = "error rate " + Math.round(rate * 100) + "% in the last minute";
+                    String commonest = lastMinute.commonestErrorClass();
+                    error = "error rate " + Math.round(rate * 100) + "% in the last minute"
+                            + (commonest == null ? "" : ", mostly " + commonest);
                 }
             }
             Instant checkedAt = Instant.ofEpochMilli(now);

@@ -20,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Real traffic as health evidence. Every attempt's outcome is counted in memory (no I/O on the
- * request path) and flushed to Redis once a second in one pipelined batch: HINCRBY into the same
+ * Real traffic as health evidence. Every attempt's outcome (success or error class, latency to
+ * the first token, throughput) is counted in memory (no I/O on the request path) and flushed to Redis once a second in one pipelined batch: HINCRBY into the same
  * outcome buckets the prober fills, per provider and per endpoint, and a "passive" timestamp that
  * lets the prober skip probing a provider real traffic already covers. Best effort: a failed
  * flush drops that second's counts.
@@ -34,6 +34,7 @@ public class PassiveRecorder {
     private static final int FIELDS = OutcomeBuckets.BOUNDS_MS.length + 1;
     /** Fewer output tokens than this say little about a throughput. */
     private static final int MIN_TIMED_TOKENS = 8;
+    private static final String SUCCESS = "success";
 
     private final Redis redis;
     private final Vertx vertx;
@@ -57,10 +58,13 @@ public class PassiveRecorder {
         flush();
     }
 
-    /** One attempt against {@code provider} for {@code endpointId}; {@code latencyMs} to first token or to failure. */
-    public void record(String provider, String endpointId, boolean ok, long latencyMs) {
-        pending.computeIfAbsent(provider, s -> new Counts()).add(ok, latencyMs);
-        pending.computeIfAbsent(endpointId, s -> new Counts()).add(ok, latencyMs);
+    /**
+     * One attempt against {@code provider} for {@code endpointId}: {@code outcome} is {@code success}
+     * or the failure's error class; {@code latencyMs} to first token or to failure.
+     */
+    public void record(String provider, String endpointId, String outcome, long latencyMs) {
+        pending.computeIfAbsent(provider, s -> new Counts()).add(outcome, latencyMs);
+        pending.computeIfAbsent(endpointId, s -> new Counts()).add(outcome, latencyMs);
     }
 
     /**
@@ -119,6 +123,7 @@ public class PassiveRecorder {
         private final LongAdder[] histogram = new LongAdder[FIELDS];
         private final LongAdder tokens = new LongAdder();
         private final LongAdder generationMs = new LongAdder();
+        private final Map<String, LongAdder> errorClasses = new ConcurrentHashMap<>();
 
         Counts() {
             for (int i = 0; i < FIELDS; i++) {
@@ -126,12 +131,13 @@ public class PassiveRecorder {
             }
         }
 
-        void add(boolean ok, long latencyMs) {
+        void add(String outcome, long latencyMs) {
             count.increment();
-            if (ok) {
+            if (SUCCESS.equals(outcome)) {
                 histogram[Integer.parseInt(OutcomeBuckets.latencyField(latencyMs).substring(1))].increment();
             } else {
                 errors.increment();
+                errorClasses.computeIfAbsent(outcome, c -> new LongAdder()).increment();
             }
         }
 
@@ -149,6 +155,7 @@ public class PassiveRecorder {
             for (int i = 0; i < FIELDS; i++) {
                 put(out, "h" + i, histogram[i].sumThenReset());
             }
+            errorClasses.forEach((errorClass, failures) -> put(out, OutcomeBuckets.errorClassField(errorClass), failures.sumThenReset()));
             return out;
         }
 

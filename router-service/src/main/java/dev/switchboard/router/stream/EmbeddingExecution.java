@@ -7,6 +7,7 @@ import dev.switchboard.router.provider.UpstreamFailure;
 import dev.switchboard.router.provider.UpstreamRequest;
 import dev.switchboard.router.routing.Candidate;
 import dev.switchboard.router.routing.RoutePlanner;
+import dev.switchboard.router.usage.UsagePublisher;
 import dev.switchboard.wire.ChatMessage;
 import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.EmbeddingRequest;
@@ -115,7 +116,7 @@ final class EmbeddingExecution {
         long latency = (System.nanoTime() - start) / 1_000_000;
         attempts.add(new UsageV1.Attempt(candidate.provider().name(), candidate.endpoint().model(), outcome, status, latency));
         d.metrics.attempt(candidate.provider().name(), outcome);
-        d.passive.record(candidate.provider().name(), candidate.endpoint().id(), "success".equals(outcome), latency);
+        d.passive.record(candidate.provider().name(), candidate.endpoint().id(), outcome, latency);
     }
 
     private void finish(Candidate candidate, ProviderAdapter.Embeddings embeddings, UpstreamFailure failure, List<String> reasons) {
@@ -137,7 +138,8 @@ final class EmbeddingExecution {
                 candidate == null ? null : candidate.endpoint().model(), candidate == null ? null : candidate.provider().name(),
                 candidate == null ? null : candidate.endpoint().upstreamModel(), status, null,
                 failure == null ? null : failure.errorClass().name().toLowerCase(Locale.ROOT), false,
-                usage.promptTokens(), 0, 0, 0, usage.source(), usage.costNanos(), attempts, null, latencyMs, startedAt, completedAt), trace);
+                usage.promptTokens(), 0, 0, 0, usage.source(), usage.costNanos(), attempts, null, latencyMs, startedAt, completedAt, null, 0,
+                candidate == null ? null : UsagePublisher.prices(candidate.endpoint().prices())), trace);
         d.metrics.request(status, candidate == null ? null : candidate.provider().name(), Duration.ofMillis(latencyMs), null);
     }
 

@@ -11,6 +11,7 @@ import dev.switchboard.router.provider.UpstreamRequest;
 import dev.switchboard.router.routing.Candidate;
 import dev.switchboard.router.routing.RoutePlanner;
 import dev.switchboard.router.routing.StickyRoutes;
+import dev.switchboard.router.usage.UsagePublisher;
 import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.ErrorClass;
 import dev.switchboard.wire.RouteEvent;
@@ -425,7 +426,7 @@ public final class RouteExecution {
         d.metrics.attempt(active.provider().name(), outcome);
         boolean ok = "success".equals(outcome);
         if (aboutProvider) {
-            d.passive.record(active.provider().name(), active.endpoint().id(), ok, ok && attemptFirstTokenMs >= 0 ? attemptFirstTokenMs : latency);
+            d.passive.record(active.provider().name(), active.endpoint().id(), outcome, ok && attemptFirstTokenMs >= 0 ? attemptFirstTokenMs : latency);
             if (ok) {
                 d.breakers.succeeded(active.provider().name());
             } else {
@@ -474,7 +475,7 @@ public final class RouteExecution {
                 request.stream(),
                 usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens(), usage.reasoningTokens(),
                 usage.source(), usage.costNanos(), attempts, ttftMs, latencyMs, startedAt, completedAt, strategy,
-                active == null ? 0 : images), trace);
+                active == null ? 0 : images, active == null ? null : UsagePublisher.prices(active.endpoint().prices())), trace);
         d.metrics.request(status, active == null ? null : active.provider().name(), Duration.ofMillis(latencyMs), ttftMs);
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.router.usage;
 
+import dev.switchboard.catalog.Prices;
 import dev.switchboard.events.CloudEvent;
 import dev.switchboard.events.EventCodec;
 import dev.switchboard.events.Topics;
@@ -48,6 +49,12 @@ public class UsagePublisher {
     private final Counter sent;
     private final Counter failed;
     private final Counter dropped;
+
+    /** An endpoint's catalog prices as a usage event carries them (billing charges these). */
+    public static UsageV1.Prices prices(Prices prices) {
+        return new UsageV1.Prices(prices.promptPico(), prices.completionPico(), prices.cachedPromptPico(), prices.reasoningPico(),
+                prices.requestNanos(), prices.imageNanos());
+    }
 
     public UsagePublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
                           RouterConfig config, OpenTelemetry openTelemetry, MeterRegistry registry) {
