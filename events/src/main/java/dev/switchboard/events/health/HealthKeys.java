@@ -17,6 +17,9 @@ package dev.switchboard.events.health;
  *       replica (INCR; a success deletes it)</li>
  *   <li>{@code breaker:{provider}:open} — present (with a TTL, 60 s by default) while the provider's
  *       breaker is open: every router replica treats the provider as degraded</li>
+ *   <li>{@code provider-usage:{provider}:{epochMinute}:requests} and {@code :tokens} — requests sent to and
+ *       tokens used at a provider with published rate limits in that minute, by every router replica
+ *       (INCRBY, a 2 minute TTL)</li>
  * </ul>
  */
 public final class HealthKeys {
@@ -50,6 +53,14 @@ public final class HealthKeys {
 
     public static String breakerOpen(String provider) {
         return "breaker:" + provider + ":open";
+    }
+
+    public static String rateRequests(String provider, long epochMinute) {
+        return "provider-usage:" + provider + ":" + epochMinute + ":requests";
+    }
+
+    public static String rateTokens(String provider, long epochMinute) {
+        return "provider-usage:" + provider + ":" + epochMinute + ":tokens";
     }
 
     /** How long minute buckets live (they serve the 5 and 30 minute windows). */

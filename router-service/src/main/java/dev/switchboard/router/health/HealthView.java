@@ -30,8 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * statuses ({@code provider:{name}:status}, written by the health prober with a 5 s TTL) and every
  * endpoint's stats ({@code health:{endpoint}:stats}: uptime, latency, throughput) and the shared
  * circuit breakers ({@link Breakers}); the request path only reads the current snapshot, never Redis.
- * A provider whose breaker is open is reported degraded (down stays down). If Redis is unreachable the last snapshot stays in
- * force.
+ * A provider whose breaker is open, or which has used up a published rate limit this minute
+ * ({@link RateLimitMeter}), is reported degraded (down stays down). If Redis is unreachable the last
+ * snapshot stays in force.
  */
 @ApplicationScoped
 public class HealthView implements HealthSnapshot {
@@ -42,6 +43,7 @@ public class HealthView implements HealthSnapshot {
     private final ReactiveRedisDataSource redis;
     private final LiveCatalog catalog;
     private final RouterConfig config;
+    private final RateLimitMeter rateLimits;
     /** The Redis keys read on each refresh, for the catalog in force (rebuilt only when it changes). */
     private volatile KeyPlan plan;
     private final Vertx vertx;
@@ -58,11 +60,12 @@ public class HealthView implements HealthSnapshot {
     private long timer = -1;
     private boolean warned;
 
-    public HealthView(ReactiveRedisDataSource redis, LiveCatalog catalog, RouterConfig config, Vertx vertx) {
+    public HealthView(ReactiveRedisDataSource redis, LiveCatalog catalog, RouterConfig config, Vertx vertx, RateLimitMeter rateLimits) {
         this.redis = redis;
         this.catalog = catalog;
         this.config = config;
         this.vertx = vertx;
+        this.rateLimits = rateLimits;
     }
 
     void start(@Observes StartupEvent event) {
@@ -76,12 +79,13 @@ public class HealthView implements HealthSnapshot {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
+        rateLimits.flush();
     }
 
     @Override
     public ProviderState state(String provider) {
         ProviderState state = snapshot.getOrDefault(provider, ProviderState.UNKNOWN);
-        return state != ProviderState.DOWN && breakerOpen(provider) ? ProviderState.DEGRADED : state;
+        return state != ProviderState.DOWN && (breakerOpen(provider) || rateLimits.saturated(provider)) ? ProviderState.DEGRADED : state;
     }
 
     /** Whether the provider's breaker is open (seen in Redis, or opened by this replica and not yet expired). */
@@ -124,6 +128,7 @@ public class HealthView implements HealthSnapshot {
     }
 
     void refresh() {
+        rateLimits.flush();
         KeyPlan keys = plan(catalog.current());
         List<EndpointSpec> endpoints = keys.endpoints();
         redis.value(String.class).mget(keys.keys()).subscribe().with(values -> {

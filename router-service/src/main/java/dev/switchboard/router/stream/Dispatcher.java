@@ -6,6 +6,7 @@ import dev.switchboard.router.credentials.CredentialSource;
 import dev.switchboard.router.health.Breakers;
 import dev.switchboard.router.health.HealthView;
 import dev.switchboard.router.health.PassiveRecorder;
+import dev.switchboard.router.health.RateLimitMeter;
 import dev.switchboard.router.provider.Adapters;
 import dev.switchboard.router.routing.RoutePlanner;
 import dev.switchboard.router.routing.StickyRoutes;
@@ -42,10 +43,12 @@ public class Dispatcher {
     final StickyRoutes sticky;
     final HealthView health;
     final CreditClient credit;
+    final RateLimitMeter rateLimits;
 
     public Dispatcher(Vertx vertx, Adapters adapters, CredentialSource credentials, RoutePlanner planner,
                       TokenCounter tokens, UsagePublisher usage, RouterConfig config, MeterRegistry registry,
-                      PassiveRecorder passive, Breakers breakers, StickyRoutes sticky, HealthView health, CreditClient credit) {
+                      PassiveRecorder passive, Breakers breakers, StickyRoutes sticky, HealthView health, CreditClient credit,
+                      RateLimitMeter rateLimits) {
         this.vertx = vertx;
         this.adapters = adapters;
         this.credentials = credentials;
@@ -59,6 +62,7 @@ public class Dispatcher {
         this.sticky = sticky;
         this.health = health;
         this.credit = credit;
+        this.rateLimits = rateLimits;
         this.http = vertx.createHttpClient(new HttpClientOptions()
                         .setKeepAlive(true)
                         .setTcpNoDelay(true)

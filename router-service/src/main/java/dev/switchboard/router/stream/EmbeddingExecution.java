@@ -80,6 +80,7 @@ final class EmbeddingExecution {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(upstream.url())
                 .setIdleTimeout(d.config.upstream().idleTimeout().toMillis());
         upstream.headers().forEach(options::putHeader);
+        d.rateLimits.sent(candidate.provider());
         d.http.request(options)
                 .compose(req -> req.send(Buffer.buffer(upstream.body())))
                 .compose(resp -> resp.body().map(body -> new Answer(resp.statusCode(), resp::getHeader, body.getBytes())))
@@ -125,6 +126,7 @@ final class EmbeddingExecution {
             int tokens = embeddings.promptTokens() != null ? embeddings.promptTokens() : promptTokens;
             usage = new Usage(tokens, 0, 0, 0, Pricing.costNanos(candidate.endpoint().prices(), tokens, 0, 0, 0),
                     embeddings.promptTokens() != null ? Usage.SOURCE_PROVIDER : Usage.SOURCE_ESTIMATED);
+            d.rateLimits.used(candidate.provider(), tokens);
             result.complete(new EmbeddingResult(candidate.provider().name(), candidate.endpoint().model(), embeddings.vectors(), usage, null));
         } else {
             usage = new Usage(0, 0, 0, 0, 0, Usage.SOURCE_ESTIMATED);

@@ -180,6 +180,7 @@ public final class RouteExecution {
                 .setAbsoluteURI(upstream.url())
                 .setIdleTimeout(d.config.upstream().idleTimeout().toMillis());
         upstream.headers().forEach(options::putHeader);
+        d.rateLimits.sent(candidate.provider());
         totalTimer = d.vertx.setTimer(d.config.upstream().totalTimeout().toMillis(), t -> {
             timedOut = true;
             if (upstreamRequest != null) {
@@ -456,6 +457,9 @@ public final class RouteExecution {
         ended = true;
         cancelTotalTimer();
         Usage usage = usage();
+        if (active != null) {
+            d.rateLimits.used(active.provider(), (long) usage.promptTokens() + usage.completionTokens());
+        }
         if (!cancelled) {
             emit(failure == null
                     ? new RouteEvent.Completed(usage)

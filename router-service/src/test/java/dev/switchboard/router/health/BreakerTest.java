@@ -50,6 +50,9 @@ class BreakerTest {
     @Inject
     Vertx vertx;
 
+    @Inject
+    RateLimitMeter rateLimits;
+
     @AfterEach
     void reset() {
         SimulatorResource.simulator().behave(PROVIDER, Behaviour.DEFAULT);
@@ -79,7 +82,7 @@ class BreakerTest {
                 redis.value(String.class).get(HealthKeys.status(PROVIDER))).isEqualTo(ProviderState.DEGRADED);
 
         // another router replica: a health view of its own over the same Redis
-        HealthView other = new HealthView(reactiveRedis, catalog, config, vertx);
+        HealthView other = new HealthView(reactiveRedis, catalog, config, vertx, rateLimits);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             other.refresh();
             assertThat(other.state(PROVIDER)).isEqualTo(ProviderState.DEGRADED);
