@@ -83,6 +83,11 @@ public class RateLimitMeter {
         return window.saturated(limits, clock.getAsLong() / 60_000);
     }
 
+    /** The providers saturated now, by name (for the readiness data). */
+    public List<String> saturatedProviders() {
+        return windows.keySet().stream().filter(this::saturated).sorted().toList();
+    }
+
     private static boolean limited(ProviderSpec provider) {
         ProviderSpec.RateLimits limits = provider.rateLimits();
         return limits.requestsPerMinute() > 0 || limits.tokensPerMinute() > 0;

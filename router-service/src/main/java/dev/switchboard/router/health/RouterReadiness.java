@@ -20,11 +20,13 @@ public class RouterReadiness implements HealthCheck {
     private final LiveCatalog catalog;
     private final HealthView health;
     private final UsagePublisher usage;
+    private final RateLimitMeter rateLimits;
 
-    public RouterReadiness(LiveCatalog catalog, HealthView health, UsagePublisher usage) {
+    public RouterReadiness(LiveCatalog catalog, HealthView health, UsagePublisher usage, RateLimitMeter rateLimits) {
         this.catalog = catalog;
         this.health = health;
         this.usage = usage;
+        this.rateLimits = rateLimits;
     }
 
     @Override
@@ -38,6 +40,7 @@ public class RouterReadiness implements HealthCheck {
                 .withData("catalog_rejected_reloads", catalog.rejectedReloads())
                 .withData("health_snapshot_age_ms", last == 0 ? -1 : System.currentTimeMillis() - last)
                 .withData("usage_backlog", usage.backlog())
+                .withData("rate_limited_providers", String.join(",", rateLimits.saturatedProviders()))
                 .build();
     }
 }

@@ -23,8 +23,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 
 /**
  * Published provider rate limits: a provider that used up its requests or tokens per minute is
@@ -88,6 +90,9 @@ class RateLimitTest {
         }
         // the limit is used up: Azure first now
         assertThat(RouteCalls.servedBy(RouteCalls.cheapest(model))).isEqualTo("azure");
+        // operators see it in the readiness data
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'router' }.data.rate_limited_providers", containsString("openai"));
         // when OpenAI is the only choice it is still tried (it may have headroom the count does not know of)
         assertThat(RouteCalls.servedBy(RouteCalls.pinned("openai", model))).isEqualTo("openai");
 
