@@ -39,7 +39,7 @@ class ImageFeeTest {
         String generation = "gen-" + UUID.randomUUID();
         UsageV1 usage = new UsageV1(generation, 0, true, UUID.randomUUID().toString(), UUID.randomUUID().toString(), generation,
                 "acme/vision", "acme/vision", "acme", "vision-1", "success", "stop", null, true, 1000, 100, 0, 0, "provider", 0L,
-                List.of(), 50L, 100L, Instant.now(), Instant.now(), "weighted", 3);
+                List.of(), 50L, 100L, Instant.now(), Instant.now(), "weighted", 3, null);
         CloudEvent<UsageV1> event = CloudEvent.of(UsageV1.TYPE, usage.eventId(), "/test", generation, Instant.now(), usage);
         TopicProbe.send(KafkaResource.bootstrapServers(), Topics.USAGE, generation, EventCodec.encode(event));
 

@@ -87,7 +87,8 @@ public final class CatalogConfigMapWatcher implements AutoCloseable {
         return null;
     }
 
-    private static String where(String namespace, String name, String key) {
+    /** How a ConfigMap catalog is named in logs and {@link LiveCatalog#source()}. */
+    static String where(String namespace, String name, String key) {
         return "configmap " + namespace + "/" + name + " key " + key;
     }
 

@@ -43,7 +43,7 @@ public class CatalogProducer {
                     .filter(s -> !s.isBlank()).orElseGet(client::getNamespace);
             String key = config.getOptionalValue("switchboard.catalog.config-map.key", String.class).orElse(DEFAULT_KEY);
             byte[] document = CatalogConfigMapWatcher.read(client, namespace, configMap.get(), key);
-            LiveCatalog live = LiveCatalog.of(document, "configmap " + namespace + "/" + configMap.get() + " key " + key, override);
+            LiveCatalog live = LiveCatalog.of(document, CatalogConfigMapWatcher.where(namespace, configMap.get(), key), override);
             CatalogConfigMapWatcher.start(client, namespace, configMap.get(), key, live);
             return live;
         }

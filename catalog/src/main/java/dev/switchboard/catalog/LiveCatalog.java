@@ -162,6 +162,10 @@ public final class LiveCatalog implements AutoCloseable {
 
     /** Offers a document that could not be read at all (e.g. the ConfigMap lacks the key): rejected, previous kept. */
     public synchronized Outcome reject(String from, String problem) {
+        Outcome previous = last;
+        if (!previous.accepted() && previous.source().equals(from) && previous.problems().equals(List.of(problem))) {
+            return previous; // the same failure again (an informer resync of a ConfigMap still lacking its key): judged once
+        }
         rejected.incrementAndGet();
         last = new Outcome(false, false, from, revision, List.of(problem), Instant.now());
         LOG.errorf("catalog from %s rejected, revision %s from %s stays in force: %s", from, revision, source, problem);

@@ -51,6 +51,11 @@ public record ProviderSpec(String name, String displayName, String family, Strin
                 throw new IllegalArgumentException("rate limits must not be negative");
             }
         }
+
+        /** Whether either limit is published. */
+        public boolean published() {
+            return requestsPerMinute > 0 || tokensPerMinute > 0;
+        }
     }
 
     /** The option {@code key}, or {@code fallback} when it is not set. */

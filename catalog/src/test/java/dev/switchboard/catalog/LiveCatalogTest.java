@@ -110,6 +110,20 @@ class LiveCatalogTest {
     }
 
     @Test
+    void anUnreadableSourceIsRejectedOnceUntilSomethingElseHappens() {
+        catalog = live(document("1"));
+        LiveCatalog.Outcome missing = catalog.reject("configmap ns/name key catalog.yaml", "ConfigMap has no key catalog.yaml");
+        assertThat(missing.accepted()).isFalse();
+        assertThat(catalog.rejectedReloads()).isEqualTo(1);
+        // the informer's resync reports the same ConfigMap again: judged once, not again
+        assertThat(catalog.reject("configmap ns/name key catalog.yaml", "ConfigMap has no key catalog.yaml")).isSameAs(missing);
+        assertThat(catalog.rejectedReloads()).isEqualTo(1);
+        // another failure is another rejection
+        assertThat(catalog.reject("configmap ns/name key catalog.yaml", "ConfigMap deleted").problems()).containsExactly("ConfigMap deleted");
+        assertThat(catalog.rejectedReloads()).isEqualTo(2);
+    }
+
+    @Test
     void aServiceCheckCanRejectACatalogItCannotServe() {
         catalog = live(document("1"));
         LiveCatalog.Check onlyOpenAiFamily = c -> c.providers().stream().filter(p -> !p.family().startsWith("openai") && !p.family().startsWith("anthropic"))

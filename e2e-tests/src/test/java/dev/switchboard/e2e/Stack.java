@@ -159,6 +159,38 @@ final class Stack {
         return b.toString();
     }
 
+    /**
+     * Starts a second replica of the stack service {@code service} from its packaged jar, listening on
+     * {@code port} (set through {@code portVariable}) with {@code env}, and waits until it is ready.
+     * Its log goes to e2e-tests/target/{name}-2.log.
+     */
+    static Process startReplica(String service, String portVariable, int port, Map<String, String> env) {
+        Path app = ROOT.resolve(".local/apps/" + service + "/quarkus-run.jar");
+        String log = service.replace("-service", "") + "-2.log";
+        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-Dswitchboard.service=" + service + "-2", "-jar", app.toString()))
+                .redirectErrorStream(true).redirectOutput(ROOT.resolve("e2e-tests/target/" + log).toFile());
+        builder.environment().putAll(env);
+        builder.environment().put(portVariable, Integer.toString(port));
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build()).statusCode() == 200);
+        return process;
+    }
+
+    /** Stops a replica {@link #startReplica} started (null: nothing to stop). */
+    static void stopReplica(Process replica) throws InterruptedException {
+        if (replica != null) {
+            replica.destroy();
+            replica.waitFor();
+        }
+    }
+
     static HttpResponse<String> send(HttpRequest request) {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());

@@ -5,12 +5,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,33 +23,19 @@ class TwoEdgesE2eTest {
 
     @BeforeAll
     static void startSecondEdge() {
-        Path app = Stack.ROOT.resolve(".local/apps/edge-service/quarkus-run.jar");
-        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dswitchboard.service=edge-service-2", "-jar", app.toString()))
-                .redirectErrorStream(true).redirectOutput(new File(Stack.ROOT.resolve("e2e-tests/target/edge-2.log").toString()));
-        Map<String, String> env = builder.environment();
-        env.put("EDGE_PORT", Integer.toString(PORT));
+        Map<String, String> env = new HashMap<>();
         for (String name : List.of("SWITCHBOARD_INTERNAL_TOKEN", "KAFKA_BOOTSTRAP_SERVERS", "REDIS_URL")) {
             String value = Stack.getOr(name, null);
             if (value != null) {
                 env.put(name, value);
             }
         }
-        try {
-            second = builder.start();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> Stack.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + PORT + "/q/health/ready")).build()).statusCode() == 200);
+        second = Stack.startReplica("edge-service", "EDGE_PORT", PORT, env);
     }
 
     @AfterAll
     static void stopSecondEdge() throws Exception {
-        if (second != null) {
-            second.destroy();
-            second.waitFor();
-        }
+        Stack.stopReplica(second);
     }
 
     @Test

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -56,24 +55,13 @@ class TwoRoutersE2eTest {
 
     @BeforeAll
     static void startSecondRouter() throws IOException {
-        Path app = Stack.ROOT.resolve(".local/apps/router-service/quarkus-run.jar");
-        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dswitchboard.service=router-service-2", "-jar", app.toString()))
-                .redirectErrorStream(true).redirectOutput(new File(Stack.ROOT.resolve("e2e-tests/target/router-2.log").toString()));
         // the same configuration as the stack's router (providers, credentials, stores), another port
-        builder.environment().putAll(environmentOf("router-service"));
-        builder.environment().put("ROUTER_PORT", Integer.toString(PORT));
-        second = builder.start();
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> Stack.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + PORT + "/q/health/ready")).build()).statusCode() == 200);
+        second = Stack.startReplica("router-service", "ROUTER_PORT", PORT, environmentOf("router-service"));
     }
 
     @AfterAll
     static void stopSecondRouter() throws InterruptedException {
-        if (second != null) {
-            second.destroy();
-            second.waitFor();
-        }
+        Stack.stopReplica(second);
     }
 
     @BeforeEach

@@ -66,28 +66,6 @@ public record UsageV1(
                 estimatedCostNanos, attempts, ttftMs, latencyMs, startedAt, completedAt, null, 0, null);
     }
 
-    /** An event without input images (text only, or written before images were counted). */
-    public UsageV1(String generationId, int sequence, boolean isFinal, String accountId, String keyId, String holdId,
-                   String requestedModel, String model, String provider, String upstreamModel, String status, String finishReason,
-                   String errorClass, boolean streamed, int promptTokens, int completionTokens, int cachedPromptTokens,
-                   int reasoningTokens, String usageSource, long estimatedCostNanos, List<Attempt> attempts, Long ttftMs,
-                   long latencyMs, Instant startedAt, Instant completedAt, String routing) {
-        this(generationId, sequence, isFinal, accountId, keyId, holdId, requestedModel, model, provider, upstreamModel, status,
-                finishReason, errorClass, streamed, promptTokens, completionTokens, cachedPromptTokens, reasoningTokens, usageSource,
-                estimatedCostNanos, attempts, ttftMs, latencyMs, startedAt, completedAt, routing, 0, null);
-    }
-
-    /** An event without the routed endpoint's prices (billing prices it with its own catalog). */
-    public UsageV1(String generationId, int sequence, boolean isFinal, String accountId, String keyId, String holdId,
-                   String requestedModel, String model, String provider, String upstreamModel, String status, String finishReason,
-                   String errorClass, boolean streamed, int promptTokens, int completionTokens, int cachedPromptTokens,
-                   int reasoningTokens, String usageSource, long estimatedCostNanos, List<Attempt> attempts, Long ttftMs,
-                   long latencyMs, Instant startedAt, Instant completedAt, String routing, int images) {
-        this(generationId, sequence, isFinal, accountId, keyId, holdId, requestedModel, model, provider, upstreamModel, status,
-                finishReason, errorClass, streamed, promptTokens, completionTokens, cachedPromptTokens, reasoningTokens, usageSource,
-                estimatedCostNanos, attempts, ttftMs, latencyMs, startedAt, completedAt, routing, images, null);
-    }
-
     /** The event id: stable for a given generation and sequence. */
     public String eventId() {
         return generationId + ":" + sequence;

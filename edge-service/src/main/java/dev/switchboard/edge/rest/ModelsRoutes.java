@@ -207,7 +207,7 @@ public class ModelsRoutes {
 
     /** The provider's published limits (Switchboard's extension of the providers list); null when unpublished. */
     private static JsonNode rateLimits(ProviderSpec.RateLimits limits) {
-        if (limits.equals(ProviderSpec.RateLimits.UNPUBLISHED)) {
+        if (!limits.published()) {
             return JSON.nullNode();
         }
         ObjectNode out = JSON.objectNode();

@@ -11,8 +11,9 @@ import java.util.TreeMap;
  * latency histogram {@code h0..h9} over fixed bounds, and for answers that streamed, {@code tok}
  * (output tokens) and {@code gms} (ms from the first token to the last), whose ratio is the
  * throughput. Routers also count their failures by error class, {@code e:<class>}
- * ({@code e:server_error}, {@code e:rate_limited}, {@code e:timeout}...); probes count {@code err} only. Writers add with HINCRBY, so probes and
- * every router replica can count into the same bucket without coordination; percentiles read from
+ * ({@code e:server_error}, {@code e:rate_limited}, {@code e:timeout}...); probes count {@code err}
+ * only. Writers add with HINCRBY, so probes and every router replica can count into the same bucket
+ * without coordination; percentiles read from
  * the histogram are the upper bound of the bucket the rank falls in (an over-estimate by at most
  * one bucket width).
  */

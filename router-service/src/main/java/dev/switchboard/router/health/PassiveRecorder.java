@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Real traffic as health evidence. Every attempt's outcome (success or error class, latency to
- * the first token, throughput) is counted in memory (no I/O on the request path) and flushed to Redis once a second in one pipelined batch: HINCRBY into the same
- * outcome buckets the prober fills, per provider and per endpoint, and a "passive" timestamp that
+ * the first token, throughput) is counted in memory (no I/O on the request path) and flushed to
+ * Redis once a second in one pipelined batch: HINCRBY into the same outcome buckets the prober fills, per provider and per endpoint, and a "passive" timestamp that
  * lets the prober skip probing a provider real traffic already covers. Best effort: a failed
  * flush drops that second's counts.
  */

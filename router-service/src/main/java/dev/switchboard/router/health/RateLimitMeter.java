@@ -1,5 +1,6 @@
 package dev.switchboard.router.health;
 
+import dev.switchboard.catalog.Catalog;
 import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.ProviderSpec;
 import dev.switchboard.events.health.HealthKeys;
@@ -28,7 +29,8 @@ import java.util.function.LongSupplier;
  * the minute turns: {@link HealthView} reports it degraded, so routing tries it after the providers
  * with headroom instead of collecting its 429s, and still tries it when nothing else can serve.
  *
- * <p>Off the request path: counting is two adders, a check is a map lookup; providers without
+ * <p>Off the request path: counting is two adders, a check is a map lookup (each window keeps its
+ * provider's limits, refreshed from the catalog in force on every flush); providers without
  * published limits are neither counted nor checked. The other replicas' use is up to a second old;
  * while Redis is unreachable each replica goes by its own counts. Requests are counted when an
  * attempt is sent, tokens (prompt plus completion) when an answer ends. Fixed minute windows, not
@@ -60,27 +62,22 @@ public class RateLimitMeter {
 
     /** An attempt sent to {@code provider}. */
     public void sent(ProviderSpec provider) {
-        if (limited(provider)) {
-            window(provider.name()).requestsHere.increment();
+        if (provider.rateLimits().published()) {
+            window(provider).requestsHere.increment();
         }
     }
 
     /** Tokens (prompt and completion) an answer of {@code provider} used. */
     public void used(ProviderSpec provider, long tokens) {
-        if (tokens > 0 && limited(provider)) {
-            window(provider.name()).tokensHere.add(tokens);
+        if (tokens > 0 && provider.rateLimits().published()) {
+            window(provider).tokensHere.add(tokens);
         }
     }
 
     /** Whether the provider has used up a published limit in the current minute (as far as this replica knows). */
     public boolean saturated(String provider) {
         Window window = windows.get(provider);
-        if (window == null) {
-            return false;
-        }
-        ProviderSpec.RateLimits limits = catalog.current().provider(provider).map(ProviderSpec::rateLimits)
-                .orElse(ProviderSpec.RateLimits.UNPUBLISHED);
-        return window.saturated(limits, clock.getAsLong() / 60_000);
+        return window != null && window.saturated(clock.getAsLong() / 60_000);
     }
 
     /** The providers saturated now, by name (for the readiness data). */
@@ -88,13 +85,11 @@ public class RateLimitMeter {
         return windows.keySet().stream().filter(this::saturated).sorted().toList();
     }
 
-    private static boolean limited(ProviderSpec provider) {
-        ProviderSpec.RateLimits limits = provider.rateLimits();
-        return limits.requestsPerMinute() > 0 || limits.tokensPerMinute() > 0;
-    }
-
-    private Window window(String provider) {
-        return windows.computeIfAbsent(provider, p -> new Window());
+    /** The provider's window, holding the limits of the catalog version the request was routed with. */
+    private Window window(ProviderSpec provider) {
+        Window window = windows.computeIfAbsent(provider.name(), p -> new Window());
+        window.limits = provider.rateLimits();
+        return window;
     }
 
     /**
@@ -105,8 +100,14 @@ public class RateLimitMeter {
         if (windows.isEmpty()) {
             return;
         }
-        // a provider whose limits left the catalog is no longer counted
-        windows.keySet().removeIf(provider -> catalog.current().provider(provider).map(p -> !limited(p)).orElse(true));
+        // limits as the catalog in force has them; a provider whose limits left it is no longer counted
+        Catalog current = catalog.current();
+        windows.entrySet().removeIf(entry -> {
+            ProviderSpec.RateLimits limits = current.provider(entry.getKey()).map(ProviderSpec::rateLimits)
+                    .orElse(ProviderSpec.RateLimits.UNPUBLISHED);
+            entry.getValue().limits = limits;
+            return !limits.published();
+        });
         long minute = clock.getAsLong() / 60_000;
         List<String> providers = new ArrayList<>();
         List<Request> batch = new ArrayList<>();
@@ -171,6 +172,7 @@ public class RateLimitMeter {
         final LongAdder tokensHere = new LongAdder();
         final LongAdder requestsInFlight = new LongAdder();
         final LongAdder tokensInFlight = new LongAdder();
+        volatile ProviderSpec.RateLimits limits = ProviderSpec.RateLimits.UNPUBLISHED;
         volatile long minute = -1;
         volatile long requestsTotal;
         volatile long tokensTotal;
@@ -191,7 +193,8 @@ public class RateLimitMeter {
             tokensHere.add(tokensInFlight.sumThenReset());
         }
 
-        boolean saturated(ProviderSpec.RateLimits limits, long now) {
+        boolean saturated(long now) {
+            ProviderSpec.RateLimits limits = this.limits;
             boolean current = minute == now;
             long requests = (current ? requestsTotal : 0) + requestsInFlight.sum() + requestsHere.sum();
             long tokens = (current ? tokensTotal : 0) + tokensInFlight.sum() + tokensHere.sum();
