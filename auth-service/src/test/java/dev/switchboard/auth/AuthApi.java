@@ -55,6 +55,11 @@ final class AuthApi {
                 .post("/internal/v1/authorize").then();
     }
 
+    /** Places a hold that must succeed; answers its id. */
+    static String hold(String key, String generationId, long holdNanos) {
+        return authorize(key, generationId, holdNanos).statusCode(200).extract().path("holdId");
+    }
+
     static long balance(String accountId) {
         return ((Number) given().header("Authorization", ADMIN).get("/admin/v1/accounts/" + accountId)
                 .then().statusCode(200).extract().path("balance_nanos")).longValue();

@@ -99,15 +99,47 @@ class AuthorizeTest {
     void releaseGivesTheHoldBack() {
         String account = AuthApi.account("1.00");
         String key = AuthApi.key(account, "inference");
-        String generation = "gen-" + UUID.randomUUID();
-        AuthApi.authorize(key, generation, 400_000_000L).statusCode(200);
-        given().header("X-Switchboard-Service-Token", SERVICE_TOKEN).post("/internal/v1/holds/" + generation + "/release")
+        String hold = AuthApi.hold(key, "gen-" + UUID.randomUUID(), 400_000_000L);
+        given().header("X-Switchboard-Service-Token", SERVICE_TOKEN).post("/internal/v1/holds/" + hold + "/release")
                 .then().statusCode(204);
         assertThat(AuthApi.held(account)).isZero();
         // releasing twice changes nothing
-        given().header("X-Switchboard-Service-Token", SERVICE_TOKEN).post("/internal/v1/holds/" + generation + "/release")
+        given().header("X-Switchboard-Service-Token", SERVICE_TOKEN).post("/internal/v1/holds/" + hold + "/release")
                 .then().statusCode(204);
         assertThat(AuthApi.held(account)).isZero();
+    }
+
+    @Test
+    void finishingAHoldKeepsItsCostHeldAndFreesTheRestAtOnce() {
+        String account = AuthApi.account("1.00");
+        String key = AuthApi.key(account, "inference");
+        String hold = AuthApi.hold(key, "gen-" + UUID.randomUUID(), 400_000_000L);
+        assertThat(hold).contains(".gen-");
+
+        AuthApi.internal().body(Map.of("costNanos", 1_234L)).post("/internal/v1/holds/" + hold + "/finish").then().statusCode(204);
+
+        // the cost stays held until its charge debits it; the other 399,998,766 are available again
+        assertThat(AuthApi.held(account)).isEqualTo(1_234L);
+        assertThat(AuthApi.balance(account)).isEqualTo(1_000_000_000L);
+        AuthApi.internal().body(Map.of("costNanos", 1L)).post("/internal/v1/holds/" + hold + "/finish").then().statusCode(404);
+        AuthApi.internal().body(Map.of("costNanos", -1L)).post("/internal/v1/holds/" + hold + "/finish").then().statusCode(400);
+        // the freed credit serves the next request at once
+        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 999_000_000L).statusCode(200);
+        // 1,000,000,000 - 1,234 - 999,000,000 = 998,766 left
+        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 998_767L).statusCode(402);
+        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 998_766L).statusCode(200);
+    }
+
+    @Test
+    void manySequentialRequestsSustainOnASmallBalanceWhenEachHoldIsFinished() {
+        String account = AuthApi.account("0.01");
+        String key = AuthApi.key(account, "inference");
+        // each hold is the whole balance; finishing it at a tiny cost frees it for the next one
+        for (int i = 0; i < 50; i++) {
+            String hold = AuthApi.hold(key, "gen-" + UUID.randomUUID(), 9_000_000L);
+            AuthApi.internal().body(Map.of("costNanos", 10L)).post("/internal/v1/holds/" + hold + "/finish").then().statusCode(204);
+        }
+        assertThat(AuthApi.held(account)).isEqualTo(500L);
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.switchboard.auth;
 
+import dev.switchboard.auth.service.CreditService;
 import dev.switchboard.auth.service.LimitPeriod;
+import dev.switchboard.events.ChargeV1;
 import dev.switchboard.testsupport.KafkaResource;
 import dev.switchboard.testsupport.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -26,6 +28,9 @@ class CreditLimitsTest {
     @Inject
     Pool pool;
 
+    @Inject
+    CreditService credit;
+
 
     @Test
     void aKeyLimitCapsHoldsOnTopOfTheAccountBalance() {
@@ -44,13 +49,10 @@ class CreditLimitsTest {
         String account = AuthApi.account("10.00");
         String key = AuthApi.key(account, Map.of("kind", "inference", "label", "daily", "limit", 0.01, "limit_reset", "daily"));
         String keyId = AuthApi.keyId(key);
-        String generation = "gen-" + UUID.randomUUID();
-        AuthApi.authorize(key, generation, 9_000_000L).statusCode(200);
+        String hold = AuthApi.hold(key, "gen-" + UUID.randomUUID(), 9_000_000L);
         // the request cost all of it: period spend 9,000,000 of the 10,000,000 limit
-        pool.withTransaction(c -> c.preparedQuery("UPDATE auth.api_keys SET period_spent_nanos = 9000000, held_nanos = 0, period_start = $2 WHERE id = $1")
-                .execute(Tuple.of(UUID.fromString(keyId), LimitPeriod.DAILY.start(Instant.now()).atOffset(java.time.ZoneOffset.UTC)))
-                .chain(() -> c.preparedQuery("UPDATE auth.holds SET status = 'settled' WHERE id = $1").execute(Tuple.of(generation))))
-                .await().indefinitely();
+        credit.settle(new ChargeV1(ChargeV1.chargeId("gen-spent", 0), "gen-spent", 0, true, account, keyId, hold, "openai/gpt-4o-mini",
+                "openai", 1, 1, 0, 0, 9_000_000L, "USD", Instant.now())).await().indefinitely();
         AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 2_000_000L).statusCode(403);
 
         // yesterday's spend: the daily limit has reset
@@ -63,8 +65,7 @@ class CreditLimitsTest {
     void aHoldCanBeExtendedWithinTheBalanceAndTheKeyLimit() {
         String account = AuthApi.account("0.10");
         String key = AuthApi.key(account, "inference");
-        String generation = "gen-" + UUID.randomUUID();
-        AuthApi.authorize(key, generation, 40_000_000L).statusCode(200);
+        String generation = AuthApi.hold(key, "gen-" + UUID.randomUUID(), 40_000_000L);
 
         AuthApi.internal().body(Map.of("nanos", 30_000_000L)).post("/internal/v1/holds/" + generation + "/extend")
                 .then().statusCode(200).body("holdNanos", equalTo(70_000_000));
@@ -75,7 +76,8 @@ class CreditLimitsTest {
         assertThat(AuthApi.held(account)).isEqualTo(70_000_000L);
 
         AuthApi.internal().post("/internal/v1/holds/" + generation + "/release").then().statusCode(204);
-        AuthApi.internal().body(Map.of("nanos", 1L)).post("/internal/v1/holds/" + generation + "/extend").then().statusCode(409);
+        // a hold that ended is no longer open here
+        AuthApi.internal().body(Map.of("nanos", 1L)).post("/internal/v1/holds/" + generation + "/extend").then().statusCode(404);
         AuthApi.internal().body(Map.of("nanos", 1L)).post("/internal/v1/holds/gen-unknown/extend").then().statusCode(404);
         assertThat(AuthApi.held(account)).isZero();
     }
@@ -102,8 +104,10 @@ class CreditLimitsTest {
         String keyId = AuthApi.keyId(key);
         AuthApi.internal().body(Map.of("keyId", keyId, "generationId", "gen-" + UUID.randomUUID(), "holdNanos", 1000))
                 .post("/internal/v1/authorize").then().statusCode(200).body("keyId", equalTo(keyId));
-        pool.preparedQuery("UPDATE auth.api_keys SET disabled = true WHERE id = $1")
-                .execute(Tuple.of(UUID.fromString(keyId))).await().indefinitely();
+        // disabled through the management API: the key's lease retires and the next hold re-reads the key
+        AuthApi.internal().body(Map.of("disabled", true)).patch("/internal/v1/accounts/" + account + "/keys/" + keyId).then().statusCode(200);
+        AuthApi.internal().body(Map.of("keyId", keyId, "generationId", "gen-" + UUID.randomUUID(), "holdNanos", 1000))
+                .post("/internal/v1/authorize").then().statusCode(403);
         AuthApi.internal().body(Map.of("keyId", keyId, "generationId", "gen-" + UUID.randomUUID(), "holdNanos", 1000))
                 .post("/internal/v1/authorize").then().statusCode(403);
     }

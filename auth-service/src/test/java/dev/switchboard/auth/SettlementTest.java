@@ -1,6 +1,6 @@
 package dev.switchboard.auth;
 
-import dev.switchboard.auth.service.HoldSweeper;
+import dev.switchboard.auth.service.CreditLeases;
 import dev.switchboard.events.ChargeV1;
 import dev.switchboard.events.CloudEvent;
 import dev.switchboard.events.EventCodec;
@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
 class SettlementTest {
 
     @Inject
-    HoldSweeper sweeper;
+    CreditLeases leases;
 
     @Inject
     Pool pool;
@@ -40,9 +40,9 @@ class SettlementTest {
         TopicProbe.send(KafkaResource.bootstrapServers(), Topics.CHARGES, charge.accountId(), EventCodec.encode(event));
     }
 
-    private static ChargeV1 charge(String account, String generation, long cost) {
+    private static ChargeV1 charge(String account, String key, String generation, String hold, long cost) {
         ChargeV1 golden = GoldenEvents.read(Topics.CHARGES, ChargeV1.class).data();
-        return new ChargeV1(ChargeV1.chargeId(generation, 0), generation, 0, true, account, golden.keyId(), generation,
+        return new ChargeV1(ChargeV1.chargeId(generation, 0), generation, 0, true, account, AuthApi.keyId(key), hold,
                 golden.model(), golden.provider(), 10, 20, 0, 0, cost, "USD", Instant.now());
     }
 
@@ -51,9 +51,9 @@ class SettlementTest {
         String account = AuthApi.account("1.00");
         String key = AuthApi.key(account, "inference");
         String generation = "gen-" + UUID.randomUUID();
-        AuthApi.authorize(key, generation, 300_000_000L).statusCode(200);
+        String hold = AuthApi.hold(key, generation, 300_000_000L);
 
-        publish(charge(account, generation, 12_345L));
+        publish(charge(account, key, generation, hold, 12_345L));
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             assertThat(AuthApi.balance(account)).isEqualTo(1_000_000_000L - 12_345L);
@@ -66,16 +66,16 @@ class SettlementTest {
         String account = AuthApi.account("1.00");
         String key = AuthApi.key(account, "inference");
         String generation = "gen-" + UUID.randomUUID();
-        AuthApi.authorize(key, generation, 300_000_000L).statusCode(200);
-        ChargeV1 charge = charge(account, generation, 50_000L);
+        String hold = AuthApi.hold(key, generation, 300_000_000L);
+        ChargeV1 charge = charge(account, key, generation, hold, 50_000L);
 
         publish(charge);
         publish(charge);
         // a marker charge on the same account, published after the duplicate: once it is applied,
         // the duplicate has been consumed too (same partition, same key)
         String marker = "gen-" + UUID.randomUUID();
-        AuthApi.authorize(key, marker, 1_000L).statusCode(200);
-        publish(charge(account, marker, 1L));
+        String markerHold = AuthApi.hold(key, marker, 1_000L);
+        publish(charge(account, key, marker, markerHold, 1L));
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(AuthApi.held(account)).isZero());
         assertThat(AuthApi.balance(account)).isEqualTo(1_000_000_000L - 50_000L - 1L);
@@ -94,17 +94,41 @@ class SettlementTest {
         String account = AuthApi.account("1.00");
         String key = AuthApi.key(account, "inference");
         String generation = "gen-" + UUID.randomUUID();
-        AuthApi.authorize(key, generation, 200_000_000L).statusCode(200);
-        pool.preparedQuery("UPDATE auth.holds SET expires_at = now() - interval '1 minute' WHERE id = $1")
-                .execute(Tuple.of(generation)).await().indefinitely();
+        String hold = AuthApi.hold(key, generation, 200_000_000L);
 
-        long expired = sweeper.sweep(500).await().indefinitely();
+        int expired = leases.expireHolds(0);
 
         assertThat(expired).isGreaterThanOrEqualTo(1);
         assertThat(AuthApi.held(account)).isZero();
-        publish(charge(account, generation, 7_000L));
+        publish(charge(account, key, generation, hold, 7_000L));
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 assertThat(AuthApi.balance(account)).isEqualTo(1_000_000_000L - 7_000L));
         assertThat(AuthApi.held(account)).isZero();
+    }
+
+    @Test
+    void aClosedLeaseIsSweptOnceItsChargesHadTimeToArrive() {
+        String account = AuthApi.account("1.00");
+        String key = AuthApi.key(account, "inference");
+        String generation = "gen-" + UUID.randomUUID();
+        String hold = AuthApi.hold(key, generation, 100_000_000L);
+        // the request ended at 5,000 but its charge never comes: the cost stays in the lease
+        AuthApi.internal().body(java.util.Map.of("costNanos", 5_000L)).post("/internal/v1/holds/" + hold + "/finish").then().statusCode(204);
+        leases.invalidateKey(UUID.fromString(AuthApi.keyId(key)));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(leaseAmount(hold)).isEqualTo(5_000L));
+        assertThat(AuthApi.held(account)).isEqualTo(5_000L);
+
+        int swept = leases.sweep(Instant.now().plusSeconds(1)).await().indefinitely();
+
+        assertThat(swept).isGreaterThanOrEqualTo(1);
+        assertThat(leaseAmount(hold)).isNull();
+        assertThat(AuthApi.held(account)).isZero();
+        assertThat(AuthApi.balance(account)).isEqualTo(1_000_000_000L);
+    }
+
+    private Long leaseAmount(String hold) {
+        var rows = pool.preparedQuery("SELECT amount_nanos FROM auth.credit_leases WHERE id = $1")
+                .execute(Tuple.of(CreditLeases.leaseOf(hold))).await().indefinitely();
+        return rows.iterator().hasNext() ? rows.iterator().next().getLong("amount_nanos") : null;
     }
 }

@@ -139,11 +139,35 @@ class BillingTest {
     }
 
     @Test
+    void eachChargeOfABatchContinuesTheTraceOfItsUsageRecord() {
+        UsageV1 golden = GoldenEvents.read(Topics.USAGE, UsageV1.class).data();
+        List<String> generations = new java.util.ArrayList<>();
+        List<String> traces = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String generation = "gen-" + UUID.randomUUID();
+            String trace = UUID.randomUUID().toString().replace("-", "");
+            UsageV1 usage = usage(generation, golden.model(), golden.provider(), 10, 10, 0);
+            CloudEvent<UsageV1> event = CloudEvent.of(UsageV1.TYPE, usage.eventId(), "/test", generation, Instant.now(), usage);
+            TopicProbe.send(KafkaResource.bootstrapServers(), Topics.USAGE, generation, EventCodec.encode(event),
+                    java.util.Map.of("traceparent", "00-" + trace + "-00f067aa0ba902b7-01"));
+            generations.add(generation);
+            traces.add(trace);
+        }
+        for (int i = 0; i < 3; i++) {
+            String generation = generations.get(i);
+            ConsumerRecord<String, byte[]> record = TopicProbe.find(KafkaResource.bootstrapServers(), Topics.CHARGES,
+                    r -> new String(r.value(), StandardCharsets.UTF_8).contains(generation), Duration.ofSeconds(20)).orElseThrow();
+            assertThat(new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8)).contains(traces.get(i));
+        }
+    }
+
+    @Test
     void poisonUsageGoesToTheDeadLetterTopic() {
         String marker = "poison-" + UUID.randomUUID();
         TopicProbe.send(KafkaResource.bootstrapServers(), Topics.USAGE, marker, "garbage".getBytes(StandardCharsets.UTF_8));
         assertThat(TopicProbe.find(KafkaResource.bootstrapServers(), Topics.deadLetter(Topics.USAGE),
-                r -> marker.equals(r.key()), Duration.ofSeconds(20))).isPresent();
+                r -> marker.equals(r.key()), Duration.ofSeconds(20)))
+                .hasValueSatisfying(r -> assertThat(r.headers().lastHeader("dead-letter-reason")).isNotNull());
     }
 
     @Test

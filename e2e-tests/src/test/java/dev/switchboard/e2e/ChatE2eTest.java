@@ -118,18 +118,19 @@ class ChatE2eTest {
         long costNanos = cost.movePointRight(9).longValueExact();
         try (Connection db = Stack.postgres();
              PreparedStatement ledger = db.prepareStatement("SELECT cost_nanos FROM billing.ledger WHERE generation_id = ?");
-             PreparedStatement hold = db.prepareStatement("SELECT status, charged_nanos FROM auth.holds WHERE id = ?")) {
+             PreparedStatement hold = db.prepareStatement("SELECT cost_nanos FROM auth.applied_charges WHERE hold_id LIKE ?")) {
             ledger.setString(1, id);
             try (ResultSet rs = ledger.executeQuery()) {
                 assertThat(rs.next()).as("ledger row for " + id).isTrue();
                 assertThat(rs.getLong(1)).isEqualTo(costNanos);
             }
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-                hold.setString(1, id);
+                // the charge settled the request's hold (a hold id is <lease id>.<generation id>) exactly once
+                hold.setString(1, "%." + id);
                 try (ResultSet rs = hold.executeQuery()) {
-                    assertThat(rs.next()).isTrue();
-                    assertThat(rs.getString(1)).isEqualTo("settled");
-                    assertThat(rs.getLong(2)).isEqualTo(costNanos);
+                    assertThat(rs.next()).as("charge applied for " + id).isTrue();
+                    assertThat(rs.getLong(1)).isEqualTo(costNanos);
+                    assertThat(rs.next()).isFalse();
                 }
             });
         }

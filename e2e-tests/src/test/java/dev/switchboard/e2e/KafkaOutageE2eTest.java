@@ -48,11 +48,12 @@ class KafkaOutageE2eTest {
         Stack.stackScript("start", "kafka");
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             try (Connection db = Stack.postgres(); PreparedStatement hold = db.prepareStatement(
-                    "SELECT h.status FROM auth.holds h JOIN billing.ledger l ON l.generation_id = h.id WHERE h.id = ?")) {
+                    "SELECT c.cost_nanos, l.cost_nanos FROM auth.applied_charges c JOIN billing.ledger l ON c.hold_id = l.hold_id"
+                            + " WHERE l.generation_id = ?")) {
                 hold.setString(1, id);
                 try (ResultSet rs = hold.executeQuery()) {
-                    assertThat(rs.next()).as("ledger row for " + id).isTrue();
-                    assertThat(rs.getString(1)).isEqualTo("settled");
+                    assertThat(rs.next()).as("ledger row and applied charge for " + id).isTrue();
+                    assertThat(rs.getLong(1)).isEqualTo(rs.getLong(2));
                 }
             }
         });

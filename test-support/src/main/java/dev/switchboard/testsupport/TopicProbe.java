@@ -47,9 +47,16 @@ public final class TopicProbe {
     }
 
     public static void send(String bootstrap, String topic, String key, byte[] value) {
+        send(bootstrap, topic, key, value, Map.of());
+    }
+
+    /** Sends one record with the given headers (e.g. a {@code traceparent}). */
+    public static void send(String bootstrap, String topic, String key, byte[] value, Map<String, String> headers) {
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all");
         try (var producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+            headers.forEach((k, v) -> record.headers().add(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            producer.send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot send to " + topic, e);
         }

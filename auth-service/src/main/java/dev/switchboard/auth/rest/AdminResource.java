@@ -6,6 +6,7 @@ import dev.switchboard.auth.repository.Account;
 import dev.switchboard.auth.repository.ApiKey;
 import dev.switchboard.auth.service.AccountService;
 import dev.switchboard.auth.service.AuthException;
+import dev.switchboard.auth.service.CreditLeases;
 import dev.switchboard.auth.service.KeyChanges;
 import dev.switchboard.auth.service.Preferences;
 import dev.switchboard.wire.AccountPreferences;
@@ -30,21 +31,27 @@ import java.util.UUID;
 public class AdminResource {
 
     private final AccountService accounts;
+    private final CreditLeases leases;
 
-    public AdminResource(AccountService accounts) {
+    public AdminResource(AccountService accounts, CreditLeases leases) {
         this.accounts = accounts;
+        this.leases = leases;
+    }
+
+    private AccountView view(Account account) {
+        return AccountView.of(account, leases.unusedNanos(account.id));
     }
 
     @POST
     @ResponseStatus(201)
     public Uni<AccountView> create(CreateAccount body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        return accounts.create(body == null ? null : body.name(), idempotencyKey).map(AccountView::of);
+        return accounts.create(body == null ? null : body.name(), idempotencyKey).map(this::view);
     }
 
     @GET
     @Path("/{id}")
     public Uni<AccountView> get(@PathParam("id") String id) {
-        return accounts.get(uuid(id)).map(AccountView::of);
+        return accounts.get(uuid(id)).map(this::view);
     }
 
     @POST
@@ -56,7 +63,7 @@ public class AdminResource {
         } catch (IllegalArgumentException e) {
             return Uni.createFrom().failure(AuthException.badRequest("amount_usd must be a decimal USD amount, e.g. \"10.00\""));
         }
-        return accounts.grant(uuid(id), nanos, idempotencyKey).map(AccountView::of);
+        return accounts.grant(uuid(id), nanos, idempotencyKey).map(this::view);
     }
 
     /**
@@ -83,6 +90,7 @@ public class AdminResource {
             return Uni.createFrom().failure(AuthException.badRequest("body is required"));
         }
         return accounts.setPreferences(uuid(id), body.toPreferences())
+                .invoke(account -> leases.invalidateAccount(account.id))
                 .map(account -> PreferencesView.of(Preferences.parse(account.preferences)));
     }
 
@@ -127,12 +135,19 @@ public class AdminResource {
         }
     }
 
+    /**
+     * An account's credit. {@code leased_nanos} is what its leases reserve in PostgreSQL;
+     * {@code held_nanos} is the part of that held for requests (open holds and costs whose charges
+     * have not arrived), i.e. less the credit this replica leased and no request uses. With several
+     * auth replicas, another replica's unused lease credit counts as held here.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record AccountView(String id, String name, long balanceNanos, long heldNanos, BigDecimal balanceUsd,
+    public record AccountView(String id, String name, long balanceNanos, long heldNanos, long leasedNanos, BigDecimal balanceUsd,
                               BigDecimal availableUsd, Instant createdAt) {
-        static AccountView of(Account a) {
-            return new AccountView(a.id.toString(), a.name, a.balanceNanos, a.heldNanos, Money.usd(a.balanceNanos),
-                    Money.usd(a.balanceNanos - a.heldNanos), a.createdAt);
+        static AccountView of(Account a, long unusedLeasedNanos) {
+            long held = Math.max(0, a.heldNanos - unusedLeasedNanos);
+            return new AccountView(a.id.toString(), a.name, a.balanceNanos, held, a.heldNanos, Money.usd(a.balanceNanos),
+                    Money.usd(a.balanceNanos - held), a.createdAt);
         }
     }
 

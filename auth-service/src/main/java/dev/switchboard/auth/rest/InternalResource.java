@@ -9,6 +9,7 @@ import dev.switchboard.auth.service.KeyService;
 import dev.switchboard.wire.AuthContext;
 import dev.switchboard.wire.AuthorizeRequest;
 import dev.switchboard.wire.HoldExtension;
+import dev.switchboard.wire.HoldFinish;
 import dev.switchboard.wire.KeyClaims;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
@@ -75,6 +76,16 @@ public class InternalResource {
     @Path("/holds/{id}/release")
     public Uni<Void> release(@PathParam("id") String holdId) {
         return credit.release(holdId);
+    }
+
+    /** The request ended at {@code costNanos}: the rest of its hold is available again. */
+    @POST
+    @Path("/holds/{id}/finish")
+    public Uni<Void> finish(@PathParam("id") String holdId, HoldFinish request) {
+        if (request == null) {
+            return Uni.createFrom().failure(AuthException.badRequest("body is required"));
+        }
+        return credit.finish(holdId, request.costNanos());
     }
 
     @POST

@@ -40,8 +40,10 @@ public class KeyService {
     private final KeyCodec codec;
     private final KeyEvents events;
     private final AccountService accounts;
+    private final CreditLeases leases;
 
-    public KeyService(Mutiny.SessionFactory sessions, Pool pool, KeyCodec codec, KeyEvents events, AccountService accounts) {
+    public KeyService(Mutiny.SessionFactory sessions, Pool pool, KeyCodec codec, KeyEvents events, AccountService accounts, CreditLeases leases) {
+        this.leases = leases;
         this.sessions = sessions;
         this.pool = pool;
         this.codec = codec;
@@ -138,7 +140,10 @@ public class KeyService {
             key.version++;
             key.updatedAt = Instant.now();
             return Uni.createFrom().item(key);
-        })).invoke(key -> events.publish(key.id, accountId, key.disabled ? "revoked" : "updated"))
+        })).invoke(key -> {
+            leases.invalidateKey(key.id);
+            events.publish(key.id, accountId, key.disabled ? "revoked" : "updated");
+        })
                 .chain(key -> get(accountId, key.id));
     }
 
@@ -152,7 +157,10 @@ public class KeyService {
             key.version++;
             key.updatedAt = key.deletedAt;
             return Uni.createFrom().voidItem();
-        })).invoke(() -> events.publish(keyId, accountId, "revoked"));
+        })).invoke(() -> {
+            leases.invalidateKey(keyId);
+            events.publish(keyId, accountId, "revoked");
+        });
     }
 
     /** {@code GET /key}: the calling key. */

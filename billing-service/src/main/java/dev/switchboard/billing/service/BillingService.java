@@ -1,5 +1,6 @@
 package dev.switchboard.billing.service;
 
+import dev.switchboard.billing.repository.LedgerBatch;
 import dev.switchboard.billing.repository.LedgerEntry;
 import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.EndpointSpec;
@@ -13,6 +14,8 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,22 +30,21 @@ public class BillingService {
 
     private final Mutiny.SessionFactory sessions;
     private final LiveCatalog catalog;
+    private final LedgerBatch batch;
 
-    public BillingService(Mutiny.SessionFactory sessions, LiveCatalog catalog) {
+    public BillingService(Mutiny.SessionFactory sessions, LiveCatalog catalog, LedgerBatch batch) {
         this.sessions = sessions;
         this.catalog = catalog;
+        this.batch = batch;
     }
 
-    /** Records {@code usage} (if not already recorded) and answers the charge of its ledger entry. */
-    public Uni<ChargeV1> record(UsageV1 usage) {
-        LedgerEntry.Id id = new LedgerEntry.Id(usage.generationId(), usage.sequence());
-        return sessions.withTransaction(session -> session.find(LedgerEntry.class, id).chain(existing -> {
-            if (existing != null) {
-                return Uni.createFrom().item(existing);
-            }
-            LedgerEntry entry = price(usage, id);
-            return session.persist(entry).replaceWith(entry);
-        })).map(BillingService::charge);
+    /** Records every event not recorded yet, in one transaction; answers the charge of each distinct entry. */
+    public Uni<List<ChargeV1>> recordAll(List<UsageV1> usages) {
+        List<LedgerEntry> entries = new ArrayList<>(usages.size());
+        for (UsageV1 usage : usages) {
+            entries.add(price(usage, new LedgerEntry.Id(usage.generationId(), usage.sequence())));
+        }
+        return batch.record(entries);
     }
 
     public Uni<LedgerEntry> find(String generationId, int sequence) {
@@ -103,9 +105,4 @@ public class BillingService {
         return catalog.current().endpoint(usage.model(), usage.provider()).map(EndpointSpec::prices);
     }
 
-    static ChargeV1 charge(LedgerEntry e) {
-        return new ChargeV1(ChargeV1.chargeId(e.id.generationId, e.id.sequence), e.id.generationId, e.id.sequence, e.isFinal,
-                e.accountId.toString(), e.keyId.toString(), e.holdId, e.model, e.provider, e.promptTokens, e.completionTokens,
-                e.cachedPromptTokens, e.reasoningTokens, e.costNanos, "USD", e.pricedAt);
-    }
 }

@@ -33,7 +33,7 @@ public interface RouterConfig {
         int stickyMaxEntries();
     }
 
-    /** Mid-stream credit: holds are extended through auth-service as the running cost nears them. */
+    /** Credit: holds are extended through auth-service as the running cost nears them, and finished with the cost as the request ends. */
     interface Credit {
         /** auth-service base URL. */
         String authUrl();
@@ -45,6 +45,10 @@ public interface RouterConfig {
         /** Smallest extension asked for, in nano-USD (an extension is at least the first hold). */
         @WithDefault("1000000")
         long minExtensionNanos();
+
+        /** Pooled keep-alive connections to auth-service (one finish per request, plus extensions). */
+        @WithDefault("64")
+        int maxConnections();
     }
 
     /** Timeouts of calls to providers. */

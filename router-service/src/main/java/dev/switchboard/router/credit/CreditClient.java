@@ -3,6 +3,10 @@ package dev.switchboard.router.credit;
 import dev.switchboard.router.config.RouterConfig;
 import dev.switchboard.wire.ErrorResponse;
 import dev.switchboard.wire.HoldExtension;
+import dev.switchboard.wire.HoldFinish;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jboss.logging.Logger;
 import dev.switchboard.wire.ServiceToken;
 import dev.switchboard.wire.WireCodec;
 import io.vertx.core.Future;
@@ -17,17 +21,22 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** auth-service's hold extension, over a pooled keep-alive client. */
+/** auth-service's hold extension and finish, over a pooled keep-alive client. */
 @ApplicationScoped
 public class CreditClient {
+
+    private static final Logger LOG = Logger.getLogger(CreditClient.class);
 
     private final HttpClient http;
     private final String base;
     private final String token;
+    private final Counter finishFailures;
 
-    public CreditClient(Vertx vertx, RouterConfig config, @ConfigProperty(name = "switchboard.internal.token") String token) {
+    public CreditClient(Vertx vertx, RouterConfig config, @ConfigProperty(name = "switchboard.internal.token") String token,
+                        MeterRegistry registry) {
+        this.finishFailures = registry.counter("switchboard.router.credit.finish.failures");
         this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2_000),
-                new PoolOptions().setHttp1MaxSize(64));
+                new PoolOptions().setHttp1MaxSize(config.credit().maxConnections()));
         String url = config.credit().authUrl();
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.token = token;
@@ -53,6 +62,27 @@ public class CreditClient {
                     }
                     return Future.failedFuture(new IllegalStateException(message));
                 }));
+    }
+
+    /**
+     * The request ended at {@code costNanos}: auth frees the rest of its hold at once. Best effort: a
+     * finish that does not arrive is made good by the request's charge, or by the hold's expiry.
+     */
+    public void finish(String holdId, long costNanos) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+                .setAbsoluteURI(base + "/internal/v1/holds/" + holdId + "/finish")
+                .putHeader(ServiceToken.HEADER, token).putHeader("Content-Type", "application/json")
+                .setIdleTimeout(5_000);
+        http.request(options)
+                .compose(request -> request.send(Buffer.buffer(WireCodec.encode(new HoldFinish(costNanos)))))
+                .compose(response -> response.body().map(body -> response.statusCode()))
+                .onComplete(result -> {
+                    if (result.failed() || result.result() >= 500) {
+                        finishFailures.increment();
+                        LOG.debugf("hold %s not finished (%s); its charge settles it", holdId,
+                                result.failed() ? result.cause().getMessage() : "HTTP " + result.result());
+                    }
+                });
     }
 
     private static com.fasterxml.jackson.databind.JsonNode json(Buffer body) {
