@@ -131,6 +131,18 @@ class AuthorizeTest {
     }
 
     @Test
+    void finishesSentTogetherEachFreeTheirHold() {
+        String account = AuthApi.account("1.00");
+        String key = AuthApi.key(account, "inference");
+        String a = AuthApi.hold(key, "gen-" + UUID.randomUUID(), 300_000_000L);
+        String b = AuthApi.hold(key, "gen-" + UUID.randomUUID(), 300_000_000L);
+        AuthApi.internal().body(Map.of("holds", List.of(Map.of("holdId", a, "costNanos", 100L), Map.of("holdId", b, "costNanos", 200L),
+                        Map.of("holdId", "unknown.gen-x", "costNanos", 1L))))
+                .post("/internal/v1/holds/finish").then().statusCode(200).body("finished", equalTo(2));
+        assertThat(AuthApi.held(account)).isEqualTo(300L);
+    }
+
+    @Test
     void manySequentialRequestsSustainOnASmallBalanceWhenEachHoldIsFinished() {
         String account = AuthApi.account("0.01");
         String key = AuthApi.key(account, "inference");
@@ -140,6 +152,19 @@ class AuthorizeTest {
             AuthApi.internal().body(Map.of("costNanos", 10L)).post("/internal/v1/holds/" + hold + "/finish").then().statusCode(204);
         }
         assertThat(AuthApi.held(account)).isEqualTo(500L);
+    }
+
+    @Test
+    void anotherKeyOfTheAccountIsServedWhenTheFirstKeysLeaseTookTheBalance() {
+        String account = AuthApi.account("0.50");
+        String first = AuthApi.key(account, "inference");
+        String second = AuthApi.key(account, "inference");
+        // the first key's lease reserves the whole balance; the second key's grant takes back its unused part
+        AuthApi.hold(first, "gen-" + UUID.randomUUID(), 100_000_000L);
+        AuthApi.hold(second, "gen-" + UUID.randomUUID(), 300_000_000L);
+        AuthApi.hold(first, "gen-" + UUID.randomUUID(), 100_000_000L);
+        AuthApi.authorize(second, "gen-" + UUID.randomUUID(), 1L).statusCode(402);
+        assertThat(AuthApi.held(account)).isEqualTo(500_000_000L);
     }
 
     @Test

@@ -107,6 +107,38 @@ class SettlementTest {
     }
 
     @Test
+    void aBurstOfChargesIsSettledExactlyOnceEach() {
+        String account = AuthApi.account("1.00");
+        String key = AuthApi.key(account, "inference");
+        String other = AuthApi.key(account, "inference");
+        long total = 0;
+        java.util.List<ChargeV1> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String generation = "gen-" + UUID.randomUUID();
+            String k = i % 2 == 0 ? key : other;
+            String hold = AuthApi.hold(k, generation, 10_000_000L);
+            ChargeV1 charge = charge(account, k, generation, hold, 1_000L + i);
+            sent.add(charge);
+            total += charge.costNanos();
+        }
+        // every charge published, the first ten twice: one settlement each
+        sent.forEach(SettlementTest::publish);
+        sent.subList(0, 10).forEach(SettlementTest::publish);
+        long expected = total;
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(AuthApi.balance(account)).isEqualTo(1_000_000_000L - expected);
+            assertThat(AuthApi.held(account)).isZero();
+        });
+        var spent = pool.preparedQuery("SELECT sum(total_spent_nanos) AS s FROM auth.api_keys WHERE account_id = $1")
+                .execute(Tuple.of(UUID.fromString(account))).await().indefinitely().iterator().next().getLong("s");
+        assertThat(spent).isEqualTo(expected);
+        var days = pool.preparedQuery("SELECT sum(d.spent_nanos) AS s FROM auth.key_spend_days d JOIN auth.api_keys k ON k.id = d.key_id"
+                        + " WHERE k.account_id = $1")
+                .execute(Tuple.of(UUID.fromString(account))).await().indefinitely().iterator().next().getLong("s");
+        assertThat(days).isEqualTo(expected);
+    }
+
+    @Test
     void aClosedLeaseIsSweptOnceItsChargesHadTimeToArrive() {
         String account = AuthApi.account("1.00");
         String key = AuthApi.key(account, "inference");

@@ -14,6 +14,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -77,7 +84,10 @@ public class CreditLedger {
         if (!rows.iterator().hasNext()) {
             return null;
         }
-        Row r = rows.iterator().next();
+        return keyOf(rows.iterator().next());
+    }
+
+    private static LockedKey keyOf(Row r) {
         return new LockedKey(r.getUUID("id"), r.getUUID("account_id"), r.getString("kind"), r.getBoolean("disabled"), r.getBoolean("deleted"),
                 instant(r.getOffsetDateTime("expires_at")), r.getLong("credit_limit_nanos"), LimitPeriod.parse(r.getString("limit_reset")),
                 instant(r.getOffsetDateTime("period_start")), r.getLong("period_spent_nanos"), r.getLong("held_nanos"),
@@ -103,7 +113,7 @@ public class CreditLedger {
                 .execute(Tuple.of(key.accountId(), want, minNanos))
                 .chain(rows -> {
                     if (!rows.iterator().hasNext()) {
-                        return Uni.createFrom().failure(AuthException.insufficientCredit());
+                        return Uni.createFrom().failure(new AccountShort(key.accountId()));
                     }
                     long granted = rows.iterator().next().getLong("granted");
                     return c.preparedQuery("UPDATE auth.api_keys SET held_nanos = held_nanos + $2, period_start = $3, period_spent_nanos = $4 WHERE id = $1")
@@ -114,6 +124,20 @@ public class CreditLedger {
                                     .execute(Tuple.of(leaseId, key.accountId(), key.id(), owner, granted)))
                             .replaceWith(new Granted(granted, key));
                 });
+    }
+
+    /** The account's available credit is less than a grant needs (a 402); names the account so its other leases can give back. */
+    public static final class AccountShort extends AuthException {
+        private final UUID accountId;
+
+        public AccountShort(UUID accountId) {
+            super(402, AuthException.insufficientCredit().getMessage());
+            this.accountId = accountId;
+        }
+
+        public UUID accountId() {
+            return accountId;
+        }
     }
 
     public static AuthException keyLimitReached(LockedKey key) {
@@ -173,51 +197,160 @@ public class CreditLedger {
                 .map(done -> done.stream().mapToInt(Integer::intValue).sum());
     }
 
+    /** A charge to apply: its id, hold, lease (null when the hold names none), account, key and cost. */
+    public record Charge(String chargeId, String holdId, UUID leaseId, UUID accountId, UUID keyId, long costNanos) {
+    }
+
     /**
-     * Applies a charge in one transaction: records it (false when it was applied before), debits its
-     * cost from the account and the key (period and day), and takes the part of the cost its lease
-     * reserved out of the lease. A charge whose lease is gone is debited all the same.
+     * Applies a batch of charges in one transaction, with the effect of applying them one by one:
+     * records them (those applied before are skipped), locks their keys in id order, takes their
+     * costs out of their leases, then debits accounts, keys and key days with one statement each.
+     * Answers the charges that were new. Charges of one account arrive on one Kafka partition, so
+     * two batches never contend for an account.
      */
-    public Uni<Boolean> settle(String chargeId, String holdId, UUID leaseId, UUID accountId, UUID keyId, long cost, Instant now) {
-        return pool.withTransaction(c -> c.preparedQuery("INSERT INTO auth.applied_charges (charge_id, hold_id, account_id, cost_nanos, applied_at)"
-                        + " VALUES ($1, $2, $3, $4, now()) ON CONFLICT (charge_id) DO NOTHING")
-                .execute(Tuple.of(chargeId, holdId, accountId, cost)).chain(recorded -> {
-                    if (recorded.rowCount() == 0) {
-                        return Uni.createFrom().item(false);
+    public Uni<List<Charge>> settleAll(List<Charge> charges, Instant now) {
+        if (charges.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        String[] ids = new String[charges.size()];
+        String[] holds = new String[charges.size()];
+        UUID[] accounts = new UUID[charges.size()];
+        Long[] costs = new Long[charges.size()];
+        for (int i = 0; i < charges.size(); i++) {
+            Charge ch = charges.get(i);
+            ids[i] = ch.chargeId();
+            holds[i] = ch.holdId();
+            accounts[i] = ch.accountId();
+            costs[i] = ch.costNanos();
+        }
+        return pool.withTransaction(c -> c.preparedQuery("""
+                        INSERT INTO auth.applied_charges (charge_id, hold_id, account_id, cost_nanos, applied_at)
+                        SELECT d.charge_id, d.hold_id, d.account_id, d.cost, now()
+                        FROM unnest($1::text[], $2::text[], $3::uuid[], $4::bigint[]) AS d(charge_id, hold_id, account_id, cost)
+                        ON CONFLICT (charge_id) DO NOTHING RETURNING charge_id""")
+                .execute(Tuple.of(ids, holds, accounts, costs))
+                .chain(inserted -> {
+                    Set<String> fresh = new HashSet<>();
+                    inserted.forEach(r -> fresh.add(r.getString("charge_id")));
+                    List<Charge> applied = new ArrayList<>();
+                    Set<String> seen = new HashSet<>();
+                    for (Charge ch : charges) {
+                        if (fresh.contains(ch.chargeId()) && seen.add(ch.chargeId())) {
+                            applied.add(ch);
+                        }
                     }
-                    Uni<LockedKey> key = keyId == null ? Uni.createFrom().nullItem() : lockKeyById(c, keyId);
-                    // a lease is only touched under its key's lock
-                    UUID lease = keyId == null ? null : leaseId;
-                    return key.chain(k -> covered(c, lease, cost).chain(covered -> c.preparedQuery(
-                                    "UPDATE auth.accounts SET held_nanos = held_nanos - $2, balance_nanos = balance_nanos - $3,"
-                                            + " total_spent_nanos = total_spent_nanos + $3 WHERE id = $1")
-                            .execute(Tuple.of(accountId, covered, cost))
-                            .chain(() -> k == null ? Uni.createFrom().voidItem() : debitKey(c, k, covered, cost, now))))
-                            .replaceWith(true);
+                    return applied.isEmpty() ? Uni.createFrom().item(applied) : debitAll(c, applied, now).replaceWith(applied);
                 }));
     }
 
-    /** Takes up to {@code cost} out of the lease; answers how much it held. */
-    private static Uni<Long> covered(SqlConnection c, UUID leaseId, long cost) {
-        if (leaseId == null || cost == 0) {
-            return Uni.createFrom().item(0L);
+    private Uni<Void> debitAll(SqlConnection c, List<Charge> applied, Instant now) {
+        Map<UUID, Long> costPerLease = new TreeMap<>();
+        Map<UUID, Long> costPerKey = new TreeMap<>();
+        Map<UUID, Long> costPerAccount = new TreeMap<>();
+        for (Charge ch : applied) {
+            costPerAccount.merge(ch.accountId(), ch.costNanos(), Long::sum);
+            if (ch.keyId() != null) {
+                costPerKey.merge(ch.keyId(), ch.costNanos(), Long::sum);
+                // a lease is only touched under its key's lock
+                if (ch.leaseId() != null && ch.costNanos() > 0) {
+                    costPerLease.merge(ch.leaseId(), ch.costNanos(), Long::sum);
+                }
+            }
         }
-        return c.preparedQuery("""
-                        WITH l AS (SELECT id, amount_nanos FROM auth.credit_leases WHERE id = $1 FOR UPDATE)
-                        UPDATE auth.credit_leases t SET amount_nanos = t.amount_nanos - least($2, l.amount_nanos)
-                        FROM l WHERE t.id = l.id RETURNING least($2, l.amount_nanos) AS covered""")
-                .execute(Tuple.of(leaseId, cost))
-                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getLong("covered") : 0L);
+        UUID[] keyIds = costPerKey.keySet().toArray(UUID[]::new);
+        Uni<Map<UUID, LockedKey>> keys = keyIds.length == 0 ? Uni.createFrom().item(Map.of())
+                : c.preparedQuery("SELECT " + KEY_COLUMNS + " FROM auth.api_keys k JOIN auth.accounts a ON a.id = k.account_id"
+                        + " WHERE k.id = ANY($1) ORDER BY k.id FOR UPDATE OF k")
+                .execute(Tuple.of((Object) keyIds)).map(rows -> {
+                    Map<UUID, LockedKey> out = new HashMap<>();
+                    for (Row r : rows) {
+                        LockedKey k = keyOf(r);
+                        out.put(k.id(), k);
+                    }
+                    return out;
+                });
+        return keys.chain(locked -> coverAll(c, costPerLease).chain(covered -> {
+            Map<UUID, Long> coveredPerAccount = new HashMap<>();
+            Map<UUID, Long> coveredPerKey = new HashMap<>();
+            covered.forEach(row -> {
+                coveredPerAccount.merge(row.accountId(), row.covered(), Long::sum);
+                coveredPerKey.merge(row.keyId(), row.covered(), Long::sum);
+            });
+            int n = costPerAccount.size();
+            UUID[] accountIds = new UUID[n];
+            Long[] accountCovered = new Long[n];
+            Long[] accountCost = new Long[n];
+            int i = 0;
+            for (var e : costPerAccount.entrySet()) {
+                accountIds[i] = e.getKey();
+                accountCovered[i] = coveredPerAccount.getOrDefault(e.getKey(), 0L);
+                accountCost[i++] = e.getValue();
+            }
+            Uni<Void> accounts = c.preparedQuery("""
+                            UPDATE auth.accounts a SET held_nanos = a.held_nanos - d.covered, balance_nanos = a.balance_nanos - d.cost,
+                                total_spent_nanos = a.total_spent_nanos + d.cost
+                            FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS d(id, covered, cost) WHERE a.id = d.id""")
+                    .execute(Tuple.of(accountIds, accountCovered, accountCost)).replaceWithVoid();
+            List<LockedKey> keyRows = new ArrayList<>(locked.values());
+            if (keyRows.isEmpty()) {
+                return accounts;
+            }
+            int m = keyRows.size();
+            UUID[] ids = new UUID[m];
+            Long[] release = new Long[m];
+            OffsetDateTime[] periodStart = new OffsetDateTime[m];
+            Long[] spent = new Long[m];
+            Long[] cost = new Long[m];
+            LocalDate[] days = new LocalDate[m];
+            LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+            for (int j = 0; j < m; j++) {
+                LockedKey k = keyRows.get(j);
+                long keyCost = costPerKey.get(k.id());
+                ids[j] = k.id();
+                release[j] = coveredPerKey.getOrDefault(k.id(), 0L);
+                periodStart[j] = odt(k.period().start(now));
+                spent[j] = k.spentNow(now) + keyCost;
+                cost[j] = keyCost;
+                days[j] = today;
+            }
+            return accounts
+                    .chain(() -> c.preparedQuery("""
+                                    UPDATE auth.api_keys k SET held_nanos = greatest(0, k.held_nanos - d.release), period_start = d.period_start,
+                                        period_spent_nanos = d.spent, total_spent_nanos = k.total_spent_nanos + d.cost
+                                    FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::bigint[], $5::bigint[])
+                                        AS d(id, release, period_start, spent, cost) WHERE k.id = d.id""")
+                            .execute(Tuple.of(ids, release, periodStart, spent, cost)))
+                    .chain(() -> c.preparedQuery("""
+                                    INSERT INTO auth.key_spend_days (key_id, day, spent_nanos)
+                                    SELECT d.key_id, d.day, d.cost FROM unnest($1::uuid[], $2::date[], $3::bigint[]) AS d(key_id, day, cost)
+                                    WHERE d.cost > 0
+                                    ON CONFLICT (key_id, day) DO UPDATE SET spent_nanos = key_spend_days.spent_nanos + excluded.spent_nanos""")
+                            .execute(Tuple.of(ids, days, cost)))
+                    .replaceWithVoid();
+        }));
     }
 
-    private Uni<Void> debitKey(SqlConnection c, LockedKey key, long release, long cost, Instant now) {
-        return c.preparedQuery("UPDATE auth.api_keys SET held_nanos = greatest(0, held_nanos - $2), period_start = $3,"
-                        + " period_spent_nanos = $4, total_spent_nanos = total_spent_nanos + $5 WHERE id = $1")
-                .execute(Tuple.of(key.id(), release, odt(key.period().start(now)), key.spentNow(now) + cost, cost))
-                .chain(() -> cost == 0 ? Uni.createFrom().voidItem() : c.preparedQuery(
-                                "INSERT INTO auth.key_spend_days (key_id, day, spent_nanos) VALUES ($1, $2, $3)"
-                                        + " ON CONFLICT (key_id, day) DO UPDATE SET spent_nanos = key_spend_days.spent_nanos + excluded.spent_nanos")
-                        .execute(Tuple.of(key.id(), LocalDate.ofInstant(now, ZoneOffset.UTC), cost)).replaceWithVoid());
+    private record Covered(UUID accountId, UUID keyId, long covered) {
+    }
+
+    /** Takes each lease's charged costs out of it (up to what it holds); answers what each covered. */
+    private static Uni<List<Covered>> coverAll(SqlConnection c, Map<UUID, Long> costPerLease) {
+        if (costPerLease.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        UUID[] leases = costPerLease.keySet().toArray(UUID[]::new);
+        Long[] costs = costPerLease.values().toArray(Long[]::new);
+        return c.preparedQuery("""
+                        WITH d AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) AS d(id, cost)),
+                             l AS (SELECT t.id, t.amount_nanos, d.cost FROM auth.credit_leases t JOIN d ON t.id = d.id ORDER BY t.id FOR UPDATE OF t)
+                        UPDATE auth.credit_leases t SET amount_nanos = t.amount_nanos - least(l.cost, l.amount_nanos)
+                        FROM l WHERE t.id = l.id RETURNING t.account_id, t.key_id, least(l.cost, l.amount_nanos) AS covered""")
+                .execute(Tuple.of(leases, costs))
+                .map(rows -> {
+                    List<Covered> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new Covered(r.getUUID("account_id"), r.getUUID("key_id"), r.getLong("covered"))));
+                    return out;
+                });
     }
 
     static Instant instant(OffsetDateTime t) {

@@ -10,6 +10,7 @@ import dev.switchboard.wire.AuthContext;
 import dev.switchboard.wire.AuthorizeRequest;
 import dev.switchboard.wire.HoldExtension;
 import dev.switchboard.wire.HoldFinish;
+import dev.switchboard.wire.HoldFinishes;
 import dev.switchboard.wire.KeyClaims;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
@@ -86,6 +87,16 @@ public class InternalResource {
             return Uni.createFrom().failure(AuthException.badRequest("body is required"));
         }
         return credit.finish(holdId, request.costNanos());
+    }
+
+    /** Requests that ended, together (the router sends its finishes in small batches); answers how many holds were open here. */
+    @POST
+    @Path("/holds/finish")
+    public Uni<Map<String, Integer>> finishAll(HoldFinishes request) {
+        if (request == null) {
+            return Uni.createFrom().failure(AuthException.badRequest("body is required"));
+        }
+        return credit.finishAll(request.holds()).map(n -> Map.of("finished", n));
     }
 
     @POST

@@ -181,11 +181,21 @@ public class CreditLeases {
 
     private void finish(Lease lease, long amount, long cost) {
         boolean close;
+        long giveBack = 0;
         synchronized (lease) {
-            lease.available += amount - cost;
             lease.open--;
             lease.lastUsedMillis = System.currentTimeMillis();
+            if (lease.closed) {
+                // the lease gave its unused credit back while this hold was open: what the hold frees goes back now
+                giveBack = amount - cost;
+            } else {
+                lease.available += amount - cost;
+            }
             close = lease.open == 0 && draining.contains(lease);
+        }
+        if (giveBack > 0) {
+            ledger.giveBack(lease.id, lease.keyId, giveBack, true).subscribe().with(ok -> { },
+                    e -> LOG.warnf("lease %s: a finished hold's credit was not given back (%s); it is swept after the hold TTL", lease.id, e.getMessage()));
         }
         if (close) {
             close(lease);
@@ -399,8 +409,8 @@ public class CreditLeases {
         }
         UUID leaseId = UUID.randomUUID();
         Instant now = Instant.now();
-        ledger.inTransaction(c -> usableKey(c, ref, knownKeyId, now)
-                        .chain(key -> ledger.grant(c, key, leaseId, owner, 0, batchNanos, now)))
+        withReclaim(() -> ledger.inTransaction(c -> usableKey(c, ref, knownKeyId, now)
+                        .chain(key -> ledger.grant(c, key, leaseId, owner, 0, batchNanos, now))), null)
                 .subscribe().with(granted -> {
                     grants.increment();
                     CreditLedger.LockedKey key = granted.key();
@@ -437,8 +447,8 @@ public class CreditLeases {
             want = Math.max(batchNanos, Math.max(saturatedTimes(nanos, 4), lease.heldNowNanos()));
         }
         Instant now = Instant.now();
-        ledger.inTransaction(c -> usableKey(c, new KeyRef(lease.keyId, null), lease.keyId, now)
-                        .chain(key -> ledger.grant(c, key, lease.id, owner, min, want, now)))
+        withReclaim(() -> ledger.inTransaction(c -> usableKey(c, new KeyRef(lease.keyId, null), lease.keyId, now)
+                        .chain(key -> ledger.grant(c, key, lease.id, owner, min, want, now))), lease)
                 .subscribe().with(granted -> {
                     grants.increment();
                     boolean closedMeanwhile;
@@ -467,6 +477,33 @@ public class CreditLeases {
                     mine.completeExceptionally(error);
                 });
         return Uni.createFrom().completionStage(mine);
+    }
+
+    /**
+     * Runs a grant; when the account is short, the account's other leases on this replica that hold
+     * unused credit give it back (another key of the account may have leased the whole balance) and
+     * the grant is tried once more.
+     */
+    private Uni<CreditLedger.Granted> withReclaim(java.util.function.Supplier<Uni<CreditLedger.Granted>> grant, Lease except) {
+        return grant.get().onFailure(CreditLedger.AccountShort.class).recoverWithUni(error -> {
+            UUID account = ((CreditLedger.AccountShort) error).accountId();
+            List<Uni<Void>> givingBack = new ArrayList<>();
+            for (Lease other : allLeases()) {
+                boolean unused;
+                synchronized (other) {
+                    unused = other != except && other.accountId.equals(account) && !other.closed && other.available > 0;
+                }
+                if (unused) {
+                    current.remove(other.keyId, other);
+                    draining.add(other);
+                    givingBack.add(closeNow(other));
+                }
+            }
+            if (givingBack.isEmpty()) {
+                return Uni.createFrom().failure(error);
+            }
+            return Uni.join().all(givingBack).andCollectFailures().onFailure().recoverWithNull().chain(ignored -> grant.get());
+        });
     }
 
     private static long saturatedTimes(long nanos, int factor) {

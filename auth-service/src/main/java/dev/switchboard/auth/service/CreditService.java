@@ -5,10 +5,15 @@ import dev.switchboard.events.ChargeV1;
 import dev.switchboard.wire.AuthContext;
 import dev.switchboard.wire.AuthorizeRequest;
 import dev.switchboard.wire.HoldExtension;
+import dev.switchboard.wire.HoldFinishes;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -62,25 +67,42 @@ public class CreditService {
         return leases.finish(holdId, costNanos) ? Uni.createFrom().voidItem() : Uni.createFrom().failure(AuthException.notFound("hold"));
     }
 
+    /** Ends several holds at their costs; answers how many were open here (unknown ones and negative costs are skipped). */
+    public Uni<Integer> finishAll(List<HoldFinishes.Item> items) {
+        int n = 0;
+        for (HoldFinishes.Item item : items) {
+            if (item != null && item.holdId() != null && item.costNanos() >= 0 && leases.finish(item.holdId(), item.costNanos())) {
+                n++;
+            }
+        }
+        return Uni.createFrom().item(n);
+    }
+
     /** Gives an open hold's credit back (the request never reached a provider); a hold already ended is left as it is. */
     public Uni<Void> release(String holdId) {
         leases.finish(holdId, 0);
         return Uni.createFrom().voidItem();
     }
 
-    /**
-     * Applies a charge: debits its cost from the account and the key and takes it out of the hold's
-     * lease. Answers false when the charge was applied before.
-     */
+    /** Applies a batch of charges in one transaction; answers how many were new (the rest were applied before). */
+    public Uni<Integer> settleAll(List<ChargeV1> charges) {
+        List<CreditLedger.Charge> batch = new ArrayList<>(charges.size());
+        for (ChargeV1 charge : charges) {
+            batch.add(new CreditLedger.Charge(charge.chargeId(), charge.holdId(), CreditLeases.leaseOf(charge.holdId()),
+                    UUID.fromString(charge.accountId()), charge.keyId() == null ? null : UUID.fromString(charge.keyId()), charge.costNanos()));
+        }
+        Map<String, ChargeV1> byId = new HashMap<>();
+        charges.forEach(c -> byId.put(c.chargeId(), c));
+        return ledger.settleAll(batch, Instant.now()).map(applied -> {
+            for (CreditLedger.Charge ch : applied) {
+                leases.charged(ch.holdId(), ch.costNanos(), byId.get(ch.chargeId()).isFinal());
+            }
+            return applied.size();
+        });
+    }
+
+    /** Applies one charge (see {@link #settleAll}); answers false when it was applied before. */
     public Uni<Boolean> settle(ChargeV1 charge) {
-        UUID accountId = UUID.fromString(charge.accountId());
-        UUID keyId = charge.keyId() == null ? null : UUID.fromString(charge.keyId());
-        return ledger.settle(charge.chargeId(), charge.holdId(), CreditLeases.leaseOf(charge.holdId()), accountId, keyId, charge.costNanos(),
-                        Instant.now())
-                .invoke(fresh -> {
-                    if (fresh) {
-                        leases.charged(charge.holdId(), charge.costNanos(), charge.isFinal());
-                    }
-                });
+        return settleAll(List.of(charge)).map(fresh -> fresh == 1);
     }
 }

@@ -3,7 +3,12 @@ package dev.switchboard.router.credit;
 import dev.switchboard.router.config.RouterConfig;
 import dev.switchboard.wire.ErrorResponse;
 import dev.switchboard.wire.HoldExtension;
-import dev.switchboard.wire.HoldFinish;
+import dev.switchboard.wire.HoldFinishes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jboss.logging.Logger;
@@ -31,10 +36,16 @@ public class CreditClient {
     private final String base;
     private final String token;
     private final Counter finishFailures;
+    private final Vertx vertx;
+    private final Queue<HoldFinishes.Item> finishes = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    static final int FINISH_BATCH = 500;
+    static final long FINISH_DELAY_MS = 2;
 
     public CreditClient(Vertx vertx, RouterConfig config, @ConfigProperty(name = "switchboard.internal.token") String token,
                         MeterRegistry registry) {
         this.finishFailures = registry.counter("switchboard.router.credit.finish.failures");
+        this.vertx = vertx;
         this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2_000),
                 new PoolOptions().setHttp1MaxSize(config.credit().maxConnections()));
         String url = config.credit().authUrl();
@@ -65,21 +76,50 @@ public class CreditClient {
     }
 
     /**
-     * The request ended at {@code costNanos}: auth frees the rest of its hold at once. Best effort: a
-     * finish that does not arrive is made good by the request's charge, or by the hold's expiry.
+     * The request ended at {@code costNanos}: auth frees the rest of its hold. Finishes are sent
+     * together, at most {@link #FINISH_BATCH} a call, {@link #FINISH_DELAY_MS} ms after the first of
+     * a batch: a request's unused credit is free a few milliseconds after it ends, for one call per
+     * batch instead of one per request. Best effort: a finish that does not arrive is made good by the
+     * request's charge, or by the hold's expiry.
      */
     public void finish(String holdId, long costNanos) {
+        finishes.add(new HoldFinishes.Item(holdId, costNanos));
+        if (flushScheduled.compareAndSet(false, true)) {
+            vertx.setTimer(FINISH_DELAY_MS, t -> flushFinishes());
+        }
+    }
+
+    private void flushFinishes() {
+        flushScheduled.set(false);
+        List<HoldFinishes.Item> batch = new ArrayList<>();
+        HoldFinishes.Item item;
+        while ((item = finishes.poll()) != null) {
+            batch.add(item);
+            if (batch.size() == FINISH_BATCH) {
+                sendFinishes(batch);
+                batch = new ArrayList<>();
+            }
+        }
+        if (!batch.isEmpty()) {
+            sendFinishes(batch);
+        }
+        if (!finishes.isEmpty() && flushScheduled.compareAndSet(false, true)) {
+            vertx.setTimer(FINISH_DELAY_MS, t -> flushFinishes());
+        }
+    }
+
+    private void sendFinishes(List<HoldFinishes.Item> batch) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-                .setAbsoluteURI(base + "/internal/v1/holds/" + holdId + "/finish")
+                .setAbsoluteURI(base + "/internal/v1/holds/finish")
                 .putHeader(ServiceToken.HEADER, token).putHeader("Content-Type", "application/json")
                 .setIdleTimeout(5_000);
         http.request(options)
-                .compose(request -> request.send(Buffer.buffer(WireCodec.encode(new HoldFinish(costNanos)))))
+                .compose(request -> request.send(Buffer.buffer(WireCodec.encode(new HoldFinishes(batch)))))
                 .compose(response -> response.body().map(body -> response.statusCode()))
                 .onComplete(result -> {
-                    if (result.failed() || result.result() >= 500) {
-                        finishFailures.increment();
-                        LOG.debugf("hold %s not finished (%s); its charge settles it", holdId,
+                    if (result.failed() || result.result() >= 300) {
+                        finishFailures.increment(batch.size());
+                        LOG.debugf("%d holds not finished (%s); their charges settle them", batch.size(),
                                 result.failed() ? result.cause().getMessage() : "HTTP " + result.result());
                     }
                 });

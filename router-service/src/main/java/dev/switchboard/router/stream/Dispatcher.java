@@ -74,7 +74,9 @@ public class Dispatcher {
 
     /** Plans and starts the request; events go to {@code sink}. Call on the request's event-loop context. */
     public RouteExecution start(RouteRequest request, EventSink sink, Context trace) {
-        RouteExecution execution = new RouteExecution(this, request, sink, trace);
+        // a client that gets one body only needs the text once: join the provider's text chunks on the way to the edge
+        EventSink target = request.request().stream() ? sink : new CoalescingSink(sink);
+        RouteExecution execution = new RouteExecution(this, request, target, trace);
         execution.start();
         return execution;
     }
