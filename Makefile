@@ -10,7 +10,7 @@ LOCAL := deploy/local
 JDK = $(shell bash -c 'source $(LOCAL)/lib.sh >/dev/null && select_jdk >/dev/null && echo $$JAVA_HOME')
 MVN = JAVA_HOME="$(JDK)" ./mvnw -B -ntp
 
-.PHONY: help prereqs jdk build stack run stop status test unit e2e logs clean
+.PHONY: help prereqs jdk build stack run stop status test unit e2e bench logs clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9_-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -51,6 +51,9 @@ e2e: stack ## end-to-end suite against freshly started services (needs a previou
 
 test: prereqs ## everything: unit, @QuarkusTest and end-to-end suites (starts and stops what it needs)
 	@$(LOCAL)/test.sh
+
+bench: stack build ## gateway benchmark: direct vs Switchboard vs Portkey (BENCH=quick for a smoke run) → bench/results
+	@bench/gateway.sh $(or $(BENCH),full)
 
 logs: ## follow the service logs
 	@tail -n 20 -F .local/logs/*.log
