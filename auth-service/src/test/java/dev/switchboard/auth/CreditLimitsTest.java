@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -51,8 +52,8 @@ class CreditLimitsTest {
         String keyId = AuthApi.keyId(key);
         String hold = AuthApi.hold(key, "gen-" + UUID.randomUUID(), 9_000_000L);
         // the request cost all of it: period spend 9,000,000 of the 10,000,000 limit
-        credit.settle(new ChargeV1(ChargeV1.chargeId("gen-spent", 0), "gen-spent", 0, true, account, keyId, hold, "openai/gpt-4o-mini",
-                "openai", 1, 1, 0, 0, 9_000_000L, "USD", Instant.now())).await().indefinitely();
+        credit.settleAll(List.of(new ChargeV1(ChargeV1.chargeId("gen-spent", 0), "gen-spent", 0, true, account, keyId, hold, "openai/gpt-4o-mini",
+                "openai", 1, 1, 0, 0, 9_000_000L, "USD", Instant.now()))).await().indefinitely();
         AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 2_000_000L).statusCode(403);
 
         // yesterday's spend: the daily limit has reset

@@ -2,6 +2,7 @@ package dev.switchboard.billing;
 
 import dev.switchboard.events.ChargeV1;
 import dev.switchboard.events.CloudEvent;
+import dev.switchboard.events.DeadLetters;
 import dev.switchboard.events.EventCodec;
 import dev.switchboard.events.GoldenEvents;
 import dev.switchboard.events.Topics;
@@ -167,7 +168,7 @@ class BillingTest {
         TopicProbe.send(KafkaResource.bootstrapServers(), Topics.USAGE, marker, "garbage".getBytes(StandardCharsets.UTF_8));
         assertThat(TopicProbe.find(KafkaResource.bootstrapServers(), Topics.deadLetter(Topics.USAGE),
                 r -> marker.equals(r.key()), Duration.ofSeconds(20)))
-                .hasValueSatisfying(r -> assertThat(r.headers().lastHeader("dead-letter-reason")).isNotNull());
+                .hasValueSatisfying(r -> assertThat(r.headers().lastHeader(DeadLetters.REASON)).isNotNull());
     }
 
     @Test

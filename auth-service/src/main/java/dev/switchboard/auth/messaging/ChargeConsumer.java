@@ -2,6 +2,7 @@ package dev.switchboard.auth.messaging;
 
 import dev.switchboard.auth.service.CreditService;
 import dev.switchboard.events.ChargeV1;
+import dev.switchboard.events.DeadLetters;
 import dev.switchboard.events.EventCodec;
 import dev.switchboard.events.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -12,13 +13,11 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +65,7 @@ public class ChargeConsumer {
                 LOG.warnf("malformed charge record sent to %s: %s", Topics.deadLetter(Topics.CHARGES), e.getMessage());
                 parked.add(deadLetters.sendMessage(Message.of(record.value() == null ? new byte[0] : record.value()).addMetadata(
                         OutgoingKafkaRecordMetadata.<String>builder().withTopic(Topics.deadLetter(Topics.CHARGES)).withKey(record.key())
-                                .withHeaders(new RecordHeaders().add("dead-letter-reason", String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8)))
+                                .withHeaders(DeadLetters.headers(e.getMessage()))
                                 .build())));
             }
         }

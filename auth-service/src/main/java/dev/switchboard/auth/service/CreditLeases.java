@@ -267,11 +267,6 @@ public class CreditLeases {
         return unused;
     }
 
-    /** Open holds on this replica. */
-    public int openHolds() {
-        return holds.size();
-    }
-
     /** Releases holds older than the hold TTL whose request never finished (a lost router, say); answers how many. */
     public int expireHolds(long olderThanMillis) {
         long cutoff = System.currentTimeMillis() - olderThanMillis;

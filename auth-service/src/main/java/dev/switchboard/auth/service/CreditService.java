@@ -100,9 +100,4 @@ public class CreditService {
             return applied.size();
         });
     }
-
-    /** Applies one charge (see {@link #settleAll}); answers false when it was applied before. */
-    public Uni<Boolean> settle(ChargeV1 charge) {
-        return settleAll(List.of(charge)).map(fresh -> fresh == 1);
-    }
 }

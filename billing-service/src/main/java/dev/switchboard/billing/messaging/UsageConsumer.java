@@ -3,6 +3,7 @@ package dev.switchboard.billing.messaging;
 import dev.switchboard.billing.service.BillingService;
 import dev.switchboard.events.ChargeV1;
 import dev.switchboard.events.CloudEvent;
+import dev.switchboard.events.DeadLetters;
 import dev.switchboard.events.EventCodec;
 import dev.switchboard.events.UsageV1;
 import io.micrometer.core.instrument.Counter;
@@ -25,7 +26,6 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import java.nio.charset.StandardCharsets;
@@ -87,7 +87,7 @@ public class UsageConsumer {
                 LOG.warnf("malformed usage record sent to %s: %s", Topics.deadLetter(Topics.USAGE), e.getMessage());
                 parked.add(deadLetters.sendMessage(Message.of(record == null ? new byte[0] : record).addMetadata(
                         OutgoingKafkaRecordMetadata.<String>builder().withTopic(Topics.deadLetter(Topics.USAGE)).withKey(consumed.key())
-                                .withHeaders(new RecordHeaders().add("dead-letter-reason", String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8)))
+                                .withHeaders(DeadLetters.headers(e.getMessage()))
                                 .build())));
             }
         }

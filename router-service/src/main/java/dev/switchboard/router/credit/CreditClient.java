@@ -80,9 +80,13 @@ public class CreditClient {
      * together, at most {@link #FINISH_BATCH} a call, {@link #FINISH_DELAY_MS} ms after the first of
      * a batch: a request's unused credit is free a few milliseconds after it ends, for one call per
      * batch instead of one per request. Best effort: a finish that does not arrive is made good by the
-     * request's charge, or by the hold's expiry.
+     * request's charge, or by the hold's expiry. A request without a hold (the edge's auth-outage
+     * grace) has nothing to finish.
      */
     public void finish(String holdId, long costNanos) {
+        if (holdId == null) {
+            return;
+        }
         finishes.add(new HoldFinishes.Item(holdId, costNanos));
         if (flushScheduled.compareAndSet(false, true)) {
             vertx.setTimer(FINISH_DELAY_MS, t -> flushFinishes());

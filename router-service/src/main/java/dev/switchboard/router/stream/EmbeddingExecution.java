@@ -142,9 +142,7 @@ final class EmbeddingExecution {
                 failure == null ? null : failure.errorClass().name().toLowerCase(Locale.ROOT), false,
                 usage.promptTokens(), 0, 0, 0, usage.source(), usage.costNanos(), attempts, null, latencyMs, startedAt, completedAt, null, 0,
                 candidate == null ? null : UsagePublisher.prices(candidate.endpoint().prices())), trace);
-        if (routed.auth().holdId() != null) {
-            d.credit.finish(routed.auth().holdId(), usage.costNanos());
-        }
+        d.credit.finish(routed.auth().holdId(), usage.costNanos());
         d.metrics.request(status, candidate == null ? null : candidate.provider().name(), Duration.ofMillis(latencyMs), null);
     }
 

@@ -481,9 +481,7 @@ public final class RouteExecution {
                 usage.source(), usage.costNanos(), attempts, ttftMs, latencyMs, startedAt, completedAt, strategy,
                 active == null ? 0 : images, active == null ? null : UsagePublisher.prices(active.endpoint().prices())), trace);
         // the rest of the hold is free again now, not when the charge comes back through billing
-        if (routeRequest.auth().holdId() != null) {
-            d.credit.finish(routeRequest.auth().holdId(), usage.costNanos());
-        }
+        d.credit.finish(routeRequest.auth().holdId(), usage.costNanos());
         d.metrics.request(status, active == null ? null : active.provider().name(), Duration.ofMillis(latencyMs), ttftMs);
     }
 
