@@ -40,7 +40,7 @@ public class LedgerBatch {
         this.pool = pool;
     }
 
-    /** Records the entries not recorded yet; answers the charge of every distinct entry, in the order given. */
+    /** Records the entries not recorded yet; answers the charge of every entry, in the order given (a repeated entry's charge repeated). */
     public Uni<List<ChargeV1>> record(List<LedgerEntry> entries) {
         Map<LedgerEntry.Id, LedgerEntry> distinct = new LinkedHashMap<>();
         entries.forEach(e -> distinct.putIfAbsent(e.id, e));
@@ -64,9 +64,10 @@ public class LedgerBatch {
                         ChargeV1 charge = charge(r);
                         charges.put(new LedgerEntry.Id(charge.generationId(), charge.sequence()), charge);
                     }
-                    List<ChargeV1> ordered = new ArrayList<>(charges.size());
-                    for (LedgerEntry.Id id : distinct.keySet()) {
-                        ChargeV1 charge = charges.get(id);
+                    // one charge per event received, a repeat included: a redelivery is answered with the same charge again
+                    List<ChargeV1> ordered = new ArrayList<>(entries.size());
+                    for (LedgerEntry entry : entries) {
+                        ChargeV1 charge = charges.get(entry.id);
                         if (charge != null) {
                             ordered.add(charge);
                         }

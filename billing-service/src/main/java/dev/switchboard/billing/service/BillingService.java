@@ -38,7 +38,7 @@ public class BillingService {
         this.batch = batch;
     }
 
-    /** Records every event not recorded yet, in one transaction; answers the charge of each distinct entry. */
+    /** Records every event not recorded yet, in one transaction; answers the charge of each event, a repeat's included. */
     public Uni<List<ChargeV1>> recordAll(List<UsageV1> usages) {
         List<LedgerEntry> entries = new ArrayList<>(usages.size());
         for (UsageV1 usage : usages) {
