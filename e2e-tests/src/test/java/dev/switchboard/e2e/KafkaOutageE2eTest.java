@@ -36,11 +36,6 @@ class KafkaOutageE2eTest {
         HttpResponse<String> response = Stack.postChat(account[1], ChatE2eTest.CHAT + "}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         String id = response.headers().firstValue("X-Generation-Id").orElseThrow();
-        long cost = Stack.json(response.body()).at("/usage/cost").decimalValue().movePointRight(9).longValueExact();
-        // no charge can arrive while Kafka is down, yet the router finished the hold as the request ended:
-        // only the request's cost is still held, not its worst case
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Stack.json(
-                Stack.admin("GET", "/admin/v1/accounts/" + account[0], null, null).body()).path("held_nanos").asLong()).isEqualTo(cost));
         Thread.sleep(2_000);
         try (Connection db = Stack.postgres(); PreparedStatement ledger = db.prepareStatement(
                 "SELECT count(*) FROM billing.ledger WHERE generation_id = ?")) {
