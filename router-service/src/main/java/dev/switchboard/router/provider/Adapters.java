@@ -42,7 +42,7 @@ public class Adapters {
                 continue;
             }
             try {
-                adapter.validate(provider);
+                adapter.configure(provider);
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
             }

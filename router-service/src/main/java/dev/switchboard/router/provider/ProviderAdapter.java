@@ -12,8 +12,9 @@ import java.util.List;
  *
  * <p>Lifecycle:
  * <ol>
- *   <li>start-up: {@link #validate} is called once for every catalog provider of the family; an
- *       exception stops the router with its message (bad or unknown {@code options});</li>
+ *   <li>start-up and every catalog reload: {@link #configure} reads each provider's {@code options}
+ *       of the family; an exception stops the router (or rejects the reload) with its message. It
+ *       has no side effect: a candidate catalog that is rejected leaves nothing behind;</li>
  *   <li>per attempt: {@link #toUpstream} builds the HTTP request, always a streaming one (the edge
  *       assembles non-streaming answers, so fallback and time-to-first-token work the same for both);</li>
  *   <li>the router sends it; on a 2xx answer it cuts the body into frames as {@link #framing()} says
@@ -30,15 +31,18 @@ public interface ProviderAdapter {
     String family();
 
     /**
-     * Checks a provider's {@code options} at start-up.
+     * Reads a provider's {@code options} into the options this family works with (a family without
+     * options returns null). Pure: it is also called on candidate catalogs that may be rejected, so
+     * an adapter keeps what it uses per spec instance ({@link BoundOptions}), never per name.
      *
      * @throws IllegalArgumentException naming the provider and the bad option
      */
-    default void validate(ProviderSpec provider) {
+    default Object configure(ProviderSpec provider) {
         if (!provider.options().isEmpty()) {
             throw new IllegalArgumentException("provider " + provider.name() + ": family " + family() + " takes no options, got "
                     + provider.options().keySet());
         }
+        return null;
     }
 
     /**

@@ -44,6 +44,10 @@ public class Dispatcher {
     final HealthView health;
     final CreditClient credit;
     final RateLimitMeter rateLimits;
+    /** Chat: the next candidate, then retry rounds. */
+    final FallbackPolicy fallback;
+    /** Embeddings: each candidate once. */
+    final FallbackPolicy embeddingFallback;
 
     public Dispatcher(Vertx vertx, Adapters adapters, CredentialSource credentials, RoutePlanner planner,
                       TokenCounter tokens, UsagePublisher usage, RouterConfig config, MeterRegistry registry,
@@ -63,6 +67,8 @@ public class Dispatcher {
         this.health = health;
         this.credit = credit;
         this.rateLimits = rateLimits;
+        this.fallback = FallbackPolicy.of(config.upstream());
+        this.embeddingFallback = fallback.singlePass();
         this.http = vertx.createHttpClient(new HttpClientOptions()
                         .setKeepAlive(true)
                         .setTcpNoDelay(true)

@@ -24,13 +24,14 @@ import io.vertx.core.http.RequestOptions;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * One embeddings request: the candidates in plan order, each tried once, moving on at once after a
- * retryable failure; one usage event (prompt tokens only) whatever the outcome.
+ * failure another provider may not have ({@link FallbackPolicy}, without retry rounds: an
+ * embedding is cheap to ask again); attempts keep the same health and breaker books as chat
+ * ({@link AttemptLog}); one usage event (prompt tokens only) whatever the outcome.
  */
 final class EmbeddingExecution {
 
@@ -38,7 +39,8 @@ final class EmbeddingExecution {
     private final EmbeddingRequest.Routed routed;
     private final Context trace;
     private final Instant startedAt = Instant.now();
-    private final List<UsageV1.Attempt> attempts = new ArrayList<>();
+    private final long startNanos = System.nanoTime();
+    private final AttemptLog attempts;
     private final Promise<EmbeddingResult> result = Promise.promise();
     private List<Candidate> candidates;
     private int promptTokens;
@@ -47,6 +49,7 @@ final class EmbeddingExecution {
         this.d = d;
         this.routed = routed;
         this.trace = trace;
+        this.attempts = new AttemptLog(d.metrics, d.passive, d.breakers);
     }
 
     Future<EmbeddingResult> start() {
@@ -93,7 +96,8 @@ final class EmbeddingExecution {
                     }
                     try {
                         ProviderAdapter.Embeddings embeddings = adapter.readEmbeddings(body, routed.request().inputs().size());
-                        record(candidate, "success", status, start);
+                        long latency = (System.nanoTime() - start) / 1_000_000;
+                        attempts.succeeded(candidate, status, latency, latency);
                         finish(candidate, embeddings, null, List.of());
                     } catch (UpstreamFailure failure) {
                         failed(index, candidate, start, failure);
@@ -105,19 +109,14 @@ final class EmbeddingExecution {
     }
 
     private void failed(int index, Candidate candidate, long start, UpstreamFailure failure) {
-        record(candidate, failure.errorClass().name().toLowerCase(Locale.ROOT), failure.httpStatus(), start);
-        if (failure.errorClass().retryable() && index + 1 < candidates.size()) {
-            attempt(index + 1);
+        attempts.failed(candidate, failure.errorClass(), failure.httpStatus(), (System.nanoTime() - start) / 1_000_000);
+        FallbackPolicy.Decision next = d.embeddingFallback.afterFailure(failure.errorClass(), failure.retryAfterMillis(), index,
+                candidates.size(), 0, System.nanoTime() - startNanos);
+        if (next instanceof FallbackPolicy.Next another) {
+            attempt(another.index());
         } else {
             finish(candidate, null, failure, List.of());
         }
-    }
-
-    private void record(Candidate candidate, String outcome, Integer status, long start) {
-        long latency = (System.nanoTime() - start) / 1_000_000;
-        attempts.add(new UsageV1.Attempt(candidate.provider().name(), candidate.endpoint().model(), outcome, status, latency));
-        d.metrics.attempt(candidate.provider().name(), outcome);
-        d.passive.record(candidate.provider().name(), candidate.endpoint().id(), outcome, latency);
     }
 
     private void finish(Candidate candidate, ProviderAdapter.Embeddings embeddings, UpstreamFailure failure, List<String> reasons) {
@@ -140,7 +139,7 @@ final class EmbeddingExecution {
                 candidate == null ? null : candidate.endpoint().model(), candidate == null ? null : candidate.provider().name(),
                 candidate == null ? null : candidate.endpoint().upstreamModel(), status, null,
                 failure == null ? null : failure.errorClass().name().toLowerCase(Locale.ROOT), false,
-                usage.promptTokens(), 0, 0, 0, usage.source(), usage.costNanos(), attempts, null, latencyMs, startedAt, completedAt, null, 0,
+                usage.promptTokens(), 0, 0, 0, usage.source(), usage.costNanos(), attempts.attempts(), null, latencyMs, startedAt, completedAt, null, 0,
                 candidate == null ? null : UsagePublisher.prices(candidate.endpoint().prices())), trace);
         d.credit.finish(routed.auth().holdId(), usage.costNanos());
         d.metrics.request(status, candidate == null ? null : candidate.provider().name(), Duration.ofMillis(latencyMs), null);

@@ -56,7 +56,7 @@ public final class RouteExecution {
     private final Context trace;
     private final Instant startedAt = Instant.now();
     private final long startNanos = System.nanoTime();
-    private final List<UsageV1.Attempt> attempts = new ArrayList<>();
+    private final AttemptLog attempts;
     private final StringBuilder output = new StringBuilder();
 
     private List<Candidate> candidates = List.of();
@@ -96,6 +96,7 @@ public final class RouteExecution {
         this.sink = sink;
         this.trace = trace;
         this.holdNanos = routeRequest.auth().holdNanos();
+        this.attempts = new AttemptLog(dispatcher.metrics, dispatcher.passive, dispatcher.breakers);
     }
 
     void start() {
@@ -242,7 +243,7 @@ public final class RouteExecution {
                 return;
             }
             if (translator.completed()) {
-                recordAttempt("success", status);
+                recordSuccess(status);
                 recordThroughput();
                 if (stickyKey != null && active.endpoint().model().equals(request.primaryModel())) {
                     d.sticky.served(stickyKey, active.provider().name());
@@ -328,7 +329,7 @@ public final class RouteExecution {
                 }
                 return;
             }
-            recordAttempt("success", 200);
+            recordSuccess(200);
             // end first: the reset below must find the execution over, not report a provider failure
             fail(ErrorClass.INSUFFICIENT_CREDIT, "Credit ran out during the answer: " + result.cause().getMessage(), List.of());
             if (upstreamRequest != null) {
@@ -349,7 +350,7 @@ public final class RouteExecution {
             onAttemptFailed(index, failure);
             return;
         }
-        recordAttempt(failure.errorClass(), failure.httpStatus());
+        recordFailure(failure.errorClass(), failure.httpStatus());
         fail(failure.errorClass(), failure.getMessage(), List.of());
     }
 
@@ -358,82 +359,46 @@ public final class RouteExecution {
             return;
         }
         UpstreamFailure effective = timedOut ? new UpstreamFailure(ErrorClass.TIMEOUT, "provider did not answer in time", null) : failure;
-        recordAttempt(effective.errorClass(), effective.httpStatus());
+        recordFailure(effective.errorClass(), effective.httpStatus());
         LOG.debugf("generation %s: %s failed (%s), attempt %d of %d", routeRequest.generationId(),
                 active.provider().name(), effective.errorClass(), index + 1, candidates.size());
         if (cancelled) {
             return;
         }
-        if (effective.errorClass().retryable() && index + 1 < candidates.size()) {
-            upstreamResponse = null;
-            upstreamRequest = null;
-            fallbackFromNanos = System.nanoTime();
-            attempt(index + 1);
-            return;
+        FallbackPolicy.Decision next = d.fallback.afterFailure(effective.errorClass(), effective.retryAfterMillis(), index,
+                candidates.size(), retryRound, System.nanoTime() - startNanos);
+        switch (next) {
+            case FallbackPolicy.Next another -> {
+                upstreamResponse = null;
+                upstreamRequest = null;
+                fallbackFromNanos = System.nanoTime();
+                attempt(another.index());
+            }
+            case FallbackPolicy.Retry retry -> {
+                retryRound = retry.round();
+                upstreamResponse = null;
+                upstreamRequest = null;
+                LOG.debugf("generation %s: every candidate failed (%s); retry round %d in %d ms", routeRequest.generationId(),
+                        effective.errorClass(), retryRound, retry.delayMillis());
+                d.vertx.setTimer(retry.delayMillis(), t -> attempt(0));
+            }
+            case FallbackPolicy.Fail end -> fail(effective.errorClass(), effective.getMessage(), List.of());
         }
-        if (retryLater(effective)) {
-            return;
-        }
-        fail(effective.errorClass(), effective.getMessage(), List.of());
     }
 
     private static UpstreamFailure withRetryAfter(UpstreamFailure failure, Long retryAfter) {
         return retryAfter == null ? failure : failure.withRetryAfter(retryAfter);
     }
 
-    /**
-     * Every candidate failed before the first token: when the last failure was transient, another
-     * round starts from the first candidate after an exponential backoff (100 ms, doubling, at most
-     * 3.2 s; longer if the provider's {@code Retry-After} asks for it), at most {@code retries}
-     * rounds, and never past the request's deadline.
-     */
-    private boolean retryLater(UpstreamFailure failure) {
-        ErrorClass errorClass = failure.errorClass();
-        boolean transientFailure = errorClass == ErrorClass.RATE_LIMITED || errorClass == ErrorClass.OVERLOADED || errorClass == ErrorClass.UPSTREAM;
-        if (!transientFailure || retryRound >= d.config.upstream().retries()) {
-            return false;
-        }
-        long backoff = Math.min(d.config.upstream().retryBackoff().toMillis() << retryRound, d.config.upstream().retryBackoffMax().toMillis());
-        long delay = failure.retryAfterMillis() == null ? backoff : Math.max(backoff, failure.retryAfterMillis());
-        long deadline = startNanos + d.config.upstream().totalTimeout().toNanos();
-        if (System.nanoTime() + delay * 1_000_000 >= deadline) {
-            return false;
-        }
-        retryRound++;
-        upstreamResponse = null;
-        upstreamRequest = null;
-        LOG.debugf("generation %s: every candidate failed (%s); retry round %d in %d ms", routeRequest.generationId(), errorClass,
-                retryRound, delay);
-        d.vertx.setTimer(Math.max(1, delay), t -> attempt(0));
-        return true;
-    }
-
-    private void recordAttempt(ErrorClass failure, Integer httpStatus) {
-        recordAttempt(outcome(failure), httpStatus, failure.retryable());
-    }
-
-    private void recordAttempt(String outcome, Integer httpStatus) {
-        recordAttempt(outcome, httpStatus, true);
-    }
-
-    /**
-     * @param aboutProvider whether the outcome says something about the provider's health: a request
-     *                      the provider rightly refused (bad request, context too long) does not
-     */
-    private void recordAttempt(String outcome, Integer httpStatus, boolean aboutProvider) {
+    private void recordSuccess(int httpStatus) {
         cancelTotalTimer();
         long latency = (System.nanoTime() - attemptStartNanos) / 1_000_000;
-        attempts.add(new UsageV1.Attempt(active.provider().name(), active.endpoint().model(), outcome, httpStatus, latency));
-        d.metrics.attempt(active.provider().name(), outcome);
-        boolean ok = "success".equals(outcome);
-        if (aboutProvider) {
-            d.passive.record(active.provider().name(), active.endpoint().id(), outcome, ok && attemptFirstTokenMs >= 0 ? attemptFirstTokenMs : latency);
-            if (ok) {
-                d.breakers.succeeded(active.provider().name());
-            } else {
-                d.breakers.failed(active.provider().name());
-            }
-        }
+        attempts.succeeded(active, httpStatus, latency, attemptFirstTokenMs >= 0 ? attemptFirstTokenMs : latency);
+    }
+
+    private void recordFailure(ErrorClass failure, Integer httpStatus) {
+        cancelTotalTimer();
+        attempts.failed(active, failure, httpStatus, (System.nanoTime() - attemptStartNanos) / 1_000_000);
     }
 
     /** The answer's output tokens over the time they took to stream: the endpoint's throughput, shared through Redis. */
@@ -478,7 +443,7 @@ public final class RouteExecution {
                 status, finishReason, errorClass == null ? null : errorClass.name().toLowerCase(java.util.Locale.ROOT),
                 request.stream(),
                 usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens(), usage.reasoningTokens(),
-                usage.source(), usage.costNanos(), attempts, ttftMs, latencyMs, startedAt, completedAt, strategy,
+                usage.source(), usage.costNanos(), attempts.attempts(), ttftMs, latencyMs, startedAt, completedAt, strategy,
                 active == null ? 0 : images, active == null ? null : UsagePublisher.prices(active.endpoint().prices())), trace);
         // the rest of the hold is free again now, not when the charge comes back through billing
         d.credit.finish(routeRequest.auth().holdId(), usage.costNanos());
@@ -545,9 +510,5 @@ public final class RouteExecution {
             return new UpstreamFailure(ErrorClass.UPSTREAM, "cannot connect to provider", null);
         }
         return new UpstreamFailure(ErrorClass.UPSTREAM, "connection to provider failed: " + error.getMessage(), null);
-    }
-
-    private static String outcome(ErrorClass errorClass) {
-        return errorClass.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

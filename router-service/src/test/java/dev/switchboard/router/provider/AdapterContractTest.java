@@ -249,10 +249,39 @@ public abstract class AdapterContractTest {
     void everyCatalogProviderOfTheFamilyIsAccepted() {
         List<ProviderSpec> providers = CATALOG.providers().stream().filter(p -> p.family().equals(family())).toList();
         assertThat(providers).isNotEmpty();
-        providers.forEach(adapter()::validate);
+        providers.forEach(adapter()::configure);
         ProviderSpec bogus = new ProviderSpec("bogus", "Bogus", family(), "https://example.test", "bogus",
                 Map.of("no_such_option", "x"), ProviderSpec.DataPolicy.DEFAULT);
-        assertThatThrownBy(() -> adapter().validate(bogus)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bogus");
+        assertThatThrownBy(() -> adapter().configure(bogus)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bogus");
+    }
+
+    /**
+     * A copy of {@code provider} with other valid options, as a catalog reload could carry, that
+     * change the provider request; null for a family without options.
+     */
+    protected ProviderSpec withOtherOptions(ProviderSpec provider) {
+        return null;
+    }
+
+    /**
+     * A candidate catalog is configured before it is accepted or rejected; neither may change the
+     * requests of the spec in force, and an accepted one is used from its first request.
+     */
+    @Test
+    void configuringACandidateSpecLeavesTheSpecInForceAlone() throws IOException {
+        ProviderSpec inForce = anyProvider();
+        ProviderSpec candidate = withOtherOptions(inForce);
+        org.junit.jupiter.api.Assumptions.assumeTrue(candidate != null, "the family has no options");
+        EndpointSpec endpoint = anyEndpoint();
+        UpstreamRequest before = adapter().toUpstream(inForce, endpoint, simpleRequest(), 64, credential(inForce));
+        adapter().configure(candidate);
+        UpstreamRequest after = adapter().toUpstream(inForce, endpoint, simpleRequest(), 64, credential(inForce));
+        assertThat(after.url()).isEqualTo(before.url());
+        assertThat(after.headers()).isEqualTo(before.headers());
+        assertThat(JSON.readTree(after.body())).isEqualTo(JSON.readTree(before.body()));
+        UpstreamRequest reloaded = adapter().toUpstream(candidate, endpoint, simpleRequest(), 64, credential(candidate));
+        assertThat(List.of(reloaded.url(), reloaded.headers(), JSON.readTree(reloaded.body())))
+                .isNotEqualTo(List.of(before.url(), before.headers(), JSON.readTree(before.body())));
     }
 
     @TestFactory

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.catalog.EndpointSpec;
 import dev.switchboard.catalog.ProviderSpec;
+import dev.switchboard.router.provider.BoundOptions;
 import dev.switchboard.router.provider.Payloads;
 import dev.switchboard.router.provider.ProviderAdapter;
 import dev.switchboard.router.provider.StreamTranslator;
@@ -33,7 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Amazon Bedrock's Converse API, streaming ({@code POST /model/{modelId}/converse-stream}, AWS event
@@ -84,7 +84,7 @@ public class BedrockConverseAdapter implements ProviderAdapter {
             "text/markdown", "md");
 
     private final Clock clock;
-    private final Map<String, BedrockOptions> options = new ConcurrentHashMap<>();
+    private final BoundOptions<BedrockOptions> options = new BoundOptions<>(this::configure);
 
     @Inject
     public BedrockConverseAdapter(Clock clock) {
@@ -102,13 +102,13 @@ public class BedrockConverseAdapter implements ProviderAdapter {
     }
 
     @Override
-    public void validate(ProviderSpec provider) {
-        options.put(provider.name(), BedrockOptions.of(provider));
+    public BedrockOptions configure(ProviderSpec provider) {
+        return BedrockOptions.of(provider);
     }
 
     @Override
     public UpstreamRequest toUpstream(ProviderSpec provider, EndpointSpec endpoint, ChatRequest request, int maxTokens, String credential) {
-        BedrockOptions o = options.computeIfAbsent(provider.name(), n -> BedrockOptions.of(provider));
+        BedrockOptions o = options.of(provider);
         ObjectNode body = Payloads.object();
         body.set("messages", new Conversation().messages(request.messages()));
         ArrayNode system = system(request.messages());

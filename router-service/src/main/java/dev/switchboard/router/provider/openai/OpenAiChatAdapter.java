@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.catalog.EndpointSpec;
 import dev.switchboard.catalog.ProviderSpec;
+import dev.switchboard.router.provider.BoundOptions;
 import dev.switchboard.router.provider.Payloads;
 import dev.switchboard.router.provider.ProviderAdapter;
 import dev.switchboard.router.provider.StreamTranslator;
@@ -26,7 +27,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import static dev.switchboard.router.provider.Payloads.JSON;
@@ -42,7 +42,7 @@ public class OpenAiChatAdapter implements ProviderAdapter {
     private static final Pattern ALNUM9 = Pattern.compile("[a-zA-Z0-9]{9}");
     private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
-    private final Map<String, OpenAiOptions> options = new ConcurrentHashMap<>();
+    private final BoundOptions<OpenAiOptions> options = new BoundOptions<>(this::configure);
 
     @Override
     public String family() {
@@ -50,12 +50,12 @@ public class OpenAiChatAdapter implements ProviderAdapter {
     }
 
     @Override
-    public void validate(ProviderSpec provider) {
-        options.put(provider.name(), OpenAiOptions.of(provider));
+    public OpenAiOptions configure(ProviderSpec provider) {
+        return OpenAiOptions.of(provider);
     }
 
     private OpenAiOptions options(ProviderSpec provider) {
-        return options.computeIfAbsent(provider.name(), n -> OpenAiOptions.of(provider));
+        return options.of(provider);
     }
 
     @Override

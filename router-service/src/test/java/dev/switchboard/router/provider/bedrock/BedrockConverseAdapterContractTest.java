@@ -37,4 +37,12 @@ class BedrockConverseAdapterContractTest extends AdapterContractTest {
         String secret = credential.split(":")[1];
         request.headers().values().forEach(value -> assertThat(value).doesNotContain(secret));
     }
+
+    /** Bedrock in another region. */
+    @Override
+    protected ProviderSpec withOtherOptions(ProviderSpec provider) {
+        assertThat(provider.options()).containsEntry("region", "us-east-1");
+        return new ProviderSpec(provider.name(), provider.displayName(), provider.family(), provider.baseUrl(), provider.credential(),
+                java.util.Map.of("region", "eu-west-1"), provider.dataPolicy(), provider.rateLimits());
+    }
 }

@@ -32,6 +32,16 @@ class OpenAiChatAdapterContractTest extends AdapterContractTest {
         }
     }
 
+    /** OpenAI itself (the first of the family), reloaded with {@code max_tokens} instead of {@code max_completion_tokens}. */
+    @Override
+    protected ProviderSpec withOtherOptions(ProviderSpec provider) {
+        assertThat(provider.options()).containsEntry("max_tokens_param", "max_completion_tokens");
+        java.util.Map<String, String> options = new java.util.HashMap<>(provider.options());
+        options.put("max_tokens_param", "max_tokens");
+        return new ProviderSpec(provider.name(), provider.displayName(), provider.family(), provider.baseUrl(), provider.credential(),
+                options, provider.dataPolicy(), provider.rateLimits());
+    }
+
     @Override
     protected String[] requestSchema(ProviderSpec provider) {
         return "mistral".equals(provider.name())
