@@ -5,7 +5,7 @@ import dev.switchboard.events.Topics;
 import dev.switchboard.events.UsageV1;
 import dev.switchboard.events.health.HealthKeys;
 import dev.switchboard.router.health.HealthView;
-import dev.switchboard.router.provider.UpstreamFailure;
+import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.simulator.Behaviour;
 import dev.switchboard.testsupport.KafkaResource;
 import dev.switchboard.testsupport.RedisResource;

@@ -1,8 +1,8 @@
 package dev.switchboard.bench;
 
 import dev.switchboard.catalog.ProviderSpec;
-import dev.switchboard.router.provider.ProviderAdapter;
-import dev.switchboard.router.provider.UpstreamRequest;
+import dev.switchboard.providers.ProviderAdapter;
+import dev.switchboard.providers.UpstreamRequest;
 import dev.switchboard.simulator.ProviderSimulator;
 import io.vertx.core.Vertx;
 

@@ -2,9 +2,9 @@ package dev.switchboard.bench;
 
 import dev.switchboard.catalog.EndpointSpec;
 import dev.switchboard.catalog.ProviderSpec;
-import dev.switchboard.router.provider.ProviderAdapter;
-import dev.switchboard.router.provider.StreamTranslator;
-import dev.switchboard.router.stream.FrameDecoder;
+import dev.switchboard.providers.ProviderAdapter;
+import dev.switchboard.providers.StreamTranslator;
+import dev.switchboard.providers.framing.FrameDecoder;
 import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.RouteEvent;
 import io.vertx.core.buffer.Buffer;

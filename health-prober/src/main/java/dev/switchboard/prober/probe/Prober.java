@@ -5,6 +5,10 @@ import dev.switchboard.catalog.ProviderSpec;
 import dev.switchboard.events.health.HealthStatus;
 import dev.switchboard.events.health.OutcomeBuckets;
 import dev.switchboard.prober.config.ProberConfig;
+import dev.switchboard.providers.Adapters;
+import dev.switchboard.providers.ProbeRequest;
+import dev.switchboard.providers.ProviderAdapter;
+import dev.switchboard.providers.credentials.CredentialSource;
 import dev.switchboard.prober.health.HealthStore;
 import dev.switchboard.prober.leader.Leadership;
 import dev.switchboard.prober.messaging.HealthEvents;
@@ -21,7 +25,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
@@ -32,8 +35,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Keeps {@code provider:{name}:status} fresh for the routers. On the leader only, every interval
  * and for every catalog provider: if routers reported real traffic for it within the interval, the
  * probe is skipped and the status comes from that traffic; otherwise the provider is probed (its
- * model list in its family's shape, {@link ProbeRequest}) and the outcome counted with the passive ones.
- * Providers without a probe (Bedrock) take their status from traffic alone.
+ * model list in its family's shape: {@link ProviderAdapter#probe}, with the credential the router
+ * uses, from the same {@link CredentialSource}: configuration, a mounted Secret or Vault) and the
+ * outcome counted with the passive ones. Providers without a probe (Bedrock) take their status from
+ * traffic alone.
  * The status (state, latency, error rates over 1 and 5 minutes) is written with a short TTL; each
  * state change is published to {@code switchboard.provider-health.v1}. A Redis outage costs the
  * statuses of the rounds it lasts (they lapse to unknown), never the prober.
@@ -48,7 +53,8 @@ public class Prober {
     private final HealthStore store;
     private final HealthEvents events;
     private final Leadership leadership;
-    private final Config credentials;
+    private final Adapters adapters;
+    private final CredentialSource credentials;
     private final Vertx vertx;
     private final HttpClient http;
     private final Counter sent;
@@ -60,12 +66,13 @@ public class Prober {
     private volatile boolean redisWarned;
 
     public Prober(LiveCatalog catalog, ProberConfig config, HealthStore store, HealthEvents events, Leadership leadership,
-                  Config credentials, MeterRegistry registry, Vertx vertx) {
+                  Adapters adapters, CredentialSource credentials, MeterRegistry registry, Vertx vertx) {
         this.catalog = catalog;
         this.config = config;
         this.store = store;
         this.events = events;
         this.leadership = leadership;
+        this.adapters = adapters;
         this.credentials = credentials;
         this.vertx = vertx;
         this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
@@ -177,16 +184,18 @@ public class Prober {
     }
 
     /** Whether the provider's family has a probe (Bedrock's health comes from real traffic only). */
-    static boolean probeable(ProviderSpec provider) {
-        return ProbeRequest.of(provider, null).isPresent();
+    boolean probeable(ProviderSpec provider) {
+        return probeRequest(provider, null).isPresent();
+    }
+
+    private java.util.Optional<ProbeRequest> probeRequest(ProviderSpec provider, String credential) {
+        return adapters.forFamily(provider.family()).flatMap(adapter -> adapter.probe(provider, credential));
     }
 
     /** Probes one provider; never fails (a failed probe is a {@code down} result). */
     public Future<ProbeResult> probe(ProviderSpec provider) {
         long start = System.nanoTime();
-        String credential = credentials.getOptionalValue("switchboard.providers." + provider.credential() + ".api-key", String.class)
-                .orElse(null);
-        ProbeRequest request = ProbeRequest.of(provider, credential).orElseThrow();
+        ProbeRequest request = probeRequest(provider, credentials.credential(provider.credential()).orElse(null)).orElseThrow();
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(request.url())
                 .setIdleTimeout(config.timeout().toMillis());
         request.headers().forEach(options::putHeader);

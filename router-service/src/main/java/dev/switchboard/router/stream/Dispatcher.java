@@ -2,12 +2,12 @@ package dev.switchboard.router.stream;
 
 import dev.switchboard.router.config.RouterConfig;
 import dev.switchboard.router.credit.CreditClient;
-import dev.switchboard.router.credentials.CredentialSource;
+import dev.switchboard.providers.credentials.CredentialSource;
 import dev.switchboard.router.health.Breakers;
 import dev.switchboard.router.health.HealthView;
 import dev.switchboard.router.health.PassiveRecorder;
 import dev.switchboard.router.health.RateLimitMeter;
-import dev.switchboard.router.provider.Adapters;
+import dev.switchboard.providers.Adapters;
 import dev.switchboard.router.routing.RoutePlanner;
 import dev.switchboard.router.routing.StickyRoutes;
 import dev.switchboard.router.usage.UsagePublisher;

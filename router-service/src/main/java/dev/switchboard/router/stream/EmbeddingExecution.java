@@ -2,9 +2,9 @@ package dev.switchboard.router.stream;
 
 import dev.switchboard.catalog.Pricing;
 import dev.switchboard.events.UsageV1;
-import dev.switchboard.router.provider.ProviderAdapter;
-import dev.switchboard.router.provider.UpstreamFailure;
-import dev.switchboard.router.provider.UpstreamRequest;
+import dev.switchboard.providers.ProviderAdapter;
+import dev.switchboard.providers.UpstreamFailure;
+import dev.switchboard.providers.UpstreamRequest;
 import dev.switchboard.router.routing.Candidate;
 import dev.switchboard.router.routing.RoutePlanner;
 import dev.switchboard.router.usage.UsagePublisher;
