@@ -244,7 +244,7 @@ class ChatRouteTest {
     }
 
     @Test
-    void whenTheHoldCannotBeExtendedTheStreamStopsWithAnInsufficientCreditError() {
+    void whenTheHoldCannotBeExtendedTheStreamStopsWithAnInsufficientCreditErrorOnceTheHoldIsUsedUp() {
         // a hold worth a handful of tokens; auth-service (not running here) cannot extend it
         SimulatorResource.simulator().behave("openai", new Behaviour(1, 1, 200, 0, 0, 0, 0));
         String generation = "gen-" + UUID.randomUUID();
@@ -258,8 +258,10 @@ class ChatRouteTest {
         assertThat(failed.errorClass().name()).isEqualTo("INSUFFICIENT_CREDIT");
         long deltas = events.stream().filter(e -> e instanceof RouteEvent.Delta).count();
         assertThat(deltas).isPositive().isLessThan(200);
-        // the spend stopped around the hold: 20,000 nano-USD at 600 nano-USD per output token is ~33 tokens
-        assertThat(failed.usage().costNanos()).isLessThan(40_000L);
+        // the answer went on until its output had used up the hold (not cut at the 80 % where the
+        // extension was asked for), then stopped: 20,000 nano-USD at 600 nano-USD per output token is
+        // ~33 tokens, and at most one provider chunk past it
+        assertThat(failed.usage().costNanos()).isGreaterThanOrEqualTo(20_000L).isLessThan(25_000L);
     }
 
     @Test

@@ -7,9 +7,12 @@ import dev.switchboard.wire.ContentPart;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * Sticky routing for prompt caching: a conversation (same account, model and prompt prefix) goes
@@ -53,6 +56,37 @@ public class StickyRoutes {
 
     public boolean enabled() {
         return ttlMillis > 0;
+    }
+
+    /**
+     * The candidates in the order to try them, the strategy that ordered them, and the conversation's
+     * key when sticky routing applies (so that the provider that serves it can be remembered), else null.
+     */
+    public record Order(List<Candidate> candidates, String strategy, Long key) {
+    }
+
+    /**
+     * Under the default draw (no sort, no explicit order), a conversation goes back to the provider
+     * that last served it while that provider is {@code usable}: its prompt cache is warm there.
+     */
+    public Order order(String accountId, ChatRequest request, List<Candidate> candidates, String strategy, Predicate<String> usable) {
+        if (!enabled() || !RoutePlanner.WEIGHTED.equals(strategy) || !request.routing().order().isEmpty() || candidates.size() < 2) {
+            return new Order(candidates, strategy, null);
+        }
+        long key = key(accountId, request);
+        String provider = provider(key);
+        if (provider == null || !usable.test(provider)) {
+            return new Order(candidates, strategy, key);
+        }
+        for (int i = 0; i < candidates.size(); i++) {
+            Candidate candidate = candidates.get(i);
+            if (candidate.provider().name().equals(provider) && candidate.endpoint().model().equals(request.primaryModel())) {
+                List<Candidate> reordered = new ArrayList<>(candidates);
+                reordered.add(0, reordered.remove(i));
+                return new Order(reordered, RoutePlanner.STICKY, key);
+            }
+        }
+        return new Order(candidates, strategy, key);
     }
 
     /** The conversation's key: account, model and prompt prefix, hashed. */

@@ -1,13 +1,12 @@
 package dev.switchboard.router.stream;
 
 import dev.switchboard.catalog.Pricing;
-import dev.switchboard.events.UsageV1;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.providers.UpstreamRequest;
 import dev.switchboard.router.routing.Candidate;
 import dev.switchboard.router.routing.RoutePlanner;
-import dev.switchboard.router.usage.UsagePublisher;
+import dev.switchboard.router.usage.UsageEvents;
 import dev.switchboard.wire.ChatMessage;
 import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.EmbeddingRequest;
@@ -19,13 +18,10 @@ import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One embeddings request: the candidates in plan order, each tried once, moving on at once after a
@@ -80,11 +76,8 @@ final class EmbeddingExecution {
         }
         UpstreamRequest upstream = adapter.toEmbeddings(candidate.provider(), candidate.endpoint(), routed.request().inputs(),
                 routed.request().dimensions(), credential);
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(upstream.url())
-                .setIdleTimeout(d.config.upstream().idleTimeout().toMillis());
-        upstream.headers().forEach(options::putHeader);
         d.rateLimits.sent(candidate.provider());
-        d.http.request(options)
+        d.http.request(UpstreamAttempt.options(d, upstream))
                 .compose(req -> req.send(Buffer.buffer(upstream.body())))
                 .compose(resp -> resp.body().map(body -> new Answer(resp.statusCode(), resp::getHeader, body.getBytes())))
                 .onSuccess(answer -> {
@@ -103,9 +96,7 @@ final class EmbeddingExecution {
                         failed(index, candidate, start, failure);
                     }
                 })
-                .onFailure(error -> failed(index, candidate, start, new UpstreamFailure(
-                        error.getClass().getSimpleName().contains("Timeout") ? ErrorClass.TIMEOUT : ErrorClass.UPSTREAM,
-                        "connection to provider failed: " + error.getMessage(), null)));
+                .onFailure(error -> failed(index, candidate, start, UpstreamAttempt.classify(error, false)));
     }
 
     private void failed(int index, Candidate candidate, long start, UpstreamFailure failure) {
@@ -131,18 +122,13 @@ final class EmbeddingExecution {
             usage = new Usage(0, 0, 0, 0, 0, Usage.SOURCE_ESTIMATED);
             result.complete(EmbeddingResult.failed(new RouteEvent.Failed(failure.errorClass(), failure.getMessage(), usage, reasons)));
         }
-        Instant completedAt = Instant.now();
-        long latencyMs = Duration.between(startedAt, completedAt).toMillis();
         String status = embeddings != null ? "success" : "error";
-        d.usage.publish(new UsageV1(routed.generationId(), 0, true, routed.auth().accountId(), routed.auth().keyId(), routed.auth().holdId(),
-                routed.request().models().getFirst(),
-                candidate == null ? null : candidate.endpoint().model(), candidate == null ? null : candidate.provider().name(),
-                candidate == null ? null : candidate.endpoint().upstreamModel(), status, null,
-                failure == null ? null : failure.errorClass().name().toLowerCase(Locale.ROOT), false,
-                usage.promptTokens(), 0, 0, 0, usage.source(), usage.costNanos(), attempts.attempts(), null, latencyMs, startedAt, completedAt, null, 0,
-                candidate == null ? null : UsagePublisher.prices(candidate.endpoint().prices())), trace);
+        UsageEvents.Outcome outcome = new UsageEvents.Outcome(status, null, failure == null ? null : failure.errorClass(), usage,
+                attempts.attempts(), startedAt, Instant.now());
+        d.usage.publish(UsageEvents.embedding(routed.generationId(), routed.auth(), routed.request().models().getFirst(), candidate, outcome),
+                trace);
         d.credit.finish(routed.auth().holdId(), usage.costNanos());
-        d.metrics.request(status, candidate == null ? null : candidate.provider().name(), Duration.ofMillis(latencyMs), null);
+        d.metrics.request(status, candidate == null ? null : candidate.provider().name(), Duration.ofMillis(outcome.latencyMs()), null);
     }
 
     private record Answer(int status, ProviderAdapter.Headers headers, byte[] body) {

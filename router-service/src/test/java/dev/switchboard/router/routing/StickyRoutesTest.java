@@ -58,4 +58,33 @@ class StickyRoutesTest {
         off.served(1, "groq");
         assertThat(off.provider(1)).isNull();
     }
+
+    @Test
+    void theDefaultDrawPutsTheLastProviderFirstWhileItIsUsableAndOtherStrategiesAreLeftAlone() {
+        dev.switchboard.catalog.Catalog catalog = dev.switchboard.catalog.CatalogLoader.builtIn();
+        String model = "meta-llama/llama-3.1-8b-instruct";
+        List<Candidate> drawn = catalog.model(model).orElseThrow().endpoints().stream()
+                .map(e -> new Candidate(catalog.requireProvider(e.provider()), e)).toList();
+        assertThat(drawn.size()).isGreaterThan(1);
+        String last = drawn.getLast().provider().name();
+        ChatRequest request = conversation(model, "Be brief.", "Hello");
+        StickyRoutes sticky = new StickyRoutes(60_000, 10, () -> 0);
+
+        StickyRoutes.Order unknown = sticky.order("acct", request, drawn, RoutePlanner.WEIGHTED, p -> true);
+        assertThat(unknown.candidates()).isEqualTo(drawn);
+        assertThat(unknown.strategy()).isEqualTo(RoutePlanner.WEIGHTED);
+        assertThat(unknown.key()).isEqualTo(StickyRoutes.key("acct", request));
+
+        sticky.served(unknown.key(), last);
+        StickyRoutes.Order stuck = sticky.order("acct", request, drawn, RoutePlanner.WEIGHTED, p -> true);
+        assertThat(stuck.candidates().getFirst().provider().name()).isEqualTo(last);
+        assertThat(stuck.candidates()).containsExactlyInAnyOrderElementsOf(drawn);
+        assertThat(stuck.strategy()).isEqualTo(RoutePlanner.STICKY);
+
+        assertThat(sticky.order("acct", request, drawn, RoutePlanner.WEIGHTED, p -> !p.equals(last)).candidates())
+                .as("a degraded provider is not stuck to").isEqualTo(drawn);
+        StickyRoutes.Order byPrice = sticky.order("acct", request, drawn, "price", p -> true);
+        assertThat(byPrice.candidates()).isEqualTo(drawn);
+        assertThat(byPrice.key()).isNull();
+    }
 }

@@ -1,0 +1,63 @@
+package dev.switchboard.router.usage;
+
+import dev.switchboard.events.UsageV1;
+import dev.switchboard.router.routing.Candidate;
+import dev.switchboard.wire.AuthContext;
+import dev.switchboard.wire.ErrorClass;
+import dev.switchboard.wire.Usage;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The usage events the router publishes, one per request (sequence 0, final): what was asked, who
+ * served it (null when nobody did), the outcome, the counts and cost, the attempts, the timings and
+ * the prices the request was routed with (billing prices from these, not from its own catalog).
+ */
+public final class UsageEvents {
+
+    private UsageEvents() {
+    }
+
+    /** What every request's event says about its outcome and timing. */
+    public record Outcome(String status, String finishReason, ErrorClass errorClass, Usage usage, List<UsageV1.Attempt> attempts,
+                          Instant startedAt, Instant completedAt) {
+
+        public long latencyMs() {
+            return Duration.between(startedAt, completedAt).toMillis();
+        }
+    }
+
+    /**
+     * A chat request's event.
+     *
+     * @param served   the candidate that served it last, or null when no provider was tried
+     * @param strategy the routing strategy that ordered the candidates
+     * @param images   the request's input images (their per-image fee applies once a provider was tried)
+     */
+    public static UsageV1 chat(String generationId, AuthContext auth, String requestedModel, boolean streamed, Candidate served,
+                               Outcome outcome, Long ttftMs, String strategy, int images) {
+        return event(generationId, auth, requestedModel, streamed, served, outcome, ttftMs, strategy, served == null ? 0 : images);
+    }
+
+    /** An embeddings request's event (prompt tokens only). */
+    public static UsageV1 embedding(String generationId, AuthContext auth, String requestedModel, Candidate served, Outcome outcome) {
+        return event(generationId, auth, requestedModel, false, served, outcome, null, null, 0);
+    }
+
+    private static UsageV1 event(String generationId, AuthContext auth, String requestedModel, boolean streamed, Candidate served,
+                                 Outcome outcome, Long ttftMs, String strategy, int images) {
+        Usage usage = outcome.usage();
+        return new UsageV1(generationId, 0, true, auth.accountId(), auth.keyId(), auth.holdId(), requestedModel,
+                served == null ? null : served.endpoint().model(),
+                served == null ? null : served.provider().name(),
+                served == null ? null : served.endpoint().upstreamModel(),
+                outcome.status(), outcome.finishReason(),
+                outcome.errorClass() == null ? null : outcome.errorClass().name().toLowerCase(Locale.ROOT),
+                streamed, usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens(), usage.reasoningTokens(),
+                usage.source(), usage.costNanos(), outcome.attempts(), ttftMs, outcome.latencyMs(), outcome.startedAt(),
+                outcome.completedAt(), strategy, images, served == null ? null : UsagePublisher.prices(served.endpoint().prices()));
+    }
+}
