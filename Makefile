@@ -10,7 +10,7 @@ LOCAL := deploy/local
 JDK = $(shell bash -c 'source $(LOCAL)/lib.sh >/dev/null && select_jdk >/dev/null && echo $$JAVA_HOME')
 MVN = JAVA_HOME="$(JDK)" ./mvnw -B -ntp
 
-.PHONY: help prereqs jdk build stack run stop status test unit e2e bench logs clean
+.PHONY: help prereqs jdk build stack run stop status test unit e2e bench lint format logs clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9_-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -54,6 +54,17 @@ test: prereqs ## everything: unit, @QuarkusTest and end-to-end suites (starts an
 
 bench: stack build ## gateway benchmark: direct vs Switchboard vs Portkey (BENCH=quick for a smoke run) → bench/results
 	@bench/gateway.sh $(or $(BENCH),full)
+
+# the modules, and the benchmark tools that live outside the reactor
+LINT_POMS := pom.xml bench/jmh/pom.xml bench/load/pom.xml
+
+lint: jdk ## check the formatting of every Java file (palantir-java-format, imports); `make format` fixes it
+	@echo "==> lint: spotless:check ($(LINT_POMS))"
+	@for pom in $(LINT_POMS); do $(MVN) -q -f $$pom spotless:check; done
+	@echo "==> lint: clean"
+
+format: jdk ## reformat every Java file the way `make lint` checks it
+	@for pom in $(LINT_POMS); do $(MVN) -q -f $$pom spotless:apply; done
 
 logs: ## follow the service logs
 	@tail -n 20 -F .local/logs/*.log

@@ -42,18 +42,59 @@ class AnalyticsTest {
     private static UsageV1 usage(String generation, String account) {
         UsageV1 g = GoldenEvents.read(Topics.USAGE, UsageV1.class).data();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        return new UsageV1(generation, 0, true, account, g.keyId(), generation, g.requestedModel(), g.model(), g.provider(),
-                g.upstreamModel(), g.status(), g.finishReason(), null, true, g.promptTokens(), g.completionTokens(), 0, 0,
-                g.usageSource(), g.estimatedCostNanos(), g.attempts(), g.ttftMs(), g.latencyMs(), now.minusMillis(240), now);
+        return new UsageV1(
+                generation,
+                0,
+                true,
+                account,
+                g.keyId(),
+                generation,
+                g.requestedModel(),
+                g.model(),
+                g.provider(),
+                g.upstreamModel(),
+                g.status(),
+                g.finishReason(),
+                null,
+                true,
+                g.promptTokens(),
+                g.completionTokens(),
+                0,
+                0,
+                g.usageSource(),
+                g.estimatedCostNanos(),
+                g.attempts(),
+                g.ttftMs(),
+                g.latencyMs(),
+                now.minusMillis(240),
+                now);
     }
 
     private static ChargeV1 charge(UsageV1 u, long cost) {
-        return new ChargeV1(ChargeV1.chargeId(u.generationId(), 0), u.generationId(), 0, true, u.accountId(), u.keyId(),
-                u.holdId(), u.model(), u.provider(), u.promptTokens(), u.completionTokens(), 0, 0, cost, "USD", Instant.now());
+        return new ChargeV1(
+                ChargeV1.chargeId(u.generationId(), 0),
+                u.generationId(),
+                0,
+                true,
+                u.accountId(),
+                u.keyId(),
+                u.holdId(),
+                u.model(),
+                u.provider(),
+                u.promptTokens(),
+                u.completionTokens(),
+                0,
+                0,
+                cost,
+                "USD",
+                Instant.now());
     }
 
     private static void send(String topic, String type, String id, String key, Object data) {
-        TopicProbe.send(KafkaResource.bootstrapServers(), topic, key,
+        TopicProbe.send(
+                KafkaResource.bootstrapServers(),
+                topic,
+                key,
                 EventCodec.encode(CloudEvent.of(type, id, "/test", key, Instant.now(), data)));
     }
 
@@ -65,10 +106,13 @@ class AnalyticsTest {
         send(Topics.USAGE, UsageV1.TYPE, usage.eventId(), generation, usage);
         send(Topics.CHARGES, ChargeV1.TYPE, usage.eventId(), account, charge(usage, 30_600L));
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                given().header("X-Switchboard-Service-Token", TOKEN)
-                        .queryParam("id", generation).queryParam("account_id", account)
-                        .get("/internal/v1/generation").then().statusCode(200)
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().header("X-Switchboard-Service-Token", TOKEN)
+                        .queryParam("id", generation)
+                        .queryParam("account_id", account)
+                        .get("/internal/v1/generation")
+                        .then()
+                        .statusCode(200)
                         .body("data.id", equalTo(generation))
                         .body("data.total_cost", equalTo(0.0000306f))
                         .body("data.cost_nanos", equalTo(30_600))
@@ -81,8 +125,12 @@ class AnalyticsTest {
                         .body("data.provider_responses", hasSize(1)));
 
         given().header("X-Switchboard-Service-Token", TOKEN)
-                .queryParam("id", generation).queryParam("account_id", UUID.randomUUID().toString())
-                .get("/internal/v1/generation").then().statusCode(404).body("error.code", equalTo(404));
+                .queryParam("id", generation)
+                .queryParam("account_id", UUID.randomUUID().toString())
+                .get("/internal/v1/generation")
+                .then()
+                .statusCode(404)
+                .body("error.code", equalTo(404));
     }
 
     @Test
@@ -96,13 +144,21 @@ class AnalyticsTest {
         // a marker on the same record key (same partition, consumed after the three copies)
         UsageV1 marker = usage("gen-" + UUID.randomUUID(), account);
         send(Topics.USAGE, UsageV1.TYPE, marker.eventId(), generation, marker);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(store.query("SELECT count() AS n FROM generations FINAL WHERE id = {id:String}", Map.of("id", marker.generationId()))
-                        .getFirst().getLong("n")).isEqualTo(1));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(store.query(
+                                        "SELECT count() AS n FROM generations FINAL WHERE id = {id:String}",
+                                        Map.of("id", marker.generationId()))
+                                .getFirst()
+                                .getLong("n"))
+                        .isEqualTo(1));
 
         // all three copies were inserted before the marker; the table collapses them to one
-        assertThat(store.query("SELECT count() AS n FROM generations FINAL WHERE id = {id:String}", Map.of("id", generation))
-                .getFirst().getLong("n")).isEqualTo(1);
+        assertThat(store.query(
+                                "SELECT count() AS n FROM generations FINAL WHERE id = {id:String}",
+                                Map.of("id", generation))
+                        .getFirst()
+                        .getLong("n"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -113,31 +169,61 @@ class AnalyticsTest {
         UsageV1 usage = usage(generation, UUID.randomUUID().toString());
         send(Topics.USAGE, UsageV1.TYPE, usage.eventId(), generation, usage);
 
-        assertThat(TopicProbe.find(KafkaResource.bootstrapServers(), Topics.deadLetter(Topics.USAGE),
-                r -> new String(r.value(), StandardCharsets.UTF_8).equals("{]"), Duration.ofSeconds(20))).isPresent();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(store.query("SELECT count() AS n FROM generations FINAL WHERE id = {id:String}", Map.of("id", generation))
-                        .getFirst().getLong("n")).isEqualTo(1));
+        assertThat(TopicProbe.find(
+                        KafkaResource.bootstrapServers(),
+                        Topics.deadLetter(Topics.USAGE),
+                        r -> new String(r.value(), StandardCharsets.UTF_8).equals("{]"),
+                        Duration.ofSeconds(20)))
+                .isPresent();
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(store.query(
+                                        "SELECT count() AS n FROM generations FINAL WHERE id = {id:String}",
+                                        Map.of("id", generation))
+                                .getFirst()
+                                .getLong("n"))
+                        .isEqualTo(1));
     }
 
     @Test
     void providerHealthEventsAreRecorded() {
-        ProviderHealthV1 golden = GoldenEvents.read(Topics.PROVIDER_HEALTH, ProviderHealthV1.class).data();
+        ProviderHealthV1 golden = GoldenEvents.read(Topics.PROVIDER_HEALTH, ProviderHealthV1.class)
+                .data();
         String provider = "p-" + UUID.randomUUID().toString().substring(0, 8);
-        ProviderHealthV1 event = new ProviderHealthV1(provider, golden.state(), golden.previousState(), golden.latencyMs(),
-                golden.error(), golden.source(), Instant.now());
+        ProviderHealthV1 event = new ProviderHealthV1(
+                provider,
+                golden.state(),
+                golden.previousState(),
+                golden.latencyMs(),
+                golden.error(),
+                golden.source(),
+                Instant.now());
         send(Topics.PROVIDER_HEALTH, ProviderHealthV1.TYPE, provider + ":1", provider, event);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(store.query("SELECT state FROM provider_health FINAL WHERE provider = {p:String}", Map.of("p", provider)))
-                        .singleElement().satisfies(r -> assertThat(r.getString("state")).isEqualTo("down")));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(store.query(
+                                "SELECT state FROM provider_health FINAL WHERE provider = {p:String}",
+                                Map.of("p", provider)))
+                        .singleElement()
+                        .satisfies(r -> assertThat(r.getString("state")).isEqualTo("down")));
     }
 
     @Test
     void lookupsValidateTheirInputAndNeedTheServiceToken() {
-        given().queryParam("id", "gen-1").queryParam("account_id", "a").get("/internal/v1/generation").then().statusCode(401);
-        given().header("X-Switchboard-Service-Token", TOKEN).queryParam("id", "gen-1' OR 1=1 --").queryParam("account_id", "a")
-                .get("/internal/v1/generation").then().statusCode(400).body("error.code", equalTo(400));
-        given().header("X-Switchboard-Service-Token", TOKEN).queryParam("account_id", "a")
-                .get("/internal/v1/generation").then().statusCode(400);
+        given().queryParam("id", "gen-1")
+                .queryParam("account_id", "a")
+                .get("/internal/v1/generation")
+                .then()
+                .statusCode(401);
+        given().header("X-Switchboard-Service-Token", TOKEN)
+                .queryParam("id", "gen-1' OR 1=1 --")
+                .queryParam("account_id", "a")
+                .get("/internal/v1/generation")
+                .then()
+                .statusCode(400)
+                .body("error.code", equalTo(400));
+        given().header("X-Switchboard-Service-Token", TOKEN)
+                .queryParam("account_id", "a")
+                .get("/internal/v1/generation")
+                .then()
+                .statusCode(400);
     }
 }

@@ -15,6 +15,9 @@ class StatementsTest {
                 ENGINE = Memory;
 
                 CREATE TABLE b (y UInt8) ENGINE = Memory;
-                """)).containsExactly("CREATE TABLE a (x String DEFAULT 'a;b')\nENGINE = Memory", "CREATE TABLE b (y UInt8) ENGINE = Memory");
+                """))
+                .containsExactly(
+                        "CREATE TABLE a (x String DEFAULT 'a;b')\nENGINE = Memory",
+                        "CREATE TABLE b (y UInt8) ENGINE = Memory");
     }
 }

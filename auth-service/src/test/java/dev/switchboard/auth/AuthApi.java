@@ -14,18 +14,26 @@ final class AuthApi {
     static final String ADMIN = "Bearer dev-admin-token";
     static final String SERVICE_TOKEN = "dev-internal-token";
 
-    private AuthApi() {
-    }
+    private AuthApi() {}
 
     /** A fresh account holding {@code creditUsd}; answers its id. */
     static String account(String creditUsd) {
-        String id = given().header("Authorization", ADMIN).contentType(ContentType.JSON)
+        String id = given().header("Authorization", ADMIN)
+                .contentType(ContentType.JSON)
                 .body(Map.of("name", "test-" + UUID.randomUUID()))
-                .post("/admin/v1/accounts").then().statusCode(201).extract().path("id");
+                .post("/admin/v1/accounts")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         if (creditUsd != null) {
-            given().header("Authorization", ADMIN).header("Idempotency-Key", UUID.randomUUID().toString())
-                    .contentType(ContentType.JSON).body(Map.of("amount_usd", creditUsd))
-                    .post("/admin/v1/accounts/" + id + "/credits").then().statusCode(200);
+            given().header("Authorization", ADMIN)
+                    .header("Idempotency-Key", UUID.randomUUID().toString())
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("amount_usd", creditUsd))
+                    .post("/admin/v1/accounts/" + id + "/credits")
+                    .then()
+                    .statusCode(200);
         }
         return id;
     }
@@ -36,8 +44,14 @@ final class AuthApi {
 
     /** A key issued with the given body (kind, label and any limit fields); answers its secret. */
     static String key(String accountId, Map<String, Object> body) {
-        return given().header("Authorization", ADMIN).contentType(ContentType.JSON).body(body)
-                .post("/admin/v1/accounts/" + accountId + "/keys").then().statusCode(201).extract().path("secret");
+        return given().header("Authorization", ADMIN)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/admin/v1/accounts/" + accountId + "/keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("secret");
     }
 
     static io.restassured.specification.RequestSpecification internal() {
@@ -46,13 +60,29 @@ final class AuthApi {
 
     /** The key id behind a secret, as auth vouches for it. */
     static String keyId(String secret) {
-        return internal().body(Map.of("key", secret)).post("/internal/v1/keys/verify").then().statusCode(200).extract().path("keyId");
+        return internal()
+                .body(Map.of("key", secret))
+                .post("/internal/v1/keys/verify")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("keyId");
     }
 
     static ValidatableResponse authorize(String key, String generationId, long holdNanos) {
-        return given().header("X-Switchboard-Service-Token", SERVICE_TOKEN).contentType(ContentType.JSON)
-                .body(Map.of("key", key, "generationId", generationId, "model", "openai/gpt-4o-mini", "holdNanos", holdNanos))
-                .post("/internal/v1/authorize").then();
+        return given().header("X-Switchboard-Service-Token", SERVICE_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "key",
+                        key,
+                        "generationId",
+                        generationId,
+                        "model",
+                        "openai/gpt-4o-mini",
+                        "holdNanos",
+                        holdNanos))
+                .post("/internal/v1/authorize")
+                .then();
     }
 
     /** Places a hold that must succeed; answers its id. */
@@ -61,12 +91,22 @@ final class AuthApi {
     }
 
     static long balance(String accountId) {
-        return ((Number) given().header("Authorization", ADMIN).get("/admin/v1/accounts/" + accountId)
-                .then().statusCode(200).extract().path("balance_nanos")).longValue();
+        return ((Number) given().header("Authorization", ADMIN)
+                        .get("/admin/v1/accounts/" + accountId)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("balance_nanos"))
+                .longValue();
     }
 
     static long held(String accountId) {
-        return ((Number) given().header("Authorization", ADMIN).get("/admin/v1/accounts/" + accountId)
-                .then().statusCode(200).extract().path("held_nanos")).longValue();
+        return ((Number) given().header("Authorization", ADMIN)
+                        .get("/admin/v1/accounts/" + accountId)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("held_nanos"))
+                .longValue();
     }
 }

@@ -32,15 +32,17 @@ class CreditLimitsTest {
     @Inject
     CreditService credit;
 
-
     @Test
     void aKeyLimitCapsHoldsOnTopOfTheAccountBalance() {
         String account = AuthApi.account("10.00");
-        String key = AuthApi.key(account, Map.of("kind", "inference", "label", "capped", "limit", 0.01, "limit_reset", "daily"));
+        String key = AuthApi.key(
+                account, Map.of("kind", "inference", "label", "capped", "limit", 0.01, "limit_reset", "daily"));
 
         AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 6_000_000L).statusCode(200);
-        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 6_000_000L).statusCode(403)
-                .body("error.code", equalTo(403)).body("error.message", containsString("Key limit"));
+        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 6_000_000L)
+                .statusCode(403)
+                .body("error.code", equalTo(403))
+                .body("error.message", containsString("Key limit"));
         // the account could pay; only the key's limit refused
         assertThat(AuthApi.held(account)).isEqualTo(6_000_000L);
     }
@@ -48,17 +50,37 @@ class CreditLimitsTest {
     @Test
     void spendCountsAgainstThePeriodAndANewPeriodStartsAfresh() {
         String account = AuthApi.account("10.00");
-        String key = AuthApi.key(account, Map.of("kind", "inference", "label", "daily", "limit", 0.01, "limit_reset", "daily"));
+        String key = AuthApi.key(
+                account, Map.of("kind", "inference", "label", "daily", "limit", 0.01, "limit_reset", "daily"));
         String keyId = AuthApi.keyId(key);
         String hold = AuthApi.hold(key, "gen-" + UUID.randomUUID(), 9_000_000L);
         // the request cost all of it: period spend 9,000,000 of the 10,000,000 limit
-        credit.settleAll(List.of(new ChargeV1(ChargeV1.chargeId("gen-spent", 0), "gen-spent", 0, true, account, keyId, hold, "openai/gpt-4o-mini",
-                "openai", 1, 1, 0, 0, 9_000_000L, "USD", Instant.now()))).await().indefinitely();
+        credit.settleAll(List.of(new ChargeV1(
+                        ChargeV1.chargeId("gen-spent", 0),
+                        "gen-spent",
+                        0,
+                        true,
+                        account,
+                        keyId,
+                        hold,
+                        "openai/gpt-4o-mini",
+                        "openai",
+                        1,
+                        1,
+                        0,
+                        0,
+                        9_000_000L,
+                        "USD",
+                        Instant.now())))
+                .await()
+                .indefinitely();
         AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 2_000_000L).statusCode(403);
 
         // yesterday's spend: the daily limit has reset
         pool.preparedQuery("UPDATE auth.api_keys SET period_start = period_start - interval '1 day' WHERE id = $1")
-                .execute(Tuple.of(UUID.fromString(keyId))).await().indefinitely();
+                .execute(Tuple.of(UUID.fromString(keyId)))
+                .await()
+                .indefinitely();
         AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 2_000_000L).statusCode(200);
     }
 
@@ -68,18 +90,36 @@ class CreditLimitsTest {
         String key = AuthApi.key(account, "inference");
         String generation = AuthApi.hold(key, "gen-" + UUID.randomUUID(), 40_000_000L);
 
-        AuthApi.internal().body(Map.of("nanos", 30_000_000L)).post("/internal/v1/holds/" + generation + "/extend")
-                .then().statusCode(200).body("holdNanos", equalTo(70_000_000));
+        AuthApi.internal()
+                .body(Map.of("nanos", 30_000_000L))
+                .post("/internal/v1/holds/" + generation + "/extend")
+                .then()
+                .statusCode(200)
+                .body("holdNanos", equalTo(70_000_000));
         assertThat(AuthApi.held(account)).isEqualTo(70_000_000L);
 
-        AuthApi.internal().body(Map.of("nanos", 40_000_000L)).post("/internal/v1/holds/" + generation + "/extend")
-                .then().statusCode(402);
+        AuthApi.internal()
+                .body(Map.of("nanos", 40_000_000L))
+                .post("/internal/v1/holds/" + generation + "/extend")
+                .then()
+                .statusCode(402);
         assertThat(AuthApi.held(account)).isEqualTo(70_000_000L);
 
-        AuthApi.internal().post("/internal/v1/holds/" + generation + "/release").then().statusCode(204);
+        AuthApi.internal()
+                .post("/internal/v1/holds/" + generation + "/release")
+                .then()
+                .statusCode(204);
         // a hold that ended is no longer open here
-        AuthApi.internal().body(Map.of("nanos", 1L)).post("/internal/v1/holds/" + generation + "/extend").then().statusCode(404);
-        AuthApi.internal().body(Map.of("nanos", 1L)).post("/internal/v1/holds/gen-unknown/extend").then().statusCode(404);
+        AuthApi.internal()
+                .body(Map.of("nanos", 1L))
+                .post("/internal/v1/holds/" + generation + "/extend")
+                .then()
+                .statusCode(404);
+        AuthApi.internal()
+                .body(Map.of("nanos", 1L))
+                .post("/internal/v1/holds/gen-unknown/extend")
+                .then()
+                .statusCode(404);
         assertThat(AuthApi.held(account)).isZero();
     }
 
@@ -89,12 +129,18 @@ class CreditLimitsTest {
         String key = AuthApi.key(account, "inference");
         String keyId = AuthApi.keyId(key);
         pool.preparedQuery("UPDATE auth.api_keys SET expires_at = now() - interval '1 second' WHERE id = $1")
-                .execute(Tuple.of(UUID.fromString(keyId))).await().indefinitely();
-        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 1).statusCode(401).body("error.message", containsString("expired"));
+                .execute(Tuple.of(UUID.fromString(keyId)))
+                .await()
+                .indefinitely();
+        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 1)
+                .statusCode(401)
+                .body("error.message", containsString("expired"));
 
         String other = AuthApi.key(account, "inference");
         pool.preparedQuery("UPDATE auth.api_keys SET disabled = true WHERE id = $1")
-                .execute(Tuple.of(UUID.fromString(AuthApi.keyId(other)))).await().indefinitely();
+                .execute(Tuple.of(UUID.fromString(AuthApi.keyId(other))))
+                .await()
+                .indefinitely();
         AuthApi.authorize(other, "gen-" + UUID.randomUUID(), 1).statusCode(403);
     }
 
@@ -103,14 +149,28 @@ class CreditLimitsTest {
         String account = AuthApi.account("1.00");
         String key = AuthApi.key(account, "inference");
         String keyId = AuthApi.keyId(key);
-        AuthApi.internal().body(Map.of("keyId", keyId, "generationId", "gen-" + UUID.randomUUID(), "holdNanos", 1000))
-                .post("/internal/v1/authorize").then().statusCode(200).body("keyId", equalTo(keyId));
+        AuthApi.internal()
+                .body(Map.of("keyId", keyId, "generationId", "gen-" + UUID.randomUUID(), "holdNanos", 1000))
+                .post("/internal/v1/authorize")
+                .then()
+                .statusCode(200)
+                .body("keyId", equalTo(keyId));
         // disabled through the management API: the key's lease retires and the next hold re-reads the key
-        AuthApi.internal().body(Map.of("disabled", true)).patch("/internal/v1/accounts/" + account + "/keys/" + keyId).then().statusCode(200);
-        AuthApi.internal().body(Map.of("keyId", keyId, "generationId", "gen-" + UUID.randomUUID(), "holdNanos", 1000))
-                .post("/internal/v1/authorize").then().statusCode(403);
-        AuthApi.internal().body(Map.of("keyId", keyId, "generationId", "gen-" + UUID.randomUUID(), "holdNanos", 1000))
-                .post("/internal/v1/authorize").then().statusCode(403);
+        AuthApi.internal()
+                .body(Map.of("disabled", true))
+                .patch("/internal/v1/accounts/" + account + "/keys/" + keyId)
+                .then()
+                .statusCode(200);
+        AuthApi.internal()
+                .body(Map.of("keyId", keyId, "generationId", "gen-" + UUID.randomUUID(), "holdNanos", 1000))
+                .post("/internal/v1/authorize")
+                .then()
+                .statusCode(403);
+        AuthApi.internal()
+                .body(Map.of("keyId", keyId, "generationId", "gen-" + UUID.randomUUID(), "holdNanos", 1000))
+                .post("/internal/v1/authorize")
+                .then()
+                .statusCode(403);
     }
 
     @Test
@@ -119,9 +179,11 @@ class CreditLimitsTest {
         assertThat(LimitPeriod.DAILY.start(wednesdayEvening)).isEqualTo(Instant.parse("2026-11-25T00:00:00Z"));
         assertThat(LimitPeriod.DAILY.next(wednesdayEvening)).isEqualTo(Instant.parse("2026-11-26T00:00:00Z"));
         assertThat(LimitPeriod.WEEKLY.start(wednesdayEvening)).isEqualTo(Instant.parse("2026-11-23T00:00:00Z"));
-        assertThat(LimitPeriod.WEEKLY.start(Instant.parse("2026-11-23T00:00:00Z"))).isEqualTo(Instant.parse("2026-11-23T00:00:00Z"));
+        assertThat(LimitPeriod.WEEKLY.start(Instant.parse("2026-11-23T00:00:00Z")))
+                .isEqualTo(Instant.parse("2026-11-23T00:00:00Z"));
         assertThat(LimitPeriod.MONTHLY.start(wednesdayEvening)).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
-        assertThat(LimitPeriod.MONTHLY.next(Instant.parse("2026-12-31T12:00:00Z"))).isEqualTo(Instant.parse("2027-01-01T00:00:00Z"));
+        assertThat(LimitPeriod.MONTHLY.next(Instant.parse("2026-12-31T12:00:00Z")))
+                .isEqualTo(Instant.parse("2027-01-01T00:00:00Z"));
         assertThat(LimitPeriod.NEVER.start(wednesdayEvening)).isEqualTo(Instant.EPOCH);
         assertThat(LimitPeriod.NEVER.next(wednesdayEvening)).isNull();
     }

@@ -36,14 +36,30 @@ class SettlementTest {
     Pool pool;
 
     private static void publish(ChargeV1 charge) {
-        CloudEvent<ChargeV1> event = CloudEvent.of(ChargeV1.TYPE, charge.chargeId(), "/test", charge.accountId(), Instant.now(), charge);
+        CloudEvent<ChargeV1> event =
+                CloudEvent.of(ChargeV1.TYPE, charge.chargeId(), "/test", charge.accountId(), Instant.now(), charge);
         TopicProbe.send(KafkaResource.bootstrapServers(), Topics.CHARGES, charge.accountId(), EventCodec.encode(event));
     }
 
     private static ChargeV1 charge(String account, String key, String generation, String hold, long cost) {
         ChargeV1 golden = GoldenEvents.read(Topics.CHARGES, ChargeV1.class).data();
-        return new ChargeV1(ChargeV1.chargeId(generation, 0), generation, 0, true, account, AuthApi.keyId(key), hold,
-                golden.model(), golden.provider(), 10, 20, 0, 0, cost, "USD", Instant.now());
+        return new ChargeV1(
+                ChargeV1.chargeId(generation, 0),
+                generation,
+                0,
+                true,
+                account,
+                AuthApi.keyId(key),
+                hold,
+                golden.model(),
+                golden.provider(),
+                10,
+                20,
+                0,
+                0,
+                cost,
+                "USD",
+                Instant.now());
     }
 
     @Test
@@ -77,16 +93,25 @@ class SettlementTest {
         String markerHold = AuthApi.hold(key, marker, 1_000L);
         publish(charge(account, key, marker, markerHold, 1L));
 
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(AuthApi.held(account)).isZero());
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(AuthApi.held(account)).isZero());
         assertThat(AuthApi.balance(account)).isEqualTo(1_000_000_000L - 50_000L - 1L);
     }
 
     @Test
     void aMalformedChargeGoesToTheDeadLetterTopic() {
         String marker = "poison-" + UUID.randomUUID();
-        TopicProbe.send(KafkaResource.bootstrapServers(), Topics.CHARGES, marker, "{\"nope\":".getBytes(StandardCharsets.UTF_8));
-        assertThat(TopicProbe.find(KafkaResource.bootstrapServers(), Topics.deadLetter(Topics.CHARGES),
-                r -> marker.equals(r.key()), Duration.ofSeconds(20))).isPresent();
+        TopicProbe.send(
+                KafkaResource.bootstrapServers(),
+                Topics.CHARGES,
+                marker,
+                "{\"nope\":".getBytes(StandardCharsets.UTF_8));
+        assertThat(TopicProbe.find(
+                        KafkaResource.bootstrapServers(),
+                        Topics.deadLetter(Topics.CHARGES),
+                        r -> marker.equals(r.key()),
+                        Duration.ofSeconds(20)))
+                .isPresent();
     }
 
     @Test
@@ -101,8 +126,8 @@ class SettlementTest {
         assertThat(expired).isGreaterThanOrEqualTo(1);
         assertThat(AuthApi.held(account)).isZero();
         publish(charge(account, key, generation, hold, 7_000L));
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(AuthApi.balance(account)).isEqualTo(1_000_000_000L - 7_000L));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(AuthApi.balance(account)).isEqualTo(1_000_000_000L - 7_000L));
         assertThat(AuthApi.held(account)).isZero();
     }
 
@@ -130,11 +155,22 @@ class SettlementTest {
             assertThat(AuthApi.held(account)).isZero();
         });
         var spent = pool.preparedQuery("SELECT sum(total_spent_nanos) AS s FROM auth.api_keys WHERE account_id = $1")
-                .execute(Tuple.of(UUID.fromString(account))).await().indefinitely().iterator().next().getLong("s");
+                .execute(Tuple.of(UUID.fromString(account)))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getLong("s");
         assertThat(spent).isEqualTo(expected);
-        var days = pool.preparedQuery("SELECT sum(d.spent_nanos) AS s FROM auth.key_spend_days d JOIN auth.api_keys k ON k.id = d.key_id"
-                        + " WHERE k.account_id = $1")
-                .execute(Tuple.of(UUID.fromString(account))).await().indefinitely().iterator().next().getLong("s");
+        var days = pool.preparedQuery(
+                        "SELECT sum(d.spent_nanos) AS s FROM auth.key_spend_days d JOIN auth.api_keys k ON k.id = d.key_id"
+                                + " WHERE k.account_id = $1")
+                .execute(Tuple.of(UUID.fromString(account)))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getLong("s");
         assertThat(days).isEqualTo(expected);
     }
 
@@ -145,9 +181,14 @@ class SettlementTest {
         String generation = "gen-" + UUID.randomUUID();
         String hold = AuthApi.hold(key, generation, 100_000_000L);
         // the request ended at 5,000 but its charge never comes: the cost stays in the lease
-        AuthApi.internal().body(java.util.Map.of("costNanos", 5_000L)).post("/internal/v1/holds/" + hold + "/finish").then().statusCode(204);
+        AuthApi.internal()
+                .body(java.util.Map.of("costNanos", 5_000L))
+                .post("/internal/v1/holds/" + hold + "/finish")
+                .then()
+                .statusCode(204);
         leases.invalidateKey(UUID.fromString(AuthApi.keyId(key)));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(leaseAmount(hold)).isEqualTo(5_000L));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(leaseAmount(hold)).isEqualTo(5_000L));
         assertThat(AuthApi.held(account)).isEqualTo(5_000L);
 
         int swept = leases.sweep(Instant.now().plusSeconds(1)).await().indefinitely();
@@ -160,7 +201,9 @@ class SettlementTest {
 
     private Long leaseAmount(String hold) {
         var rows = pool.preparedQuery("SELECT amount_nanos FROM auth.credit_leases WHERE id = $1")
-                .execute(Tuple.of(CreditLeases.leaseOf(hold))).await().indefinitely();
+                .execute(Tuple.of(CreditLeases.leaseOf(hold)))
+                .await()
+                .indefinitely();
         return rows.iterator().hasNext() ? rows.iterator().next().getLong("amount_nanos") : null;
     }
 }

@@ -31,27 +31,57 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
 class BillingTest {
 
-    private static UsageV1 usage(String generation, String model, String provider, int prompt, int completion, int cached) {
+    private static UsageV1 usage(
+            String generation, String model, String provider, int prompt, int completion, int cached) {
         UsageV1 g = GoldenEvents.read(Topics.USAGE, UsageV1.class).data();
-        return new UsageV1(generation, 0, true, UUID.randomUUID().toString(), g.keyId(), generation, model, model, provider,
-                g.upstreamModel(), "success", "stop", null, true, prompt, completion, cached, 0, "provider", 999_999L,
-                g.attempts(), 50L, 100L, Instant.now(), Instant.now());
+        return new UsageV1(
+                generation,
+                0,
+                true,
+                UUID.randomUUID().toString(),
+                g.keyId(),
+                generation,
+                model,
+                model,
+                provider,
+                g.upstreamModel(),
+                "success",
+                "stop",
+                null,
+                true,
+                prompt,
+                completion,
+                cached,
+                0,
+                "provider",
+                999_999L,
+                g.attempts(),
+                50L,
+                100L,
+                Instant.now(),
+                Instant.now());
     }
 
     private static void publish(UsageV1 usage) {
-        CloudEvent<UsageV1> event = CloudEvent.of(UsageV1.TYPE, usage.eventId(), "/test", usage.generationId(), Instant.now(), usage);
+        CloudEvent<UsageV1> event =
+                CloudEvent.of(UsageV1.TYPE, usage.eventId(), "/test", usage.generationId(), Instant.now(), usage);
         TopicProbe.send(KafkaResource.bootstrapServers(), Topics.USAGE, usage.generationId(), EventCodec.encode(event));
     }
 
     private static List<ChargeV1> charges(String generation, Duration wait) {
         List<ChargeV1> found = new java.util.ArrayList<>();
-        TopicProbe.find(KafkaResource.bootstrapServers(), Topics.CHARGES, r -> {
-            ChargeV1 c = EventCodec.decode(r.value(), ChargeV1.TYPE, ChargeV1.class).data();
-            if (c.generationId().equals(generation)) {
-                found.add(c);
-            }
-            return false;
-        }, wait);
+        TopicProbe.find(
+                KafkaResource.bootstrapServers(),
+                Topics.CHARGES,
+                r -> {
+                    ChargeV1 c = EventCodec.decode(r.value(), ChargeV1.TYPE, ChargeV1.class)
+                            .data();
+                    if (c.generationId().equals(generation)) {
+                        found.add(c);
+                    }
+                    return false;
+                },
+                wait);
         return found;
     }
 
@@ -59,19 +89,29 @@ class BillingTest {
     void theGoldenUsageEventIsPricedExactlyIntoTheLedgerAndCharged() {
         UsageV1 golden = GoldenEvents.read(Topics.USAGE, UsageV1.class).data();
         String generation = "gen-" + UUID.randomUUID();
-        UsageV1 usage = usage(generation, golden.model(), golden.provider(), golden.promptTokens(), golden.completionTokens(), 0);
+        UsageV1 usage = usage(
+                generation, golden.model(), golden.provider(), golden.promptTokens(), golden.completionTokens(), 0);
         publish(usage);
 
         // 12 prompt tokens at 150,000 pico + 48 completion at 600,000 pico = 30,600 nano-USD: the golden charge's cost
         long expected = GoldenEvents.read(Topics.CHARGES, ChargeV1.class).data().costNanos();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                given().header("X-Switchboard-Service-Token", "dev-internal-token").get("/internal/v1/ledger/" + generation)
-                        .then().statusCode(200).body("cost_nanos", equalTo((int) expected)).body("usage_source", equalTo("provider")));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().header("X-Switchboard-Service-Token", "dev-internal-token")
+                        .get("/internal/v1/ledger/" + generation)
+                        .then()
+                        .statusCode(200)
+                        .body("cost_nanos", equalTo((int) expected))
+                        .body("usage_source", equalTo("provider")));
 
-        ConsumerRecord<String, byte[]> record = TopicProbe.find(KafkaResource.bootstrapServers(), Topics.CHARGES,
-                r -> new String(r.value(), StandardCharsets.UTF_8).contains(generation), Duration.ofSeconds(20)).orElseThrow();
+        ConsumerRecord<String, byte[]> record = TopicProbe.find(
+                        KafkaResource.bootstrapServers(),
+                        Topics.CHARGES,
+                        r -> new String(r.value(), StandardCharsets.UTF_8).contains(generation),
+                        Duration.ofSeconds(20))
+                .orElseThrow();
         assertThat(record.key()).isEqualTo(usage.accountId());
-        ChargeV1 charge = EventCodec.decode(record.value(), ChargeV1.TYPE, ChargeV1.class).data();
+        ChargeV1 charge =
+                EventCodec.decode(record.value(), ChargeV1.TYPE, ChargeV1.class).data();
         assertThat(charge.costNanos()).isEqualTo(expected);
         assertThat(charge.chargeId()).isEqualTo(generation + ":0");
         assertThat(charge.holdId()).isEqualTo(generation);
@@ -83,9 +123,12 @@ class BillingTest {
         String generation = "gen-" + UUID.randomUUID();
         publish(usage(generation, "openai/gpt-4o-mini", "openai", 1000, 0, 400));
         // 600 * 150,000 + 400 * 75,000 pico = 120,000 nano
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                given().header("X-Switchboard-Service-Token", "dev-internal-token").get("/internal/v1/ledger/" + generation)
-                        .then().statusCode(200).body("cost_nanos", equalTo(120_000)));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().header("X-Switchboard-Service-Token", "dev-internal-token")
+                        .get("/internal/v1/ledger/" + generation)
+                        .then()
+                        .statusCode(200)
+                        .body("cost_nanos", equalTo(120_000)));
     }
 
     /** The event's prices (the catalog version it was routed with), not billing's catalog, set the cost. */
@@ -93,26 +136,60 @@ class BillingTest {
     void aUsageEventIsChargedAtThePricesItWasRoutedWith() {
         // gpt-4o-mini is 150,000 / 600,000 pico in billing's catalog; the router routed at a price edited since
         String repriced = "gen-" + UUID.randomUUID();
-        publish(withPrices(usage(repriced, "openai/gpt-4o-mini", "openai", 1000, 100, 400),
+        publish(withPrices(
+                usage(repriced, "openai/gpt-4o-mini", "openai", 1000, 100, 400),
                 new UsageV1.Prices(300_000, 1_200_000, 30_000, 1_200_000, 5_000, 0)));
         // 600 * 300,000 + 400 * 30,000 + 100 * 1,200,000 pico = 312,000 nano, plus the 5,000 nano request fee
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                given().header("X-Switchboard-Service-Token", "dev-internal-token").get("/internal/v1/ledger/" + repriced)
-                        .then().statusCode(200).body("cost_nanos", equalTo(317_000)));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().header("X-Switchboard-Service-Token", "dev-internal-token")
+                        .get("/internal/v1/ledger/" + repriced)
+                        .then()
+                        .statusCode(200)
+                        .body("cost_nanos", equalTo(317_000)));
 
         // an endpoint removed from the catalog since routing is still charged at its routed prices
         String removed = "gen-" + UUID.randomUUID();
-        publish(withPrices(usage(removed, "acme/retired", "acme", 1000, 100, 0), new UsageV1.Prices(1_000_000, 2_000_000, 0, 0, 0, 0)));
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                given().header("X-Switchboard-Service-Token", "dev-internal-token").get("/internal/v1/ledger/" + removed)
-                        .then().statusCode(200).body("cost_nanos", equalTo(1_200_000)));
+        publish(withPrices(
+                usage(removed, "acme/retired", "acme", 1000, 100, 0),
+                new UsageV1.Prices(1_000_000, 2_000_000, 0, 0, 0, 0)));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().header("X-Switchboard-Service-Token", "dev-internal-token")
+                        .get("/internal/v1/ledger/" + removed)
+                        .then()
+                        .statusCode(200)
+                        .body("cost_nanos", equalTo(1_200_000)));
     }
 
     private static UsageV1 withPrices(UsageV1 u, UsageV1.Prices prices) {
-        return new UsageV1(u.generationId(), u.sequence(), u.isFinal(), u.accountId(), u.keyId(), u.holdId(), u.requestedModel(), u.model(),
-                u.provider(), u.upstreamModel(), u.status(), u.finishReason(), u.errorClass(), u.streamed(), u.promptTokens(),
-                u.completionTokens(), u.cachedPromptTokens(), u.reasoningTokens(), u.usageSource(), u.estimatedCostNanos(), u.attempts(),
-                u.ttftMs(), u.latencyMs(), u.startedAt(), u.completedAt(), "price", 0, prices);
+        return new UsageV1(
+                u.generationId(),
+                u.sequence(),
+                u.isFinal(),
+                u.accountId(),
+                u.keyId(),
+                u.holdId(),
+                u.requestedModel(),
+                u.model(),
+                u.provider(),
+                u.upstreamModel(),
+                u.status(),
+                u.finishReason(),
+                u.errorClass(),
+                u.streamed(),
+                u.promptTokens(),
+                u.completionTokens(),
+                u.cachedPromptTokens(),
+                u.reasoningTokens(),
+                u.usageSource(),
+                u.estimatedCostNanos(),
+                u.attempts(),
+                u.ttftMs(),
+                u.latencyMs(),
+                u.startedAt(),
+                u.completedAt(),
+                "price",
+                0,
+                prices);
     }
 
     @Test
@@ -121,7 +198,8 @@ class BillingTest {
         UsageV1 usage = usage(generation, "openai/gpt-4o", "openai", 100, 100, 0);
         publish(usage);
         publish(usage);
-        await().atMost(Duration.ofSeconds(20)).until(() -> charges(generation, Duration.ofSeconds(2)).size() == 2);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> charges(generation, Duration.ofSeconds(2)).size() == 2);
         List<ChargeV1> charges = charges(generation, Duration.ofSeconds(2));
         assertThat(charges).extracting(ChargeV1::chargeId).containsOnly(generation + ":0");
         assertThat(charges).extracting(ChargeV1::costNanos).containsOnly(1_250_000L);
@@ -131,11 +209,36 @@ class BillingTest {
     void aRequestNoProviderServedCostsNothingButStillSettlesItsHold() {
         String generation = "gen-" + UUID.randomUUID();
         UsageV1 base = usage(generation, null, null, 0, 0, 0);
-        UsageV1 failed = new UsageV1(generation, 0, true, base.accountId(), base.keyId(), generation, "x/y", null, null, null,
-                "error", null, "no_provider", false, 0, 0, 0, 0, "estimated", 0, List.of(), null, 3, Instant.now(), Instant.now());
+        UsageV1 failed = new UsageV1(
+                generation,
+                0,
+                true,
+                base.accountId(),
+                base.keyId(),
+                generation,
+                "x/y",
+                null,
+                null,
+                null,
+                "error",
+                null,
+                "no_provider",
+                false,
+                0,
+                0,
+                0,
+                0,
+                "estimated",
+                0,
+                List.of(),
+                null,
+                3,
+                Instant.now(),
+                Instant.now());
         publish(failed);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(charges(generation, Duration.ofSeconds(1))).singleElement()
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(charges(generation, Duration.ofSeconds(1)))
+                        .singleElement()
                         .satisfies(c -> assertThat(c.costNanos()).isZero()));
     }
 
@@ -148,33 +251,51 @@ class BillingTest {
             String generation = "gen-" + UUID.randomUUID();
             String trace = UUID.randomUUID().toString().replace("-", "");
             UsageV1 usage = usage(generation, golden.model(), golden.provider(), 10, 10, 0);
-            CloudEvent<UsageV1> event = CloudEvent.of(UsageV1.TYPE, usage.eventId(), "/test", generation, Instant.now(), usage);
-            TopicProbe.send(KafkaResource.bootstrapServers(), Topics.USAGE, generation, EventCodec.encode(event),
+            CloudEvent<UsageV1> event =
+                    CloudEvent.of(UsageV1.TYPE, usage.eventId(), "/test", generation, Instant.now(), usage);
+            TopicProbe.send(
+                    KafkaResource.bootstrapServers(),
+                    Topics.USAGE,
+                    generation,
+                    EventCodec.encode(event),
                     java.util.Map.of("traceparent", "00-" + trace + "-00f067aa0ba902b7-01"));
             generations.add(generation);
             traces.add(trace);
         }
         for (int i = 0; i < 3; i++) {
             String generation = generations.get(i);
-            ConsumerRecord<String, byte[]> record = TopicProbe.find(KafkaResource.bootstrapServers(), Topics.CHARGES,
-                    r -> new String(r.value(), StandardCharsets.UTF_8).contains(generation), Duration.ofSeconds(20)).orElseThrow();
-            assertThat(new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8)).contains(traces.get(i));
+            ConsumerRecord<String, byte[]> record = TopicProbe.find(
+                            KafkaResource.bootstrapServers(),
+                            Topics.CHARGES,
+                            r -> new String(r.value(), StandardCharsets.UTF_8).contains(generation),
+                            Duration.ofSeconds(20))
+                    .orElseThrow();
+            assertThat(new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
+                    .contains(traces.get(i));
         }
     }
 
     @Test
     void poisonUsageGoesToTheDeadLetterTopic() {
         String marker = "poison-" + UUID.randomUUID();
-        TopicProbe.send(KafkaResource.bootstrapServers(), Topics.USAGE, marker, "garbage".getBytes(StandardCharsets.UTF_8));
-        assertThat(TopicProbe.find(KafkaResource.bootstrapServers(), Topics.deadLetter(Topics.USAGE),
-                r -> marker.equals(r.key()), Duration.ofSeconds(20)))
-                .hasValueSatisfying(r -> assertThat(r.headers().lastHeader(DeadLetters.REASON)).isNotNull());
+        TopicProbe.send(
+                KafkaResource.bootstrapServers(), Topics.USAGE, marker, "garbage".getBytes(StandardCharsets.UTF_8));
+        assertThat(TopicProbe.find(
+                        KafkaResource.bootstrapServers(),
+                        Topics.deadLetter(Topics.USAGE),
+                        r -> marker.equals(r.key()),
+                        Duration.ofSeconds(20)))
+                .hasValueSatisfying(r ->
+                        assertThat(r.headers().lastHeader(DeadLetters.REASON)).isNotNull());
     }
 
     @Test
     void ledgerLookupsNeedTheServiceToken() {
         given().get("/internal/v1/ledger/gen-x").then().statusCode(401);
-        given().header("X-Switchboard-Service-Token", "dev-internal-token").get("/internal/v1/ledger/gen-unknown")
-                .then().statusCode(404).body("error.code", equalTo(404));
+        given().header("X-Switchboard-Service-Token", "dev-internal-token")
+                .get("/internal/v1/ledger/gen-unknown")
+                .then()
+                .statusCode(404)
+                .body("error.code", equalTo(404));
     }
 }

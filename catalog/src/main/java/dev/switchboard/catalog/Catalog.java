@@ -49,7 +49,10 @@ public final class Catalog {
 
     /** The endpoint of {@code model} (id or alias) served by {@code provider}, if any. */
     public Optional<EndpointSpec> endpoint(String model, String provider) {
-        return model(model).flatMap(spec -> spec.endpoints().stream().filter(e -> e.provider().equals(provider)).findFirst());
+        return model(model)
+                .flatMap(spec -> spec.endpoints().stream()
+                        .filter(e -> e.provider().equals(provider))
+                        .findFirst());
     }
 
     /**
@@ -58,7 +61,10 @@ public final class Catalog {
      */
     public Catalog withBaseUrlOverrides(Function<String, Optional<String>> override) {
         List<ProviderSpec> replaced = providers.values().stream()
-                .map(p -> override.apply(p.name()).filter(url -> !url.isBlank()).map(p::withBaseUrl).orElse(p))
+                .map(p -> override.apply(p.name())
+                        .filter(url -> !url.isBlank())
+                        .map(p::withBaseUrl)
+                        .orElse(p))
                 .toList();
         return new Catalog(replaced, List.copyOf(models.values()));
     }

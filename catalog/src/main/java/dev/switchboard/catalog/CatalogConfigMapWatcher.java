@@ -31,7 +31,8 @@ public final class CatalogConfigMapWatcher implements AutoCloseable {
      * a service started with a ConfigMap catalog must not run on a different one.
      */
     public static byte[] read(KubernetesClient client, String namespace, String name, String key) {
-        ConfigMap map = client.configMaps().inNamespace(namespace).withName(name).get();
+        ConfigMap map =
+                client.configMaps().inNamespace(namespace).withName(name).get();
         if (map == null) {
             throw new CatalogException(where(namespace, name, key), java.util.List.of("ConfigMap not found"));
         }
@@ -43,34 +44,39 @@ public final class CatalogConfigMapWatcher implements AutoCloseable {
     }
 
     /** Starts the informer; the watcher is attached to (and closed with) {@code catalog}. */
-    public static CatalogConfigMapWatcher start(KubernetesClient client, String namespace, String name, String key, LiveCatalog catalog) {
+    public static CatalogConfigMapWatcher start(
+            KubernetesClient client, String namespace, String name, String key, LiveCatalog catalog) {
         String from = where(namespace, name, key);
-        SharedIndexInformer<ConfigMap> informer = client.configMaps().inNamespace(namespace).withName(name)
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(ConfigMap map) {
-                        offer(map);
-                    }
+        SharedIndexInformer<ConfigMap> informer = client.configMaps()
+                .inNamespace(namespace)
+                .withName(name)
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(ConfigMap map) {
+                                offer(map);
+                            }
 
-                    @Override
-                    public void onUpdate(ConfigMap old, ConfigMap map) {
-                        offer(map);
-                    }
+                            @Override
+                            public void onUpdate(ConfigMap old, ConfigMap map) {
+                                offer(map);
+                            }
 
-                    @Override
-                    public void onDelete(ConfigMap map, boolean finalStateUnknown) {
-                        catalog.reject(from, "ConfigMap deleted");
-                    }
+                            @Override
+                            public void onDelete(ConfigMap map, boolean finalStateUnknown) {
+                                catalog.reject(from, "ConfigMap deleted");
+                            }
 
-                    private void offer(ConfigMap map) {
-                        byte[] document = document(map, key);
-                        if (document == null) {
-                            catalog.reject(from, "ConfigMap has no key " + key);
-                        } else {
-                            catalog.offer(document, from);
-                        }
-                    }
-                }, RESYNC_MS);
+                            private void offer(ConfigMap map) {
+                                byte[] document = document(map, key);
+                                if (document == null) {
+                                    catalog.reject(from, "ConfigMap has no key " + key);
+                                } else {
+                                    catalog.offer(document, from);
+                                }
+                            }
+                        },
+                        RESYNC_MS);
         CatalogConfigMapWatcher watcher = new CatalogConfigMapWatcher(informer);
         catalog.attach(watcher);
         LOG.infof("watching the catalog in %s", from);

@@ -37,7 +37,8 @@ public final class CatalogFileWatcher implements AutoCloseable {
     /** Starts watching {@code path}; the watcher is attached to (and closed with) {@code catalog}. */
     public static CatalogFileWatcher start(Path path, LiveCatalog catalog, Duration interval) {
         CatalogFileWatcher watcher = new CatalogFileWatcher(path, catalog);
-        watcher.timer.scheduleWithFixedDelay(watcher::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        watcher.timer.scheduleWithFixedDelay(
+                watcher::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         catalog.attach(watcher);
         LOG.infof("watching the catalog file %s every %d ms", path, interval.toMillis());
         return watcher;
@@ -50,7 +51,9 @@ public final class CatalogFileWatcher implements AutoCloseable {
             document = Files.readAllBytes(path);
         } catch (IOException e) {
             if (!unreadable) {
-                LOG.warnf("catalog file %s cannot be read (%s); revision %s stays in force", path, e.getMessage(), catalog.revision());
+                LOG.warnf(
+                        "catalog file %s cannot be read (%s); revision %s stays in force",
+                        path, e.getMessage(), catalog.revision());
                 unreadable = true;
             }
             return;

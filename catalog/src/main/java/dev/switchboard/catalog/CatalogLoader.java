@@ -31,6 +31,7 @@ public final class CatalogLoader {
     private static final Pattern MODEL_ID = Pattern.compile("[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*");
     /** An alias: a bare name (gpt-4o-mini) or an id-like one (openai/gpt-4o-mini-2024-07-18); no routing suffix. */
     private static final Pattern ALIAS = Pattern.compile("[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)?");
+
     private static final Pattern PROVIDER_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
     private static final List<String> DATA_POLICY_KEYS = List.of("training", "retains_prompts");
     private static final List<String> RATE_LIMIT_KEYS = List.of("requests_per_minute", "tokens_per_minute");
@@ -39,8 +40,7 @@ public final class CatalogLoader {
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private CatalogLoader() {
-    }
+    private CatalogLoader() {}
 
     public static Catalog builtIn() {
         return parse(new java.io.ByteArrayInputStream(builtInDocument()), "classpath:" + BUILT_IN);
@@ -102,13 +102,20 @@ public final class CatalogLoader {
             if (p.family() == null || !ProviderSpec.FAMILIES.contains(p.family())) {
                 problems.add(where + ": family must be one of " + ProviderSpec.FAMILIES);
             }
-            if (p.baseUrl() == null || !(p.baseUrl().startsWith("https://") || p.baseUrl().startsWith("http://"))) {
+            if (p.baseUrl() == null
+                    || !(p.baseUrl().startsWith("https://") || p.baseUrl().startsWith("http://"))) {
                 problems.add(where + ": base_url must be an http(s) URL");
             }
             ProviderSpec.DataPolicy policy = dataPolicy(p.dataPolicy(), where, problems);
             policies.put(p.name(), policy);
-            providers.add(new ProviderSpec(p.name(), p.displayName() == null ? p.name() : p.displayName(), p.family(),
-                    p.baseUrl(), p.credential() == null ? p.name() : p.credential(), p.options(), policy,
+            providers.add(new ProviderSpec(
+                    p.name(),
+                    p.displayName() == null ? p.name() : p.displayName(),
+                    p.family(),
+                    p.baseUrl(),
+                    p.credential() == null ? p.name() : p.credential(),
+                    p.options(),
+                    policy,
                     rateLimits(p.rateLimits(), where, problems)));
         }
         if (providers.isEmpty()) {
@@ -148,11 +155,19 @@ public final class CatalogLoader {
                 }
                 boolean zdr = Boolean.TRUE.equals(e.zdr());
                 if (zdr && policies.get(e.provider()).retainsPrompts()) {
-                    problems.add(ewhere + ": zdr: true, but provider " + e.provider() + " retains prompts (data_policy.retains_prompts)");
+                    problems.add(ewhere + ": zdr: true, but provider " + e.provider()
+                            + " retains prompts (data_policy.retains_prompts)");
                 }
                 try {
-                    endpoints.add(new EndpointSpec(m.id(), e.provider(), e.upstreamModel(), context, e.maxOutputTokens(), prices(e.prices()),
-                            e.quantization(), zdr));
+                    endpoints.add(new EndpointSpec(
+                            m.id(),
+                            e.provider(),
+                            e.upstreamModel(),
+                            context,
+                            e.maxOutputTokens(),
+                            prices(e.prices()),
+                            e.quantization(),
+                            zdr));
                 } catch (IllegalArgumentException | NullPointerException ex) {
                     problems.add(ewhere + ": prices: " + ex.getMessage());
                 }
@@ -172,19 +187,32 @@ public final class CatalogLoader {
                     problems.add(where + ": created must be a date (YYYY-MM-DD)");
                 }
             }
-            List<String> parameters = m.supportedParameters() != null ? m.supportedParameters()
-                    : ModelSpec.EMBEDDING.equals(kind) ? List.of("dimensions", "encoding_format") : ModelSpec.DEFAULT_CHAT_PARAMETERS;
+            List<String> parameters = m.supportedParameters() != null
+                    ? m.supportedParameters()
+                    : ModelSpec.EMBEDDING.equals(kind)
+                            ? List.of("dimensions", "encoding_format")
+                            : ModelSpec.DEFAULT_CHAT_PARAMETERS;
             List<String> aliases = nullToEmpty(m.aliases());
             for (String alias : aliases) {
                 if (alias == null || !ALIAS.matcher(alias).matches()) {
                     problems.add(where + ": alias " + alias + " must match " + ALIAS.pattern());
                 }
             }
-            models.add(new ModelSpec(m.id(), m.name() == null ? m.id() : m.name(), kind, m.description() == null ? "" : m.description(),
-                    created == null ? LocalDate.of(2024, 1, 1) : created, m.contextLength(),
+            models.add(new ModelSpec(
+                    m.id(),
+                    m.name() == null ? m.id() : m.name(),
+                    kind,
+                    m.description() == null ? "" : m.description(),
+                    created == null ? LocalDate.of(2024, 1, 1) : created,
+                    m.contextLength(),
                     m.inputModalities() == null ? List.of("text") : m.inputModalities(),
-                    m.outputModalities() == null ? List.of(ModelSpec.EMBEDDING.equals(kind) ? "embeddings" : "text") : m.outputModalities(),
-                    parameters, m.tokenizer() == null ? "Other" : m.tokenizer(), endpoints, aliases));
+                    m.outputModalities() == null
+                            ? List.of(ModelSpec.EMBEDDING.equals(kind) ? "embeddings" : "text")
+                            : m.outputModalities(),
+                    parameters,
+                    m.tokenizer() == null ? "Other" : m.tokenizer(),
+                    endpoints,
+                    aliases));
         }
         Map<String, String> names = new HashMap<>();
         models.forEach(m -> names.put(m.id(), m.id()));
@@ -192,7 +220,8 @@ public final class CatalogLoader {
             for (String alias : m.aliases()) {
                 String owner = names.putIfAbsent(alias, m.id());
                 if (owner != null) {
-                    problems.add("model " + m.id() + ": alias " + alias + " is already " + (owner.equals(alias) ? "a model id" : "a name of " + owner));
+                    problems.add("model " + m.id() + ": alias " + alias + " is already "
+                            + (owner.equals(alias) ? "a model id" : "a name of " + owner));
                 }
             }
         }
@@ -214,8 +243,10 @@ public final class CatalogLoader {
         }
         long prompt = Pricing.picoPerTokenFromUsdPerMillion(p.get("prompt"));
         long completion = Pricing.picoPerTokenFromUsdPerMillion(p.get("completion"));
-        long cached = p.containsKey("cached_prompt") ? Pricing.picoPerTokenFromUsdPerMillion(p.get("cached_prompt")) : prompt;
-        long reasoning = p.containsKey("reasoning") ? Pricing.picoPerTokenFromUsdPerMillion(p.get("reasoning")) : completion;
+        long cached =
+                p.containsKey("cached_prompt") ? Pricing.picoPerTokenFromUsdPerMillion(p.get("cached_prompt")) : prompt;
+        long reasoning =
+                p.containsKey("reasoning") ? Pricing.picoPerTokenFromUsdPerMillion(p.get("reasoning")) : completion;
         long request = p.containsKey("request") ? dev.switchboard.wire.Money.nanosFromUsd(p.get("request")) : 0L;
         long image = p.containsKey("image") ? dev.switchboard.wire.Money.nanosFromUsd(p.get("image")) : 0L;
         return new Prices(prompt, completion, cached, reasoning, request, image);
@@ -239,11 +270,14 @@ public final class CatalogLoader {
             return ProviderSpec.RateLimits.UNPUBLISHED;
         }
         unknownKeys(entry, RATE_LIMIT_KEYS, where + ": rate_limits", problems);
-        return new ProviderSpec.RateLimits(limit(entry, "requests_per_minute", where, problems), limit(entry, "tokens_per_minute", where, problems));
+        return new ProviderSpec.RateLimits(
+                limit(entry, "requests_per_minute", where, problems),
+                limit(entry, "tokens_per_minute", where, problems));
     }
 
     /** A problem for each key of {@code entry} that is not in {@code known}, e.g. "provider p: data_policy: unknown key x (known: ...)". */
-    private static void unknownKeys(Map<String, Object> entry, List<String> known, String where, List<String> problems) {
+    private static void unknownKeys(
+            Map<String, Object> entry, List<String> known, String where, List<String> problems) {
         for (String key : entry.keySet()) {
             if (!known.contains(key)) {
                 problems.add(where + ": unknown key " + key + " (known: " + String.join(", ", known) + ")");
@@ -263,7 +297,8 @@ public final class CatalogLoader {
         return 0;
     }
 
-    private static boolean flag(Map<String, Object> entry, String key, boolean fallback, String where, List<String> problems) {
+    private static boolean flag(
+            Map<String, Object> entry, String key, boolean fallback, String where, List<String> problems) {
         Object value = entry.get(key);
         if (value == null) {
             return fallback;
@@ -288,19 +323,38 @@ public final class CatalogLoader {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = false)
-    record CatalogFile(List<ProviderEntry> providers, List<ModelEntry> models) {
-    }
+    record CatalogFile(List<ProviderEntry> providers, List<ModelEntry> models) {}
 
-    record ProviderEntry(String name, String displayName, String family, String baseUrl, String credential, Map<String, String> options,
-                         Map<String, Object> dataPolicy, Map<String, Object> rateLimits) {
-    }
+    record ProviderEntry(
+            String name,
+            String displayName,
+            String family,
+            String baseUrl,
+            String credential,
+            Map<String, String> options,
+            Map<String, Object> dataPolicy,
+            Map<String, Object> rateLimits) {}
 
-    record ModelEntry(String id, String name, String kind, String description, String created, int contextLength,
-                      List<String> inputModalities, List<String> outputModalities, List<String> supportedParameters, String tokenizer,
-                      List<EndpointEntry> endpoints, List<String> aliases) {
-    }
+    record ModelEntry(
+            String id,
+            String name,
+            String kind,
+            String description,
+            String created,
+            int contextLength,
+            List<String> inputModalities,
+            List<String> outputModalities,
+            List<String> supportedParameters,
+            String tokenizer,
+            List<EndpointEntry> endpoints,
+            List<String> aliases) {}
 
-    record EndpointEntry(String provider, String upstreamModel, Integer contextLength, int maxOutputTokens, Map<String, String> prices,
-                         String quantization, Boolean zdr) {
-    }
+    record EndpointEntry(
+            String provider,
+            String upstreamModel,
+            Integer contextLength,
+            int maxOutputTokens,
+            Map<String, String> prices,
+            String quantization,
+            Boolean zdr) {}
 }

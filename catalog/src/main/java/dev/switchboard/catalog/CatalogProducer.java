@@ -35,22 +35,29 @@ public class CatalogProducer {
     @Produces
     @ApplicationScoped
     LiveCatalog catalog(Config config, Instance<KubernetesClient> kubernetes) {
-        Function<String, Optional<String>> override = provider -> config.getOptionalValue(CatalogLoader.baseUrlProperty(provider), String.class);
-        Optional<String> configMap = config.getOptionalValue("switchboard.catalog.config-map.name", String.class).filter(s -> !s.isBlank());
+        Function<String, Optional<String>> override =
+                provider -> config.getOptionalValue(CatalogLoader.baseUrlProperty(provider), String.class);
+        Optional<String> configMap = config.getOptionalValue("switchboard.catalog.config-map.name", String.class)
+                .filter(s -> !s.isBlank());
         if (configMap.isPresent()) {
             KubernetesClient client = kubernetes.get();
             String namespace = config.getOptionalValue("switchboard.catalog.config-map.namespace", String.class)
-                    .filter(s -> !s.isBlank()).orElseGet(client::getNamespace);
-            String key = config.getOptionalValue("switchboard.catalog.config-map.key", String.class).orElse(DEFAULT_KEY);
+                    .filter(s -> !s.isBlank())
+                    .orElseGet(client::getNamespace);
+            String key = config.getOptionalValue("switchboard.catalog.config-map.key", String.class)
+                    .orElse(DEFAULT_KEY);
             byte[] document = CatalogConfigMapWatcher.read(client, namespace, configMap.get(), key);
-            LiveCatalog live = LiveCatalog.of(document, CatalogConfigMapWatcher.where(namespace, configMap.get(), key), override);
+            LiveCatalog live =
+                    LiveCatalog.of(document, CatalogConfigMapWatcher.where(namespace, configMap.get(), key), override);
             CatalogConfigMapWatcher.start(client, namespace, configMap.get(), key, live);
             return live;
         }
         Optional<Path> path = config.getOptionalValue("switchboard.catalog.path", Path.class);
         if (path.isPresent()) {
-            LiveCatalog live = LiveCatalog.of(CatalogLoader.readFile(path.get()), path.get().toString(), override);
-            Duration interval = config.getOptionalValue("switchboard.catalog.watch-interval", Duration.class).orElse(Duration.ofSeconds(2));
+            LiveCatalog live = LiveCatalog.of(
+                    CatalogLoader.readFile(path.get()), path.get().toString(), override);
+            Duration interval = config.getOptionalValue("switchboard.catalog.watch-interval", Duration.class)
+                    .orElse(Duration.ofSeconds(2));
             if (!interval.isZero() && !interval.isNegative()) {
                 CatalogFileWatcher.start(path.get(), live, interval);
             }

@@ -8,8 +8,15 @@ package dev.switchboard.catalog;
  *                     default and without a special agreement (a request with {@code provider.zdr: true}
  *                     may only use such endpoints)
  */
-public record EndpointSpec(String model, String provider, String upstreamModel, int contextLength, int maxOutputTokens, Prices prices,
-                           String quantization, boolean zdr) {
+public record EndpointSpec(
+        String model,
+        String provider,
+        String upstreamModel,
+        int contextLength,
+        int maxOutputTokens,
+        Prices prices,
+        String quantization,
+        boolean zdr) {
 
     /** Stable id, e.g. {@code openai/gpt-4o-mini@openai}. */
     public String id() {

@@ -36,8 +36,8 @@ public final class LiveCatalog implements AutoCloseable {
     }
 
     /** What became of an offered document. */
-    public record Outcome(boolean accepted, boolean changed, String source, String revision, List<String> problems, Instant at) {
-    }
+    public record Outcome(
+            boolean accepted, boolean changed, String source, String revision, List<String> problems, Instant at) {}
 
     private final Function<String, Optional<String>> baseUrlOverride;
     private final List<Check> checks = new CopyOnWriteArrayList<>();
@@ -56,7 +56,8 @@ public final class LiveCatalog implements AutoCloseable {
      * @param source          where it came from, for logs and status
      * @param baseUrlOverride applied to every later document, as to the initial one
      */
-    public LiveCatalog(Catalog initial, String revision, String source, Function<String, Optional<String>> baseUrlOverride) {
+    public LiveCatalog(
+            Catalog initial, String revision, String source, Function<String, Optional<String>> baseUrlOverride) {
         this.current = initial;
         this.revision = revision;
         this.source = source;
@@ -70,7 +71,8 @@ public final class LiveCatalog implements AutoCloseable {
     }
 
     private static Catalog parse(byte[] document, String source, Function<String, Optional<String>> baseUrlOverride) {
-        return CatalogLoader.parse(new java.io.ByteArrayInputStream(document), source).withBaseUrlOverrides(baseUrlOverride);
+        return CatalogLoader.parse(new java.io.ByteArrayInputStream(document), source)
+                .withBaseUrlOverrides(baseUrlOverride);
     }
 
     /** A catalog that never changes (tests, benchmarks). */
@@ -136,7 +138,8 @@ public final class LiveCatalog implements AutoCloseable {
         }
         Outcome previous = last;
         if (!previous.accepted() && rev.equals(previous.revision())) {
-            return previous; // the document just rejected, offered again (the file poll, an informer resync): judged once
+            return previous; // the document just rejected, offered again (the file poll, an informer resync): judged
+            // once
         }
         List<String> problems = new ArrayList<>();
         Catalog next = null;
@@ -153,8 +156,9 @@ public final class LiveCatalog implements AutoCloseable {
         if (!problems.isEmpty()) {
             rejected.incrementAndGet();
             last = new Outcome(false, false, from, rev, List.copyOf(problems), Instant.now());
-            LOG.errorf("catalog from %s (revision %s) rejected, revision %s from %s stays in force: %s", from, rev, revision, source,
-                    String.join("; ", problems));
+            LOG.errorf(
+                    "catalog from %s (revision %s) rejected, revision %s from %s stays in force: %s",
+                    from, rev, revision, source, String.join("; ", problems));
             return last;
         }
         return install(next, rev, from);
@@ -163,8 +167,11 @@ public final class LiveCatalog implements AutoCloseable {
     /** Offers a document that could not be read at all (e.g. the ConfigMap lacks the key): rejected, previous kept. */
     public synchronized Outcome reject(String from, String problem) {
         Outcome previous = last;
-        if (!previous.accepted() && previous.source().equals(from) && previous.problems().equals(List.of(problem))) {
-            return previous; // the same failure again (an informer resync of a ConfigMap still lacking its key): judged once
+        if (!previous.accepted()
+                && previous.source().equals(from)
+                && previous.problems().equals(List.of(problem))) {
+            return previous; // the same failure again (an informer resync of a ConfigMap still lacking its key): judged
+            // once
         }
         rejected.incrementAndGet();
         last = new Outcome(false, false, from, revision, List.of(problem), Instant.now());
@@ -179,8 +186,9 @@ public final class LiveCatalog implements AutoCloseable {
         source = from;
         accepted.incrementAndGet();
         last = new Outcome(true, true, from, rev, List.of(), Instant.now());
-        LOG.infof("catalog revision %s from %s in force (was %s): %d providers, %d models", rev, from, previous,
-                next.providers().size(), next.models().size());
+        LOG.infof(
+                "catalog revision %s from %s in force (was %s): %d providers, %d models",
+                rev, from, previous, next.providers().size(), next.models().size());
         for (Consumer<Catalog> listener : listeners) {
             try {
                 listener.accept(next);

@@ -18,7 +18,12 @@ public record Prices(
         long imageNanos) {
 
     public Prices {
-        if (promptPico < 0 || completionPico < 0 || cachedPromptPico < 0 || reasoningPico < 0 || requestNanos < 0 || imageNanos < 0) {
+        if (promptPico < 0
+                || completionPico < 0
+                || cachedPromptPico < 0
+                || reasoningPico < 0
+                || requestNanos < 0
+                || imageNanos < 0) {
             throw new IllegalArgumentException("prices must not be negative");
         }
     }

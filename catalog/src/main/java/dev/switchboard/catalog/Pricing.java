@@ -11,20 +11,25 @@ public final class Pricing {
 
     private static final BigDecimal PICO_PER_USD_PER_MILLION = BigDecimal.valueOf(1_000_000L);
 
-    private Pricing() {
-    }
+    private Pricing() {}
 
     /**
      * Cost in nano-USD. As in OpenAI's usage object, cached prompt tokens are part of
      * {@code promptTokens} and reasoning tokens part of {@code completionTokens}.
      */
-    public static long costNanos(Prices prices, int promptTokens, int completionTokens, int cachedPromptTokens, int reasoningTokens) {
+    public static long costNanos(
+            Prices prices, int promptTokens, int completionTokens, int cachedPromptTokens, int reasoningTokens) {
         return costNanos(prices, promptTokens, completionTokens, cachedPromptTokens, reasoningTokens, 0);
     }
 
     /** Cost in nano-USD, with the endpoint's per-image fee (if any) on {@code images} input images. */
-    public static long costNanos(Prices prices, int promptTokens, int completionTokens, int cachedPromptTokens, int reasoningTokens,
-                                 int images) {
+    public static long costNanos(
+            Prices prices,
+            int promptTokens,
+            int completionTokens,
+            int cachedPromptTokens,
+            int reasoningTokens,
+            int images) {
         if (promptTokens < 0 || completionTokens < 0 || cachedPromptTokens < 0 || reasoningTokens < 0 || images < 0) {
             throw new IllegalArgumentException("token and image counts must not be negative");
         }
@@ -34,7 +39,8 @@ public final class Pricing {
         pico = Math.addExact(pico, Math.multiplyExact(cached, prices.cachedPromptPico()));
         pico = Math.addExact(pico, Math.multiplyExact(completionTokens - reasoning, prices.completionPico()));
         pico = Math.addExact(pico, Math.multiplyExact(reasoning, prices.reasoningPico()));
-        return Math.addExact(Math.addExact(Math.floorDiv(Math.addExact(pico, 500L), 1000L), prices.requestNanos()),
+        return Math.addExact(
+                Math.addExact(Math.floorDiv(Math.addExact(pico, 500L), 1000L), prices.requestNanos()),
                 Math.multiplyExact((long) images, prices.imageNanos()));
     }
 
@@ -50,7 +56,8 @@ public final class Pricing {
                 Math.multiplyExact((long) promptTokens, prices.promptPico()),
                 Math.multiplyExact((long) maxOutputTokens, outputPico));
         // Round up: a hold must cover the cost.
-        return Math.addExact(Math.addExact(Math.floorDiv(Math.addExact(pico, 999L), 1000L), prices.requestNanos()),
+        return Math.addExact(
+                Math.addExact(Math.floorDiv(Math.addExact(pico, 999L), 1000L), prices.requestNanos()),
                 Math.multiplyExact((long) images, prices.imageNanos()));
     }
 
@@ -63,7 +70,8 @@ public final class Pricing {
         try {
             return value.multiply(PICO_PER_USD_PER_MILLION).longValueExact();
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("price " + usdPerMillion + " has more than 6 decimals per million tokens", e);
+            throw new IllegalArgumentException(
+                    "price " + usdPerMillion + " has more than 6 decimals per million tokens", e);
         }
     }
 
@@ -74,6 +82,9 @@ public final class Pricing {
 
     /** USD per token for display (OpenRouter's pricing shape), from pico-USD per token. */
     public static String usdPerToken(long picoPerToken) {
-        return BigDecimal.valueOf(picoPerToken).movePointLeft(12).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(picoPerToken)
+                .movePointLeft(12)
+                .stripTrailingZeros()
+                .toPlainString();
     }
 }

@@ -15,11 +15,18 @@ import java.util.Set;
  * @param rateLimits the provider's published limits for Switchboard's account; never null
  *                   ({@link RateLimits#UNPUBLISHED} when the catalog says nothing)
  */
-public record ProviderSpec(String name, String displayName, String family, String baseUrl, String credential,
-                           Map<String, String> options, DataPolicy dataPolicy, RateLimits rateLimits) {
+public record ProviderSpec(
+        String name,
+        String displayName,
+        String family,
+        String baseUrl,
+        String credential,
+        Map<String, String> options,
+        DataPolicy dataPolicy,
+        RateLimits rateLimits) {
 
-    public static final Set<String> FAMILIES = Set.of(
-            "openai-chat", "anthropic-messages", "gemini", "cohere-v2", "bedrock-converse");
+    public static final Set<String> FAMILIES =
+            Set.of("openai-chat", "anthropic-messages", "gemini", "cohere-v2", "bedrock-converse");
 
     public ProviderSpec {
         options = options == null ? Map.of() : Map.copyOf(options);
@@ -28,8 +35,14 @@ public record ProviderSpec(String name, String displayName, String family, Strin
     }
 
     /** A provider without published rate limits. */
-    public ProviderSpec(String name, String displayName, String family, String baseUrl, String credential,
-                        Map<String, String> options, DataPolicy dataPolicy) {
+    public ProviderSpec(
+            String name,
+            String displayName,
+            String family,
+            String baseUrl,
+            String credential,
+            Map<String, String> options,
+            DataPolicy dataPolicy) {
         this(name, displayName, family, baseUrl, credential, options, dataPolicy, RateLimits.UNPUBLISHED);
     }
 

@@ -36,7 +36,8 @@ class CatalogConfigMapWatcherTest {
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init();
         client = server.createClient();
     }
@@ -51,8 +52,13 @@ class CatalogConfigMapWatcherTest {
     }
 
     private void put(String key, String document) {
-        ConfigMap map = new ConfigMapBuilder().withNewMetadata().withName(NAME).withNamespace(NAMESPACE).endMetadata()
-                .withData(Map.of(key, document)).build();
+        ConfigMap map = new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(NAME)
+                .withNamespace(NAMESPACE)
+                .endMetadata()
+                .withData(Map.of(key, document))
+                .build();
         client.configMaps().inNamespace(NAMESPACE).resource(map).createOr(existing -> existing.update());
     }
 
@@ -70,7 +76,10 @@ class CatalogConfigMapWatcherTest {
         // a typo: rejected with the reason, the edited-before catalog stays
         put(CatalogProducer.DEFAULT_KEY, document("0.25").replace("family: openai-chat", "family: openai-chatt"));
         await().atMost(Duration.ofSeconds(10)).until(() -> catalog.rejectedReloads() >= 1);
-        assertThat(catalog.lastOutcome().problems()).singleElement().asString().contains("provider acme: family must be one of");
+        assertThat(catalog.lastOutcome().problems())
+                .singleElement()
+                .asString()
+                .contains("provider acme: family must be one of");
         assertThat(promptPico(catalog)).isEqualTo(500_000L);
 
         // the key renamed by mistake: rejected too
@@ -85,16 +94,20 @@ class CatalogConfigMapWatcherTest {
 
         // deleted: the catalog in force stays
         client.configMaps().inNamespace(NAMESPACE).withName(NAME).delete();
-        await().atMost(Duration.ofSeconds(10)).until(() -> catalog.lastOutcome().problems().contains("ConfigMap deleted"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> catalog.lastOutcome().problems().contains("ConfigMap deleted"));
         assertThat(promptPico(catalog)).isEqualTo(125_000L);
     }
 
     @Test
     void aServiceDoesNotStartWithoutItsConfigMap() {
         assertThatThrownBy(() -> CatalogConfigMapWatcher.read(client, NAMESPACE, NAME, CatalogProducer.DEFAULT_KEY))
-                .isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.problems()).containsExactly("ConfigMap not found"));
+                .isInstanceOfSatisfying(
+                        CatalogException.class, e -> assertThat(e.problems()).containsExactly("ConfigMap not found"));
         put("other.yaml", document("1"));
         assertThatThrownBy(() -> CatalogConfigMapWatcher.read(client, NAMESPACE, NAME, CatalogProducer.DEFAULT_KEY))
-                .isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.problems()).containsExactly("ConfigMap has no key catalog.yaml"));
+                .isInstanceOfSatisfying(
+                        CatalogException.class,
+                        e -> assertThat(e.problems()).containsExactly("ConfigMap has no key catalog.yaml"));
     }
 }

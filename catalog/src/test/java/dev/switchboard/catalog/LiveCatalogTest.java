@@ -44,7 +44,11 @@ class LiveCatalogTest {
     }
 
     static long promptPico(LiveCatalog live) {
-        return live.current().endpoint("acme/one", "acme").orElseThrow().prices().promptPico();
+        return live.current()
+                .endpoint("acme/one", "acme")
+                .orElseThrow()
+                .prices()
+                .promptPico();
     }
 
     private LiveCatalog catalog;
@@ -71,7 +75,8 @@ class LiveCatalogTest {
         assertThat(catalog.revision()).isEqualTo(LiveCatalog.revisionOf(document("0.5")));
         assertThat(seen).containsExactly(catalog.current());
         // readers holding the old catalog keep a consistent one
-        assertThat(before.endpoint("acme/one", "acme").orElseThrow().prices().promptPico()).isEqualTo(1_000_000L);
+        assertThat(before.endpoint("acme/one", "acme").orElseThrow().prices().promptPico())
+                .isEqualTo(1_000_000L);
         assertThat(catalog.acceptedReloads()).isEqualTo(1);
     }
 
@@ -90,12 +95,15 @@ class LiveCatalogTest {
     void anInvalidDocumentIsRejectedWithEveryProblemAndThePreviousStays() {
         catalog = live(document("1"));
         Catalog before = catalog.current();
-        String broken = document("1").replace("context_length: 8000", "context_length: 0").replace("provider: globex", "provider: nobody");
+        String broken = document("1")
+                .replace("context_length: 8000", "context_length: 0")
+                .replace("provider: globex", "provider: nobody");
 
         LiveCatalog.Outcome outcome = catalog.offer(bytes(broken), "test");
 
         assertThat(outcome.accepted()).isFalse();
-        assertThat(outcome.problems()).anyMatch(p -> p.contains("context_length must be positive"))
+        assertThat(outcome.problems())
+                .anyMatch(p -> p.contains("context_length must be positive"))
                 .anyMatch(p -> p.contains("endpoint nobody: unknown provider"));
         assertThat(catalog.current()).isSameAs(before);
         assertThat(catalog.rejectedReloads()).isEqualTo(1);
@@ -104,30 +112,42 @@ class LiveCatalogTest {
         assertThat(catalog.offer(bytes(broken), "test")).isSameAs(outcome);
         assertThat(catalog.rejectedReloads()).isEqualTo(1);
 
-        assertThat(catalog.offer(bytes("models: [1, 2"), "test").problems()).singleElement().asString().startsWith("not a catalog document");
-        assertThat(catalog.offer(bytes(""), "test").problems()).singleElement().asString().startsWith("not a catalog document");
+        assertThat(catalog.offer(bytes("models: [1, 2"), "test").problems())
+                .singleElement()
+                .asString()
+                .startsWith("not a catalog document");
+        assertThat(catalog.offer(bytes(""), "test").problems())
+                .singleElement()
+                .asString()
+                .startsWith("not a catalog document");
         assertThat(catalog.current()).isSameAs(before);
     }
 
     @Test
     void anUnreadableSourceIsRejectedOnceUntilSomethingElseHappens() {
         catalog = live(document("1"));
-        LiveCatalog.Outcome missing = catalog.reject("configmap ns/name key catalog.yaml", "ConfigMap has no key catalog.yaml");
+        LiveCatalog.Outcome missing =
+                catalog.reject("configmap ns/name key catalog.yaml", "ConfigMap has no key catalog.yaml");
         assertThat(missing.accepted()).isFalse();
         assertThat(catalog.rejectedReloads()).isEqualTo(1);
         // the informer's resync reports the same ConfigMap again: judged once, not again
-        assertThat(catalog.reject("configmap ns/name key catalog.yaml", "ConfigMap has no key catalog.yaml")).isSameAs(missing);
+        assertThat(catalog.reject("configmap ns/name key catalog.yaml", "ConfigMap has no key catalog.yaml"))
+                .isSameAs(missing);
         assertThat(catalog.rejectedReloads()).isEqualTo(1);
         // another failure is another rejection
-        assertThat(catalog.reject("configmap ns/name key catalog.yaml", "ConfigMap deleted").problems()).containsExactly("ConfigMap deleted");
+        assertThat(catalog.reject("configmap ns/name key catalog.yaml", "ConfigMap deleted")
+                        .problems())
+                .containsExactly("ConfigMap deleted");
         assertThat(catalog.rejectedReloads()).isEqualTo(2);
     }
 
     @Test
     void aServiceCheckCanRejectACatalogItCannotServe() {
         catalog = live(document("1"));
-        LiveCatalog.Check onlyOpenAiFamily = c -> c.providers().stream().filter(p -> !p.family().startsWith("openai") && !p.family().startsWith("anthropic"))
-                .map(p -> "provider " + p.name() + ": no adapter for family " + p.family()).toList();
+        LiveCatalog.Check onlyOpenAiFamily = c -> c.providers().stream()
+                .filter(p -> !p.family().startsWith("openai") && !p.family().startsWith("anthropic"))
+                .map(p -> "provider " + p.name() + ": no adapter for family " + p.family())
+                .toList();
         catalog.addCheck(onlyOpenAiFamily);
 
         String gemini = document("1").replace("family: anthropic-messages", "family: gemini");
@@ -137,12 +157,17 @@ class LiveCatalogTest {
 
         // a check the catalog in force already fails stops the service at once
         assertThatThrownBy(() -> catalog.addCheck(c -> List.of("never")))
-                .isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.problems()).containsExactly("never"));
+                .isInstanceOfSatisfying(
+                        CatalogException.class, e -> assertThat(e.problems()).containsExactly("never"));
     }
 
     @Test
     void baseUrlOverridesApplyToEveryReloadedCatalog() {
-        catalog = LiveCatalog.of(bytes(document("1")), "start", name -> Optional.ofNullable(Map.of("acme", "http://127.0.0.1:9/acme").get(name)));
+        catalog = LiveCatalog.of(
+                bytes(document("1")),
+                "start",
+                name -> Optional.ofNullable(
+                        Map.of("acme", "http://127.0.0.1:9/acme").get(name)));
         catalog.offer(bytes(document("0.5")), "test");
         assertThat(catalog.current().requireProvider("acme").baseUrl()).isEqualTo("http://127.0.0.1:9/acme");
         assertThat(catalog.current().requireProvider("globex").baseUrl()).isEqualTo("https://api.globex.example");

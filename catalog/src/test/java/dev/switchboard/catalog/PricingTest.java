@@ -18,8 +18,10 @@ class PricingTest {
         assertThat(Pricing.picoPerTokenFromUsdPerMillion("0.0375")).isEqualTo(37_500L);
         assertThat(Pricing.picoPerTokenFromUsdPerMillion("15")).isEqualTo(15_000_000L);
         assertThat(Pricing.picoPerTokenFromUsdPerMillion("0.000001")).isEqualTo(1L);
-        assertThatThrownBy(() -> Pricing.picoPerTokenFromUsdPerMillion("0.0000001")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Pricing.picoPerTokenFromUsdPerMillion("-1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Pricing.picoPerTokenFromUsdPerMillion("0.0000001"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Pricing.picoPerTokenFromUsdPerMillion("-1"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -51,7 +53,8 @@ class PricingTest {
         Prices tiny = new Prices(1, 1, 1, 1, 0);
         assertThat(Pricing.worstCaseNanos(tiny, 1, 0)).isEqualTo(1L);
         for (int completion = 0; completion <= 300; completion += 7) {
-            assertThat(Pricing.worstCaseNanos(mini, 100, 300)).isGreaterThanOrEqualTo(Pricing.costNanos(mini, 100, completion, 0, 0));
+            assertThat(Pricing.worstCaseNanos(mini, 100, 300))
+                    .isGreaterThanOrEqualTo(Pricing.costNanos(mini, 100, completion, 0, 0));
         }
     }
 
@@ -70,14 +73,16 @@ class PricingTest {
     @Test
     void usdConversionsAreExact() {
         assertThat(dev.switchboard.wire.Money.usd(30_600L)).isEqualByComparingTo(new BigDecimal("0.0000306"));
-        assertThat(dev.switchboard.wire.Money.usd(10_000_000_000L).toPlainString()).isEqualTo("10");
+        assertThat(dev.switchboard.wire.Money.usd(10_000_000_000L).toPlainString())
+                .isEqualTo("10");
         assertThat(Pricing.usdPerToken(150_000L)).isEqualTo("0.00000015");
         assertThat(Pricing.usdPerMillion(37_500L)).isEqualByComparingTo("0.0375");
     }
 
     @Test
     void aPerImageFeeIsAddedOncePerInputImage() {
-        Prices vision = new Prices(1_000_000, 2_000_000, 1_000_000, 2_000_000, 0, dev.switchboard.wire.Money.nanosFromUsd("0.002"));
+        Prices vision = new Prices(
+                1_000_000, 2_000_000, 1_000_000, 2_000_000, 0, dev.switchboard.wire.Money.nanosFromUsd("0.002"));
         assertThat(Pricing.costNanos(vision, 1000, 100, 0, 0, 3)).isEqualTo(1_200_000L + 3 * 2_000_000L);
         assertThat(Pricing.costNanos(vision, 1000, 100, 0, 0)).isEqualTo(1_200_000L);
         assertThat(Pricing.worstCaseNanos(vision, 1000, 100, 2)).isEqualTo(1_200_000L + 2 * 2_000_000L);

@@ -26,17 +26,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AnthropicSdkE2eTest {
 
     static final String BASE = Stack.url().replace("/v1", "");
-    static final AnthropicClient CLIENT = AnthropicOkHttpClient.builder().baseUrl(BASE).apiKey(Stack.key()).maxRetries(0).build();
+    static final AnthropicClient CLIENT = AnthropicOkHttpClient.builder()
+            .baseUrl(BASE)
+            .apiKey(Stack.key())
+            .maxRetries(0)
+            .build();
 
     private static MessageCreateParams.Builder hello() {
-        return MessageCreateParams.builder().model("openai/gpt-4o-mini").maxTokens(64).system("Be brief").addUserMessage("Say hello");
+        return MessageCreateParams.builder()
+                .model("openai/gpt-4o-mini")
+                .maxTokens(64)
+                .system("Be brief")
+                .addUserMessage("Say hello");
     }
 
     @Test
     void aMessage() {
         Message message = CLIENT.messages().create(hello().build());
         assertThat(message.content()).isNotEmpty();
-        assertThat(message.content().getFirst().text()).hasValueSatisfying(t -> assertThat(t.text()).isNotBlank());
+        assertThat(message.content().getFirst().text())
+                .hasValueSatisfying(t -> assertThat(t.text()).isNotBlank());
         assertThat(message.usage().outputTokens()).isPositive();
         assertThat(message.stopReason()).isPresent();
     }
@@ -48,26 +57,46 @@ class AnthropicSdkE2eTest {
             stream.stream().forEach(accumulator::accumulate);
         }
         Message message = accumulator.message();
-        assertThat(message.content().getFirst().text()).hasValueSatisfying(t -> assertThat(t.text()).isNotBlank());
+        assertThat(message.content().getFirst().text())
+                .hasValueSatisfying(t -> assertThat(t.text()).isNotBlank());
         assertThat(message.usage().outputTokens()).isPositive();
     }
 
     @Test
     void aRequestWithToolsIsAccepted() {
-        Message message = CLIENT.messages().create(hello().addTool(Tool.builder().name("get_weather").description("Weather of a city")
-                .inputSchema(Tool.InputSchema.builder().properties(JsonValue.from(Map.of("city", Map.of("type", "string")))).build())
-                .build()).build());
+        Message message = CLIENT.messages()
+                .create(hello().addTool(Tool.builder()
+                                .name("get_weather")
+                                .description("Weather of a city")
+                                .inputSchema(Tool.InputSchema.builder()
+                                        .properties(JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                                        .build())
+                                .build())
+                        .build());
         assertThat(message.content()).isNotEmpty();
     }
 
     @Test
     void errorsAreTheTypedExceptions() {
-        AnthropicClient wrongKey = AnthropicOkHttpClient.builder().baseUrl(BASE).apiKey("sk-sb-v1-" + "q".repeat(43)).maxRetries(0).build();
+        AnthropicClient wrongKey = AnthropicOkHttpClient.builder()
+                .baseUrl(BASE)
+                .apiKey("sk-sb-v1-" + "q".repeat(43))
+                .maxRetries(0)
+                .build();
         assertThatThrownBy(() -> wrongKey.messages().create(hello().build())).isInstanceOf(UnauthorizedException.class);
-        assertThatThrownBy(() -> CLIENT.messages().create(hello().model("nobody/nothing").build())).isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> CLIENT.messages().create(hello().putAdditionalBodyProperty("temperature", JsonValue.from(3.0)).build())).isInstanceOf(BadRequestException.class);
+        assertThatThrownBy(() ->
+                        CLIENT.messages().create(hello().model("nobody/nothing").build()))
+                .isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> CLIENT.messages()
+                        .create(hello().putAdditionalBodyProperty("temperature", JsonValue.from(3.0))
+                                .build()))
+                .isInstanceOf(BadRequestException.class);
         String limited = Stack.account("1.00", "\"rate_limit_rpm\":1")[1];
-        AnthropicClient slow = AnthropicOkHttpClient.builder().baseUrl(BASE).apiKey(limited).maxRetries(0).build();
+        AnthropicClient slow = AnthropicOkHttpClient.builder()
+                .baseUrl(BASE)
+                .apiKey(limited)
+                .maxRetries(0)
+                .build();
         slow.messages().create(hello().build());
         assertThatThrownBy(() -> slow.messages().create(hello().build())).isInstanceOf(RateLimitException.class);
     }

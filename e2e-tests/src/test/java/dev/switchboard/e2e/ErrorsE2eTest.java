@@ -31,7 +31,9 @@ class ErrorsE2eTest {
     @Test
     void aMissingKeyIs401() {
         HttpResponse<String> response = Stack.send(HttpRequest.newBuilder(URI.create(Stack.url() + "/chat/completions"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(ChatE2eTest.CHAT + "}")).build());
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(ChatE2eTest.CHAT + "}"))
+                .build());
         assertError(response, 401);
     }
 
@@ -42,7 +44,11 @@ class ErrorsE2eTest {
 
     @Test
     void anUnknownModelIs404() {
-        assertError(Stack.postChat(Stack.key(), "{\"model\":\"nobody/nothing\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"), 404);
+        assertError(
+                Stack.postChat(
+                        Stack.key(),
+                        "{\"model\":\"nobody/nothing\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"),
+                404);
     }
 
     @Test

@@ -29,7 +29,8 @@ class KafkaOutageE2eTest {
     @Test
     void aRequestServedWhileKafkaIsDownIsBilledOnceKafkaIsBack() throws Exception {
         // warm the router's producer so it knows the topic's partitions before the outage
-        assertThat(Stack.postChat(Stack.key(), ChatE2eTest.CHAT + "}").statusCode()).isEqualTo(200);
+        assertThat(Stack.postChat(Stack.key(), ChatE2eTest.CHAT + "}").statusCode())
+                .isEqualTo(200);
 
         String[] account = Stack.account("1.00", null);
         Stack.stackScript("stop", "kafka");
@@ -37,28 +38,38 @@ class KafkaOutageE2eTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         String id = response.headers().firstValue("X-Generation-Id").orElseThrow();
         Thread.sleep(2_000);
-        try (Connection db = Stack.postgres(); PreparedStatement ledger = db.prepareStatement(
-                "SELECT count(*) FROM billing.ledger WHERE generation_id = ?")) {
+        try (Connection db = Stack.postgres();
+                PreparedStatement ledger =
+                        db.prepareStatement("SELECT count(*) FROM billing.ledger WHERE generation_id = ?")) {
             ledger.setString(1, id);
             try (ResultSet rs = ledger.executeQuery()) {
                 rs.next();
-                assertThat(rs.getInt(1)).as("nothing can be billed while Kafka is down").isZero();
+                assertThat(rs.getInt(1))
+                        .as("nothing can be billed while Kafka is down")
+                        .isZero();
             }
         }
 
         Stack.stackScript("start", "kafka");
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            try (Connection db = Stack.postgres(); PreparedStatement hold = db.prepareStatement(
-                    "SELECT c.cost_nanos, l.cost_nanos FROM auth.applied_charges c JOIN billing.ledger l ON c.hold_id = l.hold_id"
-                            + " WHERE l.generation_id = ?")) {
-                hold.setString(1, id);
-                try (ResultSet rs = hold.executeQuery()) {
-                    assertThat(rs.next()).as("ledger row and applied charge for " + id).isTrue();
-                    assertThat(rs.getLong(1)).isEqualTo(rs.getLong(2));
-                }
-            }
-        });
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(Stack.clickhouse("SELECT count() FROM generations FINAL WHERE id = '" + id + "'")).isEqualTo("1"));
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    try (Connection db = Stack.postgres();
+                            PreparedStatement hold = db.prepareStatement(
+                                    "SELECT c.cost_nanos, l.cost_nanos FROM auth.applied_charges c JOIN billing.ledger l ON c.hold_id = l.hold_id"
+                                            + " WHERE l.generation_id = ?")) {
+                        hold.setString(1, id);
+                        try (ResultSet rs = hold.executeQuery()) {
+                            assertThat(rs.next())
+                                    .as("ledger row and applied charge for " + id)
+                                    .isTrue();
+                            assertThat(rs.getLong(1)).isEqualTo(rs.getLong(2));
+                        }
+                    }
+                });
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(
+                                Stack.clickhouse("SELECT count() FROM generations FINAL WHERE id = '" + id + "'"))
+                        .isEqualTo("1"));
     }
 }

@@ -5,8 +5,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,7 +20,8 @@ import static org.awaitility.Awaitility.await;
 class ProviderHealthE2eTest {
 
     /** Cheapest first (":floor"), so which provider serves is known while all are healthy. */
-    static final String LLAMA = "{\"model\":\"meta-llama/llama-3.1-8b-instruct:floor\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    static final String LLAMA =
+            "{\"model\":\"meta-llama/llama-3.1-8b-instruct:floor\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     @AfterEach
     void healthyAgain() {
@@ -49,18 +48,25 @@ class ProviderHealthE2eTest {
         Stack.simulator("PUT", "/_sim/providers/deepinfra", "{\"fail_status\":503}");
 
         // within a few probe rounds the routers route around it without even trying it
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            HttpResponse<String> response = Stack.postChat(Stack.key(), LLAMA);
-            assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.headers().firstValue("X-Provider")).isNotEqualTo(java.util.Optional.of("deepinfra"));
-            JsonNode attempts = attempts(response.headers().firstValue("X-Generation-Id").orElseThrow());
-            assertThat(attempts).hasSize(1);
-        });
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    HttpResponse<String> response = Stack.postChat(Stack.key(), LLAMA);
+                    assertThat(response.statusCode()).isEqualTo(200);
+                    assertThat(response.headers().firstValue("X-Provider"))
+                            .isNotEqualTo(java.util.Optional.of("deepinfra"));
+                    JsonNode attempts = attempts(
+                            response.headers().firstValue("X-Generation-Id").orElseThrow());
+                    assertThat(attempts).hasSize(1);
+                });
 
         Stack.simulator("DELETE", "/_sim/providers", null);
 
         // its failures also opened its shared breaker: degraded for 60 s, then one trial closes it
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                assertThat(Stack.postChat(Stack.key(), LLAMA).headers().firstValue("X-Provider")).hasValue("deepinfra"));
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(
+                                Stack.postChat(Stack.key(), LLAMA).headers().firstValue("X-Provider"))
+                        .hasValue("deepinfra"));
     }
 }

@@ -52,9 +52,12 @@ class ProvidersE2eTest {
         // earlier classes' outages may still mark a provider down for a probe round or two: every
         // provider must be routable before its cases start
         for (ProviderSpec provider : CATALOG.providers()) {
-            String hello = "{\"model\":\"" + anyModel(provider) + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
-                    + "\"provider\":{\"only\":[\"" + provider.name() + "\"]}}";
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(500))
+            String hello =
+                    "{\"model\":\"" + anyModel(provider) + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                            + "\"provider\":{\"only\":[\"" + provider.name() + "\"]}}";
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(60))
+                    .pollInterval(java.time.Duration.ofMillis(500))
                     .until(() -> Stack.postChat(Stack.key(), hello).statusCode() == 200);
         }
     }
@@ -63,9 +66,12 @@ class ProvidersE2eTest {
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         for (ProviderSpec provider : CATALOG.providers()) {
-            CATALOG.models().stream().filter(m -> ModelSpec.CHAT.equals(m.kind()))
-                    .filter(m -> m.endpoints().stream().anyMatch(e -> e.provider().equals(provider.name())))
-                    .findFirst().ifPresent(m -> cases.add(Arguments.of(provider.name(), m.id(), false)));
+            CATALOG.models().stream()
+                    .filter(m -> ModelSpec.CHAT.equals(m.kind()))
+                    .filter(m ->
+                            m.endpoints().stream().anyMatch(e -> e.provider().equals(provider.name())))
+                    .findFirst()
+                    .ifPresent(m -> cases.add(Arguments.of(provider.name(), m.id(), false)));
         }
         for (ModelSpec model : CATALOG.models()) {
             if (model.supportedParameters().contains("reasoning")) {
@@ -78,7 +84,7 @@ class ProvidersE2eTest {
     @ParameterizedTest(name = "{0} {1} reasoning={2}")
     @MethodSource("cases")
     void answersAndCompletesAToolRoundTripStreamingAndNot(String provider, String model, boolean reasoning) {
-        for (boolean stream : new boolean[]{false, true}) {
+        for (boolean stream : new boolean[] {false, true}) {
             ObjectNode plain = request(provider, model, reasoning, stream);
             plain.putArray("messages").addObject().put("role", "user").put("content", "Say hello");
             Answer hello = send(plain, stream);
@@ -96,12 +102,21 @@ class ProvidersE2eTest {
             assertThat(call.finishReason()).as("%s stream=%s", provider, stream).isEqualTo("tool_calls");
             assertThat(call.toolCalls()).as("tool calls").isNotEmpty();
             for (JsonNode toolCall : call.toolCalls()) {
-                JsonNode arguments = Stack.json(toolCall.at("/function/arguments").asText());
-                assertThat(arguments.isObject()).as("arguments are a JSON object: %s", toolCall).isTrue();
+                JsonNode arguments =
+                        Stack.json(toolCall.at("/function/arguments").asText());
+                assertThat(arguments.isObject())
+                        .as("arguments are a JSON object: %s", toolCall)
+                        .isTrue();
                 assertThat(toolCall.path("id").asText()).isNotBlank();
             }
             assertThat(call.toolCalls().get(0).at("/function/name").asText()).isEqualTo("get_weather");
-            assertThat(Stack.json(call.toolCalls().get(0).at("/function/arguments").asText()).path("unit").asText()).isEqualTo("celsius");
+            assertThat(Stack.json(call.toolCalls()
+                                    .get(0)
+                                    .at("/function/arguments")
+                                    .asText())
+                            .path("unit")
+                            .asText())
+                    .isEqualTo("celsius");
 
             ObjectNode assistant = messages.addObject().put("role", "assistant");
             assistant.putNull("content");
@@ -111,14 +126,20 @@ class ProvidersE2eTest {
                 assistant.set("reasoning_details", call.reasoningDetails());
             }
             if (reasoning) {
-                assertThat(call.reasoningDetails()).as("%s returns its reasoning for the round trip", provider).isNotNull();
+                assertThat(call.reasoningDetails())
+                        .as("%s returns its reasoning for the round trip", provider)
+                        .isNotNull();
             }
             for (JsonNode toolCall : call.toolCalls()) {
-                messages.addObject().put("role", "tool").put("tool_call_id", toolCall.path("id").asText())
+                messages.addObject()
+                        .put("role", "tool")
+                        .put("tool_call_id", toolCall.path("id").asText())
                         .put("content", "{\"result\":\"sunny, 21 degrees\"}");
             }
             Answer answer = send(ask, stream);
-            assertThat(answer.content()).as("%s final answer, stream=%s", provider, stream).startsWith("Tool result: ");
+            assertThat(answer.content())
+                    .as("%s final answer, stream=%s", provider, stream)
+                    .startsWith("Tool result: ");
             assertThat(answer.content()).contains("sunny, 21 degrees");
             assertThat(answer.finishReason()).isEqualTo("stop");
         }
@@ -128,28 +149,41 @@ class ProvidersE2eTest {
     @Order(Integer.MAX_VALUE)
     void eachProviderReceivedOnlyItsOwnCredential() throws Exception {
         for (ProviderSpec provider : CATALOG.providers()) {
-            Stack.postChat(Stack.key(), "{\"model\":\"" + anyModel(provider) + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
-                    + "\"provider\":{\"only\":[\"" + provider.name() + "\"]}}");
+            Stack.postChat(
+                    Stack.key(),
+                    "{\"model\":\"" + anyModel(provider) + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                            + "\"provider\":{\"only\":[\"" + provider.name() + "\"]}}");
         }
-        HttpResponse<String> stats = Stack.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + Stack.getOr("SIM_PORT", "8090")
-                + "/_sim/stats")).build());
+        HttpResponse<String> stats = Stack.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + Stack.getOr("SIM_PORT", "8090") + "/_sim/stats"))
+                .build());
         JsonNode providers = Stack.json(stats.body()).path("providers");
         String switchboardKey = fingerprint(Stack.key());
         for (ProviderSpec provider : CATALOG.providers()) {
             JsonNode seen = providers.path(provider.name());
-            assertThat(seen.path("requests").asLong()).as("%s was called", provider.name()).isPositive();
-            assertThat(seen.path("unauthorized").asLong()).as("%s refused nothing", provider.name()).isZero();
+            assertThat(seen.path("requests").asLong())
+                    .as("%s was called", provider.name())
+                    .isPositive();
+            assertThat(seen.path("unauthorized").asLong())
+                    .as("%s refused nothing", provider.name())
+                    .isZero();
             List<String> fingerprints = new ArrayList<>();
             seen.path("credential_fingerprints").forEach(f -> fingerprints.add(f.asText()));
             String own = "sim-" + provider.name() + ("bedrock-converse".equals(provider.family()) ? "-akid" : "-key");
-            assertThat(fingerprints).as("%s saw only its own credential", provider.name()).containsExactly(fingerprint(own));
+            assertThat(fingerprints)
+                    .as("%s saw only its own credential", provider.name())
+                    .containsExactly(fingerprint(own));
             assertThat(fingerprints).doesNotContain(switchboardKey);
         }
     }
 
     private static String anyModel(ProviderSpec provider) {
-        return CATALOG.models().stream().filter(m -> ModelSpec.CHAT.equals(m.kind()))
-                .filter(m -> m.endpoints().stream().anyMatch(e -> e.provider().equals(provider.name()))).findFirst().orElseThrow().id();
+        return CATALOG.models().stream()
+                .filter(m -> ModelSpec.CHAT.equals(m.kind()))
+                .filter(m -> m.endpoints().stream().anyMatch(e -> e.provider().equals(provider.name())))
+                .findFirst()
+                .orElseThrow()
+                .id();
     }
 
     private static String fingerprint(String value) throws Exception {
@@ -158,7 +192,11 @@ class ProvidersE2eTest {
     }
 
     private static ObjectNode request(String provider, String model, boolean reasoning, boolean stream) {
-        ObjectNode body = Stack.JSON.createObjectNode().put("model", model).put("stream", stream).put("max_tokens", 4096);
+        ObjectNode body = Stack.JSON
+                .createObjectNode()
+                .put("model", model)
+                .put("stream", stream)
+                .put("max_tokens", 4096);
         body.putObject("provider").putArray("only").add(provider);
         if (reasoning) {
             body.putObject("reasoning").put("max_tokens", 1024);
@@ -166,19 +204,29 @@ class ProvidersE2eTest {
         return body;
     }
 
-    private record Answer(String provider, String content, String finishReason, List<JsonNode> toolCalls, ArrayNode reasoningDetails) {
-    }
+    private record Answer(
+            String provider,
+            String content,
+            String finishReason,
+            List<JsonNode> toolCalls,
+            ArrayNode reasoningDetails) {}
 
     private static Answer send(ObjectNode body, boolean stream) {
         HttpResponse<String> response = Stack.postChat(Stack.key(), body.toString());
-        assertThat(response.statusCode()).as("%s: %s", body.path("provider"), response.body()).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as("%s: %s", body.path("provider"), response.body())
+                .isEqualTo(200);
         if (!stream) {
             JsonNode json = Stack.json(response.body());
             JsonNode message = json.at("/choices/0/message");
             List<JsonNode> calls = new ArrayList<>();
             message.path("tool_calls").forEach(calls::add);
-            return new Answer(json.path("provider").asText(), message.path("content").asText(""), json.at("/choices/0/finish_reason").asText(),
-                    calls, message.path("reasoning_details").isArray() ? (ArrayNode) message.path("reasoning_details") : null);
+            return new Answer(
+                    json.path("provider").asText(),
+                    message.path("content").asText(""),
+                    json.at("/choices/0/finish_reason").asText(),
+                    calls,
+                    message.path("reasoning_details").isArray() ? (ArrayNode) message.path("reasoning_details") : null);
         }
         StringBuilder content = new StringBuilder();
         String provider = null;
@@ -214,15 +262,24 @@ class ProvidersE2eTest {
                     merged.put("id", call.path("id").asText());
                 }
                 ObjectNode function = (ObjectNode) merged.get("function");
-                function.put("name", function.path("name").asText() + call.at("/function/name").asText(""));
-                function.put("arguments", function.path("arguments").asText() + call.at("/function/arguments").asText(""));
+                function.put(
+                        "name",
+                        function.path("name").asText()
+                                + call.at("/function/name").asText(""));
+                function.put(
+                        "arguments",
+                        function.path("arguments").asText()
+                                + call.at("/function/arguments").asText(""));
             }
             // OpenRouter's convention: entries with the same index belong together, texts concatenate
             for (JsonNode entry : delta.path("reasoning_details")) {
-                ObjectNode merged = details.computeIfAbsent(entry.path("index").asInt(), i -> Stack.JSON.createObjectNode());
+                ObjectNode merged =
+                        details.computeIfAbsent(entry.path("index").asInt(), i -> Stack.JSON.createObjectNode());
                 entry.properties().forEach(f -> {
                     if ("text".equals(f.getKey()) && merged.has("text")) {
-                        merged.put("text", merged.path("text").asText() + f.getValue().asText());
+                        merged.put(
+                                "text",
+                                merged.path("text").asText() + f.getValue().asText());
                     } else {
                         merged.set(f.getKey(), f.getValue());
                     }

@@ -29,12 +29,14 @@ import java.util.concurrent.TimeUnit;
 final class Stack {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    static final Path ROOT = Path.of(System.getProperty("switchboard.root", "..")).toAbsolutePath().normalize();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final Path ROOT = Path.of(System.getProperty("switchboard.root", ".."))
+            .toAbsolutePath()
+            .normalize();
     private static final Map<String, String> ENV = load();
 
-    private Stack() {
-    }
+    private Stack() {}
 
     private static Map<String, String> load() {
         Map<String, String> env = new HashMap<>();
@@ -51,7 +53,11 @@ final class Stack {
                         if (value.length() >= 2 && (value.startsWith("'") || value.startsWith("\""))) {
                             value = value.substring(1, value.length() - 1);
                         }
-                        env.put(line.substring(0, eq).replaceFirst("^export\\s+", "").strip(), value);
+                        env.put(
+                                line.substring(0, eq)
+                                        .replaceFirst("^export\\s+", "")
+                                        .strip(),
+                                value);
                     }
                 }
             } catch (IOException e) {
@@ -87,14 +93,19 @@ final class Stack {
 
     static HttpResponse<String> postChat(String key, String body) {
         return send(HttpRequest.newBuilder(URI.create(url() + "/chat/completions"))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     static HttpResponse<String> get(String pathAndQuery, String key) {
-        return send(HttpRequest.newBuilder(URI.create(url() + pathAndQuery)).header("Authorization", "Bearer " + key)
-                .timeout(Duration.ofSeconds(30)).GET().build());
+        return send(HttpRequest.newBuilder(URI.create(url() + pathAndQuery))
+                .header("Authorization", "Bearer " + key)
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build());
     }
 
     /**
@@ -104,7 +115,9 @@ final class Stack {
      */
     static String redis(String... command) {
         URI url = dev.switchboard.testsupport.LocalStack.redis();
-        String db = url.getPath() == null || url.getPath().length() <= 1 ? "0" : url.getPath().substring(1);
+        String db = url.getPath() == null || url.getPath().length() <= 1
+                ? "0"
+                : url.getPath().substring(1);
         try (java.net.Socket socket = new java.net.Socket(url.getHost(), url.getPort() < 0 ? 6379 : url.getPort())) {
             socket.setSoTimeout(2_000);
             var out = socket.getOutputStream();
@@ -122,7 +135,11 @@ final class Stack {
     private static byte[] resp(String... args) {
         StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
         for (String a : args) {
-            b.append('$').append(a.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+            b.append('$')
+                    .append(a.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                    .append("\r\n")
+                    .append(a)
+                    .append("\r\n");
         }
         return b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
@@ -167,9 +184,14 @@ final class Stack {
     static Process startReplica(String service, String portVariable, int port, Map<String, String> env) {
         Path app = ROOT.resolve(".local/apps/" + service + "/quarkus-run.jar");
         String log = service.replace("-service", "") + "-2.log";
-        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dswitchboard.service=" + service + "-2", "-jar", app.toString()))
-                .redirectErrorStream(true).redirectOutput(ROOT.resolve("e2e-tests/target/" + log).toFile());
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-Dswitchboard.service=" + service + "-2",
+                        "-jar",
+                        app.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(ROOT.resolve("e2e-tests/target/" + log).toFile());
         builder.environment().putAll(env);
         builder.environment().put(portVariable, Integer.toString(port));
         Process process;
@@ -178,8 +200,13 @@ final class Stack {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build()).statusCode() == 200);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() -> send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                                        .build())
+                                .statusCode()
+                        == 200);
         return process;
     }
 
@@ -213,9 +240,12 @@ final class Stack {
     /** A call of auth-service's admin API (bearer admin token from .local/secrets.env). */
     static HttpResponse<String> admin(String method, String path, String body, String idempotencyKey) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:8081" + path))
-                .header("Authorization", "Bearer " + get("SWITCHBOARD_ADMIN_TOKEN")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + get("SWITCHBOARD_ADMIN_TOKEN"))
+                .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
         }
@@ -224,20 +254,39 @@ final class Stack {
 
     /** A fresh account with {@code creditUsd} and an inference key (plus limits in {@code keyFields}); answers [account id, key]. */
     static String[] account(String creditUsd, String keyFields) {
-        String account = json(admin("POST", "/admin/v1/accounts", "{\"name\":\"e2e-" + java.util.UUID.randomUUID() + "\"}", null).body())
-                .path("id").asText();
-        admin("POST", "/admin/v1/accounts/" + account + "/credits", "{\"amount_usd\":\"" + creditUsd + "\"}", java.util.UUID.randomUUID().toString());
+        String account = json(admin(
+                                "POST",
+                                "/admin/v1/accounts",
+                                "{\"name\":\"e2e-" + java.util.UUID.randomUUID() + "\"}",
+                                null)
+                        .body())
+                .path("id")
+                .asText();
+        admin(
+                "POST",
+                "/admin/v1/accounts/" + account + "/credits",
+                "{\"amount_usd\":\"" + creditUsd + "\"}",
+                java.util.UUID.randomUUID().toString());
         String extra = keyFields == null || keyFields.isBlank() ? "" : "," + keyFields;
-        String key = json(admin("POST", "/admin/v1/accounts/" + account + "/keys", "{\"kind\":\"inference\"" + extra + "}", null).body())
-                .path("secret").asText();
-        return new String[]{account, key};
+        String key = json(admin(
+                                "POST",
+                                "/admin/v1/accounts/" + account + "/keys",
+                                "{\"kind\":\"inference\"" + extra + "}",
+                                null)
+                        .body())
+                .path("secret")
+                .asText();
+        return new String[] {account, key};
     }
 
     /** The provider simulator's control endpoint (behaviour per provider; DELETE /_sim/providers resets). */
     static void simulator(String method, String path, String body) {
         String base = "http://127.0.0.1:" + getOr("SIM_PORT", "8090");
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json");
-        request = body == null ? request.method(method, HttpRequest.BodyPublishers.noBody()) : request.method(method, HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json");
+        request = body == null
+                ? request.method(method, HttpRequest.BodyPublishers.noBody())
+                : request.method(method, HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response = send(request.build());
         if (response.statusCode() >= 300) {
             throw new AssertionError("simulator answered " + response.statusCode() + ": " + response.body());
@@ -245,23 +294,31 @@ final class Stack {
     }
 
     static HttpResponse<String> call(String method, String base, String path, String key, String body) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build());
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     static Connection postgres() throws SQLException {
         String url = getOr("POSTGRES_URL", "postgresql://127.0.0.1:5432/switchboard");
-        return DriverManager.getConnection("jdbc:" + url, getOr("POSTGRES_USER", "switchboard"), getOr("POSTGRES_PASSWORD", "switchboard"));
+        return DriverManager.getConnection(
+                "jdbc:" + url, getOr("POSTGRES_USER", "switchboard"), getOr("POSTGRES_PASSWORD", "switchboard"));
     }
 
     /** A ClickHouse query over its HTTP interface, answered as TabSeparated text. */
     static String clickhouse(String sql) {
         String base = getOr("CLICKHOUSE_URL", "http://127.0.0.1:8123");
         String database = getOr("CLICKHOUSE_DATABASE", "switchboard");
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + "/?database=" + database
-                        + "&query=" + URLEncoder.encode(sql, StandardCharsets.UTF_8)))
-                .timeout(Duration.ofSeconds(30)).GET().build());
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(
+                        base + "/?database=" + database + "&query=" + URLEncoder.encode(sql, StandardCharsets.UTF_8)))
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build());
         if (response.statusCode() != 200) {
             throw new AssertionError("ClickHouse answered " + response.statusCode() + ": " + response.body());
         }
@@ -270,14 +327,19 @@ final class Stack {
 
     /** Runs {@code deploy/local/stack.sh <args>} and fails the test if it fails. */
     static void stackScript(String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of("bash", ROOT.resolve("deploy/local/stack.sh").toString()));
+        List<String> command = new java.util.ArrayList<>(
+                List.of("bash", ROOT.resolve("deploy/local/stack.sh").toString()));
         command.addAll(List.of(args));
         try {
             java.io.File log = ROOT.resolve("e2e-tests/target/stack-script.log").toFile();
-            Process process = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(ROOT.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+                    .start();
             if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new AssertionError("stack.sh " + String.join(" ", args) + " failed; see e2e-tests/target/stack-script.log");
+                throw new AssertionError(
+                        "stack.sh " + String.join(" ", args) + " failed; see e2e-tests/target/stack-script.log");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -29,12 +29,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Order(3)
 class TracingE2eTest {
 
-    private static Optional<ConsumerRecord<String, byte[]>> find(String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
+    private static Optional<ConsumerRecord<String, byte[]>> find(
+            String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
         Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Stack.getOr("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
-                ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                Stack.getOr("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "e2e-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                "false");
         try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -58,9 +63,11 @@ class TracingE2eTest {
     void theTraceIdOfTheClientReachesTheUsageAndChargeRecords() {
         String traceId = UUID.randomUUID().toString().replace("-", "");
         HttpResponse<String> response = Stack.send(HttpRequest.newBuilder(URI.create(Stack.url() + "/chat/completions"))
-                .header("Authorization", "Bearer " + Stack.key()).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + Stack.key())
+                .header("Content-Type", "application/json")
                 .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
-                .POST(HttpRequest.BodyPublishers.ofString(ChatE2eTest.CHAT + "}")).build());
+                .POST(HttpRequest.BodyPublishers.ofString(ChatE2eTest.CHAT + "}"))
+                .build());
         assertThat(response.statusCode()).isEqualTo(200);
         String id = response.headers().firstValue("X-Generation-Id").orElseThrow();
 
@@ -68,8 +75,9 @@ class TracingE2eTest {
                 .orElseThrow(() -> new AssertionError("no usage record for " + id));
         assertThat(traceparent(usage)).contains(traceId);
 
-        ConsumerRecord<String, byte[]> charge = find("switchboard.charges.v1",
-                r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"generation_id\":\"" + id + "\""))
+        ConsumerRecord<String, byte[]> charge = find(
+                        "switchboard.charges.v1",
+                        r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"generation_id\":\"" + id + "\""))
                 .orElseThrow(() -> new AssertionError("no charge record for " + id));
         assertThat(traceparent(charge)).contains(traceId);
     }

@@ -48,14 +48,21 @@ class TwoEdgesE2eTest {
         String hash = Stack.json(created.body()).at("/data/hash").asText();
         String chat = "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         // both replicas know (and cache) the key
-        assertThat(Stack.call("POST", edge1, "/chat/completions", key, chat).statusCode()).isEqualTo(200);
-        assertThat(Stack.call("POST", edge2, "/chat/completions", key, chat).statusCode()).isEqualTo(200);
+        assertThat(Stack.call("POST", edge1, "/chat/completions", key, chat).statusCode())
+                .isEqualTo(200);
+        assertThat(Stack.call("POST", edge2, "/chat/completions", key, chat).statusCode())
+                .isEqualTo(200);
 
-        assertThat(Stack.call("PATCH", edge1, "/keys/" + hash, mgmt, "{\"disabled\":true}").statusCode()).isEqualTo(200);
+        assertThat(Stack.call("PATCH", edge1, "/keys/" + hash, mgmt, "{\"disabled\":true}")
+                        .statusCode())
+                .isEqualTo(200);
         long revokedAt = System.nanoTime();
 
-        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50)).until(() ->
-                Stack.call("POST", edge2, "/chat/completions", key, chat).statusCode() == 403);
+        await().atMost(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> Stack.call("POST", edge2, "/chat/completions", key, chat)
+                                .statusCode()
+                        == 403);
         assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThan(Duration.ofSeconds(1));
     }
 }

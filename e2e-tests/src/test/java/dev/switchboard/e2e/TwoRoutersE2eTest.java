@@ -50,7 +50,9 @@ class TwoRoutersE2eTest {
     static final String PROVIDER = "deepinfra";
     static final String MODEL = "meta-llama/llama-3.1-8b-instruct";
     /** Cheapest first: while healthy, DeepInfra serves it. */
-    static final String FLOOR = "{\"model\":\"" + MODEL + ":floor\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    static final String FLOOR =
+            "{\"model\":\"" + MODEL + ":floor\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
     static Process second;
 
     @BeforeAll
@@ -73,10 +75,17 @@ class TwoRoutersE2eTest {
     /** The environment of a running stack service (Linux: /proc/PID/environ). */
     static Map<String, String> environmentOf(String service) throws IOException {
         long pid = ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("-Dswitchboard.service=" + service)).orElse(false))
-                .findFirst().orElseThrow(() -> new AssertionError(service + " is not running (make run)")).pid();
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(a -> List.of(a).contains("-Dswitchboard.service=" + service))
+                        .orElse(false))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(service + " is not running (make run)"))
+                .pid();
         Map<String, String> env = new HashMap<>();
-        for (String entry : new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")), StandardCharsets.UTF_8).split("\0")) {
+        for (String entry : new String(
+                        Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")), StandardCharsets.UTF_8)
+                .split("\0")) {
             int eq = entry.indexOf('=');
             if (eq > 0) {
                 env.put(entry.substring(0, eq), entry.substring(eq + 1));
@@ -88,22 +97,47 @@ class TwoRoutersE2eTest {
     /** Routes a short chat through the second router's internal API; the events it answered. */
     static List<RouteEvent> viaSecond(RoutingPreferences routing, String model) {
         String generation = "gen-" + UUID.randomUUID();
-        ChatRequest chat = new ChatRequest(List.of(model), List.of(ChatMessage.text(ChatMessage.Role.USER, "hi")),
-                Sampling.DEFAULT.withMaxTokens(16), null, null, null, null, null, true, null, routing);
-        RouteRequest request = new RouteRequest(generation, new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
-                generation, 1_000_000L, AccountPreferences.NONE), chat);
-        HttpResponse<String> response = Stack.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/internal/v1/chat"))
+        ChatRequest chat = new ChatRequest(
+                List.of(model),
+                List.of(ChatMessage.text(ChatMessage.Role.USER, "hi")),
+                Sampling.DEFAULT.withMaxTokens(16),
+                null,
+                null,
+                null,
+                null,
+                null,
+                true,
+                null,
+                routing);
+        RouteRequest request = new RouteRequest(
+                generation,
+                new AuthContext(
+                        UUID.randomUUID().toString(),
+                        UUID.randomUUID().toString(),
+                        generation,
+                        1_000_000L,
+                        AccountPreferences.NONE),
+                chat);
+        HttpResponse<String> response = Stack.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + PORT + "/internal/v1/chat"))
                 .header("X-Switchboard-Service-Token", Stack.getOr("SWITCHBOARD_INTERNAL_TOKEN", "dev-internal-token"))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(WireCodec.encode(request))).build());
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(WireCodec.encode(request)))
+                .build());
         assertThat(response.statusCode()).isEqualTo(200);
-        return response.body().lines().map(l -> WireCodec.decodeEvent(l.getBytes(StandardCharsets.UTF_8))).toList();
+        return response.body()
+                .lines()
+                .map(l -> WireCodec.decodeEvent(l.getBytes(StandardCharsets.UTF_8)))
+                .toList();
     }
 
     /** When the second router last read provider health from Redis (epoch ms), from its readiness data. */
     static long secondRefreshedAt() {
         long now = System.currentTimeMillis();
-        HttpResponse<String> ready = Stack.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/q/health/ready")).build());
+        HttpResponse<String> ready =
+                Stack.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/q/health/ready"))
+                        .build());
         for (var check : Stack.json(ready.body()).path("checks")) {
             if ("router".equals(check.path("name").asText())) {
                 long age = check.at("/data/health_snapshot_age_ms").asLong(-1);
@@ -121,14 +155,17 @@ class TwoRoutersE2eTest {
         }
         var json = Stack.json(status);
         return "up".equals(json.path("state").asText())
-                && java.time.Instant.parse(json.path("checked_at").asText("1970-01-01T00:00:00Z")).toEpochMilli() > millis;
+                && java.time.Instant.parse(json.path("checked_at").asText("1970-01-01T00:00:00Z"))
+                                .toEpochMilli()
+                        > millis;
     }
 
     /** Sends {@code n} cheapest-first chats through the stack at once and waits for every answer. */
     static void burst(int n) {
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<HttpResponse<String>>> calls = IntStream.range(0, n)
-                    .mapToObj(i -> threads.submit(() -> Stack.postChat(Stack.key(), FLOOR))).toList();
+                    .mapToObj(i -> threads.submit(() -> Stack.postChat(Stack.key(), FLOOR)))
+                    .toList();
             for (Future<HttpResponse<String>> call : calls) {
                 call.get();
             }
@@ -141,13 +178,17 @@ class TwoRoutersE2eTest {
     }
 
     static String firstRouted(List<RouteEvent> events) {
-        return events.stream().filter(RouteEvent.Routed.class::isInstance).map(e -> ((RouteEvent.Routed) e).provider()).findFirst().orElse(null);
+        return events.stream()
+                .filter(RouteEvent.Routed.class::isInstance)
+                .map(e -> ((RouteEvent.Routed) e).provider())
+                .findFirst()
+                .orElse(null);
     }
 
-    static final RoutingPreferences CHEAPEST = new RoutingPreferences(List.of(), true, false, false, false, List.of(), List.of(), List.of(),
-            "price", null, null);
-    static final RoutingPreferences ONLY_DEEPINFRA = new RoutingPreferences(List.of(), true, false, false, false, List.of(PROVIDER),
-            List.of(), List.of(), null, null, null);
+    static final RoutingPreferences CHEAPEST = new RoutingPreferences(
+            List.of(), true, false, false, false, List.of(), List.of(), List.of(), "price", null, null);
+    static final RoutingPreferences ONLY_DEEPINFRA = new RoutingPreferences(
+            List.of(), true, false, false, false, List.of(PROVIDER), List.of(), List.of(), null, null, null);
 
     @Test
     void aBreakerOpenedByOneRouterIsHonouredByTheOther() {
@@ -158,20 +199,30 @@ class TwoRoutersE2eTest {
         // DeepInfra down (a status of its own, within a probe interval) no router tries it any more,
         // so one request at a time could stop short of the threshold.
         Stack.simulator("PUT", "/_sim/providers/" + PROVIDER, "{\"fail_status\":503}");
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            burst(8);
-            return Stack.redis("EXISTS", "breaker:" + PROVIDER + ":open").equals(":1");
-        });
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    burst(8);
+                    return Stack.redis("EXISTS", "breaker:" + PROVIDER + ":open")
+                            .equals(":1");
+                });
         long openedBy = System.currentTimeMillis();
         // the second router reads Redis every second: wait for a refresh that saw the open breaker
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> secondRefreshedAt() > openedBy + 100);
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> secondRefreshedAt() > openedBy + 100);
 
-        // DeepInfra recovers and the prober says so (a status checked after the recovery); its breaker stays open for its 60 s
+        // DeepInfra recovers and the prober says so (a status checked after the recovery); its breaker stays open for
+        // its 60 s
         Stack.simulator("DELETE", "/_sim/providers", null);
         long recovered = System.currentTimeMillis();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> upSince(recovered));
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> upSince(recovered));
         long upAt = System.currentTimeMillis();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> secondRefreshedAt() > upAt + 100);
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> secondRefreshedAt() > upAt + 100);
         assertThat(Stack.redis("EXISTS", "breaker:" + PROVIDER + ":open")).isEqualTo(":1");
 
         // the second router, which saw no failure, puts the degraded provider after the healthy ones
@@ -182,8 +233,15 @@ class TwoRoutersE2eTest {
         // a success through the second router (the half-open trial) closes it for both routers
         List<RouteEvent> trial = viaSecond(ONLY_DEEPINFRA, MODEL);
         assertThat(trial.getLast()).isInstanceOf(RouteEvent.Completed.class);
-        await().atMost(Duration.ofSeconds(5)).until(() -> Stack.redis("EXISTS", "breaker:" + PROVIDER + ":open").equals(":0"));
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250)).until(() ->
-                Stack.postChat(Stack.key(), FLOOR).headers().firstValue("X-Provider").orElse("").equals(PROVIDER));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() ->
+                        Stack.redis("EXISTS", "breaker:" + PROVIDER + ":open").equals(":0"));
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> Stack.postChat(Stack.key(), FLOOR)
+                        .headers()
+                        .firstValue("X-Provider")
+                        .orElse("")
+                        .equals(PROVIDER));
     }
 }

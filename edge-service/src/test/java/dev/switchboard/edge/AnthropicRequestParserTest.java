@@ -42,12 +42,20 @@ class AnthropicRequestParserTest {
         assertThat(request.toolChoice()).isEqualTo(ToolChoice.tool("f"));
         assertThat(request.parallelToolCalls()).isFalse();
         ChatMessage system = request.messages().getFirst();
-        assertThat(((ContentPart.Text) system.content().getFirst()).cacheControl().path("type").asText()).isEqualTo("ephemeral");
+        assertThat(((ContentPart.Text) system.content().getFirst())
+                        .cacheControl()
+                        .path("type")
+                        .asText())
+                .isEqualTo("ephemeral");
         ChatMessage assistant = request.messages().get(2);
-        assertThat(assistant.reasoning()).containsExactly(new ReasoningPart("hmm", "c2ln", null), new ReasoningPart(null, null, "b3BhcXVl"));
-        assertThat(assistant.toolCalls()).singleElement().satisfies(c -> assertThat(c.arguments()).isEqualTo("{\"a\":1}"));
+        assertThat(assistant.reasoning())
+                .containsExactly(new ReasoningPart("hmm", "c2ln", null), new ReasoningPart(null, null, "b3BhcXVl"));
+        assertThat(assistant.toolCalls())
+                .singleElement()
+                .satisfies(c -> assertThat(c.arguments()).isEqualTo("{\"a\":1}"));
         assertThat(request.messages().get(3).role()).isEqualTo(ChatMessage.Role.TOOL);
-        assertThat(request.messages().get(4).content()).containsExactly(new ContentPart.File(null, "JVBERi0=", "application/pdf", null));
+        assertThat(request.messages().get(4).content())
+                .containsExactly(new ContentPart.File(null, "JVBERi0=", "application/pdf", null));
     }
 
     @Test
@@ -55,6 +63,7 @@ class AnthropicRequestParserTest {
         assertThatThrownBy(() -> parse("""
                 {"model":"a/b","max_tokens":1500,"thinking":{"type":"enabled","budget_tokens":2048},
                  "messages":[{"role":"user","content":"hi"}]}"""))
-                .isInstanceOf(EdgeException.class).hasMessageContaining("thinking.budget_tokens");
+                .isInstanceOf(EdgeException.class)
+                .hasMessageContaining("thinking.budget_tokens");
     }
 }

@@ -37,8 +37,15 @@ class KeyCacheAndLimitsTest {
     public static class Stores implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("switchboard.edge.auth-url", "http://127.0.0.1:9", "switchboard.edge.router-url", "http://127.0.0.1:9",
-                    "switchboard.edge.analytics-url", "http://127.0.0.1:9", "switchboard.edge.auth-grace.exposure-usd", "0.02");
+            return Map.of(
+                    "switchboard.edge.auth-url",
+                    "http://127.0.0.1:9",
+                    "switchboard.edge.router-url",
+                    "http://127.0.0.1:9",
+                    "switchboard.edge.analytics-url",
+                    "http://127.0.0.1:9",
+                    "switchboard.edge.auth-grace.exposure-usd",
+                    "0.02");
         }
 
         @Override
@@ -57,7 +64,14 @@ class KeyCacheAndLimitsTest {
     Vertx vertx;
 
     private static KeyClaims claims(Integer rpm, Integer tpm) {
-        return new KeyClaims(UUID.randomUUID().toString(), UUID.randomUUID().toString(), KeyClaims.INFERENCE, rpm, tpm, AccountPreferences.NONE, 1);
+        return new KeyClaims(
+                UUID.randomUUID().toString(),
+                UUID.randomUUID().toString(),
+                KeyClaims.INFERENCE,
+                rpm,
+                tpm,
+                AccountPreferences.NONE,
+                1);
     }
 
     @Test
@@ -69,28 +83,57 @@ class KeyCacheAndLimitsTest {
 
         KeyEventV1 revoked = new KeyEventV1(claims.keyId(), claims.accountId(), "revoked", Instant.now());
         // the consumer starts at the latest offset: keep publishing until it has joined
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            TopicProbe.send(KafkaResource.bootstrapServers(), Topics.KEY_EVENTS, claims.keyId(),
-                    EventCodec.encode(CloudEvent.of(KeyEventV1.TYPE, UUID.randomUUID().toString(), "/test", claims.keyId(), Instant.now(), revoked)));
-            return cache.fresh(digest).isEmpty();
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    TopicProbe.send(
+                            KafkaResource.bootstrapServers(),
+                            Topics.KEY_EVENTS,
+                            claims.keyId(),
+                            EventCodec.encode(CloudEvent.of(
+                                    KeyEventV1.TYPE,
+                                    UUID.randomUUID().toString(),
+                                    "/test",
+                                    claims.keyId(),
+                                    Instant.now(),
+                                    revoked)));
+                    return cache.fresh(digest).isEmpty();
+                });
 
         // once joined, the next event takes effect within a second
         KeyClaims other = claims(null, null);
         String otherDigest = KeyCache.digest("sk-sb-v1-" + UUID.randomUUID());
         cache.put(otherDigest, other);
-        TopicProbe.send(KafkaResource.bootstrapServers(), Topics.KEY_EVENTS, other.keyId(), EventCodec.encode(CloudEvent.of(KeyEventV1.TYPE,
-                UUID.randomUUID().toString(), "/test", other.keyId(), Instant.now(), new KeyEventV1(other.keyId(), other.accountId(), "updated", Instant.now()))));
-        await().atMost(Duration.ofSeconds(1)).until(() -> cache.fresh(otherDigest).isEmpty());
+        TopicProbe.send(
+                KafkaResource.bootstrapServers(),
+                Topics.KEY_EVENTS,
+                other.keyId(),
+                EventCodec.encode(CloudEvent.of(
+                        KeyEventV1.TYPE,
+                        UUID.randomUUID().toString(),
+                        "/test",
+                        other.keyId(),
+                        Instant.now(),
+                        new KeyEventV1(other.keyId(), other.accountId(), "updated", Instant.now()))));
+        await().atMost(Duration.ofSeconds(1))
+                .until(() -> cache.fresh(otherDigest).isEmpty());
     }
 
     @Test
     void requestsPerMinuteAreLimitedAcrossCallsThroughRedis() {
         KeyClaims claims = claims(3, null);
         for (int i = 0; i < 3; i++) {
-            assertThat(limiter.acquire(claims, 10).toCompletionStage().toCompletableFuture().join().allowed()).isTrue();
+            assertThat(limiter.acquire(claims, 10)
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .join()
+                            .allowed())
+                    .isTrue();
         }
-        RateLimiter.Decision refused = limiter.acquire(claims, 10).toCompletionStage().toCompletableFuture().join();
+        RateLimiter.Decision refused = limiter.acquire(claims, 10)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join();
         assertThat(refused.allowed()).isFalse();
         assertThat(refused.retryAfterMillis()).isBetween(1L, 20_000L);
         assertThat(refused.limit()).isEqualTo(3);
@@ -99,9 +142,19 @@ class KeyCacheAndLimitsTest {
     @Test
     void tokensPerMinuteCountThePromptBeforeAndTheCompletionAfter() {
         KeyClaims claims = claims(null, 1000);
-        assertThat(limiter.acquire(claims, 600).toCompletionStage().toCompletableFuture().join().allowed()).isTrue();
+        assertThat(limiter.acquire(claims, 600)
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .join()
+                        .allowed())
+                .isTrue();
         limiter.charge(claims, 500); // the completion drove the bucket below zero
-        await().atMost(Duration.ofSeconds(2)).until(() -> !limiter.acquire(claims, 1).toCompletionStage().toCompletableFuture().join().allowed());
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> !limiter.acquire(claims, 1)
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .join()
+                        .allowed());
     }
 
     @Test
@@ -111,24 +164,45 @@ class KeyCacheAndLimitsTest {
         cache.put(KeyCache.digest(key), claims);
         // 12000 output tokens of gpt-4o-mini at its dearest endpoint (Azure, $0.66/M) reserve about $0.0079:
         // two fit in the $0.02 budget, a third does not
-        String chat = "{\"model\":\"openai/gpt-4o-mini\",\"max_tokens\":12000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String chat =
+                "{\"model\":\"openai/gpt-4o-mini\",\"max_tokens\":12000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         for (int i = 0; i < 2; i++) {
             // past auth, the (unreachable) router answers: proof the request ran on the grace budget
-            io.restassured.RestAssured.given().header("Authorization", "Bearer " + key).contentType("application/json").body(chat)
-                    .post("/api/v1/chat/completions").then().statusCode(503)
+            io.restassured.RestAssured.given()
+                    .header("Authorization", "Bearer " + key)
+                    .contentType("application/json")
+                    .body(chat)
+                    .post("/api/v1/chat/completions")
+                    .then()
+                    .statusCode(503)
                     .body("error.message", org.hamcrest.Matchers.containsString("Routing service"));
         }
-        io.restassured.RestAssured.given().header("Authorization", "Bearer " + key).contentType("application/json").body(chat)
-                .post("/api/v1/chat/completions").then().statusCode(503)
+        io.restassured.RestAssured.given()
+                .header("Authorization", "Bearer " + key)
+                .contentType("application/json")
+                .body(chat)
+                .post("/api/v1/chat/completions")
+                .then()
+                .statusCode(503)
                 .body("error.message", org.hamcrest.Matchers.containsString("Authentication service"));
-        io.restassured.RestAssured.given().header("Authorization", "Bearer sk-sb-v1-" + "u".repeat(43)).contentType("application/json").body(chat)
-                .post("/api/v1/chat/completions").then().statusCode(503)
+        io.restassured.RestAssured.given()
+                .header("Authorization", "Bearer sk-sb-v1-" + "u".repeat(43))
+                .contentType("application/json")
+                .body(chat)
+                .post("/api/v1/chat/completions")
+                .then()
+                .statusCode(503)
                 .body("error.message", org.hamcrest.Matchers.containsString("Authentication service"));
     }
 
     @Test
     void keysWithoutLimitsNeverTouchRedis() {
-        assertThat(limiter.acquire(claims(null, null), 1_000_000).toCompletionStage().toCompletableFuture().join().allowed()).isTrue();
+        assertThat(limiter.acquire(claims(null, null), 1_000_000)
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .join()
+                        .allowed())
+                .isTrue();
     }
 
     @Test
@@ -136,9 +210,24 @@ class KeyCacheAndLimitsTest {
         Redis unreachable = Redis.createClient(vertx, "redis://127.0.0.1:9");
         RateLimiter alone = new RateLimiter(unreachable, new SimpleMeterRegistry());
         KeyClaims claims = claims(2, null);
-        assertThat(alone.acquire(claims, 1).toCompletionStage().toCompletableFuture().join().allowed()).isTrue();
-        assertThat(alone.acquire(claims, 1).toCompletionStage().toCompletableFuture().join().allowed()).isTrue();
-        assertThat(alone.acquire(claims, 1).toCompletionStage().toCompletableFuture().join().allowed()).isFalse();
+        assertThat(alone.acquire(claims, 1)
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .join()
+                        .allowed())
+                .isTrue();
+        assertThat(alone.acquire(claims, 1)
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .join()
+                        .allowed())
+                .isTrue();
+        assertThat(alone.acquire(claims, 1)
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .join()
+                        .allowed())
+                .isFalse();
         unreachable.close();
     }
 }

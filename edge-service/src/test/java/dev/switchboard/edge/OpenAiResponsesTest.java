@@ -38,7 +38,9 @@ class OpenAiResponsesTest {
         assertThat(first.at("/choices/0/delta/content").asText()).isEqualTo("Hel");
         assertThat(first.at("/choices/0/finish_reason").isNull()).isTrue();
         assertThat(second.at("/choices/0/delta").has("role")).isFalse();
-        assertThat(first.has("system_fingerprint")).as("null system_fingerprint is rejected in chunks by some SDKs").isFalse();
+        assertThat(first.has("system_fingerprint"))
+                .as("null system_fingerprint is rejected in chunks by some SDKs")
+                .isFalse();
     }
 
     @Test
@@ -73,7 +75,8 @@ class OpenAiResponsesTest {
         assertThat(body.path("provider").asText()).isEqualTo("groq");
         assertThat(body.has("system_fingerprint")).isTrue();
         assertThat(body.at("/choices/0/message/content").asText()).isEqualTo("Hi there");
-        assertThat(body.at("/choices/0/message/tool_calls/0/function/arguments").asText()).isEqualTo("{\"a\":1}");
+        assertThat(body.at("/choices/0/message/tool_calls/0/function/arguments").asText())
+                .isEqualTo("{\"a\":1}");
         assertThat(body.at("/choices/0/message/tool_calls/0/id").asText()).isEqualTo("call_1");
         assertThat(body.at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
         assertThat(body.at("/usage/cost").decimalValue()).isEqualByComparingTo("0.0000306");
@@ -86,17 +89,25 @@ class OpenAiResponsesTest {
                 new RouteEvent.Delta(null, "think.", null),
                 new RouteEvent.Delta(null, null, "c2lnMQ==", null, null, null),
                 new RouteEvent.Delta(null, null, null, "b3BhcXVl", null, null),
-                new RouteEvent.Delta(null, null, null, null, List.of(new ToolCallDelta(0, "call_1", "f", "{}", "Z2VtaW5p")), null));
+                new RouteEvent.Delta(
+                        null, null, null, null, List.of(new ToolCallDelta(0, "call_1", "f", "{}", "Z2VtaW5p")), null));
         OpenAiResponses streaming = new OpenAiResponses("gen-2", 1L, "m");
         JsonNode first = event(streaming.deltaChunk(deltas.get(0)));
-        assertThat(first.at("/choices/0/delta/reasoning_details/0/type").asText()).isEqualTo("reasoning.text");
-        assertThat(first.at("/choices/0/delta/reasoning_details/0/index").asInt()).isZero();
+        assertThat(first.at("/choices/0/delta/reasoning_details/0/type").asText())
+                .isEqualTo("reasoning.text");
+        assertThat(first.at("/choices/0/delta/reasoning_details/0/index").asInt())
+                .isZero();
         event(streaming.deltaChunk(deltas.get(1)));
         JsonNode signature = event(streaming.deltaChunk(deltas.get(2)));
-        assertThat(signature.at("/choices/0/delta/reasoning_details/0/signature").asText()).isEqualTo("c2lnMQ==");
-        assertThat(signature.at("/choices/0/delta/reasoning_details/0/index").asInt()).isZero();
+        assertThat(signature
+                        .at("/choices/0/delta/reasoning_details/0/signature")
+                        .asText())
+                .isEqualTo("c2lnMQ==");
+        assertThat(signature.at("/choices/0/delta/reasoning_details/0/index").asInt())
+                .isZero();
         JsonNode redacted = event(streaming.deltaChunk(deltas.get(3)));
-        assertThat(redacted.at("/choices/0/delta/reasoning_details/0/index").asInt()).isEqualTo(1);
+        assertThat(redacted.at("/choices/0/delta/reasoning_details/0/index").asInt())
+                .isEqualTo(1);
         JsonNode call = event(streaming.deltaChunk(deltas.get(4)));
         assertThat(call.at("/choices/0/delta/reasoning_details/0/id").asText()).isEqualTo("call_1");
 
@@ -115,12 +126,15 @@ class OpenAiResponsesTest {
 
     @Test
     void logprobsPassThroughStreamedAndWhole() throws Exception {
-        JsonNode logprobs = JSON.readTree("{\"content\":[{\"token\":\"Hi\",\"logprob\":-0.1,\"bytes\":[72,105],\"top_logprobs\":[]}]}");
+        JsonNode logprobs = JSON.readTree(
+                "{\"content\":[{\"token\":\"Hi\",\"logprob\":-0.1,\"bytes\":[72,105],\"top_logprobs\":[]}]}");
         RouteEvent.Delta delta = new RouteEvent.Delta("Hi", null, null, null, null, logprobs);
-        assertThat(event(new OpenAiResponses("g", 1L, "m").deltaChunk(delta)).at("/choices/0/logprobs")).isEqualTo(logprobs);
+        assertThat(event(new OpenAiResponses("g", 1L, "m").deltaChunk(delta)).at("/choices/0/logprobs"))
+                .isEqualTo(logprobs);
         OpenAiResponses whole = new OpenAiResponses("g", 1L, "m");
         whole.aggregate(delta);
         whole.aggregate(delta);
-        assertThat(JSON.readTree(whole.complete(usage)).at("/choices/0/logprobs/content")).hasSize(2);
+        assertThat(JSON.readTree(whole.complete(usage)).at("/choices/0/logprobs/content"))
+                .hasSize(2);
     }
 }

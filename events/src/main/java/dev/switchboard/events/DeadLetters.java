@@ -11,8 +11,7 @@ public final class DeadLetters {
     /** Header naming why the record was parked. */
     public static final String REASON = "dead-letter-reason";
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /** Headers of a parked record: {@link #REASON} with {@code reason} (or "null"). */
     public static Headers headers(String reason) {

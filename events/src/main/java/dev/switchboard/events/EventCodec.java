@@ -27,8 +27,7 @@ public final class EventCodec {
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 
-    private EventCodec() {
-    }
+    private EventCodec() {}
 
     public static ObjectMapper mapper() {
         return MAPPER;

@@ -13,6 +13,5 @@ public final class Topics {
         return topic + ".dlq";
     }
 
-    private Topics() {
-    }
+    private Topics() {}
 }

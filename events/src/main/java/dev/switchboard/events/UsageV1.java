@@ -56,14 +56,61 @@ public record UsageV1(
     }
 
     /** An event without a routing decision (written before routing was recorded, or by tests). */
-    public UsageV1(String generationId, int sequence, boolean isFinal, String accountId, String keyId, String holdId,
-                   String requestedModel, String model, String provider, String upstreamModel, String status, String finishReason,
-                   String errorClass, boolean streamed, int promptTokens, int completionTokens, int cachedPromptTokens,
-                   int reasoningTokens, String usageSource, long estimatedCostNanos, List<Attempt> attempts, Long ttftMs,
-                   long latencyMs, Instant startedAt, Instant completedAt) {
-        this(generationId, sequence, isFinal, accountId, keyId, holdId, requestedModel, model, provider, upstreamModel, status,
-                finishReason, errorClass, streamed, promptTokens, completionTokens, cachedPromptTokens, reasoningTokens, usageSource,
-                estimatedCostNanos, attempts, ttftMs, latencyMs, startedAt, completedAt, null, 0, null);
+    public UsageV1(
+            String generationId,
+            int sequence,
+            boolean isFinal,
+            String accountId,
+            String keyId,
+            String holdId,
+            String requestedModel,
+            String model,
+            String provider,
+            String upstreamModel,
+            String status,
+            String finishReason,
+            String errorClass,
+            boolean streamed,
+            int promptTokens,
+            int completionTokens,
+            int cachedPromptTokens,
+            int reasoningTokens,
+            String usageSource,
+            long estimatedCostNanos,
+            List<Attempt> attempts,
+            Long ttftMs,
+            long latencyMs,
+            Instant startedAt,
+            Instant completedAt) {
+        this(
+                generationId,
+                sequence,
+                isFinal,
+                accountId,
+                keyId,
+                holdId,
+                requestedModel,
+                model,
+                provider,
+                upstreamModel,
+                status,
+                finishReason,
+                errorClass,
+                streamed,
+                promptTokens,
+                completionTokens,
+                cachedPromptTokens,
+                reasoningTokens,
+                usageSource,
+                estimatedCostNanos,
+                attempts,
+                ttftMs,
+                latencyMs,
+                startedAt,
+                completedAt,
+                null,
+                0,
+                null);
     }
 
     /** The event id: stable for a given generation and sequence. */
@@ -75,11 +122,14 @@ public record UsageV1(
      * An endpoint's prices as the catalog states them: per token in pico-USD (1e-12), per request and
      * per input image in nano-USD.
      */
-    public record Prices(long promptPico, long completionPico, long cachedPromptPico, long reasoningPico, long requestNanos,
-                         long imageNanos) {
-    }
+    public record Prices(
+            long promptPico,
+            long completionPico,
+            long cachedPromptPico,
+            long reasoningPico,
+            long requestNanos,
+            long imageNanos) {}
 
     /** One try against one provider. {@code outcome} is {@code success} or a normalized error class. */
-    public record Attempt(String provider, String model, String outcome, Integer httpStatus, long latencyMs) {
-    }
+    public record Attempt(String provider, String model, String outcome, Integer httpStatus, long latencyMs) {}
 }

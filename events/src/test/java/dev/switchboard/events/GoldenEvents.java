@@ -7,8 +7,7 @@ import java.io.UncheckedIOException;
 /** Reads the golden example of a topic; services' tests use it to hold producers and consumers to the contract. */
 public final class GoldenEvents {
 
-    private GoldenEvents() {
-    }
+    private GoldenEvents() {}
 
     public static byte[] bytes(String topic) {
         String resource = "/golden/" + topic + ".json";

@@ -1,10 +1,10 @@
 package dev.switchboard.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
@@ -38,9 +38,11 @@ class GoldenEventsTest {
 
     @Test
     void aUsageEventWrittenBeforeImagesWereCountedReadsAsNoImages() {
-        String older = new String(GoldenEvents.bytes(Topics.USAGE), StandardCharsets.UTF_8).replace(",\n    \"images\": 0", "");
+        String older = new String(GoldenEvents.bytes(Topics.USAGE), StandardCharsets.UTF_8)
+                .replace(",\n    \"images\": 0", "");
         assertThat(older).doesNotContain("images");
-        UsageV1 usage = EventCodec.decode(older.getBytes(StandardCharsets.UTF_8), Topics.USAGE, UsageV1.class).data();
+        UsageV1 usage = EventCodec.decode(older.getBytes(StandardCharsets.UTF_8), Topics.USAGE, UsageV1.class)
+                .data();
         assertThat(usage.images()).isZero();
         assertThat(usage.routing()).isEqualTo("weighted");
     }
@@ -51,9 +53,11 @@ class GoldenEventsTest {
         assertThat(usage.prices()).isEqualTo(new UsageV1.Prices(150_000, 600_000, 75_000, 600_000, 0, 0));
 
         String golden = new String(GoldenEvents.bytes(Topics.USAGE), StandardCharsets.UTF_8);
-        String older = golden.substring(0, golden.indexOf(",\n    \"prices\"")) + golden.substring(golden.indexOf("}\n  }\n}") + 1);
+        String older = golden.substring(0, golden.indexOf(",\n    \"prices\""))
+                + golden.substring(golden.indexOf("}\n  }\n}") + 1);
         assertThat(older).doesNotContain("prices");
-        UsageV1 before = EventCodec.decode(older.getBytes(StandardCharsets.UTF_8), Topics.USAGE, UsageV1.class).data();
+        UsageV1 before = EventCodec.decode(older.getBytes(StandardCharsets.UTF_8), Topics.USAGE, UsageV1.class)
+                .data();
         assertThat(before.prices()).isNull();
         assertThat(before.images()).isZero();
     }
@@ -75,8 +79,9 @@ class GoldenEventsTest {
 
     @Test
     void garbageIsRejectedAsMalformed() {
-        for (String bad : new String[]{"not json", "[]", "{\"type\":\"switchboard.usage.v1\"}", ""}) {
-            assertThatThrownBy(() -> EventCodec.decode(bad.getBytes(StandardCharsets.UTF_8), Topics.USAGE, UsageV1.class))
+        for (String bad : new String[] {"not json", "[]", "{\"type\":\"switchboard.usage.v1\"}", ""}) {
+            assertThatThrownBy(
+                            () -> EventCodec.decode(bad.getBytes(StandardCharsets.UTF_8), Topics.USAGE, UsageV1.class))
                     .as(bad)
                     .isInstanceOf(EventCodec.MalformedEventException.class);
         }
@@ -86,7 +91,9 @@ class GoldenEventsTest {
     void addedFieldsAreIgnored() {
         String withExtra = new String(GoldenEvents.bytes(Topics.KEY_EVENTS), StandardCharsets.UTF_8)
                 .replace("\"action\"", "\"added_in_v1_1\": 1, \"action\"");
-        assertThat(EventCodec.decode(withExtra.getBytes(StandardCharsets.UTF_8), Topics.KEY_EVENTS, KeyEventV1.class).data().action())
+        assertThat(EventCodec.decode(withExtra.getBytes(StandardCharsets.UTF_8), Topics.KEY_EVENTS, KeyEventV1.class)
+                        .data()
+                        .action())
                 .isEqualTo("revoked");
     }
 }

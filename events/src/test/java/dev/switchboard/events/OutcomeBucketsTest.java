@@ -29,8 +29,8 @@ class OutcomeBucketsTest {
         sum.addAll(List.of(bucket(50, 40, 0, 5), bucket(40, 5, 5, 5)));
         assertThat(sum.count()).isEqualTo(150);
         assertThat(sum.uptime()).isEqualTo(140 / 150.0);
-        assertThat(sum.percentileMs(0.50)).isEqualTo(50L);    // 90 of 140 successes are ≤ 50 ms
-        assertThat(sum.percentileMs(0.95)).isEqualTo(400L);   // rank 133 falls in the 200–400 ms bucket
+        assertThat(sum.percentileMs(0.50)).isEqualTo(50L); // 90 of 140 successes are ≤ 50 ms
+        assertThat(sum.percentileMs(0.95)).isEqualTo(400L); // rank 133 falls in the 200–400 ms bucket
         assertThat(sum.percentileMs(0.99)).isEqualTo(25_600L); // the open-ended bucket reads as twice the last bound
     }
 
@@ -46,7 +46,8 @@ class OutcomeBucketsTest {
         assertThat(sum.errors()).isEqualTo(9);
         assertThat(sum.errorClasses()).containsExactly(Map.entry("rate_limited", 4L), Map.entry("server_error", 5L));
         assertThat(sum.commonestErrorClass()).isEqualTo("server_error");
-        assertThat(HealthStats.Window.of(sum).errorsByClass()).containsExactly(Map.entry("rate_limited", 4L), Map.entry("server_error", 5L));
+        assertThat(HealthStats.Window.of(sum).errorsByClass())
+                .containsExactly(Map.entry("rate_limited", 4L), Map.entry("server_error", 5L));
         // probes count failures without a class
         assertThat(new OutcomeBuckets.Sum().commonestErrorClass()).isNull();
     }
@@ -63,12 +64,14 @@ class OutcomeBucketsTest {
     void oneOutcomeIncrementsTheMinuteAndHourBuckets() {
         long t = 1_764_129_600_000L; // a whole hour
         List<OutcomeBuckets.Increment> ok = OutcomeBuckets.incrementsFor("openai", true, 120, t);
-        assertThat(ok).containsExactlyInAnyOrder(
-                new OutcomeBuckets.Increment(HealthKeys.minute("openai", t / 60_000), "n", 1),
-                new OutcomeBuckets.Increment(HealthKeys.hour("openai", t / 3_600_000), "n", 1),
-                new OutcomeBuckets.Increment(HealthKeys.minute("openai", t / 60_000), "h2", 1),
-                new OutcomeBuckets.Increment(HealthKeys.hour("openai", t / 3_600_000), "h2", 1));
-        assertThat(OutcomeBuckets.incrementsFor("openai", false, 120, t)).extracting(OutcomeBuckets.Increment::field)
+        assertThat(ok)
+                .containsExactlyInAnyOrder(
+                        new OutcomeBuckets.Increment(HealthKeys.minute("openai", t / 60_000), "n", 1),
+                        new OutcomeBuckets.Increment(HealthKeys.hour("openai", t / 3_600_000), "n", 1),
+                        new OutcomeBuckets.Increment(HealthKeys.minute("openai", t / 60_000), "h2", 1),
+                        new OutcomeBuckets.Increment(HealthKeys.hour("openai", t / 3_600_000), "h2", 1));
+        assertThat(OutcomeBuckets.incrementsFor("openai", false, 120, t))
+                .extracting(OutcomeBuckets.Increment::field)
                 .containsExactlyInAnyOrder("n", "n", "err", "err");
     }
 }

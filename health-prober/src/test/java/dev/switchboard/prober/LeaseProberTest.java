@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -61,11 +60,22 @@ class LeaseProberTest {
     public static class MockKubernetes extends MockKubernetesApi {
         @Override
         protected void seed(KubernetesClient client) {
-            client.leases().inNamespace(NAMESPACE).resource(new LeaseBuilder()
-                    .withNewMetadata().withName(LEASE).withNamespace(NAMESPACE).endMetadata()
-                    .withNewSpec().withHolderIdentity("another-prober").withLeaseDurationSeconds(3600)
-                    .withAcquireTime(ZonedDateTime.now()).withRenewTime(ZonedDateTime.now()).withLeaseTransitions(0).endSpec()
-                    .build()).create();
+            client.leases()
+                    .inNamespace(NAMESPACE)
+                    .resource(new LeaseBuilder()
+                            .withNewMetadata()
+                            .withName(LEASE)
+                            .withNamespace(NAMESPACE)
+                            .endMetadata()
+                            .withNewSpec()
+                            .withHolderIdentity("another-prober")
+                            .withLeaseDurationSeconds(3600)
+                            .withAcquireTime(ZonedDateTime.now())
+                            .withRenewTime(ZonedDateTime.now())
+                            .withLeaseTransitions(0)
+                            .endSpec()
+                            .build())
+                    .create();
         }
     }
 
@@ -76,24 +86,40 @@ class LeaseProberTest {
     MeterRegistry registry;
 
     private boolean anyStatus() {
-        return CatalogLoader.builtIn().providers().stream().anyMatch(p -> redis.key().exists(HealthKeys.status(p.name())));
+        return CatalogLoader.builtIn().providers().stream()
+                .anyMatch(p -> redis.key().exists(HealthKeys.status(p.name())));
     }
 
     @Test
     void aFollowerProbesNothingAndTakesOverWhenTheLeaseIsFree() throws Exception {
         CatalogLoader.builtIn().providers().forEach(p -> redis.key().del(HealthKeys.status(p.name())));
-        double probed = registry.counter("switchboard.prober.probes", "result", "sent").count();
+        double probed =
+                registry.counter("switchboard.prober.probes", "result", "sent").count();
 
         Thread.sleep(3_000); // longer than a probe interval and the lease duration this replica asks for
         assertThat(anyStatus()).as("a follower writes no status").isFalse();
-        assertThat(registry.counter("switchboard.prober.probes", "result", "sent").count()).isEqualTo(probed);
+        assertThat(registry.counter("switchboard.prober.probes", "result", "sent")
+                        .count())
+                .isEqualTo(probed);
 
         // the other replica is gone and its lease removed (e.g. expired and cleaned up)
-        MockKubernetesApi.client().leases().inNamespace(NAMESPACE).withName(LEASE).delete();
+        MockKubernetesApi.client()
+                .leases()
+                .inNamespace(NAMESPACE)
+                .withName(LEASE)
+                .delete();
 
         await().atMost(Duration.ofSeconds(10)).until(this::anyStatus);
-        assertThat(registry.counter("switchboard.prober.probes", "result", "sent").count()).isGreaterThan(probed);
-        assertThat(MockKubernetesApi.client().leases().inNamespace(NAMESPACE).withName(LEASE).get().getSpec().getHolderIdentity())
+        assertThat(registry.counter("switchboard.prober.probes", "result", "sent")
+                        .count())
+                .isGreaterThan(probed);
+        assertThat(MockKubernetesApi.client()
+                        .leases()
+                        .inNamespace(NAMESPACE)
+                        .withName(LEASE)
+                        .get()
+                        .getSpec()
+                        .getHolderIdentity())
                 .isNotEqualTo("another-prober");
     }
 }

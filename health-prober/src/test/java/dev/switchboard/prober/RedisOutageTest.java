@@ -28,7 +28,9 @@ class RedisOutageTest {
     public static class OwnRedis implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(RedisProcess.class), new TestResourceEntry(KafkaResource.class),
+            return List.of(
+                    new TestResourceEntry(RedisProcess.class),
+                    new TestResourceEntry(KafkaResource.class),
                     new TestResourceEntry(SimulatorResource.class));
         }
     }
@@ -39,7 +41,8 @@ class RedisOutageTest {
             socket.setSoTimeout(2_000);
             String key = HealthKeys.status(provider);
             OutputStream out = socket.getOutputStream();
-            out.write(("*2\r\n$6\r\nEXISTS\r\n$" + key.length() + "\r\n" + key + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write(("*2\r\n$6\r\nEXISTS\r\n$" + key.length() + "\r\n" + key + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
             out.flush();
             InputStream in = socket.getInputStream();
             byte[] reply = new byte[4];
@@ -55,8 +58,9 @@ class RedisOutageTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> statusExists("openai"));
 
         RedisProcess.stopServer();
-        await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                RestAssured.get("/q/health/live").then().statusCode(200));
+        await().pollDelay(Duration.ofSeconds(4))
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> RestAssured.get("/q/health/live").then().statusCode(200));
 
         RedisProcess.startServer(); // same port, empty: every status must be written anew
         // each provider's status comes with its own probe, so they return one by one within a round or two

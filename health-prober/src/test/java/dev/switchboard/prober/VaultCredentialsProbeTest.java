@@ -42,10 +42,15 @@ class VaultCredentialsProbeTest {
     public static class FromVault implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("switchboard.credentials.source", "vault",
-                    "switchboard.credentials.refresh-interval", "300ms",
-                    "switchboard.credentials.vault.renew-token", "false",
-                    "quarkus.vault.authentication.client-token", TOKEN);
+            return Map.of(
+                    "switchboard.credentials.source",
+                    "vault",
+                    "switchboard.credentials.refresh-interval",
+                    "300ms",
+                    "switchboard.credentials.vault.renew-token",
+                    "false",
+                    "quarkus.vault.authentication.client-token",
+                    TOKEN);
         }
 
         @Override
@@ -76,15 +81,22 @@ class VaultCredentialsProbeTest {
 
     private boolean probed(String state) throws Exception {
         JsonNode status = status();
-        return status != null && state.equals(status.path("state").asText()) && "probe".equals(status.path("source").asText());
+        return status != null
+                && state.equals(status.path("state").asText())
+                && "probe".equals(status.path("source").asText());
     }
 
     @Test
     void theProberProbesWithTheCredentialVaultHolds() {
         long refusedBefore = SimulatorResource.simulator().unauthorized(PROVIDER);
-        await().atMost(Duration.ofSeconds(15)).until(() -> probed("down") && SimulatorResource.simulator().unauthorized(PROVIDER) > refusedBefore);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> probed("down") && SimulatorResource.simulator().unauthorized(PROVIDER) > refusedBefore);
 
-        FakeVault.secret(TOKEN, Map.of(PROVIDER, SimulatorResource.credential(CatalogLoader.builtIn().requireProvider(PROVIDER))));
+        FakeVault.secret(
+                TOKEN,
+                Map.of(
+                        PROVIDER,
+                        SimulatorResource.credential(CatalogLoader.builtIn().requireProvider(PROVIDER))));
         await().atMost(Duration.ofSeconds(15)).until(() -> probed("up"));
     }
 }

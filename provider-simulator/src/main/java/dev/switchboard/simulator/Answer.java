@@ -8,9 +8,14 @@ import java.util.List;
  * What the simulated model says, before any family frames it: reasoning pieces, then either text
  * pieces or tool calls.
  */
-public record Answer(List<String> reasoning, List<String> text, List<PlannedCall> toolCalls, Finish finish, int promptTokens) {
+public record Answer(
+        List<String> reasoning, List<String> text, List<PlannedCall> toolCalls, Finish finish, int promptTokens) {
 
-    public enum Finish { STOP, LENGTH, TOOL_CALLS }
+    public enum Finish {
+        STOP,
+        LENGTH,
+        TOOL_CALLS
+    }
 
     public Answer {
         reasoning = List.copyOf(reasoning);

@@ -23,15 +23,31 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param dripBytes              write every event (and non-streamed body) in pieces of this many bytes (0: whole)
  * @param dripMs                 the pause between dripped pieces
  */
-public record Behaviour(long ttftMs, long interTokenMs, int tokens, int failStatus, int failCount,
-                        int retryAfterSeconds, int resetAfterTokens, int malformedAfterTokens,
-                        int truncateAfterTokens, int streamErrorAfterTokens, int dripBytes, long dripMs) {
+public record Behaviour(
+        long ttftMs,
+        long interTokenMs,
+        int tokens,
+        int failStatus,
+        int failCount,
+        int retryAfterSeconds,
+        int resetAfterTokens,
+        int malformedAfterTokens,
+        int truncateAfterTokens,
+        int streamErrorAfterTokens,
+        int dripBytes,
+        long dripMs) {
 
     public static final Behaviour DEFAULT = new Behaviour(20, 5, 24, 0, 0, 0, 0);
 
     /** The original seven settings, without the stream faults added later. */
-    public Behaviour(long ttftMs, long interTokenMs, int tokens, int failStatus, int failCount,
-                     int retryAfterSeconds, int resetAfterTokens) {
+    public Behaviour(
+            long ttftMs,
+            long interTokenMs,
+            int tokens,
+            int failStatus,
+            int failCount,
+            int retryAfterSeconds,
+            int resetAfterTokens) {
         this(ttftMs, interTokenMs, tokens, failStatus, failCount, retryAfterSeconds, resetAfterTokens, 0, 0, 0, 0, 0);
     }
 
@@ -40,8 +56,21 @@ public record Behaviour(long ttftMs, long interTokenMs, int tokens, int failStat
     }
 
     public Behaviour afterOneFailure() {
-        return failCount > 0 ? new Behaviour(ttftMs, interTokenMs, tokens, failStatus, failCount - 1, retryAfterSeconds,
-                resetAfterTokens, malformedAfterTokens, truncateAfterTokens, streamErrorAfterTokens, dripBytes, dripMs) : this;
+        return failCount > 0
+                ? new Behaviour(
+                        ttftMs,
+                        interTokenMs,
+                        tokens,
+                        failStatus,
+                        failCount - 1,
+                        retryAfterSeconds,
+                        resetAfterTokens,
+                        malformedAfterTokens,
+                        truncateAfterTokens,
+                        streamErrorAfterTokens,
+                        dripBytes,
+                        dripMs)
+                : this;
     }
 
     /**

@@ -20,9 +20,17 @@ import java.util.List;
  * @param toolResult        text (or compact JSON) of the first tool result in the last turn, when it is one
  * @param reasoning         the request asks for visible reasoning
  */
-public record Conversation(String model, long seed, int promptTokens, int maxTokens, List<Tool> tools,
-                           ToolChoice toolChoice, boolean parallelToolCalls, Turn lastTurn, String toolResult,
-                           boolean reasoning) {
+public record Conversation(
+        String model,
+        long seed,
+        int promptTokens,
+        int maxTokens,
+        List<Tool> tools,
+        ToolChoice toolChoice,
+        boolean parallelToolCalls,
+        Turn lastTurn,
+        String toolResult,
+        boolean reasoning) {
 
     public static final int NO_LIMIT = Integer.MAX_VALUE;
 
@@ -31,11 +39,15 @@ public record Conversation(String model, long seed, int promptTokens, int maxTok
     }
 
     /** @param parameters the tool's JSON schema (missing node when it declares none) */
-    public record Tool(String name, JsonNode parameters) {
-    }
+    public record Tool(String name, JsonNode parameters) {}
 
     public record ToolChoice(Mode mode, String name) {
-        public enum Mode { AUTO, NONE, REQUIRED, FORCED }
+        public enum Mode {
+            AUTO,
+            NONE,
+            REQUIRED,
+            FORCED
+        }
 
         public static final ToolChoice AUTO = new ToolChoice(Mode.AUTO, null);
         public static final ToolChoice NONE = new ToolChoice(Mode.NONE, null);
@@ -46,7 +58,11 @@ public record Conversation(String model, long seed, int promptTokens, int maxTok
         }
     }
 
-    public enum Turn { USER, TOOL_RESULT, OTHER }
+    public enum Turn {
+        USER,
+        TOOL_RESULT,
+        OTHER
+    }
 
     /** FNV-1a over model, conversation and seed: the same request always gets the same answer. */
     public static long seed(String model, JsonNode conversation, String seed) {

@@ -16,8 +16,7 @@ public final class EventStreamWriter {
 
     private static final byte STRING = 7;
 
-    private EventStreamWriter() {
-    }
+    private EventStreamWriter() {}
 
     /** An event: {@code :event-type}, {@code :content-type application/json}, {@code :message-type event}. */
     public static Buffer event(String eventType, String jsonPayload) {
@@ -42,7 +41,12 @@ public final class EventStreamWriter {
         headers.forEach((name, value) -> {
             byte[] n = name.getBytes(StandardCharsets.UTF_8);
             byte[] v = value.getBytes(StandardCharsets.UTF_8);
-            encodedHeaders.appendByte((byte) n.length).appendBytes(n).appendByte(STRING).appendShort((short) v.length).appendBytes(v);
+            encodedHeaders
+                    .appendByte((byte) n.length)
+                    .appendBytes(n)
+                    .appendByte(STRING)
+                    .appendShort((short) v.length)
+                    .appendBytes(v);
         });
         int total = 4 + 4 + 4 + encodedHeaders.length() + payload.length + 4;
         Buffer out = Buffer.buffer(total);

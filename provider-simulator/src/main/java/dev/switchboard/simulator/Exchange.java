@@ -27,8 +27,16 @@ public final class Exchange {
     private JsonNode json;
     private boolean closedByFault;
 
-    Exchange(RoutingContext ctx, Vertx vertx, String rest, Family family, Behaviour behaviour,
-             Quirks quirks, Signatures signatures, long serial, Runnable failureServed) {
+    Exchange(
+            RoutingContext ctx,
+            Vertx vertx,
+            String rest,
+            Family family,
+            Behaviour behaviour,
+            Quirks quirks,
+            Signatures signatures,
+            long serial,
+            Runnable failureServed) {
         this.ctx = ctx;
         this.vertx = vertx;
         this.rest = rest;

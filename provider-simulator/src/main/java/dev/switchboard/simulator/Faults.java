@@ -9,8 +9,7 @@ import io.vertx.core.http.HttpServerResponse;
  */
 final class Faults {
 
-    private Faults() {
-    }
+    private Faults() {}
 
     static void reply(Exchange exchange, Reply reply) {
         Behaviour b = exchange.behaviour();
@@ -36,7 +35,9 @@ final class Faults {
             if (gone(response)) {
                 return;
             }
-            response.setChunked(true).putHeader("Content-Type", frames.contentType()).putHeader("Cache-Control", "no-cache");
+            response.setChunked(true)
+                    .putHeader("Content-Type", frames.contentType())
+                    .putHeader("Cache-Control", "no-cache");
             play(exchange, frames, 0, 0);
         });
     }
@@ -78,8 +79,10 @@ final class Faults {
             write(exchange, frames.error(), () -> end(response));
         } else if (tokens == b.malformedAfterTokens()) {
             // a provider that garbles an event and then stalls: the caller must not wait for more
-            write(exchange, frames.malformed(), () ->
-                    exchange.vertx().setTimer(Math.max(1, b.interTokenMs() * 5), t -> end(response)));
+            write(
+                    exchange,
+                    frames.malformed(),
+                    () -> exchange.vertx().setTimer(Math.max(1, b.interTokenMs() * 5), t -> end(response)));
         } else {
             return false;
         }
@@ -100,7 +103,9 @@ final class Faults {
         }
         int n = Math.min(drip, bytes.length());
         response.write(bytes.slice(0, n).copy());
-        Runnable next = n == bytes.length() ? then : () -> write(exchange, bytes.slice(n, bytes.length()).copy(), then);
+        Runnable next = n == bytes.length()
+                ? then
+                : () -> write(exchange, bytes.slice(n, bytes.length()).copy(), then);
         exchange.vertx().setTimer(Math.max(1, exchange.behaviour().dripMs()), t -> next.run());
     }
 

@@ -16,8 +16,7 @@ import java.util.List;
  */
 public record Frames(String contentType, List<Frame> frames, Buffer malformed, Buffer error) {
 
-    public record Frame(Buffer bytes, boolean token) {
-    }
+    public record Frame(Buffer bytes, boolean token) {}
 
     public Frames {
         frames = List.copyOf(frames);

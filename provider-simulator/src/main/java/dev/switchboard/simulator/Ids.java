@@ -7,8 +7,7 @@ public final class Ids {
 
     private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-    private Ids() {
-    }
+    private Ids() {}
 
     public static String alphanumeric(long seed, int length) {
         var random = new SplittableRandom(seed);

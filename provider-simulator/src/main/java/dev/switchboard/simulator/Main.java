@@ -9,8 +9,7 @@ import io.vertx.core.Vertx;
  */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         int port = Integer.parseInt(System.getenv().getOrDefault("SIM_PORT", "8090"));
@@ -18,12 +17,16 @@ public final class Main {
         SimulatorConfig config = SimulatorConfig.fromEnvironment(System.getenv());
         Vertx vertx = Vertx.vertx();
         ProviderSimulator simulator = new ProviderSimulator(vertx, config);
-        simulator.start(host, port)
-                .onSuccess(server -> System.out.println("provider-simulator (test double) listening on http://" + host + ":" + server.actualPort()))
+        simulator
+                .start(host, port)
+                .onSuccess(server -> System.out.println(
+                        "provider-simulator (test double) listening on http://" + host + ":" + server.actualPort()))
                 .onFailure(e -> {
                     System.err.println("provider-simulator failed to start: " + e.getMessage());
                     System.exit(1);
                 });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().toCompletionStage().toCompletableFuture().join()));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() ->
+                        vertx.close().toCompletionStage().toCompletableFuture().join()));
     }
 }

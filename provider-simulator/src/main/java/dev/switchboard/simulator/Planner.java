@@ -20,8 +20,7 @@ public final class Planner {
     static final String RESULT_PREFIX = "Tool result: ";
     private static final int FRAGMENT_CHARS = 16;
 
-    private Planner() {
-    }
+    private Planner() {}
 
     /** @param tokens the behaviour's answer length, before the request's own cap */
     public static Answer plan(Conversation c, int tokens) {
@@ -38,7 +37,8 @@ public final class Planner {
     }
 
     private static boolean callsTools(Conversation c) {
-        return !c.tools().isEmpty() && c.toolChoice().mode() != Conversation.ToolChoice.Mode.NONE
+        return !c.tools().isEmpty()
+                && c.toolChoice().mode() != Conversation.ToolChoice.Mode.NONE
                 && c.lastTurn() == Conversation.Turn.USER;
     }
 
@@ -46,7 +46,9 @@ public final class Planner {
     private static List<Answer.PlannedCall> toolCalls(Conversation c) {
         List<Conversation.Tool> chosen = new ArrayList<>();
         if (c.toolChoice().mode() == Conversation.ToolChoice.Mode.FORCED) {
-            chosen.add(c.tools().stream().filter(t -> t.name().equals(c.toolChoice().name())).findFirst()
+            chosen.add(c.tools().stream()
+                    .filter(t -> t.name().equals(c.toolChoice().name()))
+                    .findFirst()
                     .orElse(new Conversation.Tool(c.toolChoice().name(), Json.object())));
         } else {
             chosen.add(c.tools().getFirst());
@@ -57,15 +59,18 @@ public final class Planner {
         List<Answer.PlannedCall> calls = new ArrayList<>();
         for (int i = 0; i < chosen.size(); i++) {
             String arguments = arguments(chosen.get(i).parameters()).toString();
-            calls.add(new Answer.PlannedCall(chosen.get(i).name(), arguments, fragments(arguments), c.seed() + 31L * (i + 1)));
+            calls.add(new Answer.PlannedCall(
+                    chosen.get(i).name(), arguments, fragments(arguments), c.seed() + 31L * (i + 1)));
         }
         return calls;
     }
 
     private static List<String> afterToolResult(Conversation c, int count) {
         String result = c.toolResult() == null ? "" : c.toolResult();
-        String excerpt = result.codePoints().limit(RESULT_EXCERPT)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        String excerpt = result.codePoints()
+                .limit(RESULT_EXCERPT)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
         List<String> pieces = new ArrayList<>();
         pieces.add(RESULT_PREFIX + excerpt);
         List<String> filler = TextGenerator.pieces(c.seed(), count - 1);
@@ -116,7 +121,8 @@ public final class Planner {
             return type.asText().toLowerCase(Locale.ROOT);
         }
         for (String alternatives : List.of("anyOf", "oneOf")) {
-            if (schema.path(alternatives).isArray() && !schema.path(alternatives).isEmpty()) {
+            if (schema.path(alternatives).isArray()
+                    && !schema.path(alternatives).isEmpty()) {
                 return type(schema.path(alternatives).get(0));
             }
         }

@@ -85,8 +85,13 @@ public final class ProviderSimulator {
             ctx.response().setStatusCode(204).end();
         });
         router.route("/:provider/*").handler(this::dispatch);
-        router.route().last().handler(ctx -> notFound(ctx.response(), ctx.request().path()));
-        return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> this.server = s);
+        router.route()
+                .last()
+                .handler(ctx -> notFound(ctx.response(), ctx.request().path()));
+        return vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(port, host)
+                .onSuccess(s -> this.server = s);
     }
 
     public int port() {
@@ -141,7 +146,8 @@ public final class ProviderSimulator {
         String provider = UriEncoding.decode(path.substring(1, slash));
         String rest = path.substring(slash);
         for (Family family : families) {
-            Operation operation = family.route(ctx.request().method(), rest, ctx.request().headers());
+            Operation operation =
+                    family.route(ctx.request().method(), rest, ctx.request().headers());
             if (operation != null) {
                 serve(ctx, provider, rest, family, operation);
                 return;
@@ -153,9 +159,17 @@ public final class ProviderSimulator {
     private void serve(RoutingContext ctx, String provider, String rest, Family family, Operation operation) {
         stats.request(provider, family.name());
         stats.presented(provider, Credentials.presented(ctx.request()));
-        Exchange exchange = new Exchange(ctx, vertx, rest, family, behaviour(provider), config.quirks(provider),
-                signatures, serials.incrementAndGet(),
-                () -> behaviours.compute(provider, (p, current) -> (current == null ? config.behaviour(p) : current).afterOneFailure()));
+        Exchange exchange = new Exchange(
+                ctx,
+                vertx,
+                rest,
+                family,
+                behaviour(provider),
+                config.quirks(provider),
+                signatures,
+                serials.incrementAndGet(),
+                () -> behaviours.compute(
+                        provider, (p, current) -> (current == null ? config.behaviour(p) : current).afterOneFailure()));
         HttpServerResponse response = ctx.response();
         // the caller hung up mid-answer: counted, so tests can see cancellation reach the provider
         response.closeHandler(v -> {
@@ -202,7 +216,9 @@ public final class ProviderSimulator {
 
     private static void json(HttpServerResponse response, int status, JsonNode body) {
         if (!response.closed() && !response.ended()) {
-            response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
+            response.setStatusCode(status)
+                    .putHeader("Content-Type", "application/json")
+                    .end(body.toString());
         }
     }
 }

@@ -33,10 +33,20 @@ import java.util.regex.Pattern;
  * @param wholeToolCalls           a streamed tool call arrives in one chunk (id, name and all its arguments), as
  *                                 Mistral sends them, instead of a head followed by argument fragments
  */
-public record Quirks(String toolCallIdPrefix, int toolCallIdLength, String toolCallIdPattern, boolean usageAlways,
-                     List<String> extraForbidden, List<String> maxTokensUnsupportedFor, String reasoningField,
-                     String reasonsWhenModelContains, boolean citations, String seedField, ErrorStyle errorStyle,
-                     boolean openAiExtras, boolean wholeToolCalls) {
+public record Quirks(
+        String toolCallIdPrefix,
+        int toolCallIdLength,
+        String toolCallIdPattern,
+        boolean usageAlways,
+        List<String> extraForbidden,
+        List<String> maxTokensUnsupportedFor,
+        String reasoningField,
+        String reasonsWhenModelContains,
+        boolean citations,
+        String seedField,
+        ErrorStyle errorStyle,
+        boolean openAiExtras,
+        boolean wholeToolCalls) {
 
     public enum ErrorStyle {
         /** {@code {"error":{"message","type","param","code"}}} */
@@ -46,22 +56,90 @@ public record Quirks(String toolCallIdPrefix, int toolCallIdLength, String toolC
     }
 
     /** Every OpenAI-compatible provider without a profile of its own. */
-    public static final Quirks OPENAI_COMPATIBLE = new Quirks("call_", 24, null, false, List.of(), List.of(),
-            "reasoning", null, false, "seed", ErrorStyle.OPENAI, true, false);
+    public static final Quirks OPENAI_COMPATIBLE = new Quirks(
+            "call_",
+            24,
+            null,
+            false,
+            List.of(),
+            List.of(),
+            "reasoning",
+            null,
+            false,
+            "seed",
+            ErrorStyle.OPENAI,
+            true,
+            false);
 
-    private static final Quirks OPENAI = new Quirks("call_", 24, null, false, List.of(), List.of("o1", "o3", "o4", "gpt-5"),
-            "reasoning", null, false, "seed", ErrorStyle.OPENAI, true, false);
+    private static final Quirks OPENAI = new Quirks(
+            "call_",
+            24,
+            null,
+            false,
+            List.of(),
+            List.of("o1", "o3", "o4", "gpt-5"),
+            "reasoning",
+            null,
+            false,
+            "seed",
+            ErrorStyle.OPENAI,
+            true,
+            false);
 
     private static final Map<String, Quirks> BUILT_IN = Map.of(
             "openai", OPENAI,
             "azure", OPENAI,
-            "mistral", new Quirks("", 9, "^[a-zA-Z0-9]{9}$", true,
-                    List.of("stream_options", "seed", "max_completion_tokens", "logprobs", "top_logprobs", "user"), List.of(),
-                    "reasoning", null, false, "random_seed", ErrorStyle.MISTRAL, false, true),
-            "deepseek", new Quirks("call_", 24, null, false, List.of(), List.of(),
-                    "reasoning_content", "reasoner", false, "seed", ErrorStyle.OPENAI, true, false),
-            "perplexity", new Quirks("call_", 24, null, true, List.of(), List.of(),
-                    "reasoning", null, true, "seed", ErrorStyle.OPENAI, true, false));
+            "mistral",
+                    new Quirks(
+                            "",
+                            9,
+                            "^[a-zA-Z0-9]{9}$",
+                            true,
+                            List.of(
+                                    "stream_options",
+                                    "seed",
+                                    "max_completion_tokens",
+                                    "logprobs",
+                                    "top_logprobs",
+                                    "user"),
+                            List.of(),
+                            "reasoning",
+                            null,
+                            false,
+                            "random_seed",
+                            ErrorStyle.MISTRAL,
+                            false,
+                            true),
+            "deepseek",
+                    new Quirks(
+                            "call_",
+                            24,
+                            null,
+                            false,
+                            List.of(),
+                            List.of(),
+                            "reasoning_content",
+                            "reasoner",
+                            false,
+                            "seed",
+                            ErrorStyle.OPENAI,
+                            true,
+                            false),
+            "perplexity",
+                    new Quirks(
+                            "call_",
+                            24,
+                            null,
+                            true,
+                            List.of(),
+                            List.of(),
+                            "reasoning",
+                            null,
+                            true,
+                            "seed",
+                            ErrorStyle.OPENAI,
+                            true,
+                            false));
 
     private static final ObjectMapper SNAKE = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -96,7 +174,8 @@ public record Quirks(String toolCallIdPrefix, int toolCallIdLength, String toolC
     }
 
     public boolean acceptsToolCallId(String id) {
-        return toolCallIdPattern == null || Pattern.compile(toolCallIdPattern).matcher(id).matches();
+        return toolCallIdPattern == null
+                || Pattern.compile(toolCallIdPattern).matcher(id).matches();
     }
 
     public String toolCallId(long seed) {

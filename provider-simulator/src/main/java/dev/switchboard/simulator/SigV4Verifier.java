@@ -1,7 +1,5 @@
 package dev.switchboard.simulator;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -18,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Verifies AWS Signature Version 4 ({@code Authorization: AWS4-HMAC-SHA256 ...}), written from the
@@ -48,8 +48,8 @@ public final class SigV4Verifier {
      * @param rawQuery the query string as on the wire, or null
      * @param headers  all values of a header by name, case-insensitive; empty when absent
      */
-    public record Request(String method, String rawPath, String rawQuery, Function<String, List<String>> headers, byte[] body) {
-    }
+    public record Request(
+            String method, String rawPath, String rawQuery, Function<String, List<String>> headers, byte[] body) {}
 
     private static final String ALGORITHM = "AWS4-HMAC-SHA256";
     private static final Duration MAX_SKEW = Duration.ofMinutes(15);
@@ -88,8 +88,12 @@ public final class SigV4Verifier {
         }
         String amzDate = first(request, "x-amz-date");
         List<String> signed = List.of(signedHeaders.split(";"));
-        if (amzDate == null || !scope[3].equals(service) || !scope[4].equals("aws4_request")
-                || !amzDate.startsWith(scope[1]) || !signed.contains("host") || !signed.contains("x-amz-date")) {
+        if (amzDate == null
+                || !scope[3].equals(service)
+                || !scope[4].equals("aws4_request")
+                || !amzDate.startsWith(scope[1])
+                || !signed.contains("host")
+                || !signed.contains("x-amz-date")) {
             return Outcome.MALFORMED;
         }
         Instant signedAt;
@@ -106,15 +110,20 @@ public final class SigV4Verifier {
         if (declared != null && !declared.equals("UNSIGNED-PAYLOAD") && !declared.equals(bodyHash)) {
             return Outcome.BAD_SIGNATURE;
         }
-        String canonicalRequest = String.join("\n",
+        String canonicalRequest = String.join(
+                "\n",
                 request.method(),
                 canonicalUri(request.rawPath()),
                 canonicalQuery(request.rawQuery()),
                 canonicalHeaders(request, signed),
                 signedHeaders,
                 declared != null ? declared : bodyHash);
-        String stringToSign = String.join("\n", ALGORITHM, amzDate,
-                scope[1] + "/" + scope[2] + "/" + scope[3] + "/aws4_request", hex(sha256(utf8(canonicalRequest))));
+        String stringToSign = String.join(
+                "\n",
+                ALGORITHM,
+                amzDate,
+                scope[1] + "/" + scope[2] + "/" + scope[3] + "/aws4_request",
+                hex(sha256(utf8(canonicalRequest))));
         byte[] key = hmac(utf8("AWS4" + secretKey), scope[1]);
         key = hmac(key, scope[2]);
         key = hmac(key, scope[3]);
@@ -145,7 +154,10 @@ public final class SigV4Verifier {
             int eq = pair.indexOf('=');
             String name = eq < 0 ? pair : pair.substring(0, eq);
             String value = eq < 0 ? "" : pair.substring(eq + 1);
-            params.add(new String[]{UriEncoding.encode(UriEncoding.decode(name), false), UriEncoding.encode(UriEncoding.decode(value), false)});
+            params.add(new String[] {
+                UriEncoding.encode(UriEncoding.decode(name), false),
+                UriEncoding.encode(UriEncoding.decode(value), false)
+            });
         }
         params.sort((a, b) -> a[0].equals(b[0]) ? a[1].compareTo(b[1]) : a[0].compareTo(b[0]));
         List<String> out = new ArrayList<>();

@@ -1,11 +1,11 @@
 package dev.switchboard.simulator;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The opaque signatures providers attach to reasoning (Anthropic thinking blocks, Gemini

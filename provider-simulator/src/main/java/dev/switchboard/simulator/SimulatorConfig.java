@@ -19,8 +19,7 @@ import java.util.Map;
 public record SimulatorConfig(Map<String, ProviderSettings> providers) {
 
     /** @param credential null: the family's default; behaviour null: {@link Behaviour#DEFAULT}; quirks null: built-in */
-    public record ProviderSettings(String credential, Behaviour behaviour, Quirks quirks) {
-    }
+    public record ProviderSettings(String credential, Behaviour behaviour, Quirks quirks) {}
 
     public static final SimulatorConfig EMPTY = new SimulatorConfig(Map.of());
 
@@ -38,10 +37,14 @@ public record SimulatorConfig(Map<String, ProviderSettings> providers) {
             Map.Entry<String, JsonNode> entry = it.next();
             String name = entry.getKey();
             JsonNode p = entry.getValue();
-            providers.put(name, new ProviderSettings(
-                    p.path("credential").isTextual() ? p.path("credential").asText() : null,
-                    p.has("behaviour") ? Behaviour.fromJson(p.path("behaviour"), Behaviour.DEFAULT) : null,
-                    p.has("quirks") ? Quirks.builtIn(name).merge(p.path("quirks")) : null));
+            providers.put(
+                    name,
+                    new ProviderSettings(
+                            p.path("credential").isTextual()
+                                    ? p.path("credential").asText()
+                                    : null,
+                            p.has("behaviour") ? Behaviour.fromJson(p.path("behaviour"), Behaviour.DEFAULT) : null,
+                            p.has("quirks") ? Quirks.builtIn(name).merge(p.path("quirks")) : null));
         }
         return new SimulatorConfig(providers);
     }
@@ -66,7 +69,11 @@ public record SimulatorConfig(Map<String, ProviderSettings> providers) {
         Map<String, String> out = new HashMap<>();
         env.forEach((k, v) -> {
             if (k.startsWith("SIM_KEY_") && !v.isBlank()) {
-                out.put(k.substring("SIM_KEY_".length()).toLowerCase(Locale.ROOT).replace('_', '-'), v);
+                out.put(
+                        k.substring("SIM_KEY_".length())
+                                .toLowerCase(Locale.ROOT)
+                                .replace('_', '-'),
+                        v);
             }
         });
         return out;
@@ -75,7 +82,9 @@ public record SimulatorConfig(Map<String, ProviderSettings> providers) {
     /** This config with the given provider credentials replacing configured ones. */
     public SimulatorConfig withCredentials(Map<String, String> credentials) {
         Map<String, ProviderSettings> out = new HashMap<>(providers);
-        credentials.forEach((name, credential) -> out.merge(name, new ProviderSettings(credential, null, null),
+        credentials.forEach((name, credential) -> out.merge(
+                name,
+                new ProviderSettings(credential, null, null),
                 (old, added) -> new ProviderSettings(credential, old.behaviour(), old.quirks())));
         return new SimulatorConfig(out);
     }

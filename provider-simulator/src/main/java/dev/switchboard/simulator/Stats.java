@@ -92,7 +92,9 @@ public final class Stats {
         final LongAdder cancelled = new LongAdder();
 
         ObjectNode write(ObjectNode node) {
-            return node.put("requests", requests.sum()).put("unauthorized", unauthorized.sum()).put("cancelled", cancelled.sum());
+            return node.put("requests", requests.sum())
+                    .put("unauthorized", unauthorized.sum())
+                    .put("cancelled", cancelled.sum());
         }
     }
 }

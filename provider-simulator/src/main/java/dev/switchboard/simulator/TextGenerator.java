@@ -8,13 +8,45 @@ import java.util.SplittableRandom;
 final class TextGenerator {
 
     private static final String[] WORDS = {
-            "switch", "board", "routes", "tokens", "quickly", "across", "many", "providers", "while",
-            "credit", "flows", "and", "latency", "stays", "low", "the", "model", "answers", "with",
-            "care", "every", "request", "counts", "fallback", "is", "instant", "health", "probes",
-            "keep", "watch", "streams", "end", "cleanly", "billing", "is", "exact"};
+        "switch",
+        "board",
+        "routes",
+        "tokens",
+        "quickly",
+        "across",
+        "many",
+        "providers",
+        "while",
+        "credit",
+        "flows",
+        "and",
+        "latency",
+        "stays",
+        "low",
+        "the",
+        "model",
+        "answers",
+        "with",
+        "care",
+        "every",
+        "request",
+        "counts",
+        "fallback",
+        "is",
+        "instant",
+        "health",
+        "probes",
+        "keep",
+        "watch",
+        "streams",
+        "end",
+        "cleanly",
+        "billing",
+        "is",
+        "exact"
+    };
 
-    private TextGenerator() {
-    }
+    private TextGenerator() {}
 
     /** {@code count} pieces, each a word with its leading space (the first without). */
     static List<String> pieces(long seed, int count) {

@@ -14,12 +14,12 @@ public final class Tokens {
 
     private static final Encoding O200K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
     /** Fields whose string value is prose the model reads. */
-    private static final Set<String> TEXT_FIELDS = Set.of("text", "content", "thinking", "arguments", "system", "tool_plan");
+    private static final Set<String> TEXT_FIELDS =
+            Set.of("text", "content", "thinking", "arguments", "system", "tool_plan");
     /** Fields whose value is structured data the model reads (tool arguments and results). */
     private static final Set<String> DATA_FIELDS = Set.of("args", "input", "response", "json");
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     public static int count(String text) {
         return text.isEmpty() ? 0 : O200K.countTokens(text);

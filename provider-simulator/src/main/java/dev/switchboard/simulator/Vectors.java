@@ -7,8 +7,7 @@ import java.util.SplittableRandom;
 /** Deterministic embedding vectors: a unit vector seeded by the text, so equal texts embed equally. */
 public final class Vectors {
 
-    private Vectors() {
-    }
+    private Vectors() {}
 
     public static ArrayNode unit(String text, int dimensions) {
         SplittableRandom random = new SplittableRandom(text.hashCode());

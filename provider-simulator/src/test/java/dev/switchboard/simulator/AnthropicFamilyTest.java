@@ -26,7 +26,8 @@ class AnthropicFamilyTest extends SimulatorHarness {
     }
 
     static String ask(String extra) {
-        return "{\"model\":\"claude-sonnet-4\",\"max_tokens\":1024,\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Paris?\"}]" + extra + "}";
+        return "{\"model\":\"claude-sonnet-4\",\"max_tokens\":1024,\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Paris?\"}]"
+                + extra + "}";
     }
 
     @Test
@@ -53,11 +54,23 @@ class AnthropicFamilyTest extends SimulatorHarness {
         HttpResponse<String> response = messages(ask(",\"stream\":true"));
         assertThat(response.headers().firstValue("content-type")).hasValue("text/event-stream; charset=utf-8");
         List<Event> events = events(response.body());
-        assertThat(events).extracting(Event::type).containsExactly("message_start", "ping", "content_block_start",
-                "content_block_delta", "content_block_delta", "content_block_delta", "content_block_delta", "content_block_delta",
-                "content_block_stop", "message_delta", "message_stop");
+        assertThat(events)
+                .extracting(Event::type)
+                .containsExactly(
+                        "message_start",
+                        "ping",
+                        "content_block_start",
+                        "content_block_delta",
+                        "content_block_delta",
+                        "content_block_delta",
+                        "content_block_delta",
+                        "content_block_delta",
+                        "content_block_stop",
+                        "message_delta",
+                        "message_stop");
         events.forEach(e -> assertThat(e.data().path("type").asText()).isEqualTo(e.type()));
-        assertThat(events.getFirst().data().at("/message/usage/input_tokens").asInt()).isPositive();
+        assertThat(events.getFirst().data().at("/message/usage/input_tokens").asInt())
+                .isPositive();
         JsonNode delta = events.get(events.size() - 2).data();
         assertThat(delta.at("/delta/stop_reason").asText()).isEqualTo("end_turn");
         assertThat(delta.at("/delta/stop_sequence").isNull()).isTrue();
@@ -67,7 +80,8 @@ class AnthropicFamilyTest extends SimulatorHarness {
             assertThat(e.data().at("/delta/type").asText()).isEqualTo("text_delta");
             text.append(e.data().at("/delta/text").asText());
         });
-        assertThat(text.toString()).isEqualTo(json(messages(ask("")).body()).at("/content/0/text").asText());
+        assertThat(text.toString())
+                .isEqualTo(json(messages(ask("")).body()).at("/content/0/text").asText());
     }
 
     @Test
@@ -84,7 +98,8 @@ class AnthropicFamilyTest extends SimulatorHarness {
     @Test
     void streamsToolUseBlocksWithInputJsonFragments() throws Exception {
         simulator.behave("anthropic", quick(5));
-        List<Event> events = events(messages(ask("," + TOOLS + ",\"stream\":true")).body());
+        List<Event> events =
+                events(messages(ask("," + TOOLS + ",\"stream\":true")).body());
         List<String> names = new ArrayList<>();
         List<StringBuilder> inputs = new ArrayList<>();
         List<Integer> fragments = new ArrayList<>();
@@ -107,12 +122,16 @@ class AnthropicFamilyTest extends SimulatorHarness {
         assertThat(fragments).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(3));
         assertThat(json(inputs.get(0).toString())).isEqualTo(json("{\"city\":\"switchboard\"}"));
         assertThat(json(inputs.get(1).toString())).isEqualTo(json("{\"zone\":\"switchboard\",\"utc\":true}"));
-        assertThat(events.get(events.size() - 2).data().at("/delta/stop_reason").asText()).isEqualTo("tool_use");
+        assertThat(events.get(events.size() - 2).data().at("/delta/stop_reason").asText())
+                .isEqualTo("tool_use");
 
-        JsonNode single = json(messages(ask("," + TOOLS + ",\"tool_choice\":{\"type\":\"auto\",\"disable_parallel_tool_use\":true}")).body());
+        JsonNode single = json(
+                messages(ask("," + TOOLS + ",\"tool_choice\":{\"type\":\"auto\",\"disable_parallel_tool_use\":true}"))
+                        .body());
         assertThat(single.path("content")).hasSize(1);
         assertThat(single.at("/content/0/input/city").asText()).isEqualTo("switchboard");
-        JsonNode forced = json(messages(ask("," + TOOLS + ",\"tool_choice\":{\"type\":\"tool\",\"name\":\"get_time\"}")).body());
+        JsonNode forced = json(messages(ask("," + TOOLS + ",\"tool_choice\":{\"type\":\"tool\",\"name\":\"get_time\"}"))
+                .body());
         assertThat(forced.path("content")).hasSize(1);
         assertThat(forced.at("/content/0/name").asText()).isEqualTo("get_time");
     }
@@ -123,8 +142,7 @@ class AnthropicFamilyTest extends SimulatorHarness {
                 {"model":"claude-sonnet-4","max_tokens":100,%s,"messages":[
                  {"role":"user","content":"Weather in Paris?"},
                  {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"}}]},
-                 {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"text","text":"21 degrees and sunny"}]}]}]}"""
-                .formatted(TOOLS);
+                 {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"text","text":"21 degrees and sunny"}]}]}]}""".formatted(TOOLS);
         JsonNode answer = json(messages(body).body());
         assertThat(answer.at("/content/0/text").asText()).startsWith("Tool result: 21 degrees and sunny ");
         assertThat(answer.path("stop_reason").asText()).isEqualTo("end_turn");
@@ -134,12 +152,18 @@ class AnthropicFamilyTest extends SimulatorHarness {
     void thinkingBlockWithSignatureComesFirstAndMustComeBack() throws Exception {
         simulator.behave("anthropic", quick(3));
         String thinking = ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}";
-        List<Event> events = events(messages(ask(thinking + "," + TOOLS + ",\"stream\":true")).body());
+        List<Event> events = events(
+                messages(ask(thinking + "," + TOOLS + ",\"stream\":true")).body());
         assertThat(events.get(2).data().at("/content_block/type").asText()).isEqualTo("thinking");
-        List<String> deltaTypes = events.stream().filter(e -> e.type().equals("content_block_delta") && e.data().path("index").asInt() == 0)
-                .map(e -> e.data().at("/delta/type").asText()).toList();
+        List<String> deltaTypes = events.stream()
+                .filter(e -> e.type().equals("content_block_delta")
+                        && e.data().path("index").asInt() == 0)
+                .map(e -> e.data().at("/delta/type").asText())
+                .toList();
         assertThat(deltaTypes.getLast()).isEqualTo("signature_delta");
-        assertThat(deltaTypes.subList(0, deltaTypes.size() - 1)).isNotEmpty().allSatisfy(t -> assertThat(t).isEqualTo("thinking_delta"));
+        assertThat(deltaTypes.subList(0, deltaTypes.size() - 1))
+                .isNotEmpty()
+                .allSatisfy(t -> assertThat(t).isEqualTo("thinking_delta"));
 
         JsonNode first = json(messages(ask(thinking + "," + TOOLS)).body());
         assertThat(first.at("/content/0/type").asText()).isEqualTo("thinking");
@@ -155,7 +179,8 @@ class AnthropicFamilyTest extends SimulatorHarness {
         assertThat(missing.statusCode()).isEqualTo(400);
         assertThat(json(missing.body()).at("/error/type").asText()).isEqualTo("invalid_request_error");
         assertThat(json(missing.body()).at("/error/message").asText())
-                .startsWith("messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`");
+                .startsWith(
+                        "messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`");
 
         ArrayNode forged = assistant.deepCopy();
         ((ObjectNode) forged.get(0)).put("thinking", "I changed my mind.");
@@ -174,7 +199,11 @@ class AnthropicFamilyTest extends SimulatorHarness {
         ObjectNode result = messages.addObject().put("role", "user");
         for (JsonNode block : assistantContent) {
             if (block.path("type").asText().equals("tool_use")) {
-                result.withArray("content").addObject().put("type", "tool_result").put("tool_use_id", block.path("id").asText()).put("content", "sunny");
+                result.withArray("content")
+                        .addObject()
+                        .put("type", "tool_result")
+                        .put("tool_use_id", block.path("id").asText())
+                        .put("content", "sunny");
             }
         }
         ObjectNode body = (ObjectNode) json(ask(thinking + "," + TOOLS));
@@ -184,13 +213,16 @@ class AnthropicFamilyTest extends SimulatorHarness {
 
     @Test
     void refusesOtherCredentialsAndFingerprintsThem() throws Exception {
-        HttpResponse<String> wrong = post(PATH, ask(""), "x-api-key", "sk-sb-v1-caller-key", "anthropic-version", "2023-06-01");
+        HttpResponse<String> wrong =
+                post(PATH, ask(""), "x-api-key", "sk-sb-v1-caller-key", "anthropic-version", "2023-06-01");
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(json(wrong.body()).at("/error/type").asText()).isEqualTo("authentication_error");
-        HttpResponse<String> bearer = post(PATH, ask(""), "Authorization", "Bearer " + KEY, "anthropic-version", "2023-06-01");
+        HttpResponse<String> bearer =
+                post(PATH, ask(""), "Authorization", "Bearer " + KEY, "anthropic-version", "2023-06-01");
         assertThat(bearer.statusCode()).isEqualTo(401);
         assertThat(simulator.unauthorized("anthropic")).isEqualTo(2);
         assertThat(simulator.credentialFingerprints("anthropic"))
-                .containsExactlyInAnyOrder(ProviderSimulator.fingerprint("sk-sb-v1-caller-key"), ProviderSimulator.fingerprint(KEY));
+                .containsExactlyInAnyOrder(
+                        ProviderSimulator.fingerprint("sk-sb-v1-caller-key"), ProviderSimulator.fingerprint(KEY));
     }
 }

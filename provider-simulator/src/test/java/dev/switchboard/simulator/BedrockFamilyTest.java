@@ -39,16 +39,22 @@ class BedrockFamilyTest extends SimulatorHarness {
     static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
 
     /** Signs with the AWS SDK's own SigV4 signer, as the router does, then sends {@code sentBody} (normally the same). */
-    static HttpResponse<byte[]> signed(String operation, String signedBody, String sentBody, String akid, String secret) throws Exception {
+    static HttpResponse<byte[]> signed(String operation, String signedBody, String sentBody, String akid, String secret)
+            throws Exception {
         URI uri = uri("/bedrock/model/" + MODEL + "/" + operation);
-        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri).putHeader("Content-Type", "application/json").build();
-        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsCredentialsIdentity.create(akid, secret))
-                .request(request)
-                .payload(ContentStreamProvider.fromUtf8String(signedBody))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "bedrock")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"));
-        HttpRequest.Builder out = HttpRequest.newBuilder(signed.request().getUri()).POST(HttpRequest.BodyPublishers.ofString(sentBody));
+        SdkHttpRequest request = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .uri(uri)
+                .putHeader("Content-Type", "application/json")
+                .build();
+        SignedRequest signed = AwsV4HttpSigner.create()
+                .sign(r -> r.identity(AwsCredentialsIdentity.create(akid, secret))
+                        .request(request)
+                        .payload(ContentStreamProvider.fromUtf8String(signedBody))
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "bedrock")
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"));
+        HttpRequest.Builder out =
+                HttpRequest.newBuilder(signed.request().getUri()).POST(HttpRequest.BodyPublishers.ofString(sentBody));
         signed.request().forEachHeader((name, values) -> {
             if (!RESTRICTED.contains(name.toLowerCase())) {
                 values.forEach(v -> out.header(name, v));
@@ -73,7 +79,9 @@ class BedrockFamilyTest extends SimulatorHarness {
         assertThat(body.at("/output/message/role").asText()).isEqualTo("assistant");
         assertThat(body.at("/output/message/content/0/text").asText()).isNotBlank();
         assertThat(body.path("stopReason").asText()).isEqualTo("end_turn");
-        assertThat(body.at("/usage/totalTokens").asInt()).isEqualTo(body.at("/usage/inputTokens").asInt() + body.at("/usage/outputTokens").asInt());
+        assertThat(body.at("/usage/totalTokens").asInt())
+                .isEqualTo(body.at("/usage/inputTokens").asInt()
+                        + body.at("/usage/outputTokens").asInt());
         assertThat(body.at("/metrics/latencyMs").isNumber()).isTrue();
         assertThat(simulator.credentialFingerprints("bedrock")).containsExactly(ProviderSimulator.fingerprint(AKID));
         assertThat(ProviderSimulator.defaultBedrockCredential("bedrock")).isEqualTo(AKID + ":" + SECRET);
@@ -87,16 +95,19 @@ class BedrockFamilyTest extends SimulatorHarness {
         assertThat(tampered.headers().firstValue("x-amzn-ErrorType")).hasValue("InvalidSignatureException");
         assertThat(json(tampered.body()).path("message").asText()).contains("signature");
 
-        assertThat(signed("converse", body, body, AKID, "wrong-secret").statusCode()).isEqualTo(401);
+        assertThat(signed("converse", body, body, AKID, "wrong-secret").statusCode())
+                .isEqualTo(401);
 
         HttpResponse<byte[]> unknown = signed("converse", body, body, "AKIDCALLER", SECRET);
         assertThat(unknown.statusCode()).isEqualTo(401);
         assertThat(unknown.headers().firstValue("x-amzn-ErrorType")).hasValue("UnrecognizedClientException");
 
-        HttpResponse<String> unsigned = post("/bedrock/model/" + MODEL + "/converse", body, "Authorization", "Bearer " + SECRET);
+        HttpResponse<String> unsigned =
+                post("/bedrock/model/" + MODEL + "/converse", body, "Authorization", "Bearer " + SECRET);
         assertThat(unsigned.statusCode()).isEqualTo(401);
         assertThat(simulator.unauthorized("bedrock")).isEqualTo(4);
-        assertThat(simulator.credentialFingerprints("bedrock")).contains(ProviderSimulator.fingerprint("AKIDCALLER"), ProviderSimulator.fingerprint(SECRET));
+        assertThat(simulator.credentialFingerprints("bedrock"))
+                .contains(ProviderSimulator.fingerprint("AKIDCALLER"), ProviderSimulator.fingerprint(SECRET));
     }
 
     @Test
@@ -110,11 +121,25 @@ class BedrockFamilyTest extends SimulatorHarness {
             assertThat(m.headers().get(":message-type")).isEqualTo("event");
             assertThat(m.headers().get(":content-type")).isEqualTo("application/json");
         });
-        assertThat(messages).extracting(m -> m.headers().get(":event-type")).containsExactly("messageStart", "contentBlockDelta",
-                "contentBlockDelta", "contentBlockDelta", "contentBlockDelta", "contentBlockStop", "messageStop", "metadata");
+        assertThat(messages)
+                .extracting(m -> m.headers().get(":event-type"))
+                .containsExactly(
+                        "messageStart",
+                        "contentBlockDelta",
+                        "contentBlockDelta",
+                        "contentBlockDelta",
+                        "contentBlockDelta",
+                        "contentBlockStop",
+                        "messageStop",
+                        "metadata");
         StringBuilder text = new StringBuilder();
-        messages.stream().filter(m -> m.type().equals("contentBlockDelta")).forEach(m -> text.append(m.json().at("/delta/text").asText()));
-        assertThat(text.toString()).isEqualTo(json(signed("converse", "{" + ASK + "}").body()).at("/output/message/content/0/text").asText());
+        messages.stream()
+                .filter(m -> m.type().equals("contentBlockDelta"))
+                .forEach(m -> text.append(m.json().at("/delta/text").asText()));
+        assertThat(text.toString())
+                .isEqualTo(json(signed("converse", "{" + ASK + "}").body())
+                        .at("/output/message/content/0/text")
+                        .asText());
         assertThat(messages.get(6).json().path("stopReason").asText()).isEqualTo("end_turn");
         assertThat(messages.get(7).json().at("/usage/outputTokens").asInt()).isPositive();
         assertThat(messages.get(7).json().at("/metrics/latencyMs").isNumber()).isTrue();
@@ -123,7 +148,8 @@ class BedrockFamilyTest extends SimulatorHarness {
     @Test
     void streamsToolUseInputInFragments() throws Exception {
         simulator.behave("bedrock", quick(4));
-        List<Message> messages = decode(signed("converse-stream", "{" + ASK + "," + TOOLS + "}").body());
+        List<Message> messages =
+                decode(signed("converse-stream", "{" + ASK + "," + TOOLS + "}").body());
         List<String> names = new ArrayList<>();
         List<StringBuilder> inputs = new ArrayList<>();
         List<Integer> fragments = new ArrayList<>();
@@ -142,10 +168,20 @@ class BedrockFamilyTest extends SimulatorHarness {
         assertThat(names).containsExactly("get_weather", "get_time");
         assertThat(fragments).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(3));
         assertThat(json(inputs.get(1).toString())).isEqualTo(json("{\"zone\":\"switchboard\",\"hours\":42}"));
-        assertThat(messages.stream().filter(m -> m.type().equals("messageStop")).findFirst().orElseThrow().json().path("stopReason").asText())
+        assertThat(messages.stream()
+                        .filter(m -> m.type().equals("messageStop"))
+                        .findFirst()
+                        .orElseThrow()
+                        .json()
+                        .path("stopReason")
+                        .asText())
                 .isEqualTo("tool_use");
 
-        JsonNode forced = json(signed("converse", "{" + ASK + "," + TOOLS.replace("]}", "],\"toolChoice\":{\"tool\":{\"name\":\"get_time\"}}}") + "}").body());
+        JsonNode forced = json(signed(
+                        "converse",
+                        "{" + ASK + "," + TOOLS.replace("]}", "],\"toolChoice\":{\"tool\":{\"name\":\"get_time\"}}}")
+                                + "}")
+                .body());
         assertThat(forced.at("/output/message/content")).hasSize(1);
         assertThat(forced.at("/output/message/content/0/toolUse/name").asText()).isEqualTo("get_time");
     }
@@ -158,21 +194,34 @@ class BedrockFamilyTest extends SimulatorHarness {
                  {"role":"user","content":[{"toolResult":{"toolUseId":"tooluse_1","content":[{"json":{"temp":21}}]}}]}]}""").body());
         assertThat(answer.at("/output/message/content/0/text").asText()).startsWith("Tool result: {\"temp\":21} ");
 
-        String thinking = ",\"additionalModelRequestFields\":{\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}}";
+        String thinking =
+                ",\"additionalModelRequestFields\":{\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}}";
         JsonNode reasoned = json(signed("converse", "{" + ASK + thinking + "}").body());
-        assertThat(reasoned.at("/output/message/content/0/reasoningContent/reasoningText/text").asText()).isNotBlank();
-        assertThat(reasoned.at("/output/message/content/0/reasoningContent/reasoningText/signature").asText()).isNotBlank();
+        assertThat(reasoned.at("/output/message/content/0/reasoningContent/reasoningText/text")
+                        .asText())
+                .isNotBlank();
+        assertThat(reasoned.at("/output/message/content/0/reasoningContent/reasoningText/signature")
+                        .asText())
+                .isNotBlank();
         simulator.behave("bedrock", quick(2));
-        List<JsonNode> reasoning = decode(signed("converse-stream", "{" + ASK + thinking + "}").body()).stream()
-                .filter(m -> m.json().at("/delta").has("reasoningContent")).map(m -> m.json().at("/delta/reasoningContent")).toList();
+        List<JsonNode> reasoning = decode(
+                        signed("converse-stream", "{" + ASK + thinking + "}").body())
+                .stream()
+                .filter(m -> m.json().at("/delta").has("reasoningContent"))
+                .map(m -> m.json().at("/delta/reasoningContent"))
+                .toList();
         assertThat(reasoning.getLast().has("signature")).isTrue();
-        assertThat(reasoning.subList(0, reasoning.size() - 1)).isNotEmpty().allSatisfy(r -> assertThat(r.has("text")).isTrue());
+        assertThat(reasoning.subList(0, reasoning.size() - 1))
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.has("text")).isTrue());
     }
 
     @Test
     void claudeThinkingSignaturesMustComeBack() throws Exception {
-        String thinking = ",\"additionalModelRequestFields\":{\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}}";
-        JsonNode first = json(signed("converse", "{" + ASK + "," + TOOLS + thinking + "}").body());
+        String thinking =
+                ",\"additionalModelRequestFields\":{\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}}";
+        JsonNode first = json(
+                signed("converse", "{" + ASK + "," + TOOLS + thinking + "}").body());
         ArrayNode content = (ArrayNode) first.at("/output/message/content");
         assertThat(content.get(0).has("reasoningContent")).isTrue();
         assertThat(content.get(1).has("toolUse")).isTrue();
@@ -184,7 +233,8 @@ class BedrockFamilyTest extends SimulatorHarness {
         HttpResponse<byte[]> missing = followUp(stripped, thinking);
         assertThat(missing.statusCode()).isEqualTo(400);
         assertThat(missing.headers().firstValue("x-amzn-ErrorType")).hasValue("ValidationException");
-        assertThat(json(missing.body()).path("message").asText()).contains("messages.1.content.0.type: Expected `thinking` or `redacted_thinking`");
+        assertThat(json(missing.body()).path("message").asText())
+                .contains("messages.1.content.0.type: Expected `thinking` or `redacted_thinking`");
 
         ArrayNode forged = content.deepCopy();
         ((ObjectNode) forged.get(0).at("/reasoningContent/reasoningText")).put("text", "Something else.");
@@ -199,7 +249,9 @@ class BedrockFamilyTest extends SimulatorHarness {
         ArrayNode results = messages.addObject().put("role", "user").putArray("content");
         for (JsonNode block : assistantContent) {
             if (block.has("toolUse")) {
-                ObjectNode result = results.addObject().putObject("toolResult").put("toolUseId", block.at("/toolUse/toolUseId").asText());
+                ObjectNode result = results.addObject()
+                        .putObject("toolResult")
+                        .put("toolUseId", block.at("/toolUse/toolUseId").asText());
                 result.putArray("content").addObject().put("text", "sunny");
             }
         }
@@ -210,17 +262,25 @@ class BedrockFamilyTest extends SimulatorHarness {
     void faultsInBedrockFraming() throws Exception {
         simulator.behave("bedrock", new Behaviour(1, 1, 6, 0, 0, 0, 0, 0, 0, 2, 0, 0));
         List<Message> failed = decode(signed("converse-stream", "{" + ASK + "}").body());
-        assertThat(failed.getLast().headers()).containsEntry(":message-type", "exception").containsEntry(":exception-type", "throttlingException");
+        assertThat(failed.getLast().headers())
+                .containsEntry(":message-type", "exception")
+                .containsEntry(":exception-type", "throttlingException");
         assertThat(failed.getLast().json().path("message").asText()).isNotBlank();
 
         simulator.behave("bedrock", new Behaviour(1, 1, 6, 0, 0, 0, 0, 0, 3, 0, 0, 0));
-        List<Message> truncated = decode(signed("converse-stream", "{" + ASK + "}").body());
-        assertThat(truncated).extracting(Message::type).containsExactly("messageStart", "contentBlockDelta", "contentBlockDelta", "contentBlockDelta");
+        List<Message> truncated =
+                decode(signed("converse-stream", "{" + ASK + "}").body());
+        assertThat(truncated)
+                .extracting(Message::type)
+                .containsExactly("messageStart", "contentBlockDelta", "contentBlockDelta", "contentBlockDelta");
 
         simulator.behave("bedrock", new Behaviour(1, 1, 6, 0, 0, 0, 0, 2, 0, 0, 0, 0));
-        List<Message> malformed = decode(signed("converse-stream", "{" + ASK + "}").body());
+        List<Message> malformed =
+                decode(signed("converse-stream", "{" + ASK + "}").body());
         assertThat(malformed).hasSize(4);
-        assertThat(Json.parse(new String(malformed.getLast().payload(), StandardCharsets.UTF_8)).isMissingNode()).isTrue();
+        assertThat(Json.parse(new String(malformed.getLast().payload(), StandardCharsets.UTF_8))
+                        .isMissingNode())
+                .isTrue();
 
         simulator.behave("bedrock", new Behaviour(1, 1, 6, 429, 1, 3, 0));
         HttpResponse<byte[]> throttled = signed("converse", "{" + ASK + "}");

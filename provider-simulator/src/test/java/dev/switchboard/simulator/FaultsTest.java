@@ -19,10 +19,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FaultsTest extends SimulatorHarness {
 
-    static final String OPENAI = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}";
-    static final String ANTHROPIC = "{\"model\":\"claude-sonnet-4\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}";
+    static final String OPENAI =
+            "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}";
+    static final String ANTHROPIC =
+            "{\"model\":\"claude-sonnet-4\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}";
     static final String GEMINI = "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}]}";
-    static final String COHERE = "{\"model\":\"command-a\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}";
+    static final String COHERE =
+            "{\"model\":\"command-a\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}";
 
     /** Six tokens, 1 ms apart, with the given stream faults. */
     static Behaviour faults(int malformed, int truncate, int streamError) {
@@ -30,21 +33,33 @@ class FaultsTest extends SimulatorHarness {
     }
 
     static String openAi(String provider) throws Exception {
-        return post("/" + provider + "/v1/chat/completions", OPENAI, "Authorization", bearer(provider)).body();
+        return post("/" + provider + "/v1/chat/completions", OPENAI, "Authorization", bearer(provider))
+                .body();
     }
 
     static String anthropic() throws Exception {
-        return post("/anthropic/v1/messages", ANTHROPIC, "x-api-key", ProviderSimulator.defaultCredential("anthropic"),
-                "anthropic-version", "2023-06-01").body();
+        return post(
+                        "/anthropic/v1/messages",
+                        ANTHROPIC,
+                        "x-api-key",
+                        ProviderSimulator.defaultCredential("anthropic"),
+                        "anthropic-version",
+                        "2023-06-01")
+                .body();
     }
 
     static String gemini(String query) throws Exception {
-        return post("/google/v1beta/models/gemini-2.0-flash:streamGenerateContent" + query, GEMINI,
-                "x-goog-api-key", ProviderSimulator.defaultCredential("google")).body();
+        return post(
+                        "/google/v1beta/models/gemini-2.0-flash:streamGenerateContent" + query,
+                        GEMINI,
+                        "x-goog-api-key",
+                        ProviderSimulator.defaultCredential("google"))
+                .body();
     }
 
     static String cohere() throws Exception {
-        return post("/cohere/v2/chat", COHERE, "Authorization", bearer("cohere")).body();
+        return post("/cohere/v2/chat", COHERE, "Authorization", bearer("cohere"))
+                .body();
     }
 
     @Test
@@ -52,7 +67,10 @@ class FaultsTest extends SimulatorHarness {
         simulator.behave("openai", faults(0, 3, 0));
         List<String> data = dataLines(openAi("openai"));
         assertThat(data).hasSize(4).doesNotContain("[DONE]");
-        assertThat(data).allSatisfy(d -> assertThat(json(d).at("/choices/0/finish_reason").isNull()).isTrue());
+        assertThat(data)
+                .allSatisfy(
+                        d -> assertThat(json(d).at("/choices/0/finish_reason").isNull())
+                                .isTrue());
 
         simulator.behave("anthropic", faults(0, 3, 0));
         List<Event> events = events(anthropic());
@@ -102,7 +120,8 @@ class FaultsTest extends SimulatorHarness {
 
         simulator.behave("google", faults(0, 0, 2));
         String[] sse = gemini("?alt=sse").split("\r\n\r\n");
-        assertThat(json(sse[sse.length - 1].substring(6)).at("/error/status").asText()).isEqualTo("UNAVAILABLE");
+        assertThat(json(sse[sse.length - 1].substring(6)).at("/error/status").asText())
+                .isEqualTo("UNAVAILABLE");
         JsonNode array = json(gemini(""));
         assertThat(array.get(array.size() - 1).at("/error/code").asInt()).isEqualTo(503);
 
@@ -116,15 +135,23 @@ class FaultsTest extends SimulatorHarness {
     @Test
     void failStatusInEachFamilysShapeIncluding529() throws Exception {
         simulator.behave("anthropic", new Behaviour(1, 1, 5, 529, 1, 0, 0));
-        HttpResponse<String> overloaded = post("/anthropic/v1/messages", ANTHROPIC, "x-api-key", ProviderSimulator.defaultCredential("anthropic"),
-                "anthropic-version", "2023-06-01");
+        HttpResponse<String> overloaded = post(
+                "/anthropic/v1/messages",
+                ANTHROPIC,
+                "x-api-key",
+                ProviderSimulator.defaultCredential("anthropic"),
+                "anthropic-version",
+                "2023-06-01");
         assertThat(overloaded.statusCode()).isEqualTo(529);
         assertThat(json(overloaded.body()).at("/error/type").asText()).isEqualTo("overloaded_error");
         assertThat(json(overloaded.body()).path("type").asText()).isEqualTo("error");
 
         simulator.behave("google", new Behaviour(1, 1, 5, 429, 1, 7, 0));
-        HttpResponse<String> exhausted = post("/google/v1beta/models/gemini-2.0-flash:generateContent", GEMINI,
-                "x-goog-api-key", ProviderSimulator.defaultCredential("google"));
+        HttpResponse<String> exhausted = post(
+                "/google/v1beta/models/gemini-2.0-flash:generateContent",
+                GEMINI,
+                "x-goog-api-key",
+                ProviderSimulator.defaultCredential("google"));
         assertThat(exhausted.statusCode()).isEqualTo(429);
         assertThat(json(exhausted.body()).at("/error/status").asText()).isEqualTo("RESOURCE_EXHAUSTED");
         assertThat(exhausted.headers().firstValue("retry-after")).hasValue("7");
@@ -138,11 +165,13 @@ class FaultsTest extends SimulatorHarness {
     @Test
     void dripWritesSmallPiecesSpacedApart() throws Exception {
         simulator.behave("openai", new Behaviour(1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 16, 5));
-        HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http1 =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<Integer> sizes = new ArrayList<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
         long started = System.nanoTime();
-        HttpResponse<Void> response = http1.send(request("/openai/v1/chat/completions", OPENAI, "Authorization", bearer("openai")),
+        HttpResponse<Void> response = http1.send(
+                request("/openai/v1/chat/completions", OPENAI, "Authorization", bearer("openai")),
                 HttpResponse.BodyHandlers.fromSubscriber(new Flow.Subscriber<List<ByteBuffer>>() {
                     @Override
                     public void onSubscribe(Flow.Subscription subscription) {
@@ -173,8 +202,13 @@ class FaultsTest extends SimulatorHarness {
         assertThat(elapsedMs).isGreaterThanOrEqualTo(5L * (total / 16 - 1));
 
         simulator.behave("anthropic", new Behaviour(1, 1, 3, 0, 0, 0, 0, 0, 0, 0, 10, 1));
-        HttpResponse<String> whole = post("/anthropic/v1/messages", ANTHROPIC.replace(",\"stream\":true", ""),
-                "x-api-key", ProviderSimulator.defaultCredential("anthropic"), "anthropic-version", "2023-06-01");
+        HttpResponse<String> whole = post(
+                "/anthropic/v1/messages",
+                ANTHROPIC.replace(",\"stream\":true", ""),
+                "x-api-key",
+                ProviderSimulator.defaultCredential("anthropic"),
+                "anthropic-version",
+                "2023-06-01");
         assertThat(json(whole.body()).path("type").asText()).isEqualTo("message");
     }
 
@@ -183,8 +217,11 @@ class FaultsTest extends SimulatorHarness {
         simulator.behave("openai", new Behaviour(1, 1, 20, 0, 0, 0, 3));
         for (HttpClient.Version version : HttpClient.Version.values()) {
             HttpClient client = HttpClient.newBuilder().version(version).build();
-            assertThatThrownBy(() -> client.send(request("/openai/v1/chat/completions", OPENAI, "Authorization", bearer("openai")),
-                    HttpResponse.BodyHandlers.ofString())).as(version.name()).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> client.send(
+                            request("/openai/v1/chat/completions", OPENAI, "Authorization", bearer("openai")),
+                            HttpResponse.BodyHandlers.ofString()))
+                    .as(version.name())
+                    .isInstanceOf(IOException.class);
         }
         assertThat(simulator.cancelled("openai")).isZero();
     }
@@ -192,8 +229,10 @@ class FaultsTest extends SimulatorHarness {
     @Test
     void aCallerHangingUpIsCountedAsCancelled() throws Exception {
         simulator.behave("openai", new Behaviour(1, 50, 100, 0, 0, 0, 0));
-        HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<InputStream> response = http1.send(request("/openai/v1/chat/completions", OPENAI, "Authorization", bearer("openai")),
+        HttpClient http1 =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<InputStream> response = http1.send(
+                request("/openai/v1/chat/completions", OPENAI, "Authorization", bearer("openai")),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             assertThat(body.read(new byte[64])).isPositive();
@@ -203,6 +242,10 @@ class FaultsTest extends SimulatorHarness {
             Thread.sleep(20);
         }
         assertThat(simulator.cancelled("openai")).isEqualTo(1);
-        assertThat(simulator.stats().at("/providers/openai/by_family/openai/cancelled").asLong()).isEqualTo(1);
+        assertThat(simulator
+                        .stats()
+                        .at("/providers/openai/by_family/openai/cancelled")
+                        .asLong())
+                .isEqualTo(1);
     }
 }

@@ -36,11 +36,14 @@ class GeminiFamilyTest extends SimulatorHarness {
         assertThat(body.at("/candidates/0/finishReason").asText()).isEqualTo("STOP");
         assertThat(body.at("/usageMetadata/promptTokenCount").asInt()).isPositive();
         assertThat(body.at("/usageMetadata/totalTokenCount").asInt())
-                .isEqualTo(body.at("/usageMetadata/promptTokenCount").asInt() + body.at("/usageMetadata/candidatesTokenCount").asInt());
+                .isEqualTo(body.at("/usageMetadata/promptTokenCount").asInt()
+                        + body.at("/usageMetadata/candidatesTokenCount").asInt());
         assertThat(body.path("modelVersion").asText()).isEqualTo("gemini-2.5-flash");
         assertThat(body.path("responseId").asText()).isNotBlank();
 
-        JsonNode capped = json(call("gemini-2.5-flash:generateContent", "{" + ASK + ",\"generationConfig\":{\"maxOutputTokens\":2}}").body());
+        JsonNode capped = json(
+                call("gemini-2.5-flash:generateContent", "{" + ASK + ",\"generationConfig\":{\"maxOutputTokens\":2}}")
+                        .body());
         assertThat(capped.at("/candidates/0/finishReason").asText()).isEqualTo("MAX_TOKENS");
     }
 
@@ -53,17 +56,23 @@ class GeminiFamilyTest extends SimulatorHarness {
         String[] events = body.split("\r\n\r\n");
         assertThat(body).endsWith("\r\n\r\n").doesNotContain("[DONE]");
         assertThat(events).hasSize(5).allSatisfy(e -> assertThat(e).startsWith("data: "));
-        List<JsonNode> chunks = Arrays.stream(events).map(e -> json(e.substring(6))).toList();
+        List<JsonNode> chunks =
+                Arrays.stream(events).map(e -> json(e.substring(6))).toList();
         StringBuilder text = new StringBuilder();
-        chunks.forEach(c -> text.append(c.at("/candidates/0/content/parts/0/text").asText()));
+        chunks.forEach(
+                c -> text.append(c.at("/candidates/0/content/parts/0/text").asText()));
         chunks.subList(0, 4).forEach(c -> {
             assertThat(c.at("/candidates/0").has("finishReason")).isFalse();
             assertThat(c.has("usageMetadata")).isFalse();
         });
         assertThat(chunks.getLast().at("/candidates/0/finishReason").asText()).isEqualTo("STOP");
-        assertThat(chunks.getLast().at("/usageMetadata/candidatesTokenCount").asInt()).isPositive();
-        assertThat(text.toString()).isEqualTo(json(call("gemini-2.5-flash:generateContent", "{" + ASK + "}").body())
-                .at("/candidates/0/content/parts/0/text").asText());
+        assertThat(chunks.getLast().at("/usageMetadata/candidatesTokenCount").asInt())
+                .isPositive();
+        assertThat(text.toString())
+                .isEqualTo(json(call("gemini-2.5-flash:generateContent", "{" + ASK + "}")
+                                .body())
+                        .at("/candidates/0/content/parts/0/text")
+                        .asText());
     }
 
     @Test
@@ -79,19 +88,26 @@ class GeminiFamilyTest extends SimulatorHarness {
 
     @Test
     void keyInHeaderOrQueryAndNothingElse() throws Exception {
-        assertThat(post(BASE + "gemini-2.0-flash:generateContent?key=" + KEY, "{" + ASK + "}").statusCode()).isEqualTo(200);
-        HttpResponse<String> wrong = post(BASE + "gemini-2.0-flash:generateContent", "{" + ASK + "}", "x-goog-api-key", "caller-key");
+        assertThat(post(BASE + "gemini-2.0-flash:generateContent?key=" + KEY, "{" + ASK + "}")
+                        .statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> wrong =
+                post(BASE + "gemini-2.0-flash:generateContent", "{" + ASK + "}", "x-goog-api-key", "caller-key");
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(json(wrong.body()).at("/error/status").asText()).isEqualTo("UNAUTHENTICATED");
         assertThat(json(wrong.body()).at("/error/code").asInt()).isEqualTo(401);
-        assertThat(post(BASE + "gemini-2.0-flash:generateContent", "{" + ASK + "}", "Authorization", "Bearer " + KEY).statusCode()).isEqualTo(401);
-        assertThat(simulator.credentialFingerprints("google")).contains(ProviderSimulator.fingerprint("caller-key"), ProviderSimulator.fingerprint(KEY));
+        assertThat(post(BASE + "gemini-2.0-flash:generateContent", "{" + ASK + "}", "Authorization", "Bearer " + KEY)
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(simulator.credentialFingerprints("google"))
+                .contains(ProviderSimulator.fingerprint("caller-key"), ProviderSimulator.fingerprint(KEY));
     }
 
     @Test
     void functionCallsArriveWholeAndSignedFor25Models() throws Exception {
         simulator.behave("google", quick(3));
-        String body = call("gemini-2.5-flash:streamGenerateContent?alt=sse", "{" + ASK + "," + TOOLS + "}").body();
+        String body = call("gemini-2.5-flash:streamGenerateContent?alt=sse", "{" + ASK + "," + TOOLS + "}")
+                .body();
         List<JsonNode> parts = new ArrayList<>();
         for (String event : body.split("\r\n\r\n")) {
             json(event.substring(6)).at("/candidates/0/content/parts").forEach(parts::add);
@@ -105,29 +121,38 @@ class GeminiFamilyTest extends SimulatorHarness {
         assertThat(calls.get(1).has("thoughtSignature")).isFalse();
         assertThat(calls.get(1).at("/functionCall/args")).isEqualTo(json("{\"zone\":\"switchboard\"}"));
 
-        JsonNode unsigned = json(call("gemini-2.0-flash:generateContent", "{" + ASK + "," + TOOLS + "}").body());
-        assertThat(unsigned.at("/candidates/0/content/parts/0").has("thoughtSignature")).isFalse();
-        JsonNode forced = json(call("gemini-2.0-flash:generateContent", "{" + ASK + "," + TOOLS
-                + ",\"toolConfig\":{\"functionCallingConfig\":{\"mode\":\"ANY\",\"allowedFunctionNames\":[\"get_time\"]}}}").body());
+        JsonNode unsigned = json(call("gemini-2.0-flash:generateContent", "{" + ASK + "," + TOOLS + "}")
+                .body());
+        assertThat(unsigned.at("/candidates/0/content/parts/0").has("thoughtSignature"))
+                .isFalse();
+        JsonNode forced = json(call(
+                        "gemini-2.0-flash:generateContent",
+                        "{" + ASK + "," + TOOLS
+                                + ",\"toolConfig\":{\"functionCallingConfig\":{\"mode\":\"ANY\",\"allowedFunctionNames\":[\"get_time\"]}}}")
+                .body());
         assertThat(forced.at("/candidates/0/content/parts")).hasSize(1);
-        assertThat(forced.at("/candidates/0/content/parts/0/functionCall/name").asText()).isEqualTo("get_time");
+        assertThat(forced.at("/candidates/0/content/parts/0/functionCall/name").asText())
+                .isEqualTo("get_time");
     }
 
     @Test
     void thoughtSignaturesMustComeBack() throws Exception {
-        JsonNode first = json(call("gemini-2.5-flash:generateContent", "{" + ASK + "," + TOOLS + "}").body());
+        JsonNode first = json(call("gemini-2.5-flash:generateContent", "{" + ASK + "," + TOOLS + "}")
+                .body());
         ArrayNode modelParts = (ArrayNode) first.at("/candidates/0/content/parts");
 
         HttpResponse<String> ok = followUp(modelParts);
         assertThat(ok.statusCode()).isEqualTo(200);
-        assertThat(json(ok.body()).at("/candidates/0/content/parts/0/text").asText()).startsWith("Tool result: {\"temp\":21}");
+        assertThat(json(ok.body()).at("/candidates/0/content/parts/0/text").asText())
+                .startsWith("Tool result: {\"temp\":21}");
 
         ArrayNode stripped = modelParts.deepCopy();
         ((ObjectNode) stripped.get(0)).remove("thoughtSignature");
         HttpResponse<String> missing = followUp(stripped);
         assertThat(missing.statusCode()).isEqualTo(400);
         assertThat(json(missing.body()).at("/error/status").asText()).isEqualTo("INVALID_ARGUMENT");
-        assertThat(json(missing.body()).at("/error/message").asText()).startsWith("Function call is missing a thought_signature in functionCall parts");
+        assertThat(json(missing.body()).at("/error/message").asText())
+                .startsWith("Function call is missing a thought_signature in functionCall parts");
 
         ArrayNode forged = modelParts.deepCopy();
         ((ObjectNode) forged.get(0).path("functionCall")).set("args", json("{\"city\":\"Lyon\",\"days\":42}"));
@@ -135,7 +160,8 @@ class GeminiFamilyTest extends SimulatorHarness {
 
         // a key order change is not a forgery
         ArrayNode reordered = modelParts.deepCopy();
-        ((ObjectNode) reordered.get(0).path("functionCall")).set("args", json("{\"days\":42,\"city\":\"switchboard\"}"));
+        ((ObjectNode) reordered.get(0).path("functionCall"))
+                .set("args", json("{\"days\":42,\"city\":\"switchboard\"}"));
         assertThat(followUp(reordered).statusCode()).isEqualTo(200);
     }
 
@@ -146,7 +172,9 @@ class GeminiFamilyTest extends SimulatorHarness {
         contents.addObject().put("role", "model").set("parts", modelParts);
         ArrayNode results = contents.addObject().put("role", "user").putArray("parts");
         for (JsonNode part : modelParts) {
-            results.addObject().putObject("functionResponse").put("name", part.at("/functionCall/name").asText())
+            results.addObject()
+                    .putObject("functionResponse")
+                    .put("name", part.at("/functionCall/name").asText())
                     .set("response", json("{\"temp\":21}"));
         }
         body.setAll((ObjectNode) json("{" + TOOLS + "}"));
@@ -155,8 +183,10 @@ class GeminiFamilyTest extends SimulatorHarness {
 
     @Test
     void includeThoughtsGivesThoughtParts() throws Exception {
-        JsonNode body = json(call("gemini-2.5-flash:generateContent",
-                "{" + ASK + ",\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true}}}").body());
+        JsonNode body = json(call(
+                        "gemini-2.5-flash:generateContent",
+                        "{" + ASK + ",\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true}}}")
+                .body());
         assertThat(body.at("/candidates/0/content/parts/0/thought").asBoolean()).isTrue();
         assertThat(body.at("/candidates/0/content/parts/1").has("thought")).isFalse();
         assertThat(body.at("/usageMetadata/thoughtsTokenCount").asInt()).isPositive();
@@ -164,10 +194,13 @@ class GeminiFamilyTest extends SimulatorHarness {
 
     @Test
     void embeddings() throws Exception {
-        JsonNode one = json(call("gemini-embedding-001:embedContent",
-                "{\"content\":{\"parts\":[{\"text\":\"hello\"}]},\"outputDimensionality\":8}").body());
+        JsonNode one = json(call(
+                        "gemini-embedding-001:embedContent",
+                        "{\"content\":{\"parts\":[{\"text\":\"hello\"}]},\"outputDimensionality\":8}")
+                .body());
         assertThat(one.at("/embedding/values")).hasSize(8);
-        JsonNode batch = json(call("gemini-embedding-001:batchEmbedContents", """
+        JsonNode batch =
+                json(call("gemini-embedding-001:batchEmbedContents", """
                 {"requests":[{"model":"models/gemini-embedding-001","content":{"parts":[{"text":"hello"}]},"outputDimensionality":8},
                              {"model":"models/gemini-embedding-001","content":{"parts":[{"text":"world"}]}}]}""").body());
         assertThat(batch.path("embeddings")).hasSize(2);

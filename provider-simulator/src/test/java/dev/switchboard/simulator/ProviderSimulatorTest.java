@@ -27,7 +27,11 @@ class ProviderSimulatorTest {
     static void start() throws Exception {
         vertx = Vertx.vertx();
         simulator = new ProviderSimulator(vertx, Map.of("openai", "real-looking-key"));
-        simulator.start("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get();
+        simulator
+                .start("127.0.0.1", 0)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
     }
 
     @AfterAll
@@ -39,7 +43,8 @@ class ProviderSimulatorTest {
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + simulator.port() + path))
                 .header("Authorization", "Bearer " + key)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -52,8 +57,10 @@ class ProviderSimulatorTest {
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.path("object").asText()).isEqualTo("chat.completion");
-        assertThat(body.path("choices").get(0).path("message").path("role").asText()).isEqualTo("assistant");
-        assertThat(body.path("choices").get(0).path("message").path("content").asText()).isNotBlank();
+        assertThat(body.path("choices").get(0).path("message").path("role").asText())
+                .isEqualTo("assistant");
+        assertThat(body.path("choices").get(0).path("message").path("content").asText())
+                .isNotBlank();
         assertThat(body.path("choices").get(0).path("finish_reason").asText()).isEqualTo("stop");
         assertThat(body.path("usage").path("prompt_tokens").asInt()).isPositive();
         assertThat(body.path("usage").path("completion_tokens").asInt()).isPositive();
@@ -61,18 +68,29 @@ class ProviderSimulatorTest {
 
     @Test
     void sameRequestSameAnswer() throws Exception {
-        String a = JSON.readTree(post("/openai/v1/chat/completions", "real-looking-key", CHAT).body()).at("/choices/0/message/content").asText();
-        String b = JSON.readTree(post("/openai/v1/chat/completions", "real-looking-key", CHAT).body()).at("/choices/0/message/content").asText();
+        String a = JSON.readTree(post("/openai/v1/chat/completions", "real-looking-key", CHAT)
+                        .body())
+                .at("/choices/0/message/content")
+                .asText();
+        String b = JSON.readTree(post("/openai/v1/chat/completions", "real-looking-key", CHAT)
+                        .body())
+                .at("/choices/0/message/content")
+                .asText();
         assertThat(a).isEqualTo(b);
     }
 
     @Test
     void streamsSseEndingInDoneWithUsageWhenAsked() throws Exception {
         String body = CHAT.replace("}]}", "}],\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
-        HttpResponse<String> response = post("/groq/v1/chat/completions", ProviderSimulator.defaultCredential("groq"), body);
+        HttpResponse<String> response =
+                post("/groq/v1/chat/completions", ProviderSimulator.defaultCredential("groq"), body);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("content-type")).hasValue("text/event-stream");
-        List<String> events = response.body().lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+        List<String> events = response.body()
+                .lines()
+                .filter(l -> l.startsWith("data: "))
+                .map(l -> l.substring(6))
+                .toList();
         assertThat(events.getLast()).isEqualTo("[DONE]");
         JsonNode usageChunk = JSON.readTree(events.get(events.size() - 2));
         assertThat(usageChunk.path("choices")).isEmpty();
@@ -102,16 +120,20 @@ class ProviderSimulatorTest {
     @Test
     void injectedFailuresAreServedThenStop() throws Exception {
         simulator.behave("together", new Behaviour(1, 1, 5, 429, 1, 2, 0));
-        HttpResponse<String> first = post("/together/v1/chat/completions", ProviderSimulator.defaultCredential("together"), CHAT);
+        HttpResponse<String> first =
+                post("/together/v1/chat/completions", ProviderSimulator.defaultCredential("together"), CHAT);
         assertThat(first.statusCode()).isEqualTo(429);
         assertThat(first.headers().firstValue("retry-after")).hasValue("2");
-        HttpResponse<String> second = post("/together/v1/chat/completions", ProviderSimulator.defaultCredential("together"), CHAT);
+        HttpResponse<String> second =
+                post("/together/v1/chat/completions", ProviderSimulator.defaultCredential("together"), CHAT);
         assertThat(second.statusCode()).isEqualTo(200);
     }
 
     @Test
     void maxTokensCutsTheAnswerWithFinishReasonLength() throws Exception {
-        HttpResponse<String> response = post("/deepinfra/v1/chat/completions", ProviderSimulator.defaultCredential("deepinfra"),
+        HttpResponse<String> response = post(
+                "/deepinfra/v1/chat/completions",
+                ProviderSimulator.defaultCredential("deepinfra"),
                 CHAT.replace("}]}", "}],\"max_tokens\":3}"));
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.at("/choices/0/finish_reason").asText()).isEqualTo("length");
@@ -119,15 +141,21 @@ class ProviderSimulatorTest {
 
     @Test
     void malformedRequestsGet400() throws Exception {
-        assertThat(post("/openai/v1/chat/completions", "real-looking-key", "{nope").statusCode()).isEqualTo(400);
-        assertThat(post("/openai/v1/chat/completions", "real-looking-key", "{\"model\":\"x\",\"messages\":[]}").statusCode()).isEqualTo(400);
+        assertThat(post("/openai/v1/chat/completions", "real-looking-key", "{nope")
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(post("/openai/v1/chat/completions", "real-looking-key", "{\"model\":\"x\",\"messages\":[]}")
+                        .statusCode())
+                .isEqualTo(400);
     }
 
     @Test
     void embeddingsAreDeterministicUnitVectors() throws Exception {
         String body = "{\"model\":\"text-embedding-3-small\",\"input\":[\"a\",\"b\"],\"dimensions\":8}";
-        JsonNode first = JSON.readTree(post("/openai/v1/embeddings", "real-looking-key", body).body());
-        JsonNode second = JSON.readTree(post("/openai/v1/embeddings", "real-looking-key", body).body());
+        JsonNode first = JSON.readTree(
+                post("/openai/v1/embeddings", "real-looking-key", body).body());
+        JsonNode second = JSON.readTree(
+                post("/openai/v1/embeddings", "real-looking-key", body).body());
         assertThat(first).isEqualTo(second);
         assertThat(first.path("data")).hasSize(2);
         double norm = 0;

@@ -27,7 +27,11 @@ abstract class SimulatorHarness {
     static void startSimulator() throws Exception {
         vertx = Vertx.vertx();
         simulator = new ProviderSimulator(vertx, Map.of());
-        simulator.start("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get();
+        simulator
+                .start("127.0.0.1", 0)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get();
     }
 
     @AfterAll
@@ -59,7 +63,8 @@ abstract class SimulatorHarness {
     }
 
     static HttpRequest request(String path, String body, String... headers) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
@@ -81,11 +86,13 @@ abstract class SimulatorHarness {
 
     /** The payloads of {@code data: } lines, in order. */
     static List<String> dataLines(String body) {
-        return body.lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+        return body.lines()
+                .filter(l -> l.startsWith("data: "))
+                .map(l -> l.substring(6))
+                .toList();
     }
 
-    record Event(String type, JsonNode data) {
-    }
+    record Event(String type, JsonNode data) {}
 
     /** {@code event: <type>\ndata: <json>} blocks, in order. */
     static List<Event> events(String body) {

@@ -38,7 +38,8 @@ public class Adapters {
         for (ProviderSpec provider : catalog.providers()) {
             ProviderAdapter adapter = byFamily.get(provider.family());
             if (adapter == null) {
-                problems.add("provider " + provider.name() + ": the router has no adapter for family " + provider.family());
+                problems.add(
+                        "provider " + provider.name() + ": the router has no adapter for family " + provider.family());
                 continue;
             }
             try {

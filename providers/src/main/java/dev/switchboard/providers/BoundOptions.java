@@ -35,6 +35,5 @@ public final class BoundOptions<O> {
         return options;
     }
 
-    private record Bound<O>(ProviderSpec spec, O options) {
-    }
+    private record Bound<O>(ProviderSpec spec, O options) {}
 }

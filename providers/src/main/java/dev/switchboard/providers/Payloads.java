@@ -17,8 +17,7 @@ public final class Payloads {
 
     public static final ObjectMapper JSON = new ObjectMapper();
 
-    private Payloads() {
-    }
+    private Payloads() {}
 
     public static ObjectNode object() {
         return JSON.createObjectNode();
@@ -149,11 +148,12 @@ public final class Payloads {
 
     /** Base64 data as a {@code data:} URL, or the URL itself when it already is one. */
     public static String asDataUrl(String data, String mediaType) {
-        return data.startsWith("data:") ? data : "data:" + (mediaType == null ? "application/octet-stream" : mediaType) + ";base64," + data;
+        return data.startsWith("data:")
+                ? data
+                : "data:" + (mediaType == null ? "application/octet-stream" : mediaType) + ";base64," + data;
     }
 
-    public record DataUrl(String mediaType, String base64) {
-    }
+    public record DataUrl(String mediaType, String base64) {}
 
     /**
      * A JSON array of numbers as floats.

@@ -40,8 +40,8 @@ public interface ProviderAdapter {
      */
     default Object configure(ProviderSpec provider) {
         if (!provider.options().isEmpty()) {
-            throw new IllegalArgumentException("provider " + provider.name() + ": family " + family() + " takes no options, got "
-                    + provider.options().keySet());
+            throw new IllegalArgumentException("provider " + provider.name() + ": family " + family()
+                    + " takes no options, got " + provider.options().keySet());
         }
         return null;
     }
@@ -52,7 +52,8 @@ public interface ProviderAdapter {
      * @param maxTokens  the output cap the router enforces (never more than the endpoint allows)
      * @param credential the provider's own secret; it must only ever go to {@code provider}
      */
-    UpstreamRequest toUpstream(ProviderSpec provider, EndpointSpec endpoint, ChatRequest request, int maxTokens, String credential);
+    UpstreamRequest toUpstream(
+            ProviderSpec provider, EndpointSpec endpoint, ChatRequest request, int maxTokens, String credential);
 
     /** How the provider frames its streaming body. */
     default Framing framing() {
@@ -82,7 +83,8 @@ public interface ProviderAdapter {
     }
 
     /** The provider request embedding {@code inputs} with {@code endpoint.upstreamModel()}. */
-    default UpstreamRequest toEmbeddings(ProviderSpec provider, EndpointSpec endpoint, List<String> inputs, Integer dimensions, String credential) {
+    default UpstreamRequest toEmbeddings(
+            ProviderSpec provider, EndpointSpec endpoint, List<String> inputs, Integer dimensions, String credential) {
         throw new UnsupportedOperationException(family() + " has no embeddings");
     }
 
@@ -116,6 +118,5 @@ public interface ProviderAdapter {
     }
 
     /** Vectors in input order, and the prompt tokens the provider counted (null when it did not say). */
-    record Embeddings(List<float[]> vectors, Integer promptTokens) {
-    }
+    record Embeddings(List<float[]> vectors, Integer promptTokens) {}
 }

@@ -46,6 +46,5 @@ public interface StreamTranslator {
      * Provider-reported token counts (the router prices them). {@code promptTokens} includes
      * cached ones; {@code completionTokens} includes reasoning ones.
      */
-    record ReportedUsage(int promptTokens, int completionTokens, int cachedPromptTokens, int reasoningTokens) {
-    }
+    record ReportedUsage(int promptTokens, int completionTokens, int cachedPromptTokens, int reasoningTokens) {}
 }

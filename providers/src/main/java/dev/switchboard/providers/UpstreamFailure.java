@@ -73,8 +73,11 @@ public final class UpstreamFailure extends RuntimeException {
             millis = Long.parseLong(header.strip()) * 1000;
         } catch (NumberFormatException notSeconds) {
             try {
-                millis = java.time.ZonedDateTime.parse(header.strip(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
-                        .toInstant().toEpochMilli() - nowMillis;
+                millis = java.time.ZonedDateTime.parse(
+                                        header.strip(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                                .toInstant()
+                                .toEpochMilli()
+                        - nowMillis;
             } catch (java.time.format.DateTimeParseException notDate) {
                 return null;
             }

@@ -8,8 +8,7 @@ import java.util.zip.CRC32;
 /** Writes AWS event stream messages (string headers only), for fixtures of Bedrock streams. */
 public final class EventStreamEncoder {
 
-    private EventStreamEncoder() {
-    }
+    private EventStreamEncoder() {}
 
     /** An event message ({@code :message-type} event) or, when {@code exception} is true, an exception message. */
     public static byte[] message(String type, String payload, boolean exception) {

@@ -19,10 +19,10 @@ import dev.switchboard.wire.AuthContext;
 import dev.switchboard.wire.ChatMessage;
 import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.ContentPart;
-import dev.switchboard.wire.Sampling;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.RouteRequest;
 import dev.switchboard.wire.RoutingPreferences;
+import dev.switchboard.wire.Sampling;
 import dev.switchboard.wire.WireCodec;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -60,32 +60,63 @@ class ChatRouteTest {
     void resetProviders() {
         for (String provider : List.of("openai", "azure", "deepinfra", "groq", "together")) {
             SimulatorResource.simulator().behave(provider, Behaviour.DEFAULT);
-            redis.key().del(HealthKeys.status(provider), HealthKeys.breakerFailures(provider), HealthKeys.breakerOpen(provider));
+            redis.key()
+                    .del(
+                            HealthKeys.status(provider),
+                            HealthKeys.breakerFailures(provider),
+                            HealthKeys.breakerOpen(provider));
             health.closed(provider);
         }
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> List.of("openai", "azure", "deepinfra", "groq", "together")
-                .stream().allMatch(p -> health.state(p) == dev.switchboard.router.health.ProviderState.UNKNOWN));
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> List.of("openai", "azure", "deepinfra", "groq", "together").stream()
+                        .allMatch(p -> health.state(p) == dev.switchboard.router.health.ProviderState.UNKNOWN));
     }
 
     /** Cheapest first, deterministically: these tests are about streaming and fallback, not the default draw. */
-    private static final RoutingPreferences BY_PRICE = new RoutingPreferences(List.of(), true, false, false, false, List.of(), List.of(),
-            List.of(), "price", null, null);
+    private static final RoutingPreferences BY_PRICE = new RoutingPreferences(
+            List.of(), true, false, false, false, List.of(), List.of(), List.of(), "price", null, null);
 
     private static RouteRequest request(String generation, String model, boolean stream) {
-        ChatRequest chat = new ChatRequest(List.of(model), List.of(ChatMessage.text(ChatMessage.Role.USER, "Say hello")),
-                Sampling.DEFAULT.withMaxTokens(64), null, null, null, null, null, stream, null, BY_PRICE);
-        return new RouteRequest(generation, new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(), generation, 1_000_000L,
-                AccountPreferences.NONE), chat);
+        ChatRequest chat = new ChatRequest(
+                List.of(model),
+                List.of(ChatMessage.text(ChatMessage.Role.USER, "Say hello")),
+                Sampling.DEFAULT.withMaxTokens(64),
+                null,
+                null,
+                null,
+                null,
+                null,
+                stream,
+                null,
+                BY_PRICE);
+        return new RouteRequest(
+                generation,
+                new AuthContext(
+                        UUID.randomUUID().toString(),
+                        UUID.randomUUID().toString(),
+                        generation,
+                        1_000_000L,
+                        AccountPreferences.NONE),
+                chat);
     }
 
     private static List<RouteEvent> route(RouteRequest request, String traceparent) {
-        var spec = given().header("X-Switchboard-Service-Token", "dev-internal-token").contentType(ContentType.JSON);
+        var spec = given().header("X-Switchboard-Service-Token", "dev-internal-token")
+                .contentType(ContentType.JSON);
         if (traceparent != null) {
             spec = spec.header("traceparent", traceparent);
         }
-        String body = spec.body(WireCodec.encode(request)).post("/internal/v1/chat")
-                .then().statusCode(200).contentType("application/x-ndjson").extract().asString();
-        return body.lines().map(line -> WireCodec.decodeEvent(line.getBytes(StandardCharsets.UTF_8))).toList();
+        String body = spec.body(WireCodec.encode(request))
+                .post("/internal/v1/chat")
+                .then()
+                .statusCode(200)
+                .contentType("application/x-ndjson")
+                .extract()
+                .asString();
+        return body.lines()
+                .map(line -> WireCodec.decodeEvent(line.getBytes(StandardCharsets.UTF_8)))
+                .toList();
     }
 
     private static UsageV1 usageEvent(String generation) {
@@ -94,7 +125,11 @@ class ChatRouteTest {
     }
 
     private static ConsumerRecord<String, byte[]> usageRecord(String generation) {
-        return TopicProbe.find(KafkaResource.bootstrapServers(), Topics.USAGE, r -> generation.equals(r.key()), Duration.ofSeconds(20))
+        return TopicProbe.find(
+                        KafkaResource.bootstrapServers(),
+                        Topics.USAGE,
+                        r -> generation.equals(r.key()),
+                        Duration.ofSeconds(20))
                 .orElseThrow(() -> new AssertionError("no usage event for " + generation));
     }
 
@@ -104,21 +139,27 @@ class ChatRouteTest {
         long unauthorizedBefore = SimulatorResource.simulator().unauthorized("openai");
         String traceId = "0af7651916cd43dd8448eb211c80319c";
 
-        List<RouteEvent> events = route(request(generation, "openai/gpt-4o-mini", true), "00-" + traceId + "-b7ad6b7169203331-01");
+        List<RouteEvent> events =
+                route(request(generation, "openai/gpt-4o-mini", true), "00-" + traceId + "-b7ad6b7169203331-01");
 
-        assertThat(events.getFirst()).isEqualTo(new RouteEvent.Routed("openai", "openai/gpt-4o-mini", "gpt-4o-mini", 1, "openai-chat", "price"));
+        assertThat(events.getFirst())
+                .isEqualTo(new RouteEvent.Routed(
+                        "openai", "openai/gpt-4o-mini", "gpt-4o-mini", 1, "openai-chat", "price"));
         assertThat(events).filteredOn(e -> e instanceof RouteEvent.Delta).isNotEmpty();
         assertThat(events).contains(new RouteEvent.Finished("stop"));
         RouteEvent.Completed completed = (RouteEvent.Completed) events.getLast();
         assertThat(completed.usage().source()).isEqualTo("provider");
         assertThat(completed.usage().completionTokens()).isPositive();
         // gpt-4o-mini: 0.15 USD / 0.60 USD per million tokens = 150,000 / 600,000 pico-USD per token
-        long expectedCost = (completed.usage().promptTokens() * 150_000L + completed.usage().completionTokens() * 600_000L + 500) / 1000;
+        long expectedCost =
+                (completed.usage().promptTokens() * 150_000L + completed.usage().completionTokens() * 600_000L + 500)
+                        / 1000;
         assertThat(completed.usage().costNanos()).isEqualTo(expectedCost);
         assertThat(SimulatorResource.simulator().unauthorized("openai")).isEqualTo(unauthorizedBefore);
 
         ConsumerRecord<String, byte[]> record = usageRecord(generation);
-        UsageV1 usage = EventCodec.decode(record.value(), UsageV1.TYPE, UsageV1.class).data();
+        UsageV1 usage =
+                EventCodec.decode(record.value(), UsageV1.TYPE, UsageV1.class).data();
         assertThat(usage.status()).isEqualTo("success");
         assertThat(usage.provider()).isEqualTo("openai");
         assertThat(usage.completionTokens()).isEqualTo(completed.usage().completionTokens());
@@ -127,25 +168,55 @@ class ChatRouteTest {
         assertThat(usage.prices()).isEqualTo(new UsageV1.Prices(150_000, 600_000, 75_000, 600_000, 0, 0));
         assertThat(usage.ttftMs()).isNotNull();
         assertThat(usage.attempts()).hasSize(1);
-        String propagated = new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8);
+        String propagated =
+                new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8);
         assertThat(propagated).contains(traceId);
     }
 
     @Test
     void theRequestsInputImagesAreCountedInTheUsageEvent() {
         String generation = "gen-" + UUID.randomUUID();
-        String pixel = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
-        ChatMessage withImages = new ChatMessage(ChatMessage.Role.USER, List.of(new ContentPart.Text("Compare these", null),
-                new ContentPart.Image(pixel, "low"), new ContentPart.Image(pixel, null)), null, null, null, null);
-        ChatRequest chat = new ChatRequest(List.of("openai/gpt-4o-mini"), List.of(withImages), Sampling.DEFAULT.withMaxTokens(16), null, null,
-                null, null, null, true, null, BY_PRICE);
-        List<RouteEvent> events = route(new RouteRequest(generation, new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
-                generation, 1_000_000L, AccountPreferences.NONE), chat), null);
+        String pixel =
+                "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+        ChatMessage withImages = new ChatMessage(
+                ChatMessage.Role.USER,
+                List.of(
+                        new ContentPart.Text("Compare these", null),
+                        new ContentPart.Image(pixel, "low"),
+                        new ContentPart.Image(pixel, null)),
+                null,
+                null,
+                null,
+                null);
+        ChatRequest chat = new ChatRequest(
+                List.of("openai/gpt-4o-mini"),
+                List.of(withImages),
+                Sampling.DEFAULT.withMaxTokens(16),
+                null,
+                null,
+                null,
+                null,
+                null,
+                true,
+                null,
+                BY_PRICE);
+        List<RouteEvent> events = route(
+                new RouteRequest(
+                        generation,
+                        new AuthContext(
+                                UUID.randomUUID().toString(),
+                                UUID.randomUUID().toString(),
+                                generation,
+                                1_000_000L,
+                                AccountPreferences.NONE),
+                        chat),
+                null);
         assertThat(events.getLast()).isInstanceOf(RouteEvent.Completed.class);
         // billed per image only where the endpoint lists a fee (gpt-4o-mini has none: images are prompt tokens)
         UsageV1 usage = usageEvent(generation);
         assertThat(usage.images()).isEqualTo(2);
-        assertThat(usage.estimatedCostNanos()).isEqualTo(((RouteEvent.Completed) events.getLast()).usage().costNanos());
+        assertThat(usage.estimatedCostNanos())
+                .isEqualTo(((RouteEvent.Completed) events.getLast()).usage().costNanos());
     }
 
     @Test
@@ -155,7 +226,9 @@ class ChatRouteTest {
 
         List<RouteEvent> events = route(request(generation, LLAMA, true), null);
 
-        assertThat(events).filteredOn(e -> e instanceof RouteEvent.Routed).extracting(e -> ((RouteEvent.Routed) e).provider())
+        assertThat(events)
+                .filteredOn(e -> e instanceof RouteEvent.Routed)
+                .extracting(e -> ((RouteEvent.Routed) e).provider())
                 .containsExactly("groq");
         assertThat(events.getLast()).isInstanceOf(RouteEvent.Completed.class);
         UsageV1 usage = usageEvent(generation);
@@ -168,7 +241,9 @@ class ChatRouteTest {
     void aProviderMarkedDownInRedisIsSkipped() {
         redis.value(String.class).setex(HealthKeys.status("deepinfra"), 5, "{\"state\":\"down\"}");
         long before = health.lastRefreshMillis();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> health.lastRefreshMillis() > before + 1);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> health.lastRefreshMillis() > before + 1);
 
         List<RouteEvent> events = route(request("gen-" + UUID.randomUUID(), LLAMA, false), null);
 
@@ -182,7 +257,8 @@ class ChatRouteTest {
         SimulatorResource.simulator().behave("azure", new Behaviour(1, 1, 5, 429, -1, 1, 0));
         String generation = "gen-" + UUID.randomUUID();
         long minute = System.currentTimeMillis() / 60_000;
-        long classedBefore = minuteCount("openai/gpt-4o-mini@azure", minute, OutcomeBuckets.errorClassField("rate_limited"));
+        long classedBefore =
+                minuteCount("openai/gpt-4o-mini@azure", minute, OutcomeBuckets.errorClassField("rate_limited"));
 
         List<RouteEvent> events = route(request(generation, "openai/gpt-4o-mini", true), null);
 
@@ -194,8 +270,10 @@ class ChatRouteTest {
         assertThat(usage.errorClass()).isEqualTo("rate_limited");
         assertThat(usage.estimatedCostNanos()).isZero();
         // the failures reach the shared health buckets with their class
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(minuteCount("openai/gpt-4o-mini@azure", minute, OutcomeBuckets.errorClassField("rate_limited")))
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(minuteCount(
+                                "openai/gpt-4o-mini@azure", minute, OutcomeBuckets.errorClassField("rate_limited")))
                         .isGreaterThan(classedBefore));
     }
 
@@ -236,8 +314,14 @@ class ChatRouteTest {
     @Test
     void providersTheAccountIgnoresAreNotUsed() {
         RouteRequest base = request("gen-" + UUID.randomUUID(), LLAMA, false);
-        RouteRequest ignoring = new RouteRequest(base.generationId(), new AuthContext(base.auth().accountId(), base.auth().keyId(),
-                base.auth().holdId(), base.auth().holdNanos(), new AccountPreferences(List.of(), null, List.of("deepinfra"), false, false, null)),
+        RouteRequest ignoring = new RouteRequest(
+                base.generationId(),
+                new AuthContext(
+                        base.auth().accountId(),
+                        base.auth().keyId(),
+                        base.auth().holdId(),
+                        base.auth().holdNanos(),
+                        new AccountPreferences(List.of(), null, List.of("deepinfra"), false, false, null)),
                 base.request());
         List<RouteEvent> events = route(ignoring, null);
         assertThat(((RouteEvent.Routed) events.getFirst()).provider()).isEqualTo("groq");
@@ -249,8 +333,11 @@ class ChatRouteTest {
         SimulatorResource.simulator().behave("openai", new Behaviour(1, 1, 200, 0, 0, 0, 0));
         String generation = "gen-" + UUID.randomUUID();
         RouteRequest base = request(generation, "openai/gpt-4o-mini", true);
-        RouteRequest tiny = new RouteRequest(generation, new AuthContext(base.auth().accountId(), base.auth().keyId(), generation, 20_000L,
-                AccountPreferences.NONE), base.request());
+        RouteRequest tiny = new RouteRequest(
+                generation,
+                new AuthContext(
+                        base.auth().accountId(), base.auth().keyId(), generation, 20_000L, AccountPreferences.NONE),
+                base.request());
 
         List<RouteEvent> events = route(tiny, null);
 
@@ -269,8 +356,10 @@ class ChatRouteTest {
         long minute = System.currentTimeMillis() / 60_000;
         route(request("gen-" + UUID.randomUUID(), "openai/gpt-4o", false), null);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            assertThat(redis.value(String.class).get(HealthKeys.passive("openai"))).isNotNull();
-            assertThat(redis.value(String.class).get(HealthKeys.passive("openai/gpt-4o@openai"))).isNotNull();
+            assertThat(redis.value(String.class).get(HealthKeys.passive("openai")))
+                    .isNotNull();
+            assertThat(redis.value(String.class).get(HealthKeys.passive("openai/gpt-4o@openai")))
+                    .isNotNull();
             assertThat(minuteCount("openai/gpt-4o@openai", minute, "n")).isPositive();
         });
     }
@@ -288,11 +377,24 @@ class ChatRouteTest {
     @Test
     void embeddingsComeBackInInputOrderWithProviderUsageAndAUsageEvent() throws Exception {
         String generation = "gen-" + UUID.randomUUID();
-        var request = new dev.switchboard.wire.EmbeddingRequest.Routed(generation,
-                new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(), generation, 1_000_000L, AccountPreferences.NONE),
-                new dev.switchboard.wire.EmbeddingRequest(List.of("openai/text-embedding-3-small"), List.of("one", "two", "three"), 16, null));
-        String body = given().header("X-Switchboard-Service-Token", "dev-internal-token").contentType(ContentType.JSON)
-                .body(WireCodec.encode(request)).post("/internal/v1/embeddings").then().statusCode(200).extract().asString();
+        var request = new dev.switchboard.wire.EmbeddingRequest.Routed(
+                generation,
+                new AuthContext(
+                        UUID.randomUUID().toString(),
+                        UUID.randomUUID().toString(),
+                        generation,
+                        1_000_000L,
+                        AccountPreferences.NONE),
+                new dev.switchboard.wire.EmbeddingRequest(
+                        List.of("openai/text-embedding-3-small"), List.of("one", "two", "three"), 16, null));
+        String body = given().header("X-Switchboard-Service-Token", "dev-internal-token")
+                .contentType(ContentType.JSON)
+                .body(WireCodec.encode(request))
+                .post("/internal/v1/embeddings")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         var result = WireCodec.mapper().readValue(body, dev.switchboard.wire.EmbeddingResult.class);
         assertThat(result.error()).isNull();
         // the model's two endpoints share the traffic by the default price-weighted draw
@@ -309,9 +411,19 @@ class ChatRouteTest {
 
     @Test
     void requestsWithoutTheServiceTokenOrWithGarbageAreRefused() throws Exception {
-        given().contentType(ContentType.JSON).body("{}").post("/internal/v1/chat").then().statusCode(401);
-        String body = given().header("X-Switchboard-Service-Token", "dev-internal-token").contentType(ContentType.JSON)
-                .body("{\"generationId\":").post("/internal/v1/chat").then().statusCode(400).extract().asString();
+        given().contentType(ContentType.JSON)
+                .body("{}")
+                .post("/internal/v1/chat")
+                .then()
+                .statusCode(401);
+        String body = given().header("X-Switchboard-Service-Token", "dev-internal-token")
+                .contentType(ContentType.JSON)
+                .body("{\"generationId\":")
+                .post("/internal/v1/chat")
+                .then()
+                .statusCode(400)
+                .extract()
+                .asString();
         JsonNode error = JSON.readTree(body);
         assertThat(error.at("/error/code").asInt()).isEqualTo(400);
     }

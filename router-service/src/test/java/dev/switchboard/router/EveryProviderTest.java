@@ -48,7 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(value = SimulatorResource.class, restrictToAnnotatedClass = false)
 class EveryProviderTest {
 
-    private static final String LOOKUP = "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\"}},\"required\":[\"query\"]}";
+    private static final String LOOKUP =
+            "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\"}},\"required\":[\"query\"]}";
 
     @Inject
     LiveCatalog live;
@@ -56,28 +57,45 @@ class EveryProviderTest {
     @Test
     void everyProviderAnswersAndCallsToolsInItsOwnProtocol() {
         for (ProviderSpec provider : live.current().providers()) {
-            String model = live.current().models().stream().filter(m -> ModelSpec.CHAT.equals(m.kind()))
-                    .filter(m -> m.endpoints().stream().anyMatch(e -> e.provider().equals(provider.name()))).findFirst().orElseThrow().id();
+            String model = live.current().models().stream()
+                    .filter(m -> ModelSpec.CHAT.equals(m.kind()))
+                    .filter(m ->
+                            m.endpoints().stream().anyMatch(e -> e.provider().equals(provider.name())))
+                    .findFirst()
+                    .orElseThrow()
+                    .id();
             long unauthorized = SimulatorResource.simulator().unauthorized(provider.name());
 
             List<RouteEvent> text = route(chat(provider.name(), model, List.of()));
-            assertThat(text.getFirst()).as(provider.name()).isInstanceOfSatisfying(RouteEvent.Routed.class,
-                    r -> assertThat(r.family()).isEqualTo(provider.family()));
-            assertThat(text.getLast()).as("%s: %s", provider.name(), text.getLast()).isInstanceOf(RouteEvent.Completed.class);
+            assertThat(text.getFirst())
+                    .as(provider.name())
+                    .isInstanceOfSatisfying(
+                            RouteEvent.Routed.class, r -> assertThat(r.family()).isEqualTo(provider.family()));
+            assertThat(text.getLast())
+                    .as("%s: %s", provider.name(), text.getLast())
+                    .isInstanceOf(RouteEvent.Completed.class);
             Usage usage = ((RouteEvent.Completed) text.getLast()).usage();
             assertThat(usage.source()).as(provider.name()).isEqualTo(Usage.SOURCE_PROVIDER);
             assertThat(usage.completionTokens()).as(provider.name()).isPositive();
-            assertThat(text).filteredOn(e -> e instanceof RouteEvent.Delta d && d.content() != null).as(provider.name()).isNotEmpty();
+            assertThat(text)
+                    .filteredOn(e -> e instanceof RouteEvent.Delta d && d.content() != null)
+                    .as(provider.name())
+                    .isNotEmpty();
 
-            List<RouteEvent> call = route(chat(provider.name(), model, List.of(new Tool("lookup", "Looks up", json(LOOKUP)))));
-            assertThat(call.getLast()).as("%s: %s", provider.name(), call.getLast()).isInstanceOf(RouteEvent.Completed.class);
+            List<RouteEvent> call =
+                    route(chat(provider.name(), model, List.of(new Tool("lookup", "Looks up", json(LOOKUP)))));
+            assertThat(call.getLast())
+                    .as("%s: %s", provider.name(), call.getLast())
+                    .isInstanceOf(RouteEvent.Completed.class);
             assertThat(call).contains(new RouteEvent.Finished("tool_calls"));
             Map<Integer, StringBuilder> arguments = new LinkedHashMap<>();
             Map<Integer, String> names = new LinkedHashMap<>();
             for (RouteEvent event : call) {
                 if (event instanceof RouteEvent.Delta d) {
                     for (ToolCallDelta fragment : d.toolCalls()) {
-                        arguments.computeIfAbsent(fragment.index(), i -> new StringBuilder()).append(fragment.arguments() == null ? "" : fragment.arguments());
+                        arguments
+                                .computeIfAbsent(fragment.index(), i -> new StringBuilder())
+                                .append(fragment.arguments() == null ? "" : fragment.arguments());
                         if (fragment.name() != null) {
                             names.put(fragment.index(), fragment.name());
                         }
@@ -85,24 +103,51 @@ class EveryProviderTest {
                 }
             }
             assertThat(names).as(provider.name()).containsEntry(0, "lookup");
-            assertThat(json(arguments.get(0).toString()).path("query").isTextual()).as("%s arguments %s", provider.name(), arguments).isTrue();
-            assertThat(SimulatorResource.simulator().unauthorized(provider.name())).as(provider.name()).isEqualTo(unauthorized);
+            assertThat(json(arguments.get(0).toString()).path("query").isTextual())
+                    .as("%s arguments %s", provider.name(), arguments)
+                    .isTrue();
+            assertThat(SimulatorResource.simulator().unauthorized(provider.name()))
+                    .as(provider.name())
+                    .isEqualTo(unauthorized);
         }
     }
 
     private static RouteRequest chat(String provider, String model, List<Tool> tools) {
-        RoutingPreferences only = new RoutingPreferences(List.of(), true, false, false, false, List.of(provider), List.of(), List.of(), null,
-                null, null);
-        ChatRequest chat = new ChatRequest(List.of(model), List.of(ChatMessage.text(ChatMessage.Role.USER, "Find the weather")),
-                Sampling.DEFAULT.withMaxTokens(2048), tools, null, null, null, null, true, null, only);
+        RoutingPreferences only = new RoutingPreferences(
+                List.of(), true, false, false, false, List.of(provider), List.of(), List.of(), null, null, null);
+        ChatRequest chat = new ChatRequest(
+                List.of(model),
+                List.of(ChatMessage.text(ChatMessage.Role.USER, "Find the weather")),
+                Sampling.DEFAULT.withMaxTokens(2048),
+                tools,
+                null,
+                null,
+                null,
+                null,
+                true,
+                null,
+                only);
         String generation = "gen-" + UUID.randomUUID();
-        return new RouteRequest(generation, new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(), generation,
-                100_000_000L, AccountPreferences.NONE), chat);
+        return new RouteRequest(
+                generation,
+                new AuthContext(
+                        UUID.randomUUID().toString(),
+                        UUID.randomUUID().toString(),
+                        generation,
+                        100_000_000L,
+                        AccountPreferences.NONE),
+                chat);
     }
 
     private static List<RouteEvent> route(RouteRequest request) {
-        String body = given().header("X-Switchboard-Service-Token", "dev-internal-token").contentType(ContentType.JSON)
-                .body(WireCodec.encode(request)).post("/internal/v1/chat").then().statusCode(200).extract().asString();
+        String body = given().header("X-Switchboard-Service-Token", "dev-internal-token")
+                .contentType(ContentType.JSON)
+                .body(WireCodec.encode(request))
+                .post("/internal/v1/chat")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         List<RouteEvent> events = new ArrayList<>();
         body.lines().forEach(line -> events.add(WireCodec.decodeEvent(line.getBytes(StandardCharsets.UTF_8))));
         return events;

@@ -4,8 +4,8 @@ import dev.switchboard.events.EventCodec;
 import dev.switchboard.events.Topics;
 import dev.switchboard.events.UsageV1;
 import dev.switchboard.events.health.HealthKeys;
-import dev.switchboard.router.health.HealthView;
 import dev.switchboard.providers.UpstreamFailure;
+import dev.switchboard.router.health.HealthView;
 import dev.switchboard.simulator.Behaviour;
 import dev.switchboard.testsupport.KafkaResource;
 import dev.switchboard.testsupport.RedisResource;
@@ -62,16 +62,42 @@ class RetryTest {
 
     /** Routes a request to the one provider and answers its usage event (whose attempts are all that provider's). */
     private static UsageV1 route(String generation) {
-        RoutingPreferences only = new RoutingPreferences(List.of(), true, false, false, false, List.of(PROVIDER), List.of(), List.of(), null,
-                null, null);
-        ChatRequest chat = new ChatRequest(List.of("meta-llama/llama-3.1-8b-instruct"), List.of(ChatMessage.text(ChatMessage.Role.USER, "hi")),
-                Sampling.DEFAULT.withMaxTokens(16), null, null, null, null, null, true, null, only);
-        RouteRequest request = new RouteRequest(generation, new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
-                generation, 1_000_000L, AccountPreferences.NONE), chat);
-        given().header("X-Switchboard-Service-Token", "dev-internal-token").contentType(ContentType.JSON)
-                .body(WireCodec.encode(request)).post("/internal/v1/chat").then().statusCode(200);
-        return TopicProbe.find(KafkaResource.bootstrapServers(), Topics.USAGE, r -> generation.equals(r.key()), Duration.ofSeconds(20))
-                .map(r -> EventCodec.decode(r.value(), UsageV1.TYPE, UsageV1.class).data())
+        RoutingPreferences only = new RoutingPreferences(
+                List.of(), true, false, false, false, List.of(PROVIDER), List.of(), List.of(), null, null, null);
+        ChatRequest chat = new ChatRequest(
+                List.of("meta-llama/llama-3.1-8b-instruct"),
+                List.of(ChatMessage.text(ChatMessage.Role.USER, "hi")),
+                Sampling.DEFAULT.withMaxTokens(16),
+                null,
+                null,
+                null,
+                null,
+                null,
+                true,
+                null,
+                only);
+        RouteRequest request = new RouteRequest(
+                generation,
+                new AuthContext(
+                        UUID.randomUUID().toString(),
+                        UUID.randomUUID().toString(),
+                        generation,
+                        1_000_000L,
+                        AccountPreferences.NONE),
+                chat);
+        given().header("X-Switchboard-Service-Token", "dev-internal-token")
+                .contentType(ContentType.JSON)
+                .body(WireCodec.encode(request))
+                .post("/internal/v1/chat")
+                .then()
+                .statusCode(200);
+        return TopicProbe.find(
+                        KafkaResource.bootstrapServers(),
+                        Topics.USAGE,
+                        r -> generation.equals(r.key()),
+                        Duration.ofSeconds(20))
+                .map(r -> EventCodec.decode(r.value(), UsageV1.TYPE, UsageV1.class)
+                        .data())
                 .orElseThrow(() -> new AssertionError("no usage event for " + generation));
     }
 
@@ -114,7 +140,8 @@ class RetryTest {
     @Test
     void retryAfterIsReadAsSecondsOrAnHttpDate() {
         assertThat(UpstreamFailure.parseRetryAfter("2", 0)).isEqualTo(2000L);
-        assertThat(UpstreamFailure.parseRetryAfter("Thu, 01 Jan 1970 00:00:05 GMT", 1000)).isEqualTo(4000L);
+        assertThat(UpstreamFailure.parseRetryAfter("Thu, 01 Jan 1970 00:00:05 GMT", 1000))
+                .isEqualTo(4000L);
         assertThat(UpstreamFailure.parseRetryAfter("soon", 0)).isNull();
         assertThat(UpstreamFailure.parseRetryAfter("86400", 0)).isNull();
         assertThat(UpstreamFailure.parseRetryAfter(null, 0)).isNull();

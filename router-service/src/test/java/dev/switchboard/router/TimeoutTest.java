@@ -8,10 +8,10 @@ import dev.switchboard.wire.AccountPreferences;
 import dev.switchboard.wire.AuthContext;
 import dev.switchboard.wire.ChatMessage;
 import dev.switchboard.wire.ChatRequest;
-import dev.switchboard.wire.Sampling;
 import dev.switchboard.wire.ErrorClass;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.RouteRequest;
+import dev.switchboard.wire.Sampling;
 import dev.switchboard.wire.WireCodec;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -41,7 +41,9 @@ class TimeoutTest {
 
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(KafkaResource.class), new TestResourceEntry(RedisResource.class),
+            return List.of(
+                    new TestResourceEntry(KafkaResource.class),
+                    new TestResourceEntry(RedisResource.class),
                     new TestResourceEntry(SimulatorResource.class));
         }
     }
@@ -58,13 +60,38 @@ class TimeoutTest {
         SimulatorResource.simulator().behave("openai", new Behaviour(3_000, 1, 5, 0, 0, 0, 0));
         SimulatorResource.simulator().behave("azure", new Behaviour(3_000, 1, 5, 0, 0, 0, 0));
         String generation = "gen-" + UUID.randomUUID();
-        ChatRequest chat = new ChatRequest(List.of("openai/gpt-4o-mini"), List.of(ChatMessage.text(ChatMessage.Role.USER, "hi")),
-                Sampling.DEFAULT.withMaxTokens(16), null, null, null, null, null, true, null, null);
-        RouteRequest request = new RouteRequest(generation, new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
-                generation, 1_000_000L, AccountPreferences.NONE), chat);
-        String body = given().header("X-Switchboard-Service-Token", "dev-internal-token").contentType(ContentType.JSON)
-                .body(WireCodec.encode(request)).post("/internal/v1/chat").then().statusCode(200).extract().asString();
-        List<RouteEvent> events = body.lines().map(l -> WireCodec.decodeEvent(l.getBytes(StandardCharsets.UTF_8))).toList();
+        ChatRequest chat = new ChatRequest(
+                List.of("openai/gpt-4o-mini"),
+                List.of(ChatMessage.text(ChatMessage.Role.USER, "hi")),
+                Sampling.DEFAULT.withMaxTokens(16),
+                null,
+                null,
+                null,
+                null,
+                null,
+                true,
+                null,
+                null);
+        RouteRequest request = new RouteRequest(
+                generation,
+                new AuthContext(
+                        UUID.randomUUID().toString(),
+                        UUID.randomUUID().toString(),
+                        generation,
+                        1_000_000L,
+                        AccountPreferences.NONE),
+                chat);
+        String body = given().header("X-Switchboard-Service-Token", "dev-internal-token")
+                .contentType(ContentType.JSON)
+                .body(WireCodec.encode(request))
+                .post("/internal/v1/chat")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        List<RouteEvent> events = body.lines()
+                .map(l -> WireCodec.decodeEvent(l.getBytes(StandardCharsets.UTF_8)))
+                .toList();
         RouteEvent.Failed failed = (RouteEvent.Failed) events.getLast();
         assertThat(failed.errorClass()).isEqualTo(ErrorClass.TIMEOUT);
         assertThat(failed.errorClass().httpStatus()).isEqualTo(408);

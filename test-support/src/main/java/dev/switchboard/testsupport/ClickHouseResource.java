@@ -15,11 +15,13 @@ public final class ClickHouseResource implements QuarkusTestResourceLifecycleMan
     @Override
     public Map<String, String> start() {
         LocalStack.requireListening("ClickHouse", LocalStack.clickhouse(), 8123);
-        return Map.of("switchboard.clickhouse.url", LocalStack.clickhouse().toString(),
-                "switchboard.clickhouse.database", TEST_DATABASE);
+        return Map.of(
+                "switchboard.clickhouse.url",
+                LocalStack.clickhouse().toString(),
+                "switchboard.clickhouse.database",
+                TEST_DATABASE);
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 }

@@ -52,10 +52,17 @@ public class FakeVault implements QuarkusTestResourceLifecycleManager {
     /** The KV v2 secret, answered to {@code token} only (403 otherwise, as Vault does). */
     public static void secret(String token, Map<String, String> data) {
         StringBuilder json = new StringBuilder("{");
-        data.forEach((k, v) -> json.append(json.length() > 1 ? "," : "").append('"').append(k).append("\":\"").append(v).append('"'));
+        data.forEach((k, v) -> json.append(json.length() > 1 ? "," : "")
+                .append('"')
+                .append(k)
+                .append("\":\"")
+                .append(v)
+                .append('"'));
         json.append('}');
         server.stubFor(kvRead().atPriority(10).willReturn(errors(403, "permission denied")));
-        server.stubFor(kvRead().atPriority(1).withHeader("X-Vault-Token", equalTo(token)).willReturn(okJson("""
+        server.stubFor(kvRead().atPriority(1)
+                .withHeader("X-Vault-Token", equalTo(token))
+                .willReturn(okJson("""
                 {"request_id":"fake-1","lease_id":"","renewable":false,"lease_duration":0,
                  "data":{"data":%s,"metadata":{"created_time":"2026-11-26T10:00:00Z","deletion_time":"","destroyed":false,"version":3}},
                  "wrap_info":null,"warnings":null,"auth":null}""".formatted(json))));
@@ -68,13 +75,17 @@ public class FakeVault implements QuarkusTestResourceLifecycleManager {
 
     /** renew-self grants {@code leaseSeconds} to {@code token}. */
     public static void renewable(String token, int leaseSeconds) {
-        server.stubFor(post(urlEqualTo(RENEW_SELF)).withHeader("X-Vault-Token", equalTo(token)).willReturn(okJson(auth(token, leaseSeconds))));
+        server.stubFor(post(urlEqualTo(RENEW_SELF))
+                .withHeader("X-Vault-Token", equalTo(token))
+                .willReturn(okJson(auth(token, leaseSeconds))));
     }
 
     /** Kubernetes login for {@code role} with {@code jwt} yields {@code token}. */
     public static void kubernetesLogin(String role, String jwt, String token, int leaseSeconds) {
-        server.stubFor(post(urlEqualTo(K8S_LOGIN)).withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.equalToJson(
-                "{\"role\":\"" + role + "\",\"jwt\":\"" + jwt + "\"}", true, true)).willReturn(okJson(auth(token, leaseSeconds))));
+        server.stubFor(post(urlEqualTo(K8S_LOGIN))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.equalToJson(
+                        "{\"role\":\"" + role + "\",\"jwt\":\"" + jwt + "\"}", true, true))
+                .willReturn(okJson(auth(token, leaseSeconds))));
     }
 
     public static int count(RequestPatternBuilder pattern) {
@@ -86,7 +97,10 @@ public class FakeVault implements QuarkusTestResourceLifecycleManager {
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder errors(int status, String error) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody("{\"errors\":[\"" + error + "\"]}");
+        return aResponse()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"errors\":[\"" + error + "\"]}");
     }
 
     private static String auth(String token, int leaseSeconds) {
@@ -94,7 +108,6 @@ public class FakeVault implements QuarkusTestResourceLifecycleManager {
                 {"request_id":"fake-2","lease_id":"","renewable":false,"lease_duration":0,"data":null,"wrap_info":null,"warnings":null,
                  "auth":{"client_token":"%s","accessor":"fake-accessor","policies":["default","switchboard-router"],
                          "token_policies":["default","switchboard-router"],"metadata":{"role":"switchboard-router"},
-                         "lease_duration":%d,"renewable":true,"entity_id":"fake-entity","token_type":"service","orphan":true,"num_uses":0}}"""
-                .formatted(token, leaseSeconds);
+                         "lease_duration":%d,"renewable":true,"entity_id":"fake-entity","token_type":"service","orphan":true,"num_uses":0}}""".formatted(token, leaseSeconds);
     }
 }

@@ -27,10 +27,10 @@ public final class KafkaResource implements QuarkusTestResourceLifecycleManager 
         if (cluster == null) {
             try {
                 cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                        .setCombined(true)
-                        .setNumBrokerNodes(1)
-                        .setNumControllerNodes(1)
-                        .build())
+                                .setCombined(true)
+                                .setNumBrokerNodes(1)
+                                .setNumControllerNodes(1)
+                                .build())
                         .setConfigProp("offsets.topic.replication.factor", "1")
                         .setConfigProp("transaction.state.log.replication.factor", "1")
                         .setConfigProp("transaction.state.log.min.isr", "1")

@@ -11,8 +11,7 @@ import java.net.URI;
  */
 public final class LocalStack {
 
-    private LocalStack() {
-    }
+    private LocalStack() {}
 
     public static String env(String name, String fallback) {
         String value = System.getenv(name);
@@ -51,8 +50,10 @@ public final class LocalStack {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(address.getHost(), port), 2000);
         } catch (IOException e) {
-            throw new IllegalStateException(what + " is not listening on " + address.getHost() + ":" + port
-                    + "; start the local stack with `deploy/local/stack.sh start` (or `make stack`)", e);
+            throw new IllegalStateException(
+                    what + " is not listening on " + address.getHost() + ":" + port
+                            + "; start the local stack with `deploy/local/stack.sh start` (or `make stack`)",
+                    e);
         }
     }
 }

@@ -26,13 +26,22 @@ public abstract class MockKubernetesApi implements QuarkusTestResourceLifecycleM
 
     @Override
     public Map<String, String> start() {
-        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        server = new KubernetesMockServer(
+                new io.fabric8.mockwebserver.Context(),
+                new MockWebServer(),
+                new HashMap<>(),
+                new KubernetesCrudDispatcher(),
+                false);
         server.init();
         client = server.createClient();
         seed(client);
-        return Map.of("quarkus.kubernetes-client.api-server-url", client.getMasterUrl().toString(),
-                "quarkus.kubernetes-client.trust-certs", "true",
-                "quarkus.kubernetes-client.namespace", NAMESPACE);
+        return Map.of(
+                "quarkus.kubernetes-client.api-server-url",
+                client.getMasterUrl().toString(),
+                "quarkus.kubernetes-client.trust-certs",
+                "true",
+                "quarkus.kubernetes-client.namespace",
+                NAMESPACE);
     }
 
     @Override

@@ -19,15 +19,20 @@ public final class PostgresResource implements QuarkusTestResourceLifecycleManag
         String database = LocalStack.postgresTestDatabase();
         String hostPort = server.getHost() + ":" + server.getPort();
         return Map.of(
-                "quarkus.datasource.reactive.url", "postgresql://" + hostPort + "/" + database,
-                "quarkus.datasource.jdbc.url", "jdbc:postgresql://" + hostPort + "/" + database,
-                "quarkus.datasource.username", LocalStack.postgresUser(),
-                "quarkus.datasource.password", LocalStack.postgresPassword(),
-                "quarkus.flyway.clean-disabled", "false",
-                "quarkus.flyway.clean-at-start", "true");
+                "quarkus.datasource.reactive.url",
+                "postgresql://" + hostPort + "/" + database,
+                "quarkus.datasource.jdbc.url",
+                "jdbc:postgresql://" + hostPort + "/" + database,
+                "quarkus.datasource.username",
+                LocalStack.postgresUser(),
+                "quarkus.datasource.password",
+                LocalStack.postgresPassword(),
+                "quarkus.flyway.clean-disabled",
+                "false",
+                "quarkus.flyway.clean-at-start",
+                "true");
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 }

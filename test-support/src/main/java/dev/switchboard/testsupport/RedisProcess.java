@@ -28,12 +28,22 @@ public final class RedisProcess implements QuarkusTestResourceLifecycleManager {
                     port = socket.getLocalPort();
                 }
             }
-            process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no"))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/redis-process.log")))
+            process = new ProcessBuilder(List.of(
+                            "redis-server",
+                            "--port",
+                            Integer.toString(port),
+                            "--bind",
+                            "127.0.0.1",
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/redis-process.log")))
                     .start();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start redis-server (install Debian's redis-server: deploy/local/prereqs.sh)", e);
+            throw new IllegalStateException(
+                    "cannot start redis-server (install Debian's redis-server: deploy/local/prereqs.sh)", e);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {

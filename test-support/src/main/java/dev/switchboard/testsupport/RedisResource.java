@@ -26,6 +26,5 @@ public final class RedisResource implements QuarkusTestResourceLifecycleManager 
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 }

@@ -24,7 +24,11 @@ public final class SimulatorResource implements QuarkusTestResourceLifecycleMana
             vertx = Vertx.vertx();
             simulator = new ProviderSimulator(vertx, Map.of());
             try {
-                simulator.start("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                simulator
+                        .start("127.0.0.1", 0)
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS);
             } catch (Exception e) {
                 throw new IllegalStateException("provider simulator did not start", e);
             }
@@ -38,7 +42,8 @@ public final class SimulatorResource implements QuarkusTestResourceLifecycleMana
      * every adapter builds the same paths as against the real provider.
      */
     public static String baseUrl(ProviderSpec provider) {
-        return "http://127.0.0.1:" + simulator().port() + "/" + provider.name() + java.net.URI.create(provider.baseUrl()).getPath();
+        return "http://127.0.0.1:" + simulator().port() + "/" + provider.name()
+                + java.net.URI.create(provider.baseUrl()).getPath();
     }
 
     /** The credential the simulator accepts from a provider ({@code access key id:secret} for Bedrock's signing). */

@@ -37,21 +37,22 @@ public final class Specs {
     private static final Map<String, Schema> SCHEMAS = new HashMap<>();
     private static SchemaRegistry registry;
 
-    private Specs() {
-    }
+    private Specs() {}
 
     private static synchronized SchemaRegistry registry() {
         if (registry == null) {
             Path specs = projectRoot().resolve("../shared/specs").normalize();
             // documents are parsed on first use: the OpenAI description alone is 3 MB of YAML
-            registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12, b -> b.schemas(uri -> {
-                for (String file : List.of(OPENAI, OPENROUTER, ANTHROPIC, GEMINI, MISTRAL)) {
-                    if (uri(file).equals(uri)) {
-                        return DOCUMENTS.computeIfAbsent(uri, u -> json(specs.resolve(file)));
-                    }
-                }
-                return null;
-            }));
+            registry = SchemaRegistry.withDefaultDialect(
+                    SpecificationVersion.DRAFT_2020_12,
+                    b -> b.schemas(uri -> {
+                        for (String file : List.of(OPENAI, OPENROUTER, ANTHROPIC, GEMINI, MISTRAL)) {
+                            if (uri(file).equals(uri)) {
+                                return DOCUMENTS.computeIfAbsent(uri, u -> json(specs.resolve(file)));
+                            }
+                        }
+                        return null;
+                    }));
         }
         return registry;
     }
@@ -67,7 +68,8 @@ public final class Specs {
                 return dir;
             }
         }
-        throw new IllegalStateException("cannot find the project root (no mvnw above " + Path.of("").toAbsolutePath() + ")");
+        throw new IllegalStateException(
+                "cannot find the project root (no mvnw above " + Path.of("").toAbsolutePath() + ")");
     }
 
     private static String uri(String file) {
@@ -76,7 +78,8 @@ public final class Specs {
 
     private static String json(Path file) {
         try {
-            ObjectMapper reader = file.toString().endsWith(".yaml") ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
+            ObjectMapper reader =
+                    file.toString().endsWith(".yaml") ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
             com.fasterxml.jackson.databind.JsonNode tree = reader.readTree(Files.readAllBytes(file));
             nullable(tree);
             return new ObjectMapper().writeValueAsString(tree);
@@ -118,7 +121,8 @@ public final class Specs {
     }
 
     private static void assertValid(String spec, String pointer, String json) {
-        assertThat(errors(spec, pointer, json)).as("%s %s against %s", spec, pointer, json.length() > 2000 ? json.substring(0, 2000) + "..." : json)
+        assertThat(errors(spec, pointer, json))
+                .as("%s %s against %s", spec, pointer, json.length() > 2000 ? json.substring(0, 2000) + "..." : json)
                 .isEmpty();
     }
 
@@ -130,8 +134,11 @@ public final class Specs {
     private static List<String> errors(String spec, String pointer, String json) {
         Schema schema;
         synchronized (Specs.class) {
-            schema = SCHEMAS.computeIfAbsent(spec + pointer, k -> registry().getSchema(SchemaLocation.of(uri(spec) + pointer)));
+            schema = SCHEMAS.computeIfAbsent(
+                    spec + pointer, k -> registry().getSchema(SchemaLocation.of(uri(spec) + pointer)));
         }
-        return schema.validate(json, InputFormat.JSON).stream().map(Error::toString).toList();
+        return schema.validate(json, InputFormat.JSON).stream()
+                .map(Error::toString)
+                .toList();
     }
 }

@@ -20,7 +20,8 @@ public record AccountPreferences(
         boolean zdrOnly,
         String defaultSort) {
 
-    public static final AccountPreferences NONE = new AccountPreferences(List.of(), null, List.of(), false, false, null);
+    public static final AccountPreferences NONE =
+            new AccountPreferences(List.of(), null, List.of(), false, false, null);
 
     public AccountPreferences {
         fallbackModels = fallbackModels == null ? List.of() : List.copyOf(fallbackModels);

@@ -8,7 +8,8 @@ package dev.switchboard.wire;
  *                  bounded grace while auth-service cannot reach its database)
  * @param holdNanos credit reserved for this request, in nano-USD
  */
-public record AuthContext(String accountId, String keyId, String holdId, long holdNanos, AccountPreferences preferences) {
+public record AuthContext(
+        String accountId, String keyId, String holdId, long holdNanos, AccountPreferences preferences) {
 
     public AuthContext {
         preferences = preferences == null ? AccountPreferences.NONE : preferences;

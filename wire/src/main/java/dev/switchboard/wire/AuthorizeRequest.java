@@ -6,5 +6,4 @@ package dev.switchboard.wire;
  * {@code keyId}; either way auth re-checks it (disabled, expired, limit) under the same lock as the
  * reservation. The answer is an {@link AuthContext}.
  */
-public record AuthorizeRequest(String key, String keyId, String generationId, String model, long holdNanos) {
-}
+public record AuthorizeRequest(String key, String keyId, String generationId, String model, long holdNanos) {}

@@ -45,7 +45,11 @@ public record ChatMessage(
     }
 
     public enum Role {
-        SYSTEM, DEVELOPER, USER, ASSISTANT, TOOL;
+        SYSTEM,
+        DEVELOPER,
+        USER,
+        ASSISTANT,
+        TOOL;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String wireName() {

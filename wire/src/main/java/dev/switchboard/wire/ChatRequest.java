@@ -42,13 +42,33 @@ public record ChatRequest(
 
     /** The same request with another list of models to try. */
     public ChatRequest withModels(List<String> others) {
-        return new ChatRequest(others, messages, sampling, tools, toolChoice, parallelToolCalls, responseFormat, reasoning, stream, user,
+        return new ChatRequest(
+                others,
+                messages,
+                sampling,
+                tools,
+                toolChoice,
+                parallelToolCalls,
+                responseFormat,
+                reasoning,
+                stream,
+                user,
                 routing);
     }
 
     /** The same request with other sampling settings. */
     public ChatRequest withSampling(Sampling other) {
-        return new ChatRequest(models, messages, other, tools, toolChoice, parallelToolCalls, responseFormat, reasoning, stream, user,
+        return new ChatRequest(
+                models,
+                messages,
+                other,
+                tools,
+                toolChoice,
+                parallelToolCalls,
+                responseFormat,
+                reasoning,
+                stream,
+                user,
                 routing);
     }
 

@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** A part of a message's content. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = ContentPart.Text.class, name = "text"),
-        @JsonSubTypes.Type(value = ContentPart.Image.class, name = "image"),
-        @JsonSubTypes.Type(value = ContentPart.File.class, name = "file"),
-        @JsonSubTypes.Type(value = ContentPart.Audio.class, name = "audio")
+    @JsonSubTypes.Type(value = ContentPart.Text.class, name = "text"),
+    @JsonSubTypes.Type(value = ContentPart.Image.class, name = "image"),
+    @JsonSubTypes.Type(value = ContentPart.File.class, name = "file"),
+    @JsonSubTypes.Type(value = ContentPart.Audio.class, name = "audio")
 })
 public sealed interface ContentPart {
 
@@ -29,18 +29,15 @@ public sealed interface ContentPart {
     }
 
     /** An image by URL, which may be a {@code data:} URL carrying base64 bytes. */
-    record Image(String url, String detail) implements ContentPart {
-    }
+    record Image(String url, String detail) implements ContentPart {}
 
     /**
      * A document (PDF and the like): {@code data} is a {@code data:} URL or plain base64 with
      * {@code mediaType}; {@code fileId} refers to a file uploaded to the provider. Passed through to
      * providers that read documents.
      */
-    record File(String filename, String data, String mediaType, String fileId) implements ContentPart {
-    }
+    record File(String filename, String data, String mediaType, String fileId) implements ContentPart {}
 
     /** Audio input, base64 {@code data} in {@code format} ({@code wav}, {@code mp3}). */
-    record Audio(String data, String format) implements ContentPart {
-    }
+    record Audio(String data, String format) implements ContentPart {}
 }

@@ -14,6 +14,5 @@ public record EmbeddingRequest(List<String> models, List<String> inputs, Integer
     }
 
     /** Edge → router: who asks, under which generation id. */
-    public record Routed(String generationId, AuthContext auth, EmbeddingRequest request) {
-    }
+    public record Routed(String generationId, AuthContext auth, EmbeddingRequest request) {}
 }

@@ -13,9 +13,9 @@ public record ErrorResponse(Body error) {
     }
 
     public static ErrorResponse of(int code, String message, Map<String, Object> metadata) {
-        return new ErrorResponse(new Body(code, message, metadata == null || metadata.isEmpty() ? null : Map.copyOf(metadata)));
+        return new ErrorResponse(
+                new Body(code, message, metadata == null || metadata.isEmpty() ? null : Map.copyOf(metadata)));
     }
 
-    public record Body(int code, String message, Map<String, Object> metadata) {
-    }
+    public record Body(int code, String message, Map<String, Object> metadata) {}
 }

@@ -9,6 +9,5 @@ public record HoldFinishes(List<Item> holds) {
         holds = holds == null ? List.of() : List.copyOf(holds);
     }
 
-    public record Item(String holdId, long costNanos) {
-    }
+    public record Item(String holdId, long costNanos) {}
 }

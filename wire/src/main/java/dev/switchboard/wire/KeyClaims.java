@@ -26,6 +26,5 @@ public record KeyClaims(
     }
 
     /** Edge → auth body of a key check. */
-    public record Verify(String key) {
-    }
+    public record Verify(String key) {}
 }

@@ -7,8 +7,7 @@ public final class Money {
 
     private static final BigDecimal NANOS_PER_USD = BigDecimal.valueOf(1_000_000_000L);
 
-    private Money() {
-    }
+    private Money() {}
 
     /** Parses a USD amount ("10.50") into nano-USD, exactly; finer than a nano-dollar is an error. */
     public static long nanosFromUsd(String usd) {

@@ -18,6 +18,8 @@ public record ResponseFormat(Type type, String name, String description, JsonNod
     }
 
     public enum Type {
-        TEXT, JSON_OBJECT, JSON_SCHEMA
+        TEXT,
+        JSON_OBJECT,
+        JSON_SCHEMA
     }
 }

@@ -2,7 +2,6 @@ package dev.switchboard.wire;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
@@ -17,11 +16,11 @@ import java.util.List;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = RouteEvent.Routed.class, name = "routed"),
-        @JsonSubTypes.Type(value = RouteEvent.Delta.class, name = "delta"),
-        @JsonSubTypes.Type(value = RouteEvent.Finished.class, name = "finished"),
-        @JsonSubTypes.Type(value = RouteEvent.Completed.class, name = "completed"),
-        @JsonSubTypes.Type(value = RouteEvent.Failed.class, name = "failed")
+    @JsonSubTypes.Type(value = RouteEvent.Routed.class, name = "routed"),
+    @JsonSubTypes.Type(value = RouteEvent.Delta.class, name = "delta"),
+    @JsonSubTypes.Type(value = RouteEvent.Finished.class, name = "finished"),
+    @JsonSubTypes.Type(value = RouteEvent.Completed.class, name = "completed"),
+    @JsonSubTypes.Type(value = RouteEvent.Failed.class, name = "failed")
 })
 public sealed interface RouteEvent {
 
@@ -31,7 +30,8 @@ public sealed interface RouteEvent {
      * strategy that ordered the candidates ({@code weighted}, {@code price}, {@code latency},
      * {@code throughput}), null from a router that does not say.
      */
-    record Routed(String provider, String model, String upstreamModel, int attempt, String family, String routing) implements RouteEvent {
+    record Routed(String provider, String model, String upstreamModel, int attempt, String family, String routing)
+            implements RouteEvent {
         public Routed(String provider, String model, String upstreamModel, int attempt, String family) {
             this(provider, model, upstreamModel, attempt, family, null);
         }
@@ -48,8 +48,14 @@ public sealed interface RouteEvent {
      * returned encrypted. Both must reach the client so it can send them back. {@code logprobs} is the
      * chunk's token log-probabilities in OpenAI's {@code {"content":[...]}} shape.
      */
-    record Delta(String content, String reasoning, String reasoningSignature, String redactedReasoning,
-                 List<ToolCallDelta> toolCalls, JsonNode logprobs) implements RouteEvent {
+    record Delta(
+            String content,
+            String reasoning,
+            String reasoningSignature,
+            String redactedReasoning,
+            List<ToolCallDelta> toolCalls,
+            JsonNode logprobs)
+            implements RouteEvent {
         public Delta {
             toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
             logprobs = logprobs == null || logprobs.isNull() ? null : logprobs;
@@ -69,12 +75,10 @@ public sealed interface RouteEvent {
      * {@code length}, {@code tool_calls}, {@code content_filter}, or {@code error} when the provider
      * says the generation failed.
      */
-    record Finished(String reason) implements RouteEvent {
-    }
+    record Finished(String reason) implements RouteEvent {}
 
     /** Terminal success: final usage and cost. */
-    record Completed(Usage usage) implements RouteEvent {
-    }
+    record Completed(Usage usage) implements RouteEvent {}
 
     /**
      * Terminal failure. {@code usage} is what was produced before the failure (null if nothing);

@@ -30,8 +30,8 @@ public record RoutingPreferences(
         Long maxPromptPico,
         Long maxCompletionPico) {
 
-    public static final RoutingPreferences DEFAULT = new RoutingPreferences(List.of(), true, false, false, false, List.of(), List.of(),
-            List.of(), null, null, null);
+    public static final RoutingPreferences DEFAULT = new RoutingPreferences(
+            List.of(), true, false, false, false, List.of(), List.of(), List.of(), null, null, null);
 
     public RoutingPreferences {
         order = order == null ? List.of() : List.copyOf(order);
@@ -41,7 +41,17 @@ public record RoutingPreferences(
     }
 
     public RoutingPreferences withSort(String newSort) {
-        return new RoutingPreferences(order, allowFallbacks, requireParameters, denyDataCollection, zdr, only, ignore, quantizations,
-                newSort, maxPromptPico, maxCompletionPico);
+        return new RoutingPreferences(
+                order,
+                allowFallbacks,
+                requireParameters,
+                denyDataCollection,
+                zdr,
+                only,
+                ignore,
+                quantizations,
+                newSort,
+                maxPromptPico,
+                maxCompletionPico);
     }
 }

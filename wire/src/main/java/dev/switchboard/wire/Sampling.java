@@ -30,6 +30,7 @@ public record Sampling(
     }
 
     public Sampling withMaxTokens(Integer cap) {
-        return new Sampling(cap, temperature, topP, topK, frequencyPenalty, presencePenalty, seed, stop, logprobs, topLogprobs);
+        return new Sampling(
+                cap, temperature, topP, topK, frequencyPenalty, presencePenalty, seed, stop, logprobs, topLogprobs);
     }
 }

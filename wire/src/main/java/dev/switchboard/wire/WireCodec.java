@@ -20,8 +20,7 @@ public final class WireCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private WireCodec() {
-    }
+    private WireCodec() {}
 
     public static ObjectMapper mapper() {
         return MAPPER;
@@ -31,7 +30,8 @@ public final class WireCodec {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot encode " + value.getClass().getSimpleName(), e);
+            throw new IllegalArgumentException(
+                    "cannot encode " + value.getClass().getSimpleName(), e);
         }
     }
 

@@ -66,8 +66,13 @@ public class ClickHouseStore {
                 CREATE TABLE IF NOT EXISTS schema_migrations (version String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
                 ENGINE = ReplacingMergeTree ORDER BY version"""));
         List<String> applied = client.queryAll("SELECT version FROM schema_migrations FINAL").stream()
-                .map(r -> r.getString("version")).toList();
-        for (String file : resource(MIGRATIONS + "index.txt").lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
+                .map(r -> r.getString("version"))
+                .toList();
+        for (String file : resource(MIGRATIONS + "index.txt")
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .toList()) {
             if (applied.contains(file)) {
                 continue;
             }

@@ -21,10 +21,10 @@ public final class Rows {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** DateTime64(3) in the form ClickHouse parses by default, in UTC. */
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
-    private Rows() {
-    }
+    private Rows() {}
 
     public static <T> byte[] jsonEachRow(List<T> items, Function<T, ObjectNode> toRow) {
         var out = new ByteArrayOutputStream(items.size() * 512);
@@ -61,7 +61,9 @@ public final class Rows {
                 .put("images", Math.min(65_535, u.images()))
                 .put("estimated_cost_nanos", u.estimatedCostNanos())
                 .put("attempts", Math.min(255, u.attempts().size()))
-                .put("attempts_json", EventCodec.mapper().valueToTree(u.attempts()).toString())
+                .put(
+                        "attempts_json",
+                        EventCodec.mapper().valueToTree(u.attempts()).toString())
                 .put("latency_ms", u.latencyMs())
                 .put("started_at", time(u.startedAt()))
                 .put("completed_at", time(u.completedAt()))

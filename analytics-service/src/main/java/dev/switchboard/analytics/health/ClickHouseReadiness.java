@@ -19,6 +19,9 @@ public class ClickHouseReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("clickhouse").status(store.ping()).withData("database", store.database()).build();
+        return HealthCheckResponse.named("clickhouse")
+                .status(store.ping())
+                .withData("database", store.database())
+                .build();
     }
 }

@@ -10,8 +10,8 @@ import dev.switchboard.events.ProviderHealthV1;
 import dev.switchboard.events.Topics;
 import dev.switchboard.events.UsageV1;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -38,7 +38,8 @@ public class Ingestion {
     private final MutinyEmitter<byte[]> deadLetters;
     private final MeterRegistry registry;
 
-    public Ingestion(ClickHouseStore store, @Channel("dead-letters") MutinyEmitter<byte[]> deadLetters, MeterRegistry registry) {
+    public Ingestion(
+            ClickHouseStore store, @Channel("dead-letters") MutinyEmitter<byte[]> deadLetters, MeterRegistry registry) {
         this.store = store;
         this.deadLetters = deadLetters;
         this.registry = registry;
@@ -56,14 +57,20 @@ public class Ingestion {
     @Incoming("charges")
     @Blocking(ordered = true)
     public void charges(List<byte[]> records) {
-        ingest(Topics.CHARGES, "charges", records, bytes -> Rows.charge(EventCodec.decode(bytes, ChargeV1.TYPE, ChargeV1.class).data()));
+        ingest(
+                Topics.CHARGES,
+                "charges",
+                records,
+                bytes -> Rows.charge(
+                        EventCodec.decode(bytes, ChargeV1.TYPE, ChargeV1.class).data()));
     }
 
     @Incoming("provider-health")
     @Blocking(ordered = true)
     public void health(List<byte[]> records) {
         ingest(Topics.PROVIDER_HEALTH, "provider_health", records, bytes -> {
-            CloudEvent<ProviderHealthV1> event = EventCodec.decode(bytes, ProviderHealthV1.TYPE, ProviderHealthV1.class);
+            CloudEvent<ProviderHealthV1> event =
+                    EventCodec.decode(bytes, ProviderHealthV1.TYPE, ProviderHealthV1.class);
             return Rows.health(event.id(), event.data());
         });
     }
@@ -76,7 +83,9 @@ public class Ingestion {
             } catch (RuntimeException e) {
                 LOG.warnf("malformed record on %s sent to %s: %s", topic, Topics.deadLetter(topic), e.getMessage());
                 deadLetters.sendMessageAndAwait(Message.of(record == null ? new byte[0] : record)
-                        .addMetadata(OutgoingKafkaRecordMetadata.builder().withTopic(Topics.deadLetter(topic)).build()));
+                        .addMetadata(OutgoingKafkaRecordMetadata.builder()
+                                .withTopic(Topics.deadLetter(topic))
+                                .build()));
             }
         }
         if (rows.isEmpty()) {
@@ -90,8 +99,11 @@ public class Ingestion {
                 registry.counter("switchboard.analytics.rows", "table", table).increment(rows.size());
                 return;
             } catch (RuntimeException e) {
-                registry.counter("switchboard.analytics.insert.failures", "table", table).increment();
-                LOG.warnf("insert of %d rows into %s failed (%s); retrying in %d ms", rows.size(), table, e.getMessage(), backoff);
+                registry.counter("switchboard.analytics.insert.failures", "table", table)
+                        .increment();
+                LOG.warnf(
+                        "insert of %d rows into %s failed (%s); retrying in %d ms",
+                        rows.size(), table, e.getMessage(), backoff);
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException ie) {

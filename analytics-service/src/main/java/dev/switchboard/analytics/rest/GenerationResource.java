@@ -51,15 +51,20 @@ public class GenerationResource {
     private final LiveCatalog catalog;
     private final ServiceToken token;
 
-    public GenerationResource(ClickHouseStore store, LiveCatalog catalog, @ConfigProperty(name = "switchboard.internal.token") String token) {
+    public GenerationResource(
+            ClickHouseStore store,
+            LiveCatalog catalog,
+            @ConfigProperty(name = "switchboard.internal.token") String token) {
         this.store = store;
         this.catalog = catalog;
         this.token = new ServiceToken(token);
     }
 
     @GET
-    public Response get(@QueryParam("id") String id, @QueryParam("account_id") String accountId,
-                        @HeaderParam(ServiceToken.HEADER) String presented) {
+    public Response get(
+            @QueryParam("id") String id,
+            @QueryParam("account_id") String accountId,
+            @HeaderParam(ServiceToken.HEADER) String presented) {
         if (!token.accepts(presented)) {
             return error(401, "missing or invalid service token");
         }
@@ -73,7 +78,8 @@ public class GenerationResource {
         if (rows.isEmpty()) {
             return error(404, "Generation " + id + " not found");
         }
-        return Response.ok(JSON.createObjectNode().set("data", view(rows.getFirst()))).build();
+        return Response.ok(JSON.createObjectNode().set("data", view(rows.getFirst())))
+                .build();
     }
 
     private ObjectNode view(GenericRecord r) {
@@ -105,9 +111,18 @@ public class GenerationResource {
         data.put("native_tokens_reasoning", r.getLong("reasoning_tokens"));
         data.put("native_tokens_cached", r.getLong("cached_prompt_tokens"));
         data.put("num_media_prompt", r.getLong("images"));
-        for (String absent : List.of("num_input_audio_prompt", "num_media_completion", "num_search_results",
-                "num_fetches", "web_search_engine", "external_user", "preset_id", "router",
-                "user_agent", "http_referer", "workspace_id")) {
+        for (String absent : List.of(
+                "num_input_audio_prompt",
+                "num_media_completion",
+                "num_search_results",
+                "num_fetches",
+                "web_search_engine",
+                "external_user",
+                "preset_id",
+                "router",
+                "user_agent",
+                "http_referer",
+                "workspace_id")) {
             data.putNull(absent);
         }
         putNullable(data, "native_finish_reason", r.getString("finish_reason"));
@@ -131,7 +146,10 @@ public class GenerationResource {
                 ObjectNode item = out.addObject();
                 item.put("provider_name", displayName(attempt.path("provider").asText()));
                 item.put("model_permaslug", attempt.path("model").asText());
-                item.put("endpoint_id", attempt.path("model").asText() + "@" + attempt.path("provider").asText());
+                item.put(
+                        "endpoint_id",
+                        attempt.path("model").asText() + "@"
+                                + attempt.path("provider").asText());
                 item.put("is_byok", false);
                 item.put("latency", attempt.path("latency_ms").asLong());
                 if (attempt.hasNonNull("http_status")) {
@@ -148,7 +166,10 @@ public class GenerationResource {
         if (provider == null || provider.isEmpty()) {
             return null;
         }
-        return catalog.current().provider(provider).map(ProviderSpec::displayName).orElse(provider);
+        return catalog.current()
+                .provider(provider)
+                .map(ProviderSpec::displayName)
+                .orElse(provider);
     }
 
     private static void putNullable(ObjectNode node, String field, String value) {
@@ -160,6 +181,9 @@ public class GenerationResource {
     }
 
     private static Response error(int status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(ErrorResponse.of(status, message)).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(ErrorResponse.of(status, message))
+                .build();
     }
 }

@@ -39,7 +39,10 @@ public class ChargeConsumer {
     private final Counter applied;
     private final Counter duplicates;
 
-    public ChargeConsumer(CreditService credit, @Channel("charge-dead-letters") MutinyEmitter<byte[]> deadLetters, MeterRegistry registry) {
+    public ChargeConsumer(
+            CreditService credit,
+            @Channel("charge-dead-letters") MutinyEmitter<byte[]> deadLetters,
+            MeterRegistry registry) {
         this.credit = credit;
         this.deadLetters = deadLetters;
         this.applied = registry.counter("switchboard.auth.charges", "result", "applied");
@@ -52,7 +55,8 @@ public class ChargeConsumer {
         List<Uni<Void>> parked = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
-                ChargeV1 charge = EventCodec.decode(record.value(), ChargeV1.TYPE, ChargeV1.class).data();
+                ChargeV1 charge = EventCodec.decode(record.value(), ChargeV1.TYPE, ChargeV1.class)
+                        .data();
                 if (charge.chargeId() == null || charge.accountId() == null) {
                     throw new IllegalArgumentException("charge without id or account");
                 }
@@ -63,18 +67,25 @@ public class ChargeConsumer {
                 charges.add(charge);
             } catch (RuntimeException e) {
                 LOG.warnf("malformed charge record sent to %s: %s", Topics.deadLetter(Topics.CHARGES), e.getMessage());
-                parked.add(deadLetters.sendMessage(Message.of(record.value() == null ? new byte[0] : record.value()).addMetadata(
-                        OutgoingKafkaRecordMetadata.<String>builder().withTopic(Topics.deadLetter(Topics.CHARGES)).withKey(record.key())
+                parked.add(deadLetters.sendMessage(Message.of(record.value() == null ? new byte[0] : record.value())
+                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                                .withTopic(Topics.deadLetter(Topics.CHARGES))
+                                .withKey(record.key())
                                 .withHeaders(DeadLetters.headers(e.getMessage()))
                                 .build())));
             }
         }
-        Uni<Void> dlq = parked.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(parked).andFailFast().replaceWithVoid();
+        Uni<Void> dlq = parked.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : Uni.join().all(parked).andFailFast().replaceWithVoid();
         if (charges.isEmpty()) {
             return dlq;
         }
         return dlq.chain(() -> credit.settleAll(charges)
-                        .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(8))
+                        .onFailure()
+                        .retry()
+                        .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5))
+                        .atMost(8))
                 .invoke(fresh -> {
                     applied.increment(fresh);
                     duplicates.increment(charges.size() - fresh);

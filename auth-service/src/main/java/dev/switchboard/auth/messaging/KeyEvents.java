@@ -33,10 +33,13 @@ public class KeyEvents {
     public void publish(UUID keyId, UUID accountId, String action) {
         Instant now = Instant.now();
         KeyEventV1 data = new KeyEventV1(keyId.toString(), accountId.toString(), action, now);
-        CloudEvent<KeyEventV1> event = CloudEvent.of(KeyEventV1.TYPE, keyId + ":" + action + ":" + now.toEpochMilli(), SOURCE,
-                keyId.toString(), now, data);
+        CloudEvent<KeyEventV1> event = CloudEvent.of(
+                KeyEventV1.TYPE, keyId + ":" + action + ":" + now.toEpochMilli(), SOURCE, keyId.toString(), now, data);
         emitter.sendMessage(Message.of(EventCodec.encode(event))
-                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(keyId.toString()).build()))
-                .subscribe().with(ok -> { }, e -> LOG.warnf("key event %s for %s not published: %s", action, keyId, e.getMessage()));
+                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                                .withKey(keyId.toString())
+                                .build()))
+                .subscribe()
+                .with(ok -> {}, e -> LOG.warnf("key event %s for %s not published: %s", action, keyId, e.getMessage()));
     }
 }

@@ -42,8 +42,19 @@ public class CreditLedger {
     }
 
     /** A key as the credit path needs it, locked for the rest of the transaction. */
-    public record LockedKey(UUID id, UUID accountId, String kind, boolean disabled, boolean deleted, Instant expiresAt, Long limitNanos,
-                            LimitPeriod period, Instant periodStart, long periodSpentNanos, long heldNanos, String preferencesJson) {
+    public record LockedKey(
+            UUID id,
+            UUID accountId,
+            String kind,
+            boolean disabled,
+            boolean deleted,
+            Instant expiresAt,
+            Long limitNanos,
+            LimitPeriod period,
+            Instant periodStart,
+            long periodSpentNanos,
+            long heldNanos,
+            String preferencesJson) {
 
         /** Spent in the current period, after a rollover the row does not show yet. */
         long spentNow(Instant now) {
@@ -57,8 +68,7 @@ public class CreditLedger {
     }
 
     /** What a grant added to a lease, and the key it was checked against. */
-    public record Granted(long nanos, LockedKey key) {
-    }
+    public record Granted(long nanos, LockedKey key) {}
 
     private static final String KEY_COLUMNS = """
             k.id, k.account_id, k.kind, k.disabled, k.deleted_at IS NOT NULL AS deleted, k.expires_at, k.credit_limit_nanos, k.limit_reset, k.period_start,
@@ -69,15 +79,19 @@ public class CreditLedger {
     }
 
     public Uni<LockedKey> lockKeyByHash(SqlConnection c, byte[] hash) {
-        return c.preparedQuery("SELECT " + KEY_COLUMNS + " FROM auth.api_keys k JOIN auth.accounts a ON a.id = k.account_id"
-                        + " WHERE k.key_hash = $1 FOR UPDATE OF k")
-                .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(hash))).map(CreditLedger::key);
+        return c.preparedQuery(
+                        "SELECT " + KEY_COLUMNS + " FROM auth.api_keys k JOIN auth.accounts a ON a.id = k.account_id"
+                                + " WHERE k.key_hash = $1 FOR UPDATE OF k")
+                .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(hash)))
+                .map(CreditLedger::key);
     }
 
     public Uni<LockedKey> lockKeyById(SqlConnection c, UUID keyId) {
-        return c.preparedQuery("SELECT " + KEY_COLUMNS + " FROM auth.api_keys k JOIN auth.accounts a ON a.id = k.account_id"
-                        + " WHERE k.id = $1 FOR UPDATE OF k")
-                .execute(Tuple.of(keyId)).map(CreditLedger::key);
+        return c.preparedQuery(
+                        "SELECT " + KEY_COLUMNS + " FROM auth.api_keys k JOIN auth.accounts a ON a.id = k.account_id"
+                                + " WHERE k.id = $1 FOR UPDATE OF k")
+                .execute(Tuple.of(keyId))
+                .map(CreditLedger::key);
     }
 
     private static LockedKey key(RowSet<Row> rows) {
@@ -88,9 +102,18 @@ public class CreditLedger {
     }
 
     private static LockedKey keyOf(Row r) {
-        return new LockedKey(r.getUUID("id"), r.getUUID("account_id"), r.getString("kind"), r.getBoolean("disabled"), r.getBoolean("deleted"),
-                instant(r.getOffsetDateTime("expires_at")), r.getLong("credit_limit_nanos"), LimitPeriod.parse(r.getString("limit_reset")),
-                instant(r.getOffsetDateTime("period_start")), r.getLong("period_spent_nanos"), r.getLong("held_nanos"),
+        return new LockedKey(
+                r.getUUID("id"),
+                r.getUUID("account_id"),
+                r.getString("kind"),
+                r.getBoolean("disabled"),
+                r.getBoolean("deleted"),
+                instant(r.getOffsetDateTime("expires_at")),
+                r.getLong("credit_limit_nanos"),
+                LimitPeriod.parse(r.getString("limit_reset")),
+                instant(r.getOffsetDateTime("period_start")),
+                r.getLong("period_spent_nanos"),
+                r.getLong("held_nanos"),
                 r.getString("preferences"));
     }
 
@@ -100,7 +123,8 @@ public class CreditLedger {
      * leaves less than {@code minNanos}, 402 when the account does. The key is locked by the caller
      * ({@code key}, read in this transaction).
      */
-    public Uni<Granted> grant(SqlConnection c, LockedKey key, UUID leaseId, String owner, long minNanos, long wantNanos, Instant now) {
+    public Uni<Granted> grant(
+            SqlConnection c, LockedKey key, UUID leaseId, String owner, long minNanos, long wantNanos, Instant now) {
         long headroom = key.headroom(now);
         if (headroom < minNanos) {
             return Uni.createFrom().failure(keyLimitReached(key));
@@ -116,8 +140,10 @@ public class CreditLedger {
                         return Uni.createFrom().failure(new AccountShort(key.accountId()));
                     }
                     long granted = rows.iterator().next().getLong("granted");
-                    return c.preparedQuery("UPDATE auth.api_keys SET held_nanos = held_nanos + $2, period_start = $3, period_spent_nanos = $4 WHERE id = $1")
-                            .execute(Tuple.of(key.id(), granted, odt(key.period().start(now)), key.spentNow(now)))
+                    return c.preparedQuery(
+                                    "UPDATE auth.api_keys SET held_nanos = held_nanos + $2, period_start = $3, period_spent_nanos = $4 WHERE id = $1")
+                            .execute(
+                                    Tuple.of(key.id(), granted, odt(key.period().start(now)), key.spentNow(now)))
                             .chain(() -> c.preparedQuery("""
                                             INSERT INTO auth.credit_leases (id, account_id, key_id, owner, amount_nanos) VALUES ($1, $2, $3, $4, $5)
                                             ON CONFLICT (id) DO UPDATE SET amount_nanos = credit_leases.amount_nanos + excluded.amount_nanos, heartbeat_at = now()""")
@@ -141,8 +167,12 @@ public class CreditLedger {
     }
 
     public static AuthException keyLimitReached(LockedKey key) {
-        return new AuthException(403, "Key limit reached: this key's spending limit for the "
-                + (key.period() == LimitPeriod.NEVER ? "key's lifetime" : key.period().wireName() + " period") + " is used up");
+        return new AuthException(
+                403,
+                "Key limit reached: this key's spending limit for the "
+                        + (key.period() == LimitPeriod.NEVER
+                                ? "key's lifetime"
+                                : key.period().wireName() + " period") + " is used up");
     }
 
     /**
@@ -150,14 +180,16 @@ public class CreditLedger {
      * no more grants on it: what remains in it waits for its charges (or the sweep).
      */
     public Uni<Void> giveBack(UUID leaseId, UUID keyId, long unusedNanos, boolean close) {
-        return pool.withTransaction(c -> c.preparedQuery("SELECT id FROM auth.api_keys WHERE id = $1 FOR UPDATE").execute(Tuple.of(keyId))
+        return pool.withTransaction(c -> c.preparedQuery("SELECT id FROM auth.api_keys WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(keyId))
                 .chain(() -> c.preparedQuery("""
                                 WITH l AS (SELECT id, amount_nanos FROM auth.credit_leases WHERE id = $1 FOR UPDATE)
                                 UPDATE auth.credit_leases t SET amount_nanos = t.amount_nanos - least($2, l.amount_nanos),
                                     closed_at = CASE WHEN $3 THEN now() ELSE t.closed_at END
-                                FROM l WHERE t.id = l.id RETURNING t.account_id, t.key_id, least($2, l.amount_nanos) AS given""")
-                        .execute(Tuple.of(leaseId, Math.max(0, unusedNanos), close)))
-                .chain(rows -> rows.iterator().hasNext() ? release(c, rows.iterator().next()) : Uni.createFrom().voidItem()));
+                                FROM l WHERE t.id = l.id RETURNING t.account_id, t.key_id, least($2, l.amount_nanos) AS given""").execute(Tuple.of(leaseId, Math.max(0, unusedNanos), close)))
+                .chain(rows -> rows.iterator().hasNext()
+                        ? release(c, rows.iterator().next())
+                        : Uni.createFrom().voidItem()));
     }
 
     private static Uni<Void> release(SqlConnection c, Row lease) {
@@ -167,15 +199,18 @@ public class CreditLedger {
         }
         return c.preparedQuery("UPDATE auth.accounts SET held_nanos = held_nanos - $2 WHERE id = $1")
                 .execute(Tuple.of(lease.getUUID("account_id"), given))
-                .chain(() -> c.preparedQuery("UPDATE auth.api_keys SET held_nanos = greatest(0, held_nanos - $2) WHERE id = $1")
+                .chain(() -> c.preparedQuery(
+                                "UPDATE auth.api_keys SET held_nanos = greatest(0, held_nanos - $2) WHERE id = $1")
                         .execute(Tuple.of(lease.getUUID("key_id"), given)))
                 .replaceWithVoid();
     }
 
     /** Marks every open lease of {@code owner} alive. */
     public Uni<Integer> heartbeat(String owner) {
-        return pool.preparedQuery("UPDATE auth.credit_leases SET heartbeat_at = now() WHERE owner = $1 AND closed_at IS NULL")
-                .execute(Tuple.of(owner)).map(RowSet::rowCount);
+        return pool.preparedQuery(
+                        "UPDATE auth.credit_leases SET heartbeat_at = now() WHERE owner = $1 AND closed_at IS NULL")
+                .execute(Tuple.of(owner))
+                .map(RowSet::rowCount);
     }
 
     /**
@@ -184,22 +219,29 @@ public class CreditLedger {
      * One lease per transaction, in the usual lock order; answers how many were swept.
      */
     public Uni<Integer> sweep(Instant before, int batch) {
-        return pool.preparedQuery("SELECT id, key_id FROM auth.credit_leases WHERE coalesce(closed_at, heartbeat_at) < $1 LIMIT $2")
+        return pool.preparedQuery(
+                        "SELECT id, key_id FROM auth.credit_leases WHERE coalesce(closed_at, heartbeat_at) < $1 LIMIT $2")
                 .execute(Tuple.of(odt(before), batch))
-                .onItem().transformToMulti(rows -> io.smallrye.mutiny.Multi.createFrom().iterable(rows))
-                .onItem().transformToUniAndConcatenate(row -> pool.withTransaction(c -> c.preparedQuery("SELECT id FROM auth.api_keys WHERE id = $1 FOR UPDATE")
+                .onItem()
+                .transformToMulti(rows -> io.smallrye.mutiny.Multi.createFrom().iterable(rows))
+                .onItem()
+                .transformToUniAndConcatenate(row -> pool.withTransaction(c -> c.preparedQuery(
+                                "SELECT id FROM auth.api_keys WHERE id = $1 FOR UPDATE")
                         .execute(Tuple.of(row.getUUID("key_id")))
-                        .chain(() -> c.preparedQuery("DELETE FROM auth.credit_leases WHERE id = $1 AND coalesce(closed_at, heartbeat_at) < $2"
-                                        + " RETURNING account_id, key_id, amount_nanos AS given")
+                        .chain(() -> c.preparedQuery(
+                                        "DELETE FROM auth.credit_leases WHERE id = $1 AND coalesce(closed_at, heartbeat_at) < $2"
+                                                + " RETURNING account_id, key_id, amount_nanos AS given")
                                 .execute(Tuple.of(row.getUUID("id"), odt(before))))
-                        .chain(deleted -> deleted.iterator().hasNext() ? release(c, deleted.iterator().next()).replaceWith(1) : Uni.createFrom().item(0))))
-                .collect().asList()
+                        .chain(deleted -> deleted.iterator().hasNext()
+                                ? release(c, deleted.iterator().next()).replaceWith(1)
+                                : Uni.createFrom().item(0))))
+                .collect()
+                .asList()
                 .map(done -> done.stream().mapToInt(Integer::intValue).sum());
     }
 
     /** A charge to apply: its id, hold, lease (null when the hold names none), account, key and cost. */
-    public record Charge(String chargeId, String holdId, UUID leaseId, UUID accountId, UUID keyId, long costNanos) {
-    }
+    public record Charge(String chargeId, String holdId, UUID leaseId, UUID accountId, UUID keyId, long costNanos) {}
 
     /**
      * Applies a batch of charges in one transaction, with the effect of applying them one by one:
@@ -239,7 +281,9 @@ public class CreditLedger {
                             applied.add(ch);
                         }
                     }
-                    return applied.isEmpty() ? Uni.createFrom().item(applied) : debitAll(c, applied, now).replaceWith(applied);
+                    return applied.isEmpty()
+                            ? Uni.createFrom().item(applied)
+                            : debitAll(c, applied, now).replaceWith(applied);
                 }));
     }
 
@@ -258,17 +302,20 @@ public class CreditLedger {
             }
         }
         UUID[] keyIds = costPerKey.keySet().toArray(UUID[]::new);
-        Uni<Map<UUID, LockedKey>> keys = keyIds.length == 0 ? Uni.createFrom().item(Map.of())
-                : c.preparedQuery("SELECT " + KEY_COLUMNS + " FROM auth.api_keys k JOIN auth.accounts a ON a.id = k.account_id"
-                        + " WHERE k.id = ANY($1) ORDER BY k.id FOR UPDATE OF k")
-                .execute(Tuple.of((Object) keyIds)).map(rows -> {
-                    Map<UUID, LockedKey> out = new HashMap<>();
-                    for (Row r : rows) {
-                        LockedKey k = keyOf(r);
-                        out.put(k.id(), k);
-                    }
-                    return out;
-                });
+        Uni<Map<UUID, LockedKey>> keys = keyIds.length == 0
+                ? Uni.createFrom().item(Map.of())
+                : c.preparedQuery("SELECT " + KEY_COLUMNS
+                                + " FROM auth.api_keys k JOIN auth.accounts a ON a.id = k.account_id"
+                                + " WHERE k.id = ANY($1) ORDER BY k.id FOR UPDATE OF k")
+                        .execute(Tuple.of((Object) keyIds))
+                        .map(rows -> {
+                            Map<UUID, LockedKey> out = new HashMap<>();
+                            for (Row r : rows) {
+                                LockedKey k = keyOf(r);
+                                out.put(k.id(), k);
+                            }
+                            return out;
+                        });
         return keys.chain(locked -> coverAll(c, costPerLease).chain(covered -> {
             Map<UUID, Long> coveredPerAccount = new HashMap<>();
             Map<UUID, Long> coveredPerKey = new HashMap<>();
@@ -290,7 +337,8 @@ public class CreditLedger {
                             UPDATE auth.accounts a SET held_nanos = a.held_nanos - d.covered, balance_nanos = a.balance_nanos - d.cost,
                                 total_spent_nanos = a.total_spent_nanos + d.cost
                             FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS d(id, covered, cost) WHERE a.id = d.id""")
-                    .execute(Tuple.of(accountIds, accountCovered, accountCost)).replaceWithVoid();
+                    .execute(Tuple.of(accountIds, accountCovered, accountCost))
+                    .replaceWithVoid();
             List<LockedKey> keyRows = new ArrayList<>(locked.values());
             if (keyRows.isEmpty()) {
                 return accounts;
@@ -313,25 +361,21 @@ public class CreditLedger {
                 cost[j] = keyCost;
                 days[j] = today;
             }
-            return accounts
-                    .chain(() -> c.preparedQuery("""
+            return accounts.chain(() -> c.preparedQuery("""
                                     UPDATE auth.api_keys k SET held_nanos = greatest(0, k.held_nanos - d.release), period_start = d.period_start,
                                         period_spent_nanos = d.spent, total_spent_nanos = k.total_spent_nanos + d.cost
                                     FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::bigint[], $5::bigint[])
-                                        AS d(id, release, period_start, spent, cost) WHERE k.id = d.id""")
-                            .execute(Tuple.of(ids, release, periodStart, spent, cost)))
+                                        AS d(id, release, period_start, spent, cost) WHERE k.id = d.id""").execute(Tuple.of(ids, release, periodStart, spent, cost)))
                     .chain(() -> c.preparedQuery("""
                                     INSERT INTO auth.key_spend_days (key_id, day, spent_nanos)
                                     SELECT d.key_id, d.day, d.cost FROM unnest($1::uuid[], $2::date[], $3::bigint[]) AS d(key_id, day, cost)
                                     WHERE d.cost > 0
-                                    ON CONFLICT (key_id, day) DO UPDATE SET spent_nanos = key_spend_days.spent_nanos + excluded.spent_nanos""")
-                            .execute(Tuple.of(ids, days, cost)))
+                                    ON CONFLICT (key_id, day) DO UPDATE SET spent_nanos = key_spend_days.spent_nanos + excluded.spent_nanos""").execute(Tuple.of(ids, days, cost)))
                     .replaceWithVoid();
         }));
     }
 
-    private record Covered(UUID accountId, UUID keyId, long covered) {
-    }
+    private record Covered(UUID accountId, UUID keyId, long covered) {}
 
     /** Takes each lease's charged costs out of it (up to what it holds); answers what each covered. */
     private static Uni<List<Covered>> coverAll(SqlConnection c, Map<UUID, Long> costPerLease) {
@@ -344,13 +388,11 @@ public class CreditLedger {
                         WITH d AS (SELECT * FROM unnest($1::uuid[], $2::bigint[]) AS d(id, cost)),
                              l AS (SELECT t.id, t.amount_nanos, d.cost FROM auth.credit_leases t JOIN d ON t.id = d.id ORDER BY t.id FOR UPDATE OF t)
                         UPDATE auth.credit_leases t SET amount_nanos = t.amount_nanos - least(l.cost, l.amount_nanos)
-                        FROM l WHERE t.id = l.id RETURNING t.account_id, t.key_id, least(l.cost, l.amount_nanos) AS covered""")
-                .execute(Tuple.of(leases, costs))
-                .map(rows -> {
-                    List<Covered> out = new ArrayList<>();
-                    rows.forEach(r -> out.add(new Covered(r.getUUID("account_id"), r.getUUID("key_id"), r.getLong("covered"))));
-                    return out;
-                });
+                        FROM l WHERE t.id = l.id RETURNING t.account_id, t.key_id, least(l.cost, l.amount_nanos) AS covered""").execute(Tuple.of(leases, costs)).map(rows -> {
+            List<Covered> out = new ArrayList<>();
+            rows.forEach(r -> out.add(new Covered(r.getUUID("account_id"), r.getUUID("key_id"), r.getLong("covered"))));
+            return out;
+        });
     }
 
     static Instant instant(OffsetDateTime t) {

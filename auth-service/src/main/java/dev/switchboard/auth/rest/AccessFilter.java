@@ -30,10 +30,14 @@ public class AccessFilter {
     public Response check(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
         if (path.startsWith("/internal/")) {
-            return serviceToken.accepts(request.getHeaderString(ServiceToken.HEADER)) ? null : deny(401, "missing or invalid service token");
+            return serviceToken.accepts(request.getHeaderString(ServiceToken.HEADER))
+                    ? null
+                    : deny(401, "missing or invalid service token");
         }
         if (path.startsWith("/admin/")) {
-            return matches(request.getHeaderString("Authorization"), adminBearer) ? null : deny(401, "missing or invalid admin token");
+            return matches(request.getHeaderString("Authorization"), adminBearer)
+                    ? null
+                    : deny(401, "missing or invalid admin token");
         }
         return null;
     }
@@ -43,6 +47,9 @@ public class AccessFilter {
     }
 
     private static Response deny(int status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(ErrorResponse.of(status, message)).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(ErrorResponse.of(status, message))
+                .build();
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.auth.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.switchboard.auth.repository.Account;
@@ -10,7 +11,6 @@ import dev.switchboard.auth.service.CreditLeases;
 import dev.switchboard.auth.service.KeyChanges;
 import dev.switchboard.auth.service.Preferences;
 import dev.switchboard.wire.AccountPreferences;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.wire.Money;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -45,7 +45,8 @@ public class AdminResource {
     @POST
     @ResponseStatus(201)
     public Uni<AccountView> create(CreateAccount body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        return accounts.create(body == null ? null : body.name(), idempotencyKey).map(this::view);
+        return accounts.create(body == null ? null : body.name(), idempotencyKey)
+                .map(this::view);
     }
 
     @GET
@@ -56,12 +57,14 @@ public class AdminResource {
 
     @POST
     @Path("/{id}/credits")
-    public Uni<AccountView> grant(@PathParam("id") String id, Grant body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+    public Uni<AccountView> grant(
+            @PathParam("id") String id, Grant body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         long nanos;
         try {
             nanos = Money.nanosFromUsd(body == null || body.amountUsd() == null ? "" : body.amountUsd());
         } catch (IllegalArgumentException e) {
-            return Uni.createFrom().failure(AuthException.badRequest("amount_usd must be a decimal USD amount, e.g. \"10.00\""));
+            return Uni.createFrom()
+                    .failure(AuthException.badRequest("amount_usd must be a decimal USD amount, e.g. \"10.00\""));
         }
         return accounts.grant(uuid(id), nanos, idempotencyKey).map(this::view);
     }
@@ -97,7 +100,8 @@ public class AdminResource {
     @GET
     @Path("/{id}/keys")
     public Uni<List<KeyView>> keys(@PathParam("id") String id) {
-        return accounts.keys(uuid(id)).map(list -> list.stream().map(KeyView::of).toList());
+        return accounts.keys(uuid(id))
+                .map(list -> list.stream().map(KeyView::of).toList());
     }
 
     private static UUID uuid(String id) {
@@ -109,29 +113,39 @@ public class AdminResource {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record CreateAccount(String name) {
-    }
+    public record CreateAccount(String name) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Grant(String amountUsd) {
-    }
+    public record Grant(String amountUsd) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record PreferencesView(List<String> fallbackModels, BigDecimal maxCostPerRequestUsd, List<String> ignoredProviders,
-                                  boolean denyDataCollection, boolean zdrOnly, String defaultSort) {
+    public record PreferencesView(
+            List<String> fallbackModels,
+            BigDecimal maxCostPerRequestUsd,
+            List<String> ignoredProviders,
+            boolean denyDataCollection,
+            boolean zdrOnly,
+            String defaultSort) {
         AccountPreferences toPreferences() {
             Long maxCost;
             try {
-                maxCost = maxCostPerRequestUsd == null ? null : Money.nanosFromUsd(maxCostPerRequestUsd.toPlainString());
+                maxCost =
+                        maxCostPerRequestUsd == null ? null : Money.nanosFromUsd(maxCostPerRequestUsd.toPlainString());
             } catch (IllegalArgumentException e) {
                 throw AuthException.badRequest("max_cost_per_request_usd is finer than a nano-dollar or too large");
             }
-            return new AccountPreferences(fallbackModels, maxCost, ignoredProviders, denyDataCollection, zdrOnly, defaultSort);
+            return new AccountPreferences(
+                    fallbackModels, maxCost, ignoredProviders, denyDataCollection, zdrOnly, defaultSort);
         }
 
         static PreferencesView of(AccountPreferences p) {
-            return new PreferencesView(p.fallbackModels(), p.maxCostPerRequestNanos() == null ? null : Money.usd(p.maxCostPerRequestNanos()),
-                    p.ignoredProviders(), p.denyDataCollection(), p.zdrOnly(), p.defaultSort());
+            return new PreferencesView(
+                    p.fallbackModels(),
+                    p.maxCostPerRequestNanos() == null ? null : Money.usd(p.maxCostPerRequestNanos()),
+                    p.ignoredProviders(),
+                    p.denyDataCollection(),
+                    p.zdrOnly(),
+                    p.defaultSort());
         }
     }
 
@@ -142,12 +156,26 @@ public class AdminResource {
      * auth replicas, another replica's unused lease credit counts as held here.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record AccountView(String id, String name, long balanceNanos, long heldNanos, long leasedNanos, BigDecimal balanceUsd,
-                              BigDecimal availableUsd, Instant createdAt) {
+    public record AccountView(
+            String id,
+            String name,
+            long balanceNanos,
+            long heldNanos,
+            long leasedNanos,
+            BigDecimal balanceUsd,
+            BigDecimal availableUsd,
+            Instant createdAt) {
         static AccountView of(Account a, long unusedLeasedNanos) {
             long held = Math.max(0, a.heldNanos - unusedLeasedNanos);
-            return new AccountView(a.id.toString(), a.name, a.balanceNanos, held, a.heldNanos, Money.usd(a.balanceNanos),
-                    Money.usd(a.balanceNanos - held), a.createdAt);
+            return new AccountView(
+                    a.id.toString(),
+                    a.name,
+                    a.balanceNanos,
+                    held,
+                    a.heldNanos,
+                    Money.usd(a.balanceNanos),
+                    Money.usd(a.balanceNanos - held),
+                    a.createdAt);
         }
     }
 
@@ -160,6 +188,5 @@ public class AdminResource {
 
     /** The only response that ever carries a key; it is not stored and cannot be shown again. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record IssuedKeyView(KeyView key, String secret) {
-    }
+    public record IssuedKeyView(KeyView key, String secret) {}
 }

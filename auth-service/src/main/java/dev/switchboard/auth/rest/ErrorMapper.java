@@ -27,7 +27,9 @@ public class ErrorMapper {
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
-        return respond(status, status == 404 ? "Not found" : status == 415 ? "Content-Type must be application/json" : "Bad request");
+        return respond(
+                status,
+                status == 404 ? "Not found" : status == 415 ? "Content-Type must be application/json" : "Bad request");
     }
 
     @ServerExceptionMapper
@@ -43,10 +45,14 @@ public class ErrorMapper {
     /** A failure to reach PostgreSQL (as opposed to an error it reported): the caller may retry or degrade. */
     static boolean storeUnreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException || t instanceof java.nio.channels.ClosedChannelException
+            if (t instanceof java.net.ConnectException
+                    || t instanceof java.nio.channels.ClosedChannelException
                     || t instanceof io.vertx.core.http.HttpClosedException
-                    || (t.getMessage() != null && (t.getMessage().contains("Connection refused") || t.getMessage().contains("Connection is closed")
-                    || t.getMessage().contains("connection was closed") || t.getMessage().contains("Timeout")))) {
+                    || (t.getMessage() != null
+                            && (t.getMessage().contains("Connection refused")
+                                    || t.getMessage().contains("Connection is closed")
+                                    || t.getMessage().contains("connection was closed")
+                                    || t.getMessage().contains("Timeout")))) {
                 return true;
             }
         }
@@ -54,6 +60,9 @@ public class ErrorMapper {
     }
 
     private static Response respond(int status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(ErrorResponse.of(status, message)).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(ErrorResponse.of(status, message))
+                .build();
     }
 }

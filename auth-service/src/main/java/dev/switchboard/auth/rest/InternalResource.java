@@ -62,8 +62,12 @@ public class InternalResource {
     @POST
     @Path("/keys/versions")
     public Uni<Map<String, Map<String, Long>>> versions(Versions request) {
-        List<UUID> ids = request == null || request.ids() == null ? List.of()
-                : request.ids().stream().limit(10_000).map(InternalResource::uuid).toList();
+        List<UUID> ids = request == null || request.ids() == null
+                ? List.of()
+                : request.ids().stream()
+                        .limit(10_000)
+                        .map(InternalResource::uuid)
+                        .toList();
         return keys.versions(ids).map(v -> Map.of("versions", v));
     }
 
@@ -113,20 +117,22 @@ public class InternalResource {
 
     @GET
     @Path("/accounts/{accountId}/keys")
-    public Uni<ObjectNode> list(@PathParam("accountId") String accountId,
-                                @QueryParam("include_disabled") @DefaultValue("false") String includeDisabled,
-                                @QueryParam("offset") @DefaultValue("0") String offset) {
+    public Uni<ObjectNode> list(
+            @PathParam("accountId") String accountId,
+            @QueryParam("include_disabled") @DefaultValue("false") String includeDisabled,
+            @QueryParam("offset") @DefaultValue("0") String offset) {
         int from;
         try {
             from = Integer.parseInt(offset);
         } catch (NumberFormatException e) {
             return Uni.createFrom().failure(AuthException.badRequest("offset must be a non-negative integer"));
         }
-        return keys.list(uuid(accountId), "true".equalsIgnoreCase(includeDisabled), from).map(list -> {
-            ObjectNode out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-            out.putArray("data").addAll(list);
-            return out;
-        });
+        return keys.list(uuid(accountId), "true".equalsIgnoreCase(includeDisabled), from)
+                .map(list -> {
+                    ObjectNode out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+                    out.putArray("data").addAll(list);
+                    return out;
+                });
     }
 
     @POST
@@ -144,13 +150,15 @@ public class InternalResource {
 
     @PATCH
     @Path("/accounts/{accountId}/keys/{keyId}")
-    public Uni<ObjectNode> update(@PathParam("accountId") String accountId, @PathParam("keyId") String keyId, JsonNode body) {
+    public Uni<ObjectNode> update(
+            @PathParam("accountId") String accountId, @PathParam("keyId") String keyId, JsonNode body) {
         return keys.update(uuid(accountId), uuid(keyId), KeyChanges.of(body)).map(InternalResource::data);
     }
 
     @DELETE
     @Path("/accounts/{accountId}/keys/{keyId}")
-    public Uni<Map<String, Boolean>> delete(@PathParam("accountId") String accountId, @PathParam("keyId") String keyId) {
+    public Uni<Map<String, Boolean>> delete(
+            @PathParam("accountId") String accountId, @PathParam("keyId") String keyId) {
         return keys.delete(uuid(accountId), uuid(keyId)).replaceWith(Map.of("deleted", true));
     }
 
@@ -168,6 +176,5 @@ public class InternalResource {
         }
     }
 
-    public record Versions(List<String> ids) {
-    }
+    public record Versions(List<String> ids) {}
 }

@@ -70,6 +70,7 @@ public class CreditLeases {
     private final Set<Lease> draining = ConcurrentHashMap.newKeySet();
     /** Holds released by expiry, with their lease: a charge that still comes for one is taken out of that lease. */
     private final Map<String, Lease> expiredHolds = new ConcurrentHashMap<>();
+
     private final Counter grants;
     private final Counter expired;
 
@@ -88,8 +89,7 @@ public class CreditLeases {
     }
 
     /** Which key a request names: by id (the edge, which verified it) or by its secret. */
-    public record KeyRef(UUID keyId, String secret) {
-    }
+    public record KeyRef(UUID keyId, String secret) {}
 
     /** Reserves {@code nanos} for generation {@code generationId}; answers the request's authorization. */
     public Uni<AuthContext> hold(KeyRef ref, String generationId, long nanos) {
@@ -121,14 +121,17 @@ public class CreditLeases {
                 finish(lease, nanos, 0);
                 return Uni.createFrom().failure(AuthException.badRequest("generation id already has a hold"));
             }
-            return Uni.createFrom().item(new AuthContext(lease.accountId.toString(), lease.keyId.toString(), hold.id, nanos, lease.preferences));
+            return Uni.createFrom()
+                    .item(new AuthContext(
+                            lease.accountId.toString(), lease.keyId.toString(), hold.id, nanos, lease.preferences));
         }
         if (grantsSoFar >= MAX_GRANTS_PER_HOLD) {
             return Uni.createFrom().failure(AuthException.insufficientCredit());
         }
         if (lease.closed) {
             // retired meanwhile: the key's next lease takes the hold
-            return open(new KeyRef(lease.keyId, null), lease.keyId, null).chain(next -> place(next, generationId, nanos, grantsSoFar + 1));
+            return open(new KeyRef(lease.keyId, null), lease.keyId, null)
+                    .chain(next -> place(next, generationId, nanos, grantsSoFar + 1));
         }
         return grow(lease, nanos).chain(() -> place(lease, generationId, nanos, grantsSoFar + 1));
     }
@@ -141,7 +144,8 @@ public class CreditLeases {
         }
         Long maxCost = hold.lease.preferences.maxCostPerRequestNanos();
         if (maxCost != null && hold.amount() + nanos > maxCost) {
-            return Uni.createFrom().failure(new AuthException(402, "The account's maximum cost per request is reached"));
+            return Uni.createFrom()
+                    .failure(new AuthException(402, "The account's maximum cost per request is reached"));
         }
         return take(hold.lease, nanos, 0, hold.lease.invalid).map(ignored -> hold.grow(nanos));
     }
@@ -194,8 +198,13 @@ public class CreditLeases {
             close = lease.open == 0 && draining.contains(lease);
         }
         if (giveBack > 0) {
-            ledger.giveBack(lease.id, lease.keyId, giveBack, true).subscribe().with(ok -> { },
-                    e -> LOG.warnf("lease %s: a finished hold's credit was not given back (%s); it is swept after the hold TTL", lease.id, e.getMessage()));
+            ledger.giveBack(lease.id, lease.keyId, giveBack, true)
+                    .subscribe()
+                    .with(
+                            ok -> {},
+                            e -> LOG.warnf(
+                                    "lease %s: a finished hold's credit was not given back (%s); it is swept after the hold TTL",
+                                    lease.id, e.getMessage()));
         }
         if (close) {
             close(lease);
@@ -278,7 +287,9 @@ public class CreditLeases {
             }
         }
         // a charge later than another hold TTL finds its lease swept: it is debited without one
-        expiredHolds.values().removeIf(lease -> lease.closed && System.currentTimeMillis() - lease.closedMillis > holdTtlMillis);
+        expiredHolds
+                .values()
+                .removeIf(lease -> lease.closed && System.currentTimeMillis() - lease.closedMillis > holdTtlMillis);
         if (n > 0) {
             expired.increment(n);
             LOG.infof("released %d expired credit holds", n);
@@ -310,25 +321,40 @@ public class CreditLeases {
         }
     }
 
-    @Scheduled(every = "${switchboard.auth.lease.heartbeat:30s}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${switchboard.auth.lease.heartbeat:30s}",
+            delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> heartbeat() {
-        return ledger.heartbeat(owner).onFailure().invoke(e -> LOG.warnf("lease heartbeat failed: %s", e.getMessage()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return ledger.heartbeat(owner)
+                .onFailure()
+                .invoke(e -> LOG.warnf("lease heartbeat failed: %s", e.getMessage()))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 
     /** Sweeps leases closed, or left by a replica that died, more than a hold TTL ago. */
-    @Scheduled(every = "${switchboard.auth.hold-sweep-interval:30s}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${switchboard.auth.hold-sweep-interval:30s}",
+            delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return sweep(Instant.now().minus(holdTtl)).replaceWithVoid();
     }
 
     /** Gives back what is left in leases closed or abandoned before {@code before}; answers how many. */
     public Uni<Integer> sweep(Instant before) {
-        return ledger.sweep(before, 500).invoke(n -> {
-            if (n > 0) {
-                LOG.infof("swept %d credit leases", n);
-            }
-        }).onFailure().invoke(e -> LOG.warnf("lease sweep failed: %s", e.getMessage())).onFailure().recoverWithItem(0);
+        return ledger.sweep(before, 500)
+                .invoke(n -> {
+                    if (n > 0) {
+                        LOG.infof("swept %d credit leases", n);
+                    }
+                })
+                .onFailure()
+                .invoke(e -> LOG.warnf("lease sweep failed: %s", e.getMessage()))
+                .onFailure()
+                .recoverWithItem(0);
     }
 
     /** Gives every lease's unused credit back before the process ends. */
@@ -341,7 +367,9 @@ public class CreditLeases {
             try {
                 Uni.join().all(closing).andCollectFailures().await().atMost(Duration.ofSeconds(5));
             } catch (RuntimeException e) {
-                LOG.warnf("some credit leases were not given back at shutdown (%s); they are swept after the hold TTL", e.getMessage());
+                LOG.warnf(
+                        "some credit leases were not given back at shutdown (%s); they are swept after the hold TTL",
+                        e.getMessage());
             }
         }
     }
@@ -364,7 +392,9 @@ public class CreditLeases {
     }
 
     private void close(Lease lease) {
-        closeNow(lease).subscribe().with(ok -> { }, e -> LOG.warnf("lease %s not given back (%s); retried", lease.id, e.getMessage()));
+        closeNow(lease)
+                .subscribe()
+                .with(ok -> {}, e -> LOG.warnf("lease %s not given back (%s); retried", lease.id, e.getMessage()));
     }
 
     /** Takes no more holds on the lease and gives its unused credit back. */
@@ -382,7 +412,8 @@ public class CreditLeases {
         current.remove(lease.keyId, lease);
         return ledger.giveBack(lease.id, lease.keyId, unused, true)
                 .invoke(() -> draining.remove(lease))
-                .onFailure().invoke(() -> {
+                .onFailure()
+                .invoke(() -> {
                     synchronized (lease) {
                         lease.closed = false;
                         lease.available += unused;
@@ -404,25 +435,30 @@ public class CreditLeases {
         }
         UUID leaseId = UUID.randomUUID();
         Instant now = Instant.now();
-        withReclaim(() -> ledger.inTransaction(c -> usableKey(c, ref, knownKeyId, now)
-                        .chain(key -> ledger.grant(c, key, leaseId, owner, 0, batchNanos, now))), null)
-                .subscribe().with(granted -> {
-                    grants.increment();
-                    CreditLedger.LockedKey key = granted.key();
-                    Lease lease = new Lease(leaseId, key, granted.nanos());
-                    if (ref.secret() != null) {
-                        keyByHash.put(hashHex(ref.secret()), key.id());
-                    }
-                    Lease replaced = current.put(key.id(), lease);
-                    if (replaced != null && replaced != lease) {
-                        retire(replaced);
-                    }
-                    opening.remove(slot, mine);
-                    mine.complete(lease);
-                }, error -> {
-                    opening.remove(slot, mine);
-                    mine.completeExceptionally(error);
-                });
+        withReclaim(
+                        () -> ledger.inTransaction(c -> usableKey(c, ref, knownKeyId, now)
+                                .chain(key -> ledger.grant(c, key, leaseId, owner, 0, batchNanos, now))),
+                        null)
+                .subscribe()
+                .with(
+                        granted -> {
+                            grants.increment();
+                            CreditLedger.LockedKey key = granted.key();
+                            Lease lease = new Lease(leaseId, key, granted.nanos());
+                            if (ref.secret() != null) {
+                                keyByHash.put(hashHex(ref.secret()), key.id());
+                            }
+                            Lease replaced = current.put(key.id(), lease);
+                            if (replaced != null && replaced != lease) {
+                                retire(replaced);
+                            }
+                            opening.remove(slot, mine);
+                            mine.complete(lease);
+                        },
+                        error -> {
+                            opening.remove(slot, mine);
+                            mine.completeExceptionally(error);
+                        });
         return Uni.createFrom().completionStage(mine);
     }
 
@@ -438,39 +474,53 @@ public class CreditLeases {
             mine = new CompletableFuture<>();
             lease.growing = mine;
             min = Math.max(0, nanos - Math.max(0, lease.available));
-            // batches grow with use: at least the configured batch, four holds like this one, or as much again as is held now
+            // batches grow with use: at least the configured batch, four holds like this one, or as much again as is
+            // held now
             want = Math.max(batchNanos, Math.max(saturatedTimes(nanos, 4), lease.heldNowNanos()));
         }
         Instant now = Instant.now();
-        withReclaim(() -> ledger.inTransaction(c -> usableKey(c, new KeyRef(lease.keyId, null), lease.keyId, now)
-                        .chain(key -> ledger.grant(c, key, lease.id, owner, min, want, now))), lease)
-                .subscribe().with(granted -> {
-                    grants.increment();
-                    boolean closedMeanwhile;
-                    synchronized (lease) {
-                        closedMeanwhile = lease.closed;
-                        if (!closedMeanwhile) {
-                            lease.available += granted.nanos();
-                        }
-                        lease.growing = null;
-                    }
-                    if (closedMeanwhile) {
-                        ledger.giveBack(lease.id, lease.keyId, granted.nanos(), true).subscribe().with(ok -> { },
-                                e -> LOG.warnf("lease %s: late grant not given back (%s); it is swept after the hold TTL", lease.id, e.getMessage()));
-                    }
-                    mine.complete(null);
-                }, error -> {
-                    synchronized (lease) {
-                        lease.growing = null;
-                        if (error instanceof AuthException e && (e.status() == 401 || e.status() == 403 && !e.getMessage().startsWith("Key limit"))) {
-                            lease.invalid = true;
-                        }
-                    }
-                    if (lease.invalid && current.remove(lease.keyId, lease)) {
-                        retire(lease);
-                    }
-                    mine.completeExceptionally(error);
-                });
+        withReclaim(
+                        () -> ledger.inTransaction(c -> usableKey(c, new KeyRef(lease.keyId, null), lease.keyId, now)
+                                .chain(key -> ledger.grant(c, key, lease.id, owner, min, want, now))),
+                        lease)
+                .subscribe()
+                .with(
+                        granted -> {
+                            grants.increment();
+                            boolean closedMeanwhile;
+                            synchronized (lease) {
+                                closedMeanwhile = lease.closed;
+                                if (!closedMeanwhile) {
+                                    lease.available += granted.nanos();
+                                }
+                                lease.growing = null;
+                            }
+                            if (closedMeanwhile) {
+                                ledger.giveBack(lease.id, lease.keyId, granted.nanos(), true)
+                                        .subscribe()
+                                        .with(
+                                                ok -> {},
+                                                e -> LOG.warnf(
+                                                        "lease %s: late grant not given back (%s); it is swept after the hold TTL",
+                                                        lease.id, e.getMessage()));
+                            }
+                            mine.complete(null);
+                        },
+                        error -> {
+                            synchronized (lease) {
+                                lease.growing = null;
+                                if (error instanceof AuthException e
+                                        && (e.status() == 401
+                                                || e.status() == 403
+                                                        && !e.getMessage().startsWith("Key limit"))) {
+                                    lease.invalid = true;
+                                }
+                            }
+                            if (lease.invalid && current.remove(lease.keyId, lease)) {
+                                retire(lease);
+                            }
+                            mine.completeExceptionally(error);
+                        });
         return Uni.createFrom().completionStage(mine);
     }
 
@@ -479,7 +529,8 @@ public class CreditLeases {
      * unused credit give it back (another key of the account may have leased the whole balance) and
      * the grant is tried once more.
      */
-    private Uni<CreditLedger.Granted> withReclaim(java.util.function.Supplier<Uni<CreditLedger.Granted>> grant, Lease except) {
+    private Uni<CreditLedger.Granted> withReclaim(
+            java.util.function.Supplier<Uni<CreditLedger.Granted>> grant, Lease except) {
         return grant.get().onFailure(CreditLedger.AccountShort.class).recoverWithUni(error -> {
             UUID account = ((CreditLedger.AccountShort) error).accountId();
             List<Uni<Void>> givingBack = new ArrayList<>();
@@ -497,7 +548,12 @@ public class CreditLeases {
             if (givingBack.isEmpty()) {
                 return Uni.createFrom().failure(error);
             }
-            return Uni.join().all(givingBack).andCollectFailures().onFailure().recoverWithNull().chain(ignored -> grant.get());
+            return Uni.join()
+                    .all(givingBack)
+                    .andCollectFailures()
+                    .onFailure()
+                    .recoverWithNull()
+                    .chain(ignored -> grant.get());
         });
     }
 

@@ -35,8 +35,12 @@ public class CreditService {
     }
 
     public Uni<AuthContext> authorize(AuthorizeRequest request) {
-        if (request.holdNanos() < 0 || request.generationId() == null || request.generationId().isBlank() || request.generationId().length() > 128) {
-            return Uni.createFrom().failure(AuthException.badRequest("generationId and a non-negative holdNanos are required"));
+        if (request.holdNanos() < 0
+                || request.generationId() == null
+                || request.generationId().isBlank()
+                || request.generationId().length() > 128) {
+            return Uni.createFrom()
+                    .failure(AuthException.badRequest("generationId and a non-negative holdNanos are required"));
         }
         UUID keyId = null;
         if (request.keyId() != null) {
@@ -64,14 +68,19 @@ public class CreditService {
         if (costNanos < 0) {
             return Uni.createFrom().failure(AuthException.badRequest("costNanos must not be negative"));
         }
-        return leases.finish(holdId, costNanos) ? Uni.createFrom().voidItem() : Uni.createFrom().failure(AuthException.notFound("hold"));
+        return leases.finish(holdId, costNanos)
+                ? Uni.createFrom().voidItem()
+                : Uni.createFrom().failure(AuthException.notFound("hold"));
     }
 
     /** Ends several holds at their costs; answers how many were open here (unknown ones and negative costs are skipped). */
     public Uni<Integer> finishAll(List<HoldFinishes.Item> items) {
         int n = 0;
         for (HoldFinishes.Item item : items) {
-            if (item != null && item.holdId() != null && item.costNanos() >= 0 && leases.finish(item.holdId(), item.costNanos())) {
+            if (item != null
+                    && item.holdId() != null
+                    && item.costNanos() >= 0
+                    && leases.finish(item.holdId(), item.costNanos())) {
                 n++;
             }
         }
@@ -88,14 +97,20 @@ public class CreditService {
     public Uni<Integer> settleAll(List<ChargeV1> charges) {
         List<CreditLedger.Charge> batch = new ArrayList<>(charges.size());
         for (ChargeV1 charge : charges) {
-            batch.add(new CreditLedger.Charge(charge.chargeId(), charge.holdId(), CreditLeases.leaseOf(charge.holdId()),
-                    UUID.fromString(charge.accountId()), charge.keyId() == null ? null : UUID.fromString(charge.keyId()), charge.costNanos()));
+            batch.add(new CreditLedger.Charge(
+                    charge.chargeId(),
+                    charge.holdId(),
+                    CreditLeases.leaseOf(charge.holdId()),
+                    UUID.fromString(charge.accountId()),
+                    charge.keyId() == null ? null : UUID.fromString(charge.keyId()),
+                    charge.costNanos()));
         }
         Map<String, ChargeV1> byId = new HashMap<>();
         charges.forEach(c -> byId.put(c.chargeId(), c));
         return ledger.settleAll(batch, Instant.now()).map(applied -> {
             for (CreditLedger.Charge ch : applied) {
-                leases.charged(ch.holdId(), ch.costNanos(), byId.get(ch.chargeId()).isFinal());
+                leases.charged(
+                        ch.holdId(), ch.costNanos(), byId.get(ch.chargeId()).isFinal());
             }
             return applied.size();
         });

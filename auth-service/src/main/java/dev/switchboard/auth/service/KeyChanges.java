@@ -33,7 +33,11 @@ public final class KeyChanges {
     public void applyTo(ApiKey key, boolean creating) {
         String name = creating ? requiredText("name") : optionalText("name");
         Long limit = body.has("limit") ? limitNanos(body.get("limit")) : null;
-        String reset = body.has("limit_reset") ? (body.get("limit_reset").isNull() ? "never" : LimitPeriod.parse(text("limit_reset")).wireName()) : null;
+        String reset = body.has("limit_reset")
+                ? (body.get("limit_reset").isNull()
+                        ? "never"
+                        : LimitPeriod.parse(text("limit_reset")).wireName())
+                : null;
         Instant expires = body.has("expires_at") ? expiry(body.get("expires_at")) : null;
         Boolean disabled = body.has("disabled") ? bool("disabled") : null;
         Integer rpm = body.has("rate_limit_rpm") ? positiveInt("rate_limit_rpm") : null;

@@ -4,13 +4,13 @@ import dev.switchboard.auth.config.AuthConfig;
 import dev.switchboard.wire.KeyClaims;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Makes and recognises API keys. A key is a prefix naming its kind plus 256 random bits

@@ -42,7 +42,13 @@ public class KeyService {
     private final AccountService accounts;
     private final CreditLeases leases;
 
-    public KeyService(Mutiny.SessionFactory sessions, Pool pool, KeyCodec codec, KeyEvents events, AccountService accounts, CreditLeases leases) {
+    public KeyService(
+            Mutiny.SessionFactory sessions,
+            Pool pool,
+            KeyCodec codec,
+            KeyEvents events,
+            AccountService accounts,
+            CreditLeases leases) {
         this.leases = leases;
         this.sessions = sessions;
         this.pool = pool;
@@ -60,8 +66,10 @@ public class KeyService {
             return Uni.createFrom().failure(AuthException.invalidKey());
         }
         byte[] hash = codec.hash(secret);
-        return sessions.withSession(session -> session.createSelectionQuery("from ApiKey where keyHash = :hash", ApiKey.class)
-                .setParameter("hash", hash).getSingleResultOrNull()
+        return sessions.withSession(session -> session.createSelectionQuery(
+                        "from ApiKey where keyHash = :hash", ApiKey.class)
+                .setParameter("hash", hash)
+                .getSingleResultOrNull()
                 .chain(key -> {
                     usable(key);
                     return session.find(Account.class, key.accountId).map(account -> claims(key, account));
@@ -81,8 +89,14 @@ public class KeyService {
     }
 
     static KeyClaims claims(ApiKey key, Account account) {
-        return new KeyClaims(key.accountId.toString(), key.id.toString(), key.kind, key.rateLimitRpm, key.rateLimitTpm,
-                Preferences.parse(account.preferences), key.version + account.preferencesVersion);
+        return new KeyClaims(
+                key.accountId.toString(),
+                key.id.toString(),
+                key.kind,
+                key.rateLimitRpm,
+                key.rateLimitTpm,
+                Preferences.parse(account.preferences),
+                key.version + account.preferencesVersion);
     }
 
     /** Current versions of the given keys; a key that is gone, disabled or expired is left out (the cache drops it). */
@@ -105,18 +119,21 @@ public class KeyService {
     // ---- management API (scoped to one account) ----
 
     public Uni<List<ObjectNode>> list(UUID accountId, boolean includeDisabled, int offset) {
-        return views("k.kind = 'inference' AND ($5 OR NOT k.disabled) ORDER BY k.created_at, k.id LIMIT " + PAGE + " OFFSET $6",
-                accountId, includeDisabled, Math.max(0, offset));
+        return views(
+                "k.kind = 'inference' AND ($5 OR NOT k.disabled) ORDER BY k.created_at, k.id LIMIT " + PAGE
+                        + " OFFSET $6",
+                accountId,
+                includeDisabled,
+                Math.max(0, offset));
     }
 
     public Uni<ObjectNode> get(UUID accountId, UUID keyId) {
-        return views("k.kind = 'inference' AND k.id = $5", accountId, keyId)
-                .map(list -> {
-                    if (list.isEmpty()) {
-                        throw AuthException.notFound("key");
-                    }
-                    return list.getFirst();
-                });
+        return views("k.kind = 'inference' AND k.id = $5", accountId, keyId).map(list -> {
+            if (list.isEmpty()) {
+                throw AuthException.notFound("key");
+            }
+            return list.getFirst();
+        });
     }
 
     /** Creates an inference key; the answer carries the secret, shown this once. */
@@ -132,40 +149,51 @@ public class KeyService {
     }
 
     public Uni<ObjectNode> update(UUID accountId, UUID keyId, KeyChanges changes) {
-        return sessions.withTransaction(session -> session.find(ApiKey.class, keyId, LockMode.PESSIMISTIC_WRITE).chain(key -> {
-            if (key == null || !key.accountId.equals(accountId) || key.deletedAt != null || !KeyClaims.INFERENCE.equals(key.kind)) {
-                return Uni.createFrom().failure(AuthException.notFound("key"));
-            }
-            changes.applyTo(key, false);
-            key.version++;
-            key.updatedAt = Instant.now();
-            return Uni.createFrom().item(key);
-        })).invoke(key -> {
-            leases.invalidateKey(key.id);
-            events.publish(key.id, accountId, key.disabled ? "revoked" : "updated");
-        })
+        return sessions.withTransaction(session -> session.find(ApiKey.class, keyId, LockMode.PESSIMISTIC_WRITE)
+                        .chain(key -> {
+                            if (key == null
+                                    || !key.accountId.equals(accountId)
+                                    || key.deletedAt != null
+                                    || !KeyClaims.INFERENCE.equals(key.kind)) {
+                                return Uni.createFrom().failure(AuthException.notFound("key"));
+                            }
+                            changes.applyTo(key, false);
+                            key.version++;
+                            key.updatedAt = Instant.now();
+                            return Uni.createFrom().item(key);
+                        }))
+                .invoke(key -> {
+                    leases.invalidateKey(key.id);
+                    events.publish(key.id, accountId, key.disabled ? "revoked" : "updated");
+                })
                 .chain(key -> get(accountId, key.id));
     }
 
     public Uni<Void> delete(UUID accountId, UUID keyId) {
-        return sessions.withTransaction(session -> session.find(ApiKey.class, keyId, LockMode.PESSIMISTIC_WRITE).chain(key -> {
-            if (key == null || !key.accountId.equals(accountId) || key.deletedAt != null || !KeyClaims.INFERENCE.equals(key.kind)) {
-                return Uni.createFrom().failure(AuthException.notFound("key"));
-            }
-            key.deletedAt = Instant.now();
-            key.disabled = true;
-            key.version++;
-            key.updatedAt = key.deletedAt;
-            return Uni.createFrom().voidItem();
-        })).invoke(() -> {
-            leases.invalidateKey(keyId);
-            events.publish(keyId, accountId, "revoked");
-        });
+        return sessions.withTransaction(session -> session.find(ApiKey.class, keyId, LockMode.PESSIMISTIC_WRITE)
+                        .chain(key -> {
+                            if (key == null
+                                    || !key.accountId.equals(accountId)
+                                    || key.deletedAt != null
+                                    || !KeyClaims.INFERENCE.equals(key.kind)) {
+                                return Uni.createFrom().failure(AuthException.notFound("key"));
+                            }
+                            key.deletedAt = Instant.now();
+                            key.disabled = true;
+                            key.version++;
+                            key.updatedAt = key.deletedAt;
+                            return Uni.createFrom().voidItem();
+                        }))
+                .invoke(() -> {
+                    leases.invalidateKey(keyId);
+                    events.publish(keyId, accountId, "revoked");
+                });
     }
 
     /** {@code GET /key}: the calling key. */
     public Uni<ObjectNode> info(UUID keyId) {
-        return pool.preparedQuery("SELECT account_id FROM auth.api_keys WHERE id = $1 AND deleted_at IS NULL").execute(Tuple.of(keyId))
+        return pool.preparedQuery("SELECT account_id FROM auth.api_keys WHERE id = $1 AND deleted_at IS NULL")
+                .execute(Tuple.of(keyId))
                 .chain(rows -> {
                     if (!rows.iterator().hasNext()) {
                         return Uni.createFrom().failure(AuthException.notFound("key"));
@@ -176,16 +204,37 @@ public class KeyService {
                 .map(list -> {
                     ObjectNode view = list.getFirst();
                     ObjectNode data = JSON.objectNode();
-                    for (String field : List.of("label", "limit", "usage", "usage_daily", "usage_weekly", "usage_monthly", "byok_usage",
-                            "byok_usage_daily", "byok_usage_weekly", "byok_usage_monthly", "limit_remaining", "limit_reset",
-                            "include_byok_in_limit", "creator_user_id", "expires_at")) {
+                    for (String field : List.of(
+                            "label",
+                            "limit",
+                            "usage",
+                            "usage_daily",
+                            "usage_weekly",
+                            "usage_monthly",
+                            "byok_usage",
+                            "byok_usage_daily",
+                            "byok_usage_weekly",
+                            "byok_usage_monthly",
+                            "limit_remaining",
+                            "limit_reset",
+                            "include_byok_in_limit",
+                            "creator_user_id",
+                            "expires_at")) {
                         data.set(field, view.get(field));
                     }
                     data.put("is_free_tier", false);
-                    data.put("is_management_key", KeyClaims.MANAGEMENT.equals(view.path("kind").asText()));
-                    data.put("is_provisioning_key", KeyClaims.MANAGEMENT.equals(view.path("kind").asText()));
+                    data.put(
+                            "is_management_key",
+                            KeyClaims.MANAGEMENT.equals(view.path("kind").asText()));
+                    data.put(
+                            "is_provisioning_key",
+                            KeyClaims.MANAGEMENT.equals(view.path("kind").asText()));
                     ObjectNode rate = data.putObject("rate_limit");
-                    rate.put("requests", view.path("rate_limit_rpm").isNumber() ? view.path("rate_limit_rpm").asInt() : -1);
+                    rate.put(
+                            "requests",
+                            view.path("rate_limit_rpm").isNumber()
+                                    ? view.path("rate_limit_rpm").asInt()
+                                    : -1);
                     rate.put("interval", "1m");
                     rate.put("note", "requests per minute allowed for this key; -1 means no limit");
                     data.set("rate_limit_tpm", view.get("rate_limit_tpm"));
@@ -197,14 +246,16 @@ public class KeyService {
 
     /** {@code GET /credits}: everything ever granted to the account and everything it spent, in USD. */
     public Uni<ObjectNode> credits(UUID accountId) {
-        return pool.preparedQuery("SELECT total_granted_nanos, total_spent_nanos FROM auth.accounts WHERE id = $1").execute(Tuple.of(accountId))
+        return pool.preparedQuery("SELECT total_granted_nanos, total_spent_nanos FROM auth.accounts WHERE id = $1")
+                .execute(Tuple.of(accountId))
                 .map(rows -> {
                     if (!rows.iterator().hasNext()) {
                         throw AuthException.notFound("account");
                     }
                     Row r = rows.iterator().next();
                     ObjectNode out = JSON.objectNode();
-                    out.putObject("data").put("total_credits", Money.usd(r.getLong("total_granted_nanos")))
+                    out.putObject("data")
+                            .put("total_credits", Money.usd(r.getLong("total_granted_nanos")))
                             .put("total_usage", Money.usd(r.getLong("total_spent_nanos")));
                     return out;
                 });
@@ -226,7 +277,11 @@ public class KeyService {
                   (SELECT coalesce(sum(spent_nanos), 0) FROM auth.key_spend_days d WHERE d.key_id = k.id AND d.day >= $3) AS week_nanos,
                   (SELECT coalesce(sum(spent_nanos), 0) FROM auth.key_spend_days d WHERE d.key_id = k.id AND d.day >= $4) AS month_nanos
                 FROM auth.api_keys k WHERE k.deleted_at IS NULL AND k.account_id = $1 AND\s""" + filter;
-        Tuple args = Tuple.tuple().addUUID(accountId).addLocalDate(today).addLocalDate(week).addLocalDate(month);
+        Tuple args = Tuple.tuple()
+                .addUUID(accountId)
+                .addLocalDate(today)
+                .addLocalDate(week)
+                .addLocalDate(month);
         for (Object value : extra) {
             args.addValue(value);
         }

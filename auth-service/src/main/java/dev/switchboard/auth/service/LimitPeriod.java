@@ -11,7 +11,10 @@ import java.time.temporal.TemporalAdjusters;
  * Monday, a month on its first day; {@code never} is one period since the epoch.
  */
 public enum LimitPeriod {
-    DAILY, WEEKLY, MONTHLY, NEVER;
+    DAILY,
+    WEEKLY,
+    MONTHLY,
+    NEVER;
 
     public static LimitPeriod parse(String value) {
         if (value == null) {

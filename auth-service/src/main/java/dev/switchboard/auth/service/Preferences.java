@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.switchboard.wire.AccountPreferences;
+import dev.switchboard.wire.Sort;
 
 import java.io.IOException;
-import java.util.Set;
 
 /** Account preferences as stored (JSONB, snake_case) and validated. */
 public final class Preferences {
@@ -18,10 +18,8 @@ public final class Preferences {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
-    private static final Set<String> SORTS = Set.of("price", "throughput", "latency");
 
-    private Preferences() {
-    }
+    private Preferences() {}
 
     public static AccountPreferences parse(String json) {
         if (json == null || json.isBlank()) {
@@ -47,13 +45,15 @@ public final class Preferences {
         if (p.maxCostPerRequestNanos() != null && p.maxCostPerRequestNanos() <= 0) {
             throw AuthException.badRequest("max_cost_per_request_usd must be positive");
         }
-        if (p.defaultSort() != null && !SORTS.contains(p.defaultSort())) {
-            throw AuthException.badRequest("default_sort must be price, throughput or latency");
+        if (p.defaultSort() != null && Sort.of(p.defaultSort()) == null) {
+            throw AuthException.badRequest("default_sort must be " + Sort.choices());
         }
-        if (p.fallbackModels().size() > 10 || p.fallbackModels().stream().anyMatch(m -> m == null || m.isBlank() || m.length() > 200)) {
+        if (p.fallbackModels().size() > 10
+                || p.fallbackModels().stream().anyMatch(m -> m == null || m.isBlank() || m.length() > 200)) {
             throw AuthException.badRequest("fallback_models: at most 10 model ids");
         }
-        if (p.ignoredProviders().size() > 50 || p.ignoredProviders().stream().anyMatch(m -> m == null || m.isBlank() || m.length() > 100)) {
+        if (p.ignoredProviders().size() > 50
+                || p.ignoredProviders().stream().anyMatch(m -> m == null || m.isBlank() || m.length() > 100)) {
             throw AuthException.badRequest("ignored_providers: at most 50 provider names");
         }
         return p;

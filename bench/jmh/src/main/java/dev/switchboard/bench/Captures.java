@@ -32,8 +32,7 @@ final class Captures {
 
     private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
 
-    private Captures() {
-    }
+    private Captures() {}
 
     static Path file(Path dir, Families family, Families.Shape shape) {
         return dir.resolve(family.name().toLowerCase() + "-" + shape.name().toLowerCase() + ".body");
@@ -45,15 +44,27 @@ final class Captures {
         Vertx vertx = Vertx.vertx();
         try {
             ProviderSimulator simulator = new ProviderSimulator(vertx, Map.of());
-            simulator.start("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get();
+            simulator
+                    .start("127.0.0.1", 0)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get();
             String base = "http://127.0.0.1:" + simulator.port();
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             for (Families family : Families.values()) {
-                HttpResponse<String> configured = http.send(HttpRequest.newBuilder(URI.create(base + "/_sim/providers/" + family.provider))
-                        .header("Content-Type", "application/json")
-                        .PUT(HttpRequest.BodyPublishers.ofString("{\"ttft_ms\":1,\"inter_token_ms\":0,\"tokens\":" + TOKENS + "}")).build(),
+                HttpResponse<String> configured = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/_sim/providers/" + family.provider))
+                                .header("Content-Type", "application/json")
+                                .PUT(HttpRequest.BodyPublishers.ofString(
+                                        "{\"ttft_ms\":1,\"inter_token_ms\":0,\"tokens\":" + TOKENS + "}"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
-                check(configured.statusCode(), family, "configure the simulator", configured.body().getBytes());
+                check(
+                        configured.statusCode(),
+                        family,
+                        "configure the simulator",
+                        configured.body().getBytes());
                 for (Families.Shape shape : Families.Shape.values()) {
                     Files.write(file(dir, family, shape), capture(http, base, family, shape));
                 }
@@ -63,11 +74,14 @@ final class Captures {
         }
     }
 
-    private static byte[] capture(HttpClient http, String base, Families family, Families.Shape shape) throws Exception {
+    private static byte[] capture(HttpClient http, String base, Families family, Families.Shape shape)
+            throws Exception {
         ProviderSpec provider = family.specAt(base);
         String credential = "bedrock-converse".equals(provider.family())
-                ? ProviderSimulator.defaultBedrockCredential(provider.name()) : ProviderSimulator.defaultCredential(provider.name());
-        UpstreamRequest upstream = family.adapter.toUpstream(provider, family.endpoint(), family.request(shape), 4096, credential);
+                ? ProviderSimulator.defaultBedrockCredential(provider.name())
+                : ProviderSimulator.defaultCredential(provider.name());
+        UpstreamRequest upstream =
+                family.adapter.toUpstream(provider, family.endpoint(), family.request(shape), 4096, credential);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upstream.url()))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(upstream.body()));
         upstream.headers().forEach((name, value) -> {
@@ -82,7 +96,8 @@ final class Captures {
 
     private static void check(int status, Families family, String what, byte[] body) {
         if (status != 200) {
-            throw new IllegalStateException(family + ": could not " + what + ": HTTP " + status + " " + new String(body));
+            throw new IllegalStateException(
+                    family + ": could not " + what + ": HTTP " + status + " " + new String(body));
         }
     }
 
@@ -118,7 +133,8 @@ final class Captures {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new IllegalStateException("no capture at " + file + ": run the benchmarks through TranslationReport", e);
+            throw new IllegalStateException(
+                    "no capture at " + file + ": run the benchmarks through TranslationReport", e);
         }
     }
 }

@@ -75,10 +75,16 @@ public class CreditBenchmark {
             UUID key = UUID.randomUUID();
             byte[] hash = new byte[32];
             random.nextBytes(hash);
-            pool.preparedQuery("INSERT INTO auth.accounts (id, name, balance_nanos) VALUES ($1, 'bench-credit', 1000000000000000)")
-                    .execute(Tuple.of(account)).await().atMost(Duration.ofSeconds(10));
-            pool.preparedQuery("INSERT INTO auth.api_keys (id, account_id, kind, key_hash, display_prefix) VALUES ($1, $2, 'inference', $3, 'bench')")
-                    .execute(Tuple.of(key, account, io.vertx.core.buffer.Buffer.buffer(hash))).await().atMost(Duration.ofSeconds(10));
+            pool.preparedQuery(
+                            "INSERT INTO auth.accounts (id, name, balance_nanos) VALUES ($1, 'bench-credit', 1000000000000000)")
+                    .execute(Tuple.of(account))
+                    .await()
+                    .atMost(Duration.ofSeconds(10));
+            pool.preparedQuery(
+                            "INSERT INTO auth.api_keys (id, account_id, kind, key_hash, display_prefix) VALUES ($1, $2, 'inference', $3, 'bench')")
+                    .execute(Tuple.of(key, account, io.vertx.core.buffer.Buffer.buffer(hash)))
+                    .await()
+                    .atMost(Duration.ofSeconds(10));
             accountIds.add(account);
             keyIds.add(key);
         }
@@ -88,13 +94,26 @@ public class CreditBenchmark {
     public void tearDown() {
         UUID[] accountArray = accountIds.toArray(UUID[]::new);
         UUID[] keyArray = keyIds.toArray(UUID[]::new);
-        for (String statement : List.of("DELETE FROM auth.credit_leases WHERE account_id = ANY($1)",
+        for (String statement : List.of(
+                "DELETE FROM auth.credit_leases WHERE account_id = ANY($1)",
                 "DELETE FROM auth.applied_charges WHERE account_id = ANY($1)")) {
-            pool.preparedQuery(statement).execute(Tuple.of(accountArray)).await().atMost(Duration.ofSeconds(30));
+            pool.preparedQuery(statement)
+                    .execute(Tuple.of(accountArray))
+                    .await()
+                    .atMost(Duration.ofSeconds(30));
         }
-        pool.preparedQuery("DELETE FROM auth.key_spend_days WHERE key_id = ANY($1)").execute(Tuple.of(keyArray)).await().atMost(Duration.ofSeconds(30));
-        pool.preparedQuery("DELETE FROM auth.api_keys WHERE id = ANY($1)").execute(Tuple.of(keyArray)).await().atMost(Duration.ofSeconds(30));
-        pool.preparedQuery("DELETE FROM auth.accounts WHERE id = ANY($1)").execute(Tuple.of(accountArray)).await().atMost(Duration.ofSeconds(30));
+        pool.preparedQuery("DELETE FROM auth.key_spend_days WHERE key_id = ANY($1)")
+                .execute(Tuple.of(keyArray))
+                .await()
+                .atMost(Duration.ofSeconds(30));
+        pool.preparedQuery("DELETE FROM auth.api_keys WHERE id = ANY($1)")
+                .execute(Tuple.of(keyArray))
+                .await()
+                .atMost(Duration.ofSeconds(30));
+        pool.preparedQuery("DELETE FROM auth.accounts WHERE id = ANY($1)")
+                .execute(Tuple.of(accountArray))
+                .await()
+                .atMost(Duration.ofSeconds(30));
         pool.close().await().atMost(Duration.ofSeconds(10));
         vertx.close().await().atMost(Duration.ofSeconds(10));
     }
@@ -105,7 +124,9 @@ public class CreditBenchmark {
         long n = sequence.incrementAndGet();
         UUID key = keyIds.get((int) (n % keyIds.size()));
         String hold = leases.hold(new CreditLeases.KeyRef(key, null), "gen-bench-" + n, HOLD_NANOS)
-                .await().atMost(Duration.ofSeconds(10)).holdId();
+                .await()
+                .atMost(Duration.ofSeconds(10))
+                .holdId();
         return leases.finish(hold, COST_NANOS);
     }
 
@@ -118,9 +139,13 @@ public class CreditBenchmark {
         List<CreditLedger.Charge> batch = new ArrayList<>(100);
         for (int j = 0; j < 100; j++) {
             int i = (int) (sequence.incrementAndGet() % keyIds.size());
-            batch.add(new CreditLedger.Charge("charge-bench-" + UUID.randomUUID(), null, null, accountIds.get(i), keyIds.get(i), COST_NANOS));
+            batch.add(new CreditLedger.Charge(
+                    "charge-bench-" + UUID.randomUUID(), null, null, accountIds.get(i), keyIds.get(i), COST_NANOS));
         }
-        return ledger.settleAll(batch, Instant.now()).await().atMost(Duration.ofSeconds(30)).size();
+        return ledger.settleAll(batch, Instant.now())
+                .await()
+                .atMost(Duration.ofSeconds(30))
+                .size();
     }
 
     private static AuthConfig config() {

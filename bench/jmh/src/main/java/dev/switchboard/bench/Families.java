@@ -37,7 +37,10 @@ public enum Families {
     BEDROCK("bedrock", new BedrockConverseAdapter(Clock.systemUTC()));
 
     /** The request shapes: the family's text stream, or its tool-call stream. */
-    public enum Shape { TEXT, TOOLS }
+    public enum Shape {
+        TEXT,
+        TOOLS
+    }
 
     private static final Catalog CATALOG = CatalogLoader.builtIn();
 
@@ -61,17 +64,35 @@ public enum Families {
     }
 
     EndpointSpec endpoint() {
-        ModelSpec model = CATALOG.models().stream().filter(m -> ModelSpec.CHAT.equals(m.kind()))
-                .filter(m -> m.endpoints().stream().anyMatch(e -> e.provider().equals(provider))).findFirst().orElseThrow();
+        ModelSpec model = CATALOG.models().stream()
+                .filter(m -> ModelSpec.CHAT.equals(m.kind()))
+                .filter(m -> m.endpoints().stream().anyMatch(e -> e.provider().equals(provider)))
+                .findFirst()
+                .orElseThrow();
         return CATALOG.endpoint(model.id(), provider).orElseThrow();
     }
 
     ChatRequest request(Shape shape) {
-        List<Tool> tools = shape == Shape.TOOLS ? List.of(new Tool("lookup", "Looks up a fact", json(
-                "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\"},\"limit\":{\"type\":\"integer\"}},\"required\":[\"query\"]}")))
+        List<Tool> tools = shape == Shape.TOOLS
+                ? List.of(
+                        new Tool(
+                                "lookup",
+                                "Looks up a fact",
+                                json(
+                                        "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\"},\"limit\":{\"type\":\"integer\"}},\"required\":[\"query\"]}")))
                 : List.of();
-        return new ChatRequest(List.of(endpoint().model()), List.of(ChatMessage.text(ChatMessage.Role.USER, "Tell me about the weather in Paris")),
-                Sampling.DEFAULT.withMaxTokens(4096), tools, null, null, null, null, true, null, null);
+        return new ChatRequest(
+                List.of(endpoint().model()),
+                List.of(ChatMessage.text(ChatMessage.Role.USER, "Tell me about the weather in Paris")),
+                Sampling.DEFAULT.withMaxTokens(4096),
+                tools,
+                null,
+                null,
+                null,
+                null,
+                true,
+                null,
+                null);
     }
 
     private static com.fasterxml.jackson.databind.JsonNode json(String text) {

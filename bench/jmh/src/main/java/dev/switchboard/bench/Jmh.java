@@ -13,8 +13,7 @@ import java.util.Map;
 /** What the reports share: one fork with the GC profiler and JSON results, and reading a profiler's figure. */
 final class Jmh {
 
-    private Jmh() {
-    }
+    private Jmh() {}
 
     /**
      * Options for {@code benchmark}: quick = 1 warm-up and 2 measured iterations of {@code seconds}
@@ -30,12 +29,17 @@ final class Jmh {
                 .resultFormat(ResultFormatType.JSON)
                 .warmupTime(TimeValue.seconds(seconds))
                 .measurementTime(TimeValue.seconds(seconds));
-        return quick ? options.warmupIterations(1).measurementIterations(2) : options.warmupIterations(3).measurementIterations(5);
+        return quick
+                ? options.warmupIterations(1).measurementIterations(2)
+                : options.warmupIterations(3).measurementIterations(5);
     }
 
     /** A secondary result whose name ends in {@code suffix} (e.g. {@code gc.alloc.rate.norm}), NaN when absent. */
     static double secondary(Map<String, Result> results, String suffix) {
-        return results.entrySet().stream().filter(e -> e.getKey().endsWith(suffix)).findFirst()
-                .map(e -> e.getValue().getScore()).orElse(Double.NaN);
+        return results.entrySet().stream()
+                .filter(e -> e.getKey().endsWith(suffix))
+                .findFirst()
+                .map(e -> e.getValue().getScore())
+                .orElse(Double.NaN);
     }
 }

@@ -53,10 +53,17 @@ public class RoutingBenchmark {
         Catalog catalog = CatalogLoader.builtIn();
         Map<EndpointSpec, EndpointStats> stats = new IdentityHashMap<>();
         SplittableRandom random = new SplittableRandom(11);
-        List<ModelSpec> chat = catalog.models().stream().filter(m -> ModelSpec.CHAT.equals(m.kind())).toList();
+        List<ModelSpec> chat = catalog.models().stream()
+                .filter(m -> ModelSpec.CHAT.equals(m.kind()))
+                .toList();
         for (ModelSpec model : chat) {
             for (EndpointSpec endpoint : model.endpoints()) {
-                stats.put(endpoint, new EndpointStats(0.95 + random.nextDouble(0.05), 50L + random.nextLong(1500), 20 + random.nextDouble(300)));
+                stats.put(
+                        endpoint,
+                        new EndpointStats(
+                                0.95 + random.nextDouble(0.05),
+                                50L + random.nextLong(1500),
+                                20 + random.nextDouble(300)));
             }
         }
         HealthSnapshot health = new HealthSnapshot() {
@@ -71,17 +78,30 @@ public class RoutingBenchmark {
             }
         };
         planner = new RoutePlanner(catalog, health, ThreadLocalRandom::current);
-        RoutingPreferences routing = "weighted".equals(sort) ? RoutingPreferences.DEFAULT
-                : new RoutingPreferences(List.of(), true, false, false, false, List.of(), List.of(), List.of(), sort, null, null);
+        RoutingPreferences routing = "weighted".equals(sort)
+                ? RoutingPreferences.DEFAULT
+                : new RoutingPreferences(
+                        List.of(), true, false, false, false, List.of(), List.of(), List.of(), sort, null, null);
         requests = new ChatRequest[chat.size() * 4];
         for (int i = 0; i < requests.length; i++) {
             ModelSpec model = chat.get(random.nextInt(chat.size()));
             ModelSpec fallback = chat.get(random.nextInt(chat.size()));
-            requests[i] = new ChatRequest(List.of(model.id(), fallback.id()),
-                    List.of(ChatMessage.text(ChatMessage.Role.USER, "Summarize the attached notes")), Sampling.DEFAULT.withMaxTokens(512),
-                    null, null, null, null, null, true, null, routing);
+            requests[i] = new ChatRequest(
+                    List.of(model.id(), fallback.id()),
+                    List.of(ChatMessage.text(ChatMessage.Role.USER, "Summarize the attached notes")),
+                    Sampling.DEFAULT.withMaxTokens(512),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    true,
+                    null,
+                    routing);
         }
-        if (planner.plan(requests[0], 1200, AccountPreferences.NONE).candidates().isEmpty()) {
+        if (planner.plan(requests[0], 1200, AccountPreferences.NONE)
+                .candidates()
+                .isEmpty()) {
             throw new IllegalStateException("the benchmark's first request has no candidate");
         }
     }

@@ -35,6 +35,7 @@ public class TranslationBenchmark {
 
     /** The captures directory, set by {@link TranslationReport} for the forked JVMs. */
     static final String CAPTURES = "switchboard.bench.captures";
+
     static final int MAX_FRAME_BYTES = 1 << 20;
 
     @Param
@@ -55,23 +56,28 @@ public class TranslationBenchmark {
         provider = family.spec();
         endpoint = family.endpoint();
         request = family.request(shape);
-        List<byte[]> cut = Captures.chunks(Captures.read(Captures.file(Path.of(System.getProperty(CAPTURES)), family, shape)), adapter.framing());
+        List<byte[]> cut = Captures.chunks(
+                Captures.read(Captures.file(Path.of(System.getProperty(CAPTURES)), family, shape)), adapter.framing());
         chunks = cut.stream().map(Buffer::buffer).toArray(Buffer[]::new);
         // the measured path must be the successful one: a complete stream with the expected deltas
-        Outcome outcome = translate(event -> { });
+        Outcome outcome = translate(event -> {});
         if (!outcome.completed || outcome.deltas == 0 || shape == Families.Shape.TOOLS && outcome.toolDeltas == 0) {
-            throw new IllegalStateException(family + " " + shape + ": the capture does not translate into a complete answer: " + outcome);
+            throw new IllegalStateException(
+                    family + " " + shape + ": the capture does not translate into a complete answer: " + outcome);
         }
     }
 
     @Benchmark
     public StreamTranslator.ReportedUsage translate(Blackhole blackhole) {
         StreamTranslator translator = adapter.newTranslator(provider, endpoint, request);
-        FrameDecoder decoder = FrameDecoder.of(adapter.framing(), (name, data, offset, length) -> {
-            for (RouteEvent event : translator.onEvent(name, data, offset, length)) {
-                blackhole.consume(event);
-            }
-        }, MAX_FRAME_BYTES);
+        FrameDecoder decoder = FrameDecoder.of(
+                adapter.framing(),
+                (name, data, offset, length) -> {
+                    for (RouteEvent event : translator.onEvent(name, data, offset, length)) {
+                        blackhole.consume(event);
+                    }
+                },
+                MAX_FRAME_BYTES);
         for (Buffer chunk : chunks) {
             decoder.feed(chunk);
         }
@@ -83,16 +89,19 @@ public class TranslationBenchmark {
     Outcome translate(java.util.function.Consumer<RouteEvent> sink) {
         StreamTranslator translator = adapter.newTranslator(provider, endpoint, request);
         Outcome outcome = new Outcome();
-        FrameDecoder decoder = FrameDecoder.of(adapter.framing(), (name, data, offset, length) -> {
-            outcome.frames++;
-            for (RouteEvent event : translator.onEvent(name, data, offset, length)) {
-                if (event instanceof RouteEvent.Delta delta) {
-                    outcome.deltas++;
-                    outcome.toolDeltas += delta.toolCalls().isEmpty() ? 0 : 1;
-                }
-                sink.accept(event);
-            }
-        }, MAX_FRAME_BYTES);
+        FrameDecoder decoder = FrameDecoder.of(
+                adapter.framing(),
+                (name, data, offset, length) -> {
+                    outcome.frames++;
+                    for (RouteEvent event : translator.onEvent(name, data, offset, length)) {
+                        if (event instanceof RouteEvent.Delta delta) {
+                            outcome.deltas++;
+                            outcome.toolDeltas += delta.toolCalls().isEmpty() ? 0 : 1;
+                        }
+                        sink.accept(event);
+                    }
+                },
+                MAX_FRAME_BYTES);
         for (Buffer chunk : chunks) {
             decoder.feed(chunk);
             outcome.bytes += chunk.length();
@@ -112,7 +121,8 @@ public class TranslationBenchmark {
 
         @Override
         public String toString() {
-            return "frames=" + frames + " deltas=" + deltas + " toolDeltas=" + toolDeltas + " bytes=" + bytes + " completed=" + completed;
+            return "frames=" + frames + " deltas=" + deltas + " toolDeltas=" + toolDeltas + " bytes=" + bytes
+                    + " completed=" + completed;
         }
     }
 }

@@ -24,8 +24,8 @@ public class LedgerBatch {
     private static final String INSERT = """
             INSERT INTO billing.ledger (generation_id, sequence, is_final, account_id, key_id, hold_id, model, provider, status,
                 prompt_tokens, completion_tokens, cached_prompt_tokens, reasoning_tokens, images, usage_source,
-                prompt_price_pico, completion_price_pico, cost_nanos, usage_event_id, occurred_at, priced_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+                prompt_price_pico, completion_price_pico, cost_nanos, usage_event_id, occurred_at, priced_at, waived_reason)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
             ON CONFLICT (generation_id, sequence) DO NOTHING""";
 
     private static final String READ_BACK = """
@@ -49,22 +49,44 @@ public class LedgerBatch {
         Integer[] sequences = new Integer[distinct.size()];
         int i = 0;
         for (LedgerEntry e : distinct.values()) {
-            rows.add(Tuple.from(new Object[]{e.id.generationId, e.id.sequence, e.isFinal, e.accountId, e.keyId, e.holdId, e.model, e.provider,
-                    e.status, e.promptTokens, e.completionTokens, e.cachedPromptTokens, e.reasoningTokens, e.images, e.usageSource,
-                    e.promptPricePico, e.completionPricePico, e.costNanos, e.usageEventId, e.occurredAt.atOffset(ZoneOffset.UTC),
-                    e.pricedAt.atOffset(ZoneOffset.UTC)}));
+            rows.add(Tuple.from(new Object[] {
+                e.id.generationId,
+                e.id.sequence,
+                e.isFinal,
+                e.accountId,
+                e.keyId,
+                e.holdId,
+                e.model,
+                e.provider,
+                e.status,
+                e.promptTokens,
+                e.completionTokens,
+                e.cachedPromptTokens,
+                e.reasoningTokens,
+                e.images,
+                e.usageSource,
+                e.promptPricePico,
+                e.completionPricePico,
+                e.costNanos,
+                e.usageEventId,
+                e.occurredAt.atOffset(ZoneOffset.UTC),
+                e.pricedAt.atOffset(ZoneOffset.UTC),
+                e.waivedReason
+            }));
             generations[i] = e.id.generationId;
             sequences[i++] = e.id.sequence;
         }
-        return pool.withTransaction(c -> c.preparedQuery(INSERT).executeBatch(rows)
-                .chain(() -> c.preparedQuery(READ_BACK).execute(Tuple.of(generations, sequences))))
+        return pool.withTransaction(c -> c.preparedQuery(INSERT)
+                        .executeBatch(rows)
+                        .chain(() -> c.preparedQuery(READ_BACK).execute(Tuple.of(generations, sequences))))
                 .map(read -> {
                     Map<LedgerEntry.Id, ChargeV1> charges = new LinkedHashMap<>();
                     for (Row r : read) {
                         ChargeV1 charge = charge(r);
                         charges.put(new LedgerEntry.Id(charge.generationId(), charge.sequence()), charge);
                     }
-                    // one charge per event received, a repeat included: a redelivery is answered with the same charge again
+                    // one charge per event received, a repeat included: a redelivery is answered with the same charge
+                    // again
                     List<ChargeV1> ordered = new ArrayList<>(entries.size());
                     for (LedgerEntry entry : entries) {
                         ChargeV1 charge = charges.get(entry.id);
@@ -79,9 +101,22 @@ public class LedgerBatch {
     private static ChargeV1 charge(Row r) {
         String generation = r.getString("generation_id");
         int sequence = r.getInteger("sequence");
-        return new ChargeV1(ChargeV1.chargeId(generation, sequence), generation, sequence, r.getBoolean("is_final"),
-                r.getUUID("account_id").toString(), r.getUUID("key_id").toString(), r.getString("hold_id"), r.getString("model"),
-                r.getString("provider"), r.getInteger("prompt_tokens"), r.getInteger("completion_tokens"), r.getInteger("cached_prompt_tokens"),
-                r.getInteger("reasoning_tokens"), r.getLong("cost_nanos"), "USD", r.getOffsetDateTime("priced_at").toInstant());
+        return new ChargeV1(
+                ChargeV1.chargeId(generation, sequence),
+                generation,
+                sequence,
+                r.getBoolean("is_final"),
+                r.getUUID("account_id").toString(),
+                r.getUUID("key_id").toString(),
+                r.getString("hold_id"),
+                r.getString("model"),
+                r.getString("provider"),
+                r.getInteger("prompt_tokens"),
+                r.getInteger("completion_tokens"),
+                r.getInteger("cached_prompt_tokens"),
+                r.getInteger("reasoning_tokens"),
+                r.getLong("cost_nanos"),
+                "USD",
+                r.getOffsetDateTime("priced_at").toInstant());
     }
 }

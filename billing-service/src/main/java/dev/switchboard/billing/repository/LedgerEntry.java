@@ -66,6 +66,10 @@ public class LedgerEntry {
     @Column(name = "cost_nanos", nullable = false)
     public long costNanos;
 
+    /** Why the request costs nothing although a provider was tried (zero-completion insurance), or null. */
+    @Column(name = "waived_reason")
+    public String waivedReason;
+
     @Column(name = "usage_event_id", nullable = false)
     public String usageEventId;
 
@@ -83,8 +87,7 @@ public class LedgerEntry {
         @Column(name = "sequence")
         public int sequence;
 
-        public Id() {
-        }
+        public Id() {}
 
         public Id(String generationId, int sequence) {
             this.generationId = generationId;
@@ -93,7 +96,9 @@ public class LedgerEntry {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Id other && sequence == other.sequence && Objects.equals(generationId, other.generationId);
+            return o instanceof Id other
+                    && sequence == other.sequence
+                    && Objects.equals(generationId, other.generationId);
         }
 
         @Override

@@ -31,26 +31,54 @@ public class LedgerResource {
 
     @GET
     @Path("/{generationId}")
-    public Uni<Response> get(@PathParam("generationId") String generationId,
-                             @HeaderParam(ServiceToken.HEADER) String presented) {
+    public Uni<Response> get(
+            @PathParam("generationId") String generationId, @HeaderParam(ServiceToken.HEADER) String presented) {
         if (!token.accepts(presented)) {
             return Uni.createFrom().item(error(401, "missing or invalid service token"));
         }
-        return billing.find(generationId, 0).map(entry -> entry == null
-                ? error(404, "no ledger entry for " + generationId)
-                : Response.ok(View.of(entry)).build());
+        return billing.find(generationId, 0)
+                .map(entry -> entry == null
+                        ? error(404, "no ledger entry for " + generationId)
+                        : Response.ok(View.of(entry)).build());
     }
 
     private static Response error(int status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(ErrorResponse.of(status, message)).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(ErrorResponse.of(status, message))
+                .build();
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record View(String generationId, int sequence, String accountId, String model, String provider, String status,
-                       int promptTokens, int completionTokens, int images, long costNanos, String usageSource, Instant pricedAt) {
+    public record View(
+            String generationId,
+            int sequence,
+            String accountId,
+            String model,
+            String provider,
+            String status,
+            int promptTokens,
+            int completionTokens,
+            int images,
+            long costNanos,
+            String waivedReason,
+            String usageSource,
+            Instant pricedAt) {
         static View of(LedgerEntry e) {
-            return new View(e.id.generationId, e.id.sequence, e.accountId.toString(), e.model, e.provider, e.status,
-                    e.promptTokens, e.completionTokens, e.images, e.costNanos, e.usageSource, e.pricedAt);
+            return new View(
+                    e.id.generationId,
+                    e.id.sequence,
+                    e.accountId.toString(),
+                    e.model,
+                    e.provider,
+                    e.status,
+                    e.promptTokens,
+                    e.completionTokens,
+                    e.images,
+                    e.costNanos,
+                    e.waivedReason,
+                    e.usageSource,
+                    e.pricedAt);
         }
     }
 }

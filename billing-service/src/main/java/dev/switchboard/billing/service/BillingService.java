@@ -2,8 +2,8 @@ package dev.switchboard.billing.service;
 
 import dev.switchboard.billing.repository.LedgerBatch;
 import dev.switchboard.billing.repository.LedgerEntry;
-import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.EndpointSpec;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.Prices;
 import dev.switchboard.catalog.Pricing;
 import dev.switchboard.events.ChargeV1;
@@ -48,7 +48,8 @@ public class BillingService {
     }
 
     public Uni<LedgerEntry> find(String generationId, int sequence) {
-        return sessions.withSession(session -> session.find(LedgerEntry.class, new LedgerEntry.Id(generationId, sequence)));
+        return sessions.withSession(
+                session -> session.find(LedgerEntry.class, new LedgerEntry.Id(generationId, sequence)));
     }
 
     LedgerEntry price(UsageV1 usage, LedgerEntry.Id id) {
@@ -71,21 +72,60 @@ public class BillingService {
         entry.occurredAt = usage.completedAt() == null ? Instant.now() : usage.completedAt();
         entry.pricedAt = Instant.now();
         Optional<Prices> prices = routedPrices(usage);
-        if (prices.isPresent()) {
+        entry.waivedReason = waiver(usage);
+        if (entry.waivedReason != null) {
+            prices.ifPresent(p -> {
+                entry.promptPricePico = p.promptPico();
+                entry.completionPricePico = p.completionPico();
+            });
+            entry.costNanos = 0;
+        } else if (prices.isPresent()) {
             entry.promptPricePico = prices.get().promptPico();
             entry.completionPricePico = prices.get().completionPico();
-            entry.costNanos = Pricing.costNanos(prices.get(), usage.promptTokens(), usage.completionTokens(),
-                    usage.cachedPromptTokens(), usage.reasoningTokens(), usage.images());
+            entry.costNanos = Pricing.costNanos(
+                    prices.get(),
+                    usage.promptTokens(),
+                    usage.completionTokens(),
+                    usage.cachedPromptTokens(),
+                    usage.reasoningTokens(),
+                    usage.images());
         } else {
             // nothing was served (no provider), or an event without prices whose endpoint left the
             // catalog since routing: the router priced it with the catalog it routed with
             entry.costNanos = Math.max(0, usage.estimatedCostNanos());
             if (usage.provider() != null) {
-                LOG.warnf("generation %s: %s@%s not in the catalog; billing the router's price", usage.generationId(),
-                        usage.model(), usage.provider());
+                LOG.warnf(
+                        "generation %s: %s@%s not in the catalog; billing the router's price",
+                        usage.generationId(), usage.model(), usage.provider());
             }
         }
         return entry;
+    }
+
+    /**
+     * Zero-completion insurance (as OpenRouter's): a request that produced no output token and did not
+     * finish successfully (it failed, timed out or was cancelled before any output, or the provider
+     * ended it without a finish reason or with an error one) costs nothing at all, per-request and
+     * per-image fees included, even though a provider was tried. Null when the request is charged;
+     * else the reason, kept in the ledger. A request that failed after some output is charged for the
+     * output the client received, and its fees.
+     */
+    static String waiver(UsageV1 usage) {
+        if (usage.provider() == null || usage.completionTokens() > 0 || usage.reasoningTokens() > 0) {
+            return null;
+        }
+        boolean finished = "success".equals(usage.status())
+                && usage.finishReason() != null
+                && !usage.finishReason().isBlank()
+                && !"error".equals(usage.finishReason());
+        if (finished) {
+            return null;
+        }
+        return "zero completion: " + usage.status()
+                + (usage.errorClass() == null ? "" : " (" + usage.errorClass() + ")")
+                + ("success".equals(usage.status())
+                        ? ", finish reason " + (usage.finishReason() == null ? "none" : usage.finishReason())
+                        : "");
     }
 
     /**
@@ -99,10 +139,14 @@ public class BillingService {
         }
         UsageV1.Prices routed = usage.prices();
         if (routed != null) {
-            return Optional.of(new Prices(routed.promptPico(), routed.completionPico(), routed.cachedPromptPico(), routed.reasoningPico(),
-                    routed.requestNanos(), routed.imageNanos()));
+            return Optional.of(new Prices(
+                    routed.promptPico(),
+                    routed.completionPico(),
+                    routed.cachedPromptPico(),
+                    routed.reasoningPico(),
+                    routed.requestNanos(),
+                    routed.imageNanos()));
         }
         return catalog.current().endpoint(usage.model(), usage.provider()).map(EndpointSpec::prices);
     }
-
 }

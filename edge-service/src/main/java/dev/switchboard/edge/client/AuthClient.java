@@ -36,20 +36,26 @@ public class AuthClient {
     }
 
     public Future<AuthContext> authorize(AuthorizeRequest request) {
-        return call(HttpMethod.POST, "/internal/v1/authorize", WireCodec.encode(request)).map(body -> convert(body, AuthContext.class));
+        return call(HttpMethod.POST, "/internal/v1/authorize", WireCodec.encode(request))
+                .map(body -> convert(body, AuthContext.class));
     }
 
     public Future<KeyClaims> verify(String key) {
-        return call(HttpMethod.POST, "/internal/v1/keys/verify", WireCodec.encode(new KeyClaims.Verify(key))).map(body -> convert(body, KeyClaims.class));
+        return call(HttpMethod.POST, "/internal/v1/keys/verify", WireCodec.encode(new KeyClaims.Verify(key)))
+                .map(body -> convert(body, KeyClaims.class));
     }
 
     /** Current versions of the given keys; absent ones are gone, disabled or expired. */
     public Future<Map<String, Long>> versions(Collection<String> keyIds) {
-        return call(HttpMethod.POST, "/internal/v1/keys/versions", WireCodec.encode(Map.of("ids", keyIds))).map(body -> {
-            Map<String, Long> out = new java.util.HashMap<>();
-            body.path("versions").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
-            return out;
-        });
+        return call(HttpMethod.POST, "/internal/v1/keys/versions", WireCodec.encode(Map.of("ids", keyIds)))
+                .map(body -> {
+                    Map<String, Long> out = new java.util.HashMap<>();
+                    body.path("versions")
+                            .fields()
+                            .forEachRemaining(
+                                    e -> out.put(e.getKey(), e.getValue().asLong()));
+                    return out;
+                });
     }
 
     /** Best effort: a hold not released here expires on its own. */
@@ -76,9 +82,11 @@ public class AuthClient {
                 .compose(reply -> {
                     if (reply.status() == 200) {
                         try {
-                            return Future.succeededFuture(WireCodec.mapper().readTree(reply.body().getBytes()));
+                            return Future.succeededFuture(
+                                    WireCodec.mapper().readTree(reply.body().getBytes()));
                         } catch (java.io.IOException e) {
-                            return Future.failedFuture(new EdgeException(502, "Malformed answer from the authentication service"));
+                            return Future.failedFuture(
+                                    new EdgeException(502, "Malformed answer from the authentication service"));
                         }
                     }
                     return Future.failedFuture(ErrorBodies.toException(reply, "Authentication failed"));

@@ -7,14 +7,14 @@ import dev.switchboard.wire.WireCodec;
 /** Reads an internal service's error answer (the public error shape) back into an exception. */
 final class ErrorBodies {
 
-    private ErrorBodies() {
-    }
+    private ErrorBodies() {}
 
     static EdgeException toException(InternalHttp.Reply reply, String fallbackMessage) {
         int status = reply.status();
         String message = fallbackMessage;
         try {
-            JsonNode error = WireCodec.mapper().readTree(reply.body().getBytes()).path("error");
+            JsonNode error =
+                    WireCodec.mapper().readTree(reply.body().getBytes()).path("error");
             if (error.path("message").isTextual()) {
                 message = error.path("message").asText();
             }

@@ -28,26 +28,31 @@ public class InternalHttp {
     private final OpenTelemetry openTelemetry;
     private final long timeoutMillis;
 
-    public InternalHttp(Vertx vertx, EdgeConfig config, OpenTelemetry openTelemetry,
-                        @ConfigProperty(name = "switchboard.internal.token") String serviceToken) {
+    public InternalHttp(
+            Vertx vertx,
+            EdgeConfig config,
+            OpenTelemetry openTelemetry,
+            @ConfigProperty(name = "switchboard.internal.token") String serviceToken) {
         this.serviceToken = serviceToken;
         this.openTelemetry = openTelemetry;
         this.timeoutMillis = config.internalTimeout().toMillis();
-        this.client = vertx.createHttpClient(new HttpClientOptions()
-                        .setKeepAlive(true)
-                        .setTcpNoDelay(true)
-                        .setConnectTimeout(2_000),
+        this.client = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2_000),
                 new PoolOptions().setHttp1MaxSize(config.internalPoolSize()));
     }
 
     /** Options for a call to an internal service, with token and trace headers. */
     public RequestOptions options(HttpMethod method, String absoluteUri) {
-        RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(absoluteUri)
+        RequestOptions options = new RequestOptions()
+                .setMethod(method)
+                .setAbsoluteURI(absoluteUri)
                 .putHeader(ServiceToken.HEADER, serviceToken)
                 .putHeader("Content-Type", "application/json")
                 .setIdleTimeout(timeoutMillis);
-        openTelemetry.getPropagators().getTextMapPropagator().inject(Context.current(), options,
-                (carrier, key, value) -> carrier.putHeader(key, value));
+        openTelemetry
+                .getPropagators()
+                .getTextMapPropagator()
+                .inject(Context.current(), options, (carrier, key, value) -> carrier.putHeader(key, value));
         return options;
     }
 
@@ -68,6 +73,5 @@ public class InternalHttp {
     }
 
     /** A status and a fully read body. */
-    public record Reply(int status, Buffer body) {
-    }
+    public record Reply(int status, Buffer body) {}
 }

@@ -49,31 +49,37 @@ public class RouterClient {
      */
     public Future<Void> stream(RouteRequest request, Listener listener) {
         RequestOptions options = http.options(HttpMethod.POST, uri).setIdleTimeout(idleMillis);
-        return http.client().request(options).compose(req -> req.send(Buffer.buffer(WireCodec.encode(request)))
-                .compose(response -> {
-                    if (response.statusCode() != 200) {
-                        return response.body().compose(b -> Future.failedFuture(
-                                new EdgeException(503, "Routing service refused the request (HTTP " + response.statusCode() + ")")));
-                    }
-                    listener.onStart(response);
-                    RecordParser lines = RecordParser.newDelimited("\n", line -> {
-                        if (line.length() > 0) {
-                            listener.onEvent(WireCodec.decodeEvent(line.getBytes()));
-                        }
-                    });
-                    lines.maxRecordSize(32 * 1024 * 1024);
-                    response.handler(chunk -> {
-                        try {
-                            lines.handle(chunk);
-                        } catch (RuntimeException e) {
-                            req.reset();
-                            listener.onError(e);
-                        }
-                    });
-                    response.exceptionHandler(listener::onError);
-                    response.endHandler(v -> listener.onEnd());
-                    return Future.<Void>succeededFuture();
-                }))
-                .recover(e -> Future.failedFuture(e instanceof EdgeException ? e : new EdgeException(503, "Routing service unavailable")));
+        return http.client()
+                .request(options)
+                .compose(req -> req.send(Buffer.buffer(WireCodec.encode(request)))
+                        .compose(response -> {
+                            if (response.statusCode() != 200) {
+                                return response.body()
+                                        .compose(b -> Future.failedFuture(new EdgeException(
+                                                503,
+                                                "Routing service refused the request (HTTP " + response.statusCode()
+                                                        + ")")));
+                            }
+                            listener.onStart(response);
+                            RecordParser lines = RecordParser.newDelimited("\n", line -> {
+                                if (line.length() > 0) {
+                                    listener.onEvent(WireCodec.decodeEvent(line.getBytes()));
+                                }
+                            });
+                            lines.maxRecordSize(32 * 1024 * 1024);
+                            response.handler(chunk -> {
+                                try {
+                                    lines.handle(chunk);
+                                } catch (RuntimeException e) {
+                                    req.reset();
+                                    listener.onError(e);
+                                }
+                            });
+                            response.exceptionHandler(listener::onError);
+                            response.endHandler(v -> listener.onEnd());
+                            return Future.<Void>succeededFuture();
+                        }))
+                .recover(e -> Future.failedFuture(
+                        e instanceof EdgeException ? e : new EdgeException(503, "Routing service unavailable")));
     }
 }

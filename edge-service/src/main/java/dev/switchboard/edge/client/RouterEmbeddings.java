@@ -23,14 +23,18 @@ public class RouterEmbeddings {
     }
 
     public Future<EmbeddingResult> embed(EmbeddingRequest.Routed request) {
-        return http.exchange(http.options(HttpMethod.POST, uri).setIdleTimeout(120_000), Buffer.buffer(WireCodec.encode(request)))
+        return http.exchange(
+                        http.options(HttpMethod.POST, uri).setIdleTimeout(120_000),
+                        Buffer.buffer(WireCodec.encode(request)))
                 .recover(e -> Future.failedFuture(new EdgeException(503, "Routing service unavailable")))
                 .compose(reply -> {
                     if (reply.status() != 200) {
-                        return Future.failedFuture(new EdgeException(503, "Routing service refused the request (HTTP " + reply.status() + ")"));
+                        return Future.failedFuture(new EdgeException(
+                                503, "Routing service refused the request (HTTP " + reply.status() + ")"));
                     }
                     try {
-                        return Future.succeededFuture(WireCodec.mapper().readValue(reply.body().getBytes(), EmbeddingResult.class));
+                        return Future.succeededFuture(
+                                WireCodec.mapper().readValue(reply.body().getBytes(), EmbeddingResult.class));
                     } catch (java.io.IOException e) {
                         return Future.failedFuture(new EdgeException(502, "Malformed answer from the routing service"));
                     }

@@ -8,9 +8,9 @@ import dev.switchboard.wire.Reasoning;
 import dev.switchboard.wire.ReasoningPart;
 import dev.switchboard.wire.RoutingPreferences;
 import dev.switchboard.wire.Sampling;
-import dev.switchboard.wire.ToolChoice;
 import dev.switchboard.wire.Tool;
 import dev.switchboard.wire.ToolCall;
+import dev.switchboard.wire.ToolChoice;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +52,8 @@ public final class AnthropicRequestParser {
         } else if (system.isArray()) {
             List<ContentPart> parts = new ArrayList<>();
             for (int i = 0; i < system.size(); i++) {
-                parts.add(new ContentPart.Text(requireString(system.get(i).path("text"), "system[" + i + "].text"),
+                parts.add(new ContentPart.Text(
+                        requireString(system.get(i).path("text"), "system[" + i + "].text"),
                         cacheControl(system.get(i))));
             }
             messages.add(new ChatMessage(ChatMessage.Role.SYSTEM, parts, null, null, null));
@@ -74,13 +75,34 @@ public final class AnthropicRequestParser {
                 stop.add(requireString(root.get("stop_sequences").get(i), "stop_sequences[" + i + "]"));
             }
         }
-        String user = root.path("metadata").path("user_id").isTextual() ? root.path("metadata").path("user_id").asText() : null;
-        Sampling sampling = new Sampling(maxTokens, number(root, "temperature", 0, 1), number(root, "top_p", 0, 1),
-                JsonBodies.intBetween(root, "top_k", "top_k", 0, Integer.MAX_VALUE), null, null, null, stop, null, null);
+        String user = root.path("metadata").path("user_id").isTextual()
+                ? root.path("metadata").path("user_id").asText()
+                : null;
+        Sampling sampling = new Sampling(
+                maxTokens,
+                number(root, "temperature", 0, 1),
+                number(root, "top_p", 0, 1),
+                JsonBodies.intBetween(root, "top_k", "top_k", 0, Integer.MAX_VALUE),
+                null,
+                null,
+                null,
+                stop,
+                null,
+                null);
         JsonNode choice = root.path("tool_choice");
         Boolean parallel = choice.path("disable_parallel_tool_use").asBoolean(false) ? Boolean.FALSE : null;
-        return new ChatRequest(List.of(model), messages, sampling, tools(root.path("tools")), toolChoice(choice), parallel, null,
-                thinking(root.path("thinking"), maxTokens), JsonBodies.bool(root, "stream"), user, RoutingPreferences.DEFAULT);
+        return new ChatRequest(
+                List.of(model),
+                messages,
+                sampling,
+                tools(root.path("tools")),
+                toolChoice(choice),
+                parallel,
+                null,
+                thinking(root.path("thinking"), maxTokens),
+                JsonBodies.bool(root, "stream"),
+                user,
+                RoutingPreferences.DEFAULT);
     }
 
     /** {@code thinking: {type: enabled, budget_tokens}}: a reasoning budget; {@code disabled} or absent: none. */
@@ -92,7 +114,8 @@ public final class AnthropicRequestParser {
         return switch (type) {
             case "disabled" -> null;
             case "enabled" -> {
-                Integer budget = JsonBodies.intBetween(node, "budget_tokens", "thinking.budget_tokens", 1024, Integer.MAX_VALUE);
+                Integer budget =
+                        JsonBodies.intBetween(node, "budget_tokens", "thinking.budget_tokens", 1024, Integer.MAX_VALUE);
                 if (budget == null) {
                     throw field("thinking.budget_tokens", "is required");
                 }
@@ -120,7 +143,8 @@ public final class AnthropicRequestParser {
         }
         JsonNode content = node.path("content");
         if (content.isTextual()) {
-            out.add(ChatMessage.text("user".equals(role) ? ChatMessage.Role.USER : ChatMessage.Role.ASSISTANT, content.asText()));
+            out.add(ChatMessage.text(
+                    "user".equals(role) ? ChatMessage.Role.USER : ChatMessage.Role.ASSISTANT, content.asText()));
             return;
         }
         if (!content.isArray()) {
@@ -135,26 +159,52 @@ public final class AnthropicRequestParser {
             JsonNode block = content.get(i);
             String type = requireString(block.path("type"), blockPath + ".type");
             switch (type) {
-                case "text" -> parts.add(new ContentPart.Text(requireString(block.path("text"), blockPath + ".text"), cacheControl(block)));
+                case "text" ->
+                    parts.add(new ContentPart.Text(
+                            requireString(block.path("text"), blockPath + ".text"), cacheControl(block)));
                 case "image" -> parts.add(image(block.path("source"), blockPath + ".source"));
-                case "document" -> parts.add(document(block.path("source"), blockPath + ".source",
-                        block.path("title").isTextual() ? block.get("title").asText() : null));
-                case "tool_use" -> calls.add(new ToolCall(requireString(block.path("id"), blockPath + ".id"),
-                        requireString(block.path("name"), blockPath + ".name"),
-                        block.path("input").isObject() ? block.get("input").toString() : "{}"));
-                case "tool_result" -> toolResults.add(new ChatMessage(ChatMessage.Role.TOOL,
-                        List.of(new ContentPart.Text(resultText(block.path("content"), blockPath + ".content"))), null, null,
-                        requireString(block.path("tool_use_id"), blockPath + ".tool_use_id")));
+                case "document" ->
+                    parts.add(document(
+                            block.path("source"),
+                            blockPath + ".source",
+                            block.path("title").isTextual() ? block.get("title").asText() : null));
+                case "tool_use" ->
+                    calls.add(new ToolCall(
+                            requireString(block.path("id"), blockPath + ".id"),
+                            requireString(block.path("name"), blockPath + ".name"),
+                            block.path("input").isObject() ? block.get("input").toString() : "{}"));
+                case "tool_result" ->
+                    toolResults.add(new ChatMessage(
+                            ChatMessage.Role.TOOL,
+                            List.of(new ContentPart.Text(resultText(block.path("content"), blockPath + ".content"))),
+                            null,
+                            null,
+                            requireString(block.path("tool_use_id"), blockPath + ".tool_use_id")));
                 // kept with the turn: Anthropic and Bedrock refuse a tool-use turn whose signed thinking went missing
-                case "thinking" -> reasoning.add(new ReasoningPart(block.path("thinking").asText(""),
-                        block.path("signature").isTextual() ? block.get("signature").asText() : null, null));
-                case "redacted_thinking" -> reasoning.add(new ReasoningPart(null, null, requireString(block.path("data"), blockPath + ".data")));
-                default -> throw field(blockPath + ".type", "must be text, image, document, tool_use, tool_result, thinking or redacted_thinking");
+                case "thinking" ->
+                    reasoning.add(new ReasoningPart(
+                            block.path("thinking").asText(""),
+                            block.path("signature").isTextual()
+                                    ? block.get("signature").asText()
+                                    : null,
+                            null));
+                case "redacted_thinking" ->
+                    reasoning.add(
+                            new ReasoningPart(null, null, requireString(block.path("data"), blockPath + ".data")));
+                default ->
+                    throw field(
+                            blockPath + ".type",
+                            "must be text, image, document, tool_use, tool_result, thinking or redacted_thinking");
             }
         }
         out.addAll(toolResults);
         if (!parts.isEmpty() || !calls.isEmpty() || !reasoning.isEmpty()) {
-            out.add(new ChatMessage("user".equals(role) ? ChatMessage.Role.USER : ChatMessage.Role.ASSISTANT, parts, null, calls, null,
+            out.add(new ChatMessage(
+                    "user".equals(role) ? ChatMessage.Role.USER : ChatMessage.Role.ASSISTANT,
+                    parts,
+                    null,
+                    calls,
+                    null,
                     "assistant".equals(role) ? reasoning : List.of()));
         }
     }
@@ -162,8 +212,12 @@ public final class AnthropicRequestParser {
     private static ContentPart document(JsonNode source, String path, String title) {
         String type = requireString(source.path("type"), path + ".type");
         return switch (type) {
-            case "base64" -> new ContentPart.File(title, requireString(source.path("data"), path + ".data"),
-                    requireString(source.path("media_type"), path + ".media_type"), null);
+            case "base64" ->
+                new ContentPart.File(
+                        title,
+                        requireString(source.path("data"), path + ".data"),
+                        requireString(source.path("media_type"), path + ".media_type"),
+                        null);
             case "text" -> new ContentPart.Text(requireString(source.path("data"), path + ".data"));
             default -> throw field(path + ".type", "must be base64 or text");
         };
@@ -172,8 +226,11 @@ public final class AnthropicRequestParser {
     private static ContentPart image(JsonNode source, String path) {
         String type = requireString(source.path("type"), path + ".type");
         return switch (type) {
-            case "base64" -> new ContentPart.Image("data:" + requireString(source.path("media_type"), path + ".media_type") + ";base64,"
-                    + requireString(source.path("data"), path + ".data"), null);
+            case "base64" ->
+                new ContentPart.Image(
+                        "data:" + requireString(source.path("media_type"), path + ".media_type") + ";base64,"
+                                + requireString(source.path("data"), path + ".data"),
+                        null);
             case "url" -> new ContentPart.Image(requireString(source.path("url"), path + ".url"), null);
             default -> throw field(path + ".type", "must be base64 or url");
         };
@@ -204,8 +261,12 @@ public final class AnthropicRequestParser {
             if (!schema.isObject()) {
                 throw field("tools[" + i + "].input_schema", "must be a JSON Schema object");
             }
-            tools.add(new Tool(requireString(tool.path("name"), "tools[" + i + "].name"),
-                    tool.path("description").isTextual() ? tool.get("description").asText() : null, schema));
+            tools.add(new Tool(
+                    requireString(tool.path("name"), "tools[" + i + "].name"),
+                    tool.path("description").isTextual()
+                            ? tool.get("description").asText()
+                            : null,
+                    schema));
         }
         return tools;
     }

@@ -85,30 +85,48 @@ public final class AnthropicResponses implements ResponseDialect {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         if (d.reasoning() != null) {
             open(out, "thinking", null, null, null);
-            ObjectNode delta = JSON.createObjectNode().put("type", "thinking_delta").put("thinking", d.reasoning());
+            ObjectNode delta =
+                    JSON.createObjectNode().put("type", "thinking_delta").put("thinking", d.reasoning());
             write(out, blockDelta(delta));
         }
         if (d.reasoningSignature() != null) {
             // the signature closes its thinking block, as Anthropic streams it
             open(out, "thinking", null, null, null);
-            write(out, blockDelta(JSON.createObjectNode().put("type", "signature_delta").put("signature", d.reasoningSignature())));
+            write(
+                    out,
+                    blockDelta(JSON.createObjectNode()
+                            .put("type", "signature_delta")
+                            .put("signature", d.reasoningSignature())));
             close(out);
         }
         if (d.redactedReasoning() != null) {
             close(out);
-            ObjectNode start = JSON.createObjectNode().put("type", "content_block_start").put("index", nextIndex);
+            ObjectNode start =
+                    JSON.createObjectNode().put("type", "content_block_start").put("index", nextIndex);
             start.putObject("content_block").put("type", "redacted_thinking").put("data", d.redactedReasoning());
             write(out, event("content_block_start", start));
-            write(out, event("content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", nextIndex++)));
+            write(
+                    out,
+                    event(
+                            "content_block_stop",
+                            JSON.createObjectNode()
+                                    .put("type", "content_block_stop")
+                                    .put("index", nextIndex++)));
         }
         if (d.content() != null) {
             open(out, "text", null, null, null);
-            write(out, blockDelta(JSON.createObjectNode().put("type", "text_delta").put("text", d.content())));
+            write(
+                    out,
+                    blockDelta(JSON.createObjectNode().put("type", "text_delta").put("text", d.content())));
         }
         for (ToolCallDelta call : d.toolCalls()) {
             open(out, "tool_use", call.index(), call.id(), call.name());
             if (call.arguments() != null && !call.arguments().isEmpty()) {
-                write(out, blockDelta(JSON.createObjectNode().put("type", "input_json_delta").put("partial_json", call.arguments())));
+                write(
+                        out,
+                        blockDelta(JSON.createObjectNode()
+                                .put("type", "input_json_delta")
+                                .put("partial_json", call.arguments())));
             }
         }
         return out.toByteArray();
@@ -126,7 +144,8 @@ public final class AnthropicResponses implements ResponseDialect {
             case "text" -> block.put("text", "").putNull("citations");
             case "thinking" -> block.put("thinking", "").put("signature", "");
             default -> {
-                block.put("id", toolId == null ? "toolu_" + toolIndex : toolId).put("name", toolName == null ? "" : toolName);
+                block.put("id", toolId == null ? "toolu_" + toolIndex : toolId)
+                        .put("name", toolName == null ? "" : toolName);
                 block.putObject("input");
                 block.putObject("caller").put("type", "direct");
             }
@@ -134,14 +153,21 @@ public final class AnthropicResponses implements ResponseDialect {
         openIndex = nextIndex++;
         openType = type;
         openToolCall = toolIndex;
-        ObjectNode start = JSON.createObjectNode().put("type", "content_block_start").put("index", openIndex);
+        ObjectNode start =
+                JSON.createObjectNode().put("type", "content_block_start").put("index", openIndex);
         start.set("content_block", block);
         write(out, event("content_block_start", start));
     }
 
     private void close(ByteArrayOutputStream out) {
         if (openIndex >= 0) {
-            write(out, event("content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", openIndex)));
+            write(
+                    out,
+                    event(
+                            "content_block_stop",
+                            JSON.createObjectNode()
+                                    .put("type", "content_block_stop")
+                                    .put("index", openIndex)));
             openIndex = -1;
             openType = null;
             openToolCall = null;
@@ -149,7 +175,8 @@ public final class AnthropicResponses implements ResponseDialect {
     }
 
     private byte[] blockDelta(ObjectNode delta) {
-        ObjectNode event = JSON.createObjectNode().put("type", "content_block_delta").put("index", openIndex);
+        ObjectNode event =
+                JSON.createObjectNode().put("type", "content_block_delta").put("index", openIndex);
         event.set("delta", delta);
         return event("content_block_delta", event);
     }
@@ -165,10 +192,19 @@ public final class AnthropicResponses implements ResponseDialect {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         close(out);
         ObjectNode delta = JSON.createObjectNode().put("type", "message_delta");
-        delta.putObject("delta").put("stop_reason", stopReason == null ? "end_turn" : stopReason).putNull("stop_sequence")
-                .putNull("stop_details").putNull("container");
-        delta.set("usage", JSON.createObjectNode().put("input_tokens", usage.promptTokens()).put("output_tokens", usage.completionTokens())
-                .put("cache_creation_input_tokens", 0).put("cache_read_input_tokens", 0).putNull("server_tool_use"));
+        delta.putObject("delta")
+                .put("stop_reason", stopReason == null ? "end_turn" : stopReason)
+                .putNull("stop_sequence")
+                .putNull("stop_details")
+                .putNull("container");
+        delta.set(
+                "usage",
+                JSON.createObjectNode()
+                        .put("input_tokens", usage.promptTokens())
+                        .put("output_tokens", usage.completionTokens())
+                        .put("cache_creation_input_tokens", 0)
+                        .put("cache_read_input_tokens", 0)
+                        .putNull("server_tool_use"));
         write(out, event("message_delta", delta));
         write(out, event("message_stop", JSON.createObjectNode().put("type", "message_stop")));
         return out.toByteArray();
@@ -193,15 +229,19 @@ public final class AnthropicResponses implements ResponseDialect {
             thinking.append(d.reasoning());
         }
         if (d.reasoningSignature() != null) {
-            reasoningBlocks.add(JSON.createObjectNode().put("type", "thinking").put("thinking", thinking.toString())
+            reasoningBlocks.add(JSON.createObjectNode()
+                    .put("type", "thinking")
+                    .put("thinking", thinking.toString())
                     .put("signature", d.reasoningSignature()));
             thinking.setLength(0);
         }
         if (d.redactedReasoning() != null) {
-            reasoningBlocks.add(JSON.createObjectNode().put("type", "redacted_thinking").put("data", d.redactedReasoning()));
+            reasoningBlocks.add(
+                    JSON.createObjectNode().put("type", "redacted_thinking").put("data", d.redactedReasoning()));
         }
         for (ToolCallDelta call : d.toolCalls()) {
-            ObjectNode block = toolCalls.computeIfAbsent(call.index(), i -> JSON.createObjectNode().put("type", "tool_use"));
+            ObjectNode block = toolCalls.computeIfAbsent(
+                    call.index(), i -> JSON.createObjectNode().put("type", "tool_use"));
             if (call.id() != null) {
                 block.put("id", call.id());
             }
@@ -209,7 +249,9 @@ public final class AnthropicResponses implements ResponseDialect {
                 block.put("name", call.name());
             }
             if (call.arguments() != null) {
-                toolArguments.computeIfAbsent(call.index(), i -> new StringBuilder()).append(call.arguments());
+                toolArguments
+                        .computeIfAbsent(call.index(), i -> new StringBuilder())
+                        .append(call.arguments());
             }
         }
     }
@@ -226,7 +268,10 @@ public final class AnthropicResponses implements ResponseDialect {
         reasoningBlocks.forEach(content::add);
         if (!thinking.isEmpty()) {
             // reasoning the provider did not sign (the OpenAI family's): Anthropic's shape still wants the field
-            content.addObject().put("type", "thinking").put("thinking", thinking.toString()).put("signature", "");
+            content.addObject()
+                    .put("type", "thinking")
+                    .put("thinking", thinking.toString())
+                    .put("signature", "");
         }
         if (!text.isEmpty() || toolCalls.isEmpty()) {
             content.addObject().put("type", "text").put("text", text.toString()).putNull("citations");
@@ -235,7 +280,11 @@ public final class AnthropicResponses implements ResponseDialect {
             if (!block.has("id")) {
                 block.put("id", "toolu_" + index);
             }
-            block.set("input", parseObject(toolArguments.getOrDefault(index, new StringBuilder()).toString()));
+            block.set(
+                    "input",
+                    parseObject(toolArguments
+                            .getOrDefault(index, new StringBuilder())
+                            .toString()));
             block.putObject("caller").put("type", "direct");
             content.add(block);
         });
@@ -272,12 +321,19 @@ public final class AnthropicResponses implements ResponseDialect {
     }
 
     private ObjectNode message() {
-        return JSON.createObjectNode().put("id", id).put("type", "message").put("role", "assistant").put("model", model);
+        return JSON.createObjectNode()
+                .put("id", id)
+                .put("type", "message")
+                .put("role", "assistant")
+                .put("model", model);
     }
 
     private static ObjectNode usage(int input, int output) {
-        ObjectNode usage = JSON.createObjectNode().put("input_tokens", input).put("output_tokens", output)
-                .put("cache_creation_input_tokens", 0).put("cache_read_input_tokens", 0);
+        ObjectNode usage = JSON.createObjectNode()
+                .put("input_tokens", input)
+                .put("output_tokens", output)
+                .put("cache_creation_input_tokens", 0)
+                .put("cache_read_input_tokens", 0);
         usage.putNull("cache_creation");
         usage.putNull("inference_geo");
         usage.putNull("server_tool_use");

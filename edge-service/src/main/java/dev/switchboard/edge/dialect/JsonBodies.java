@@ -18,7 +18,9 @@ public final class JsonBodies {
 
     public JsonBodies(int maxDepth) {
         JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(maxDepth)
+                        .build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
         this.mapper = new ObjectMapper(factory);
@@ -68,7 +70,11 @@ public final class JsonBodies {
         }
         JsonNode node = root.get(name);
         if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < min || node.asLong() > max) {
-            throw field(path, min == 1 && max == Integer.MAX_VALUE ? "must be a positive integer" : "must be an integer from " + min + " to " + max);
+            throw field(
+                    path,
+                    min == 1 && max == Integer.MAX_VALUE
+                            ? "must be a positive integer"
+                            : "must be an integer from " + min + " to " + max);
         }
         return node.asInt();
     }

@@ -94,8 +94,17 @@ public final class LegacyCompletions {
         public byte[] streamEnd(Usage usage) {
             ObjectNode last = completion("", null);
             last.putArray("choices");
-            last.set("usage", OpenAiResponses.JSON.valueToTree(Map.of("prompt_tokens", usage.promptTokens(),
-                    "completion_tokens", usage.completionTokens(), "total_tokens", usage.totalTokens(), "cost", dev.switchboard.wire.Money.usd(usage.costNanos()))));
+            last.set(
+                    "usage",
+                    OpenAiResponses.JSON.valueToTree(Map.of(
+                            "prompt_tokens",
+                            usage.promptTokens(),
+                            "completion_tokens",
+                            usage.completionTokens(),
+                            "total_tokens",
+                            usage.totalTokens(),
+                            "cost",
+                            dev.switchboard.wire.Money.usd(usage.costNanos()))));
             return OpenAiResponses.concat(event(last), OpenAiResponses.done());
         }
 
@@ -119,8 +128,17 @@ public final class LegacyCompletions {
         @Override
         public byte[] complete(Usage usage) {
             ObjectNode body = completion(text.toString(), finish);
-            body.set("usage", OpenAiResponses.JSON.valueToTree(Map.of("prompt_tokens", usage.promptTokens(),
-                    "completion_tokens", usage.completionTokens(), "total_tokens", usage.totalTokens(), "cost", dev.switchboard.wire.Money.usd(usage.costNanos()))));
+            body.set(
+                    "usage",
+                    OpenAiResponses.JSON.valueToTree(Map.of(
+                            "prompt_tokens",
+                            usage.promptTokens(),
+                            "completion_tokens",
+                            usage.completionTokens(),
+                            "total_tokens",
+                            usage.totalTokens(),
+                            "cost",
+                            dev.switchboard.wire.Money.usd(usage.costNanos()))));
             return OpenAiResponses.write(body).getBytes(StandardCharsets.UTF_8);
         }
 
@@ -130,12 +148,17 @@ public final class LegacyCompletions {
         }
 
         private ObjectNode completion(String piece, String finishReason) {
-            ObjectNode node = OpenAiResponses.JSON.createObjectNode().put("id", id).put("object", "text_completion")
-                    .put("created", created).put("model", chat.model());
+            ObjectNode node = OpenAiResponses.JSON
+                    .createObjectNode()
+                    .put("id", id)
+                    .put("object", "text_completion")
+                    .put("created", created)
+                    .put("model", chat.model());
             if (chat.provider() != null) {
                 node.put("provider", chat.provider());
             }
-            ObjectNode choice = node.putArray("choices").addObject().put("text", piece).put("index", 0);
+            ObjectNode choice =
+                    node.putArray("choices").addObject().put("text", piece).put("index", 0);
             choice.putNull("logprobs");
             if (finishReason == null) {
                 choice.putNull("finish_reason");

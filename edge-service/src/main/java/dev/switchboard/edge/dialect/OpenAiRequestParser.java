@@ -9,6 +9,7 @@ import dev.switchboard.wire.ReasoningPart;
 import dev.switchboard.wire.ResponseFormat;
 import dev.switchboard.wire.RoutingPreferences;
 import dev.switchboard.wire.Sampling;
+import dev.switchboard.wire.Sort;
 import dev.switchboard.wire.Tool;
 import dev.switchboard.wire.ToolCall;
 import dev.switchboard.wire.ToolChoice;
@@ -33,7 +34,6 @@ import static dev.switchboard.edge.dialect.JsonBodies.requireString;
  */
 public final class OpenAiRequestParser {
 
-    private static final Set<String> SORTS = Set.of("price", "throughput", "latency");
     private static final Set<String> EFFORTS = Set.of("none", "minimal", "low", "medium", "high");
 
     private final JsonBodies bodies;
@@ -53,10 +53,10 @@ public final class OpenAiRequestParser {
         if (!model.isMissingNode() && !model.isNull()) {
             String id = requireString(model, "model");
             if (id.endsWith(":nitro")) {
-                suffixSort = "throughput";
+                suffixSort = Sort.THROUGHPUT.wireName();
                 id = id.substring(0, id.length() - ":nitro".length());
             } else if (id.endsWith(":floor")) {
-                suffixSort = "price";
+                suffixSort = Sort.PRICE.wireName();
                 id = id.substring(0, id.length() - ":floor".length());
             }
             models.add(id);
@@ -90,14 +90,30 @@ public final class OpenAiRequestParser {
         if (topLogprobs != null && !Boolean.TRUE.equals(logprobs)) {
             throw field("top_logprobs", "needs logprobs: true");
         }
-        Sampling sampling = new Sampling(maxTokens, number(root, "temperature", 0, 2), number(root, "top_p", 0, 1),
+        Sampling sampling = new Sampling(
+                maxTokens,
+                number(root, "temperature", 0, 2),
+                number(root, "top_p", 0, 1),
                 JsonBodies.intBetween(root, "top_k", "top_k", 0, Integer.MAX_VALUE),
-                number(root, "frequency_penalty", -2, 2), number(root, "presence_penalty", -2, 2),
-                seed(root), stop(root.path("stop")), logprobs, topLogprobs);
+                number(root, "frequency_penalty", -2, 2),
+                number(root, "presence_penalty", -2, 2),
+                seed(root),
+                stop(root.path("stop")),
+                logprobs,
+                topLogprobs);
         List<Tool> tools = tools(root.path("tools"));
-        return new ChatRequest(List.copyOf(models), messages, sampling, tools, toolChoice(root, tools),
-                JsonBodies.optionalBool(root, "parallel_tool_calls", "parallel_tool_calls"), responseFormat(root), reasoning(root),
-                JsonBodies.bool(root, "stream"), root.hasNonNull("user") ? requireString(root.get("user"), "user") : null, routing);
+        return new ChatRequest(
+                List.copyOf(models),
+                messages,
+                sampling,
+                tools,
+                toolChoice(root, tools),
+                JsonBodies.optionalBool(root, "parallel_tool_calls", "parallel_tool_calls"),
+                responseFormat(root),
+                reasoning(root),
+                JsonBodies.bool(root, "stream"),
+                root.hasNonNull("user") ? requireString(root.get("user"), "user") : null,
+                routing);
     }
 
     /** OpenRouter's {@code reasoning} object, or OpenAI's {@code reasoning_effort}. */
@@ -109,7 +125,8 @@ public final class OpenAiRequestParser {
             }
             Boolean enabled = JsonBodies.optionalBool(reasoning, "enabled", "reasoning.enabled");
             String effort = effort(reasoning.path("effort"), "reasoning.effort");
-            Integer maxTokens = JsonBodies.intBetween(reasoning, "max_tokens", "reasoning.max_tokens", 1, Integer.MAX_VALUE);
+            Integer maxTokens =
+                    JsonBodies.intBetween(reasoning, "max_tokens", "reasoning.max_tokens", 1, Integer.MAX_VALUE);
             boolean exclude = Boolean.TRUE.equals(JsonBodies.optionalBool(reasoning, "exclude", "reasoning.exclude"));
             if (Boolean.FALSE.equals(enabled) || "none".equals(effort)) {
                 return null;
@@ -192,10 +209,16 @@ public final class OpenAiRequestParser {
                 if (!schema.isObject() || !schema.path("schema").isObject()) {
                     throw field("response_format.json_schema.schema", "must be a JSON Schema object");
                 }
-                yield new ResponseFormat(ResponseFormat.Type.JSON_SCHEMA,
-                        schema.hasNonNull("name") ? requireString(schema.get("name"), "response_format.json_schema.name") : null,
-                        schema.path("description").isTextual() ? schema.get("description").asText() : null,
-                        schema.get("schema"), JsonBodies.optionalBool(schema, "strict", "response_format.json_schema.strict"));
+                yield new ResponseFormat(
+                        ResponseFormat.Type.JSON_SCHEMA,
+                        schema.hasNonNull("name")
+                                ? requireString(schema.get("name"), "response_format.json_schema.name")
+                                : null,
+                        schema.path("description").isTextual()
+                                ? schema.get("description").asText()
+                                : null,
+                        schema.get("schema"),
+                        JsonBodies.optionalBool(schema, "strict", "response_format.json_schema.strict"));
             }
             default -> throw field("response_format.type", "must be text, json_object or json_schema");
         };
@@ -210,10 +233,12 @@ public final class OpenAiRequestParser {
             throw field("provider", "must be an object");
         }
         String sort = provider.hasNonNull("sort") ? requireString(provider.get("sort"), "provider.sort") : null;
-        if (sort != null && !SORTS.contains(sort)) {
-            throw field("provider.sort", "must be price, throughput or latency");
+        if (sort != null && Sort.of(sort) == null) {
+            throw field("provider.sort", "must be " + Sort.choices());
         }
-        String dataCollection = provider.hasNonNull("data_collection") ? requireString(provider.get("data_collection"), "provider.data_collection") : "allow";
+        String dataCollection = provider.hasNonNull("data_collection")
+                ? requireString(provider.get("data_collection"), "provider.data_collection")
+                : "allow";
         if (!"allow".equals(dataCollection) && !"deny".equals(dataCollection)) {
             throw field("provider.data_collection", "must be allow or deny");
         }
@@ -227,9 +252,18 @@ public final class OpenAiRequestParser {
             maxPrompt = picoPerToken(maxPrice.path("prompt"), "provider.max_price.prompt");
             maxCompletion = picoPerToken(maxPrice.path("completion"), "provider.max_price.completion");
         }
-        return new RoutingPreferences(names(provider, "order"), !provider.hasNonNull("allow_fallbacks") || flag(provider, "allow_fallbacks"),
-                flag(provider, "require_parameters"), "deny".equals(dataCollection), flag(provider, "zdr"),
-                names(provider, "only"), names(provider, "ignore"), names(provider, "quantizations"), sort, maxPrompt, maxCompletion);
+        return new RoutingPreferences(
+                names(provider, "order"),
+                !provider.hasNonNull("allow_fallbacks") || flag(provider, "allow_fallbacks"),
+                flag(provider, "require_parameters"),
+                "deny".equals(dataCollection),
+                flag(provider, "zdr"),
+                names(provider, "only"),
+                names(provider, "ignore"),
+                names(provider, "quantizations"),
+                sort,
+                maxPrompt,
+                maxCompletion);
     }
 
     private static boolean flag(JsonNode provider, String name) {
@@ -250,7 +284,8 @@ public final class OpenAiRequestParser {
         requireArray(node, "provider." + name);
         List<String> out = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
-            out.add(requireString(node.get(i), "provider." + name + "[" + i + "]").toLowerCase(java.util.Locale.ROOT));
+            out.add(requireString(node.get(i), "provider." + name + "[" + i + "]")
+                    .toLowerCase(java.util.Locale.ROOT));
         }
         return out;
     }
@@ -289,9 +324,12 @@ public final class OpenAiRequestParser {
                 if (!function.isObject()) {
                     throw field(callPath + ".function", "must be an object");
                 }
-                toolCalls.add(new ToolCall(requireString(call.path("id"), callPath + ".id"),
+                toolCalls.add(new ToolCall(
+                        requireString(call.path("id"), callPath + ".id"),
                         requireString(function.path("name"), callPath + ".function.name"),
-                        function.path("arguments").isTextual() ? function.get("arguments").asText() : "{}"));
+                        function.path("arguments").isTextual()
+                                ? function.get("arguments").asText()
+                                : "{}"));
             }
         }
         List<ReasoningPart> reasoning = List.of();
@@ -327,26 +365,46 @@ public final class OpenAiRequestParser {
             JsonNode part = node.get(i);
             String type = requireString(part.path("type"), partPath + ".type");
             switch (type) {
-                case "text" -> parts.add(new ContentPart.Text(requireString(part.path("text"), partPath + ".text"),
-                        cacheControl(part, partPath)));
+                case "text" ->
+                    parts.add(new ContentPart.Text(
+                            requireString(part.path("text"), partPath + ".text"), cacheControl(part, partPath)));
                 case "image_url" -> {
                     JsonNode image = part.path("image_url");
-                    String url = image.isTextual() ? image.asText() : requireString(image.path("url"), partPath + ".image_url.url");
-                    parts.add(new ContentPart.Image(url, image.path("detail").isTextual() ? image.get("detail").asText() : null));
+                    String url = image.isTextual()
+                            ? image.asText()
+                            : requireString(image.path("url"), partPath + ".image_url.url");
+                    parts.add(new ContentPart.Image(
+                            url,
+                            image.path("detail").isTextual()
+                                    ? image.get("detail").asText()
+                                    : null));
                 }
                 case "file" -> {
                     JsonNode file = part.path("file");
-                    if (!file.isObject() || !(file.path("file_data").isTextual() || file.path("file_id").isTextual())) {
+                    if (!file.isObject()
+                            || !(file.path("file_data").isTextual()
+                                    || file.path("file_id").isTextual())) {
                         throw field(partPath + ".file", "must be an object with file_data or file_id");
                     }
-                    String data = file.path("file_data").isTextual() ? file.get("file_data").asText() : null;
-                    parts.add(new ContentPart.File(file.path("filename").isTextual() ? file.get("filename").asText() : null, data,
-                            data != null && data.startsWith("data:") ? data.substring(5, Math.max(5, data.indexOf(';'))) : null,
-                            file.path("file_id").isTextual() ? file.get("file_id").asText() : null));
+                    String data = file.path("file_data").isTextual()
+                            ? file.get("file_data").asText()
+                            : null;
+                    parts.add(new ContentPart.File(
+                            file.path("filename").isTextual()
+                                    ? file.get("filename").asText()
+                                    : null,
+                            data,
+                            data != null && data.startsWith("data:")
+                                    ? data.substring(5, Math.max(5, data.indexOf(';')))
+                                    : null,
+                            file.path("file_id").isTextual()
+                                    ? file.get("file_id").asText()
+                                    : null));
                 }
                 case "input_audio" -> {
                     JsonNode audio = part.path("input_audio");
-                    parts.add(new ContentPart.Audio(requireString(audio.path("data"), partPath + ".input_audio.data"),
+                    parts.add(new ContentPart.Audio(
+                            requireString(audio.path("data"), partPath + ".input_audio.data"),
                             requireString(audio.path("format"), partPath + ".input_audio.format")));
                 }
                 default -> throw field(partPath + ".type", "must be text, image_url, file or input_audio");
@@ -383,8 +441,11 @@ public final class OpenAiRequestParser {
             if (!parameters.isMissingNode() && !parameters.isNull() && !parameters.isObject()) {
                 throw field(path + ".function.parameters", "must be a JSON Schema object");
             }
-            tools.add(new Tool(requireString(function.path("name"), path + ".function.name"),
-                    function.path("description").isTextual() ? function.get("description").asText() : null,
+            tools.add(new Tool(
+                    requireString(function.path("name"), path + ".function.name"),
+                    function.path("description").isTextual()
+                            ? function.get("description").asText()
+                            : null,
                     parameters.isObject() ? parameters : null));
         }
         return tools;

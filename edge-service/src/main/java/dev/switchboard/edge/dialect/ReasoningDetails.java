@@ -52,16 +52,31 @@ final class ReasoningDetails {
     ArrayNode onDelta(RouteEvent.Delta delta) {
         ArrayNode out = null;
         if (delta.reasoning() != null) {
-            out = add(out, NODES.objectNode().put("type", "reasoning.text").put("text", delta.reasoning()).put("index", index));
+            out = add(
+                    out,
+                    NODES.objectNode()
+                            .put("type", "reasoning.text")
+                            .put("text", delta.reasoning())
+                            .put("index", index));
             textOpen = true;
         }
         if (delta.reasoningSignature() != null) {
-            out = add(out, NODES.objectNode().put("type", "reasoning.text").put("signature", delta.reasoningSignature()).put("index", index));
+            out = add(
+                    out,
+                    NODES.objectNode()
+                            .put("type", "reasoning.text")
+                            .put("signature", delta.reasoningSignature())
+                            .put("index", index));
             close();
         }
         if (delta.redactedReasoning() != null) {
             closeOpenText();
-            out = add(out, NODES.objectNode().put("type", "reasoning.encrypted").put("data", delta.redactedReasoning()).put("index", index));
+            out = add(
+                    out,
+                    NODES.objectNode()
+                            .put("type", "reasoning.encrypted")
+                            .put("data", delta.redactedReasoning())
+                            .put("index", index));
             close();
         }
         for (ToolCallDelta call : delta.toolCalls()) {
@@ -70,8 +85,13 @@ final class ReasoningDetails {
             }
             if (call.signature() != null) {
                 closeOpenText();
-                out = add(out, NODES.objectNode().put("type", "reasoning.encrypted").put("data", call.signature())
-                        .put("id", toolIds.get(call.index())).put("index", index));
+                out = add(
+                        out,
+                        NODES.objectNode()
+                                .put("type", "reasoning.encrypted")
+                                .put("data", call.signature())
+                                .put("id", toolIds.get(call.index()))
+                                .put("index", index));
                 close();
             }
         }
@@ -97,7 +117,9 @@ final class ReasoningDetails {
             merged.put(entry.get("index").asInt(), entry.deepCopy());
         } else {
             if (entry.has("text")) {
-                existing.put("text", existing.path("text").asText("") + entry.get("text").asText());
+                existing.put(
+                        "text",
+                        existing.path("text").asText("") + entry.get("text").asText());
             }
             if (entry.has("signature")) {
                 existing.put("signature", entry.get("signature").asText());
@@ -120,8 +142,7 @@ final class ReasoningDetails {
     }
 
     /** An assistant message's reasoning as sent back by a client, and its tool calls with their signatures attached. */
-    record Read(List<ReasoningPart> parts, List<ToolCall> toolCalls) {
-    }
+    record Read(List<ReasoningPart> parts, List<ToolCall> toolCalls) {}
 
     private static String format(JsonNode entry) {
         return entry.path("format").isTextual() ? entry.get("format").asText() : null;
@@ -131,7 +152,10 @@ final class ReasoningDetails {
         JsonNode details = message.path("reasoning_details");
         if (details.isMissingNode() || details.isNull()) {
             JsonNode text = message.path("reasoning");
-            return new Read(text.isTextual() && !text.asText().isEmpty() ? List.of(new ReasoningPart(text.asText(), null, null)) : List.of(),
+            return new Read(
+                    text.isTextual() && !text.asText().isEmpty()
+                            ? List.of(new ReasoningPart(text.asText(), null, null))
+                            : List.of(),
                     toolCalls);
         }
         requireArray(details, path + ".reasoning_details");
@@ -142,9 +166,16 @@ final class ReasoningDetails {
             String at = path + ".reasoning_details[" + i + "]";
             String type = JsonBodies.requireString(entry.path("type"), at + ".type");
             switch (type) {
-                case "reasoning.text" -> parts.add(new ReasoningPart(entry.path("text").asText(""),
-                        entry.path("signature").isTextual() ? entry.get("signature").asText() : null, null, format(entry)));
-                case "reasoning.summary" -> parts.add(new ReasoningPart(entry.path("summary").asText(""), null, null, format(entry)));
+                case "reasoning.text" ->
+                    parts.add(new ReasoningPart(
+                            entry.path("text").asText(""),
+                            entry.path("signature").isTextual()
+                                    ? entry.get("signature").asText()
+                                    : null,
+                            null,
+                            format(entry)));
+                case "reasoning.summary" ->
+                    parts.add(new ReasoningPart(entry.path("summary").asText(""), null, null, format(entry)));
                 case "reasoning.encrypted" -> {
                     String data = JsonBodies.requireString(entry.path("data"), at + ".data");
                     if (entry.path("id").isTextual()) {
@@ -153,11 +184,14 @@ final class ReasoningDetails {
                         parts.add(new ReasoningPart(null, null, data, format(entry)));
                     }
                 }
-                default -> throw field(at + ".type", "must be reasoning.text, reasoning.summary or reasoning.encrypted");
+                default ->
+                    throw field(at + ".type", "must be reasoning.text, reasoning.summary or reasoning.encrypted");
             }
         }
         List<ToolCall> signed = toolCalls.stream()
-                .map(c -> signatures.containsKey(c.id()) ? new ToolCall(c.id(), c.name(), c.arguments(), signatures.get(c.id())) : c)
+                .map(c -> signatures.containsKey(c.id())
+                        ? new ToolCall(c.id(), c.name(), c.arguments(), signatures.get(c.id()))
+                        : c)
                 .toList();
         return new Read(parts, signed);
     }

@@ -27,8 +27,10 @@ public class DependenciesReadiness implements AsyncHealthCheck {
     public Uni<HealthCheckResponse> call() {
         Future<Boolean> auth = ready(config.authUrl());
         Future<Boolean> router = ready(config.routerUrl());
-        return Uni.createFrom().completionStage(Future.join(auth, router).toCompletionStage())
-                .onFailure().recoverWithNull()
+        return Uni.createFrom()
+                .completionStage(Future.join(auth, router).toCompletionStage())
+                .onFailure()
+                .recoverWithNull()
                 .map(ignored -> HealthCheckResponse.named("dependencies")
                         .status(Boolean.TRUE.equals(auth.result()) && Boolean.TRUE.equals(router.result()))
                         .withData("auth-service", Boolean.TRUE.equals(auth.result()))
@@ -38,6 +40,8 @@ public class DependenciesReadiness implements AsyncHealthCheck {
 
     private Future<Boolean> ready(String base) {
         String uri = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/q/health/ready";
-        return http.exchange(http.options(HttpMethod.GET, uri), null).map(reply -> reply.status() == 200).otherwise(false);
+        return http.exchange(http.options(HttpMethod.GET, uri), null)
+                .map(reply -> reply.status() == 200)
+                .otherwise(false);
     }
 }

@@ -25,7 +25,8 @@ public class KeyEventsConsumer {
     @Incoming("key-events")
     public void onKeyEvent(byte[] record) {
         try {
-            KeyEventV1 event = EventCodec.decode(record, KeyEventV1.TYPE, KeyEventV1.class).data();
+            KeyEventV1 event =
+                    EventCodec.decode(record, KeyEventV1.TYPE, KeyEventV1.class).data();
             cache.invalidateKey(event.keyId());
         } catch (EventCodec.MalformedEventException e) {
             LOG.warnf("malformed key event ignored: %s", e.getMessage());

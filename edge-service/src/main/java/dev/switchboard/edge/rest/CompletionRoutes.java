@@ -6,8 +6,8 @@ import dev.switchboard.edge.dialect.AnthropicResponses;
 import dev.switchboard.edge.dialect.LegacyCompletions;
 import dev.switchboard.edge.dialect.OpenAiRequestParser;
 import dev.switchboard.edge.dialect.OpenAiResponses;
-import io.vertx.ext.web.Router;
 import dev.switchboard.edge.rest.PublicApi.Doc;
+import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -32,12 +32,74 @@ public class CompletionRoutes {
     }
 
     void register(@Observes Router router, PublicApi api) {
-        api.post(router, "/chat/completions", Doc.of("Chat completion (OpenAI / OpenRouter dialect; stream with SSE)", "inference key", 200, 400, 401, 402, 403, 404, 408, 413, 429, 502, 503)
-                .describedAs("OpenAI's chat-completions body plus OpenRouter's models, provider and :nitro / :floor"), ctx -> flow.serve(ctx, PublicApi.bearerKey(ctx), chat.parse(ctx.body().buffer().getBytes()),
-                (id, model) -> new OpenAiResponses(id, System.currentTimeMillis() / 1000, model)));
-        api.post(router, "/completions", Doc.of("Legacy completion from a prompt", "inference key", 200, 400, 401, 402, 403, 404, 408, 413, 429, 502, 503), ctx -> flow.serve(ctx, PublicApi.bearerKey(ctx), legacy.parse(ctx.body().buffer().getBytes()),
-                (id, model) -> new LegacyCompletions.Responses(id, System.currentTimeMillis() / 1000, model)));
-        api.post(router, "/messages", PublicApi.ErrorShape.ANTHROPIC, Doc.of("Anthropic Messages (any routed model; stream with Anthropic's SSE events)", "inference key", 200, 400, 401, 402, 403, 404, 408, 413, 429, 502, 503), ctx -> flow.serve(ctx, PublicApi.bearerKey(ctx),
-                anthropic.parse(ctx.body().buffer().getBytes()), AnthropicResponses::new));
+        api.post(
+                router,
+                "/chat/completions",
+                Doc.of(
+                                "Chat completion (OpenAI / OpenRouter dialect; stream with SSE)",
+                                "inference key",
+                                200,
+                                400,
+                                401,
+                                402,
+                                403,
+                                404,
+                                408,
+                                413,
+                                429,
+                                502,
+                                503)
+                        .describedAs(
+                                "OpenAI's chat-completions body plus OpenRouter's models, provider and :nitro / :floor"),
+                ctx -> flow.serve(
+                        ctx,
+                        PublicApi.bearerKey(ctx),
+                        chat.parse(ctx.body().buffer().getBytes()),
+                        (id, model) -> new OpenAiResponses(id, System.currentTimeMillis() / 1000, model)));
+        api.post(
+                router,
+                "/completions",
+                Doc.of(
+                        "Legacy completion from a prompt",
+                        "inference key",
+                        200,
+                        400,
+                        401,
+                        402,
+                        403,
+                        404,
+                        408,
+                        413,
+                        429,
+                        502,
+                        503),
+                ctx -> flow.serve(
+                        ctx,
+                        PublicApi.bearerKey(ctx),
+                        legacy.parse(ctx.body().buffer().getBytes()),
+                        (id, model) -> new LegacyCompletions.Responses(id, System.currentTimeMillis() / 1000, model)));
+        api.post(
+                router,
+                "/messages",
+                PublicApi.ErrorShape.ANTHROPIC,
+                Doc.of(
+                        "Anthropic Messages (any routed model; stream with Anthropic's SSE events)",
+                        "inference key",
+                        200,
+                        400,
+                        401,
+                        402,
+                        403,
+                        404,
+                        408,
+                        413,
+                        429,
+                        502,
+                        503),
+                ctx -> flow.serve(
+                        ctx,
+                        PublicApi.bearerKey(ctx),
+                        anthropic.parse(ctx.body().buffer().getBytes()),
+                        AnthropicResponses::new));
     }
 }

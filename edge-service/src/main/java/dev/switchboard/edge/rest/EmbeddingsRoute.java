@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.EndpointSpec;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.ModelSpec;
 import dev.switchboard.catalog.Pricing;
 import dev.switchboard.edge.client.RouterEmbeddings;
@@ -58,35 +58,66 @@ public class EmbeddingsRoute {
     }
 
     void register(@Observes Router router, PublicApi api) {
-        api.post(router, "/embeddings", PublicApi.Doc.of("Embeddings (encoding_format float or base64)", "inference key", 200, 400, 401, 402, 403, 404, 502, 503), this::handle);
+        api.post(
+                router,
+                "/embeddings",
+                PublicApi.Doc.of(
+                        "Embeddings (encoding_format float or base64)",
+                        "inference key",
+                        200,
+                        400,
+                        401,
+                        402,
+                        403,
+                        404,
+                        502,
+                        503),
+                this::handle);
     }
 
     private void handle(RoutingContext ctx) {
         String key = PublicApi.bearerKey(ctx);
         JsonNode root = bodies.object(ctx.body().buffer().getBytes());
         String modelId = requireString(root.path("model"), "model");
-        ModelSpec model = catalog.current().model(modelId).orElseThrow(() -> new EdgeException(404, "Model " + modelId + " is not available",
-                Map.of("model", modelId)));
+        ModelSpec model = catalog.current()
+                .model(modelId)
+                .orElseThrow(() ->
+                        new EdgeException(404, "Model " + modelId + " is not available", Map.of("model", modelId)));
         if (!model.isEmbedding()) {
             throw new EdgeException(400, "Model " + modelId + " is not an embedding model", Map.of("model", modelId));
         }
         List<String> inputs = inputs(root.path("input"));
         Integer dimensions = JsonBodies.positiveInt(root, "dimensions");
-        String format = root.hasNonNull("encoding_format") ? requireString(root.get("encoding_format"), "encoding_format") : "float";
+        String format = root.hasNonNull("encoding_format")
+                ? requireString(root.get("encoding_format"), "encoding_format")
+                : "float";
         if (!"float".equals(format) && !"base64".equals(format)) {
             throw field("encoding_format", "must be float or base64");
         }
         String user = root.hasNonNull("user") ? requireString(root.get("user"), "user") : null;
-        long bytes = inputs.stream().mapToLong(s -> s.getBytes(StandardCharsets.UTF_8).length).sum();
-        long hold = model.endpoints().stream().mapToLong(e -> worstCase(e, bytes)).max().orElse(0);
+        long bytes = inputs.stream()
+                .mapToLong(s -> s.getBytes(StandardCharsets.UTF_8).length)
+                .sum();
+        long hold = model.endpoints().stream()
+                .mapToLong(e -> worstCase(e, bytes))
+                .max()
+                .orElse(0);
         String generationId = GenerationIds.next();
-        authorizer.inferenceClaims(key)
+        authorizer
+                .inferenceClaims(key)
                 .compose(claims -> authorizer.hold(claims, generationId, model.id(), hold))
-                .compose(auth -> router.embed(new EmbeddingRequest.Routed(generationId, auth,
-                        new EmbeddingRequest(List.of(model.id()), inputs, dimensions, user))).onFailure(e -> authorizer.releaseHold(auth.holdId())))
-                .compose(result -> result.error() == null ? Future.succeededFuture(result)
-                        : Future.failedFuture(new EdgeException(result.error().errorClass().httpStatus(), result.error().message() == null
-                        ? "No provider could embed the input" : result.error().message())))
+                .compose(auth -> router.embed(new EmbeddingRequest.Routed(
+                                generationId,
+                                auth,
+                                new EmbeddingRequest(List.of(model.id()), inputs, dimensions, user)))
+                        .onFailure(e -> authorizer.releaseHold(auth.holdId())))
+                .compose(result -> result.error() == null
+                        ? Future.succeededFuture(result)
+                        : Future.failedFuture(new EdgeException(
+                                result.error().errorClass().httpStatus(),
+                                result.error().message() == null
+                                        ? "No provider could embed the input"
+                                        : result.error().message())))
                 .onSuccess(result -> respond(ctx, generationId, result, format))
                 .onFailure(ctx::fail);
     }
@@ -107,7 +138,11 @@ public class EmbeddingsRoute {
                 out.add(requireString(input.get(i), "input[" + i + "]"));
             }
         } else {
-            throw field("input", input.isMissingNode() || input.isNull() ? "is required" : "must be a string or a non-empty array of strings");
+            throw field(
+                    "input",
+                    input.isMissingNode() || input.isNull()
+                            ? "is required"
+                            : "must be a string or a non-empty array of strings");
         }
         for (int i = 0; i < out.size(); i++) {
             if (out.get(i).isEmpty()) {
@@ -118,7 +153,10 @@ public class EmbeddingsRoute {
     }
 
     private static void respond(RoutingContext ctx, String generationId, EmbeddingResult result, String format) {
-        ObjectNode body = JSON.objectNode().put("object", "list").put("id", generationId).put("model", result.model())
+        ObjectNode body = JSON.objectNode()
+                .put("object", "list")
+                .put("id", generationId)
+                .put("model", result.model())
                 .put("provider", result.provider());
         ArrayNode data = body.putArray("data");
         for (int i = 0; i < result.vectors().size(); i++) {
@@ -137,10 +175,15 @@ public class EmbeddingsRoute {
                 }
             }
         }
-        body.putObject("usage").put("prompt_tokens", result.usage().promptTokens()).put("total_tokens", result.usage().promptTokens())
+        body.putObject("usage")
+                .put("prompt_tokens", result.usage().promptTokens())
+                .put("total_tokens", result.usage().promptTokens())
                 .put("cost", Money.usd(result.usage().costNanos()));
-        ctx.response().putHeader("Content-Type", "application/json").putHeader("X-Generation-Id", generationId)
-                .putHeader("X-Provider", result.provider()).putHeader("X-Model-Used", result.model())
+        ctx.response()
+                .putHeader("Content-Type", "application/json")
+                .putHeader("X-Generation-Id", generationId)
+                .putHeader("X-Provider", result.provider())
+                .putHeader("X-Model-Used", result.model())
                 .end(dev.switchboard.edge.dialect.OpenAiResponses.write(body));
     }
 }

@@ -56,8 +56,14 @@ public class GenerationFlow {
     private final MeterRegistry registry;
     private final Vertx vertx;
 
-    public GenerationFlow(LiveCatalog catalog, Authorizer authorizer, RateLimiter rateLimiter, RouterClient router, HoldEstimator holds,
-                          MeterRegistry registry, Vertx vertx) {
+    public GenerationFlow(
+            LiveCatalog catalog,
+            Authorizer authorizer,
+            RateLimiter rateLimiter,
+            RouterClient router,
+            HoldEstimator holds,
+            MeterRegistry registry,
+            Vertx vertx) {
         this.catalog = catalog;
         this.authorizer = authorizer;
         this.rateLimiter = rateLimiter;
@@ -77,32 +83,47 @@ public class GenerationFlow {
     public void serve(RoutingContext ctx, String key, ChatRequest asSent, DialectFactory dialect) {
         List<String> ids = new java.util.ArrayList<>(asSent.models().size());
         for (String m : asSent.models()) {
-            ModelSpec model = catalog.current().model(m).orElseThrow(() -> new EdgeException(404, "Model " + m + " is not available", Map.of("model", m)));
+            ModelSpec model = catalog.current()
+                    .model(m)
+                    .orElseThrow(() -> new EdgeException(404, "Model " + m + " is not available", Map.of("model", m)));
             if (model.isEmbedding()) {
-                throw new EdgeException(400, "Model " + m + " is an embedding model: use /embeddings", Map.of("model", m));
+                throw new EdgeException(
+                        400, "Model " + m + " is an embedding model: use /embeddings", Map.of("model", m));
             }
             ids.add(model.id());
         }
         // an alias (gpt-4o-mini) is served, billed and answered as the model's id (openai/gpt-4o-mini)
         ChatRequest parsed = ids.equals(asSent.models()) ? asSent : asSent.withModels(ids);
         String generationId = GenerationIds.next();
-        authorizer.inferenceClaims(key).compose(claims -> {
-            ChatRequest request = withAccountFallbacks(parsed, claims.preferences());
-            return rateLimiter.acquire(claims, HoldEstimator.promptTokenBound(request) / 4).compose(decision -> {
-                PublicApi.rateLimitHeaders(ctx.response(), decision);
-                if (!decision.allowed()) {
-                    return Future.failedFuture(new EdgeException(429, "Rate limit exceeded for this key; retry after "
-                            + Math.max(1, (decision.retryAfterMillis() + 999) / 1000) + " s"));
-                }
-                long hold = holds.holdNanos(request);
-                Long cap = claims.preferences().maxCostPerRequestNanos();
-                if (cap != null && cap < hold) {
-                    hold = cap;
-                }
-                return authorizer.hold(claims, generationId, request.primaryModel(), hold)
-                        .map(authContext -> new Authorized(claims, authContext, request));
-            });
-        }).onSuccess(authorized -> route(ctx, generationId, authorized, dialect.create(generationId, authorized.request().primaryModel())))
+        authorizer
+                .inferenceClaims(key)
+                .compose(claims -> {
+                    ChatRequest request = withAccountFallbacks(parsed, claims.preferences());
+                    return rateLimiter
+                            .acquire(claims, HoldEstimator.promptTokenBound(request) / 4)
+                            .compose(decision -> {
+                                PublicApi.rateLimitHeaders(ctx.response(), decision);
+                                if (!decision.allowed()) {
+                                    return Future.failedFuture(new EdgeException(
+                                            429,
+                                            "Rate limit exceeded for this key; retry after "
+                                                    + Math.max(1, (decision.retryAfterMillis() + 999) / 1000) + " s"));
+                                }
+                                long hold = holds.holdNanos(request);
+                                Long cap = claims.preferences().maxCostPerRequestNanos();
+                                if (cap != null && cap < hold) {
+                                    hold = cap;
+                                }
+                                return authorizer
+                                        .hold(claims, generationId, request.primaryModel(), hold)
+                                        .map(authContext -> new Authorized(claims, authContext, request));
+                            });
+                })
+                .onSuccess(authorized -> route(
+                        ctx,
+                        generationId,
+                        authorized,
+                        dialect.create(generationId, authorized.request().primaryModel())))
                 .onFailure(ctx::fail);
     }
 
@@ -112,12 +133,14 @@ public class GenerationFlow {
             return request;
         }
         LinkedHashSet<String> models = new LinkedHashSet<>(request.models());
-        preferences.fallbackModels().stream().filter(m -> catalog.current().model(m).filter(s -> !s.isEmbedding()).isPresent()).forEach(models::add);
+        preferences.fallbackModels().stream()
+                .filter(m ->
+                        catalog.current().model(m).filter(s -> !s.isEmbedding()).isPresent())
+                .forEach(models::add);
         return models.size() == request.models().size() ? request : request.withModels(List.copyOf(models));
     }
 
-    private record Authorized(KeyClaims claims, AuthContext context, ChatRequest request) {
-    }
+    private record Authorized(KeyClaims claims, AuthContext context, ChatRequest request) {}
 
     private void route(RoutingContext ctx, String generationId, Authorized authorized, ResponseDialect dialect) {
         Exchange exchange = new Exchange(ctx, generationId, authorized, dialect);
@@ -142,6 +165,7 @@ public class GenerationFlow {
         private boolean finished;
         /** The router's routing strategy, echoed in X-Switchboard-Routing. */
         private String routing;
+
         private long keepAliveTimer = -1;
 
         Exchange(RoutingContext ctx, String generationId, Authorized authorized, ResponseDialect out) {
@@ -270,7 +294,8 @@ public class GenerationFlow {
         public void onEnd() {
             if (!finished && !response.closed()) {
                 // the router must end with a terminal event; a stream that stops short is an error, never a success
-                failed(new RouteEvent.Failed(ErrorClass.UPSTREAM, "The routing service ended the response early", null, List.of()));
+                failed(new RouteEvent.Failed(
+                        ErrorClass.UPSTREAM, "The routing service ended the response early", null, List.of()));
             }
         }
 
@@ -285,7 +310,8 @@ public class GenerationFlow {
         private void startStream() {
             if (!started) {
                 started = true;
-                headers(200).setChunked(true)
+                headers(200)
+                        .setChunked(true)
                         .putHeader("Content-Type", "text/event-stream")
                         .putHeader("Cache-Control", "no-cache")
                         .putHeader("X-Accel-Buffering", "no");
@@ -333,9 +359,17 @@ public class GenerationFlow {
 
         private void logLine(int status, String outcome) {
             long millis = (System.nanoTime() - startNanos) / 1_000_000;
-            registry.timer("switchboard.edge.requests", "status", Integer.toString(status), "outcome", outcome,
-                    "streamed", Boolean.toString(request.stream())).record(Duration.ofMillis(millis));
-            LOG.infof("generation=%s status=%d outcome=%s model=%s provider=%s streamed=%s latency_ms=%d",
+            registry.timer(
+                            "switchboard.edge.requests",
+                            "status",
+                            Integer.toString(status),
+                            "outcome",
+                            outcome,
+                            "streamed",
+                            Boolean.toString(request.stream()))
+                    .record(Duration.ofMillis(millis));
+            LOG.infof(
+                    "generation=%s status=%d outcome=%s model=%s provider=%s streamed=%s latency_ms=%d",
                     generationId, status, outcome, out.model(), out.provider(), request.stream(), millis);
         }
     }

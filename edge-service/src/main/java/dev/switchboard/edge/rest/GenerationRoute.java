@@ -24,7 +24,12 @@ public class GenerationRoute {
     }
 
     void register(@Observes Router router, PublicApi api) {
-        api.get(router, "/generation", PublicApi.Doc.of("One generation of the caller's account, with its billed cost", "any key", 200, 400, 401, 404), this::handle);
+        api.get(
+                router,
+                "/generation",
+                PublicApi.Doc.of(
+                        "One generation of the caller's account, with its billed cost", "any key", 200, 400, 401, 404),
+                this::handle);
     }
 
     private void handle(RoutingContext ctx) {
@@ -33,9 +38,12 @@ public class GenerationRoute {
         if (id == null || id.isBlank()) {
             throw new EdgeException(400, "id is required", java.util.Map.of("field", "id"));
         }
-        authorizer.claims(key)
+        authorizer
+                .claims(key)
                 .compose(claims -> analytics.generation(id, claims.accountId()))
-                .onSuccess(body -> ctx.response().putHeader("Content-Type", "application/json").end(body))
+                .onSuccess(body -> ctx.response()
+                        .putHeader("Content-Type", "application/json")
+                        .end(body))
                 .onFailure(ctx::fail);
     }
 }

@@ -35,7 +35,8 @@ public class PublicApi {
 
     /** How a route's errors are written: OpenAI's / OpenRouter's shape, or Anthropic's. */
     public enum ErrorShape {
-        OPENAI, ANTHROPIC
+        OPENAI,
+        ANTHROPIC
     }
 
     public void post(Router router, String path, Doc doc, Handler<RoutingContext> handler) {
@@ -93,8 +94,7 @@ public class PublicApi {
     }
 
     /** One documented operation. */
-    public record Operation(String method, String path, Doc doc) {
-    }
+    public record Operation(String method, String path, Doc doc) {}
 
     private final List<Operation> operations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -135,7 +135,8 @@ public class PublicApi {
     }
 
     /** X-RateLimit-* headers of a key with a request limit. */
-    public static void rateLimitHeaders(HttpServerResponse response, dev.switchboard.edge.service.RateLimiter.Decision decision) {
+    public static void rateLimitHeaders(
+            HttpServerResponse response, dev.switchboard.edge.service.RateLimiter.Decision decision) {
         if (decision.limit() == null) {
             return;
         }
@@ -177,13 +178,18 @@ public class PublicApi {
         }
     }
 
-    public static void error(HttpServerResponse response, ErrorShape shape, int status, String message, Map<String, Object> metadata) {
+    public static void error(
+            HttpServerResponse response, ErrorShape shape, int status, String message, Map<String, Object> metadata) {
         if (response.closed() || response.ended()) {
             return;
         }
         byte[] body = shape == ErrorShape.ANTHROPIC
-                ? dev.switchboard.edge.dialect.AnthropicResponses.error(status, message).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                ? dev.switchboard.edge.dialect.AnthropicResponses.error(status, message)
+                        .toString()
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)
                 : WireCodec.encode(ErrorResponse.of(status, message, metadata));
-        response.setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(body));
+        response.setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(Buffer.buffer(body));
     }
 }

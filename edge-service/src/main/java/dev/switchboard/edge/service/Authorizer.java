@@ -56,47 +56,53 @@ public class Authorizer {
             return Future.succeededFuture(cached.get());
         }
         misses.increment();
-        return auth.verify(key)
-                .onSuccess(claims -> cache.put(digest, claims))
-                .recover(error -> {
-                    // auth down: a recently verified key is still who it was
-                    if (error instanceof EdgeException e && e.status() == 503) {
-                        var stale = cache.notOlderThan(digest, gracePeriodMillis);
-                        if (stale.isPresent()) {
-                            return Future.succeededFuture(stale.get());
-                        }
-                    }
-                    return Future.failedFuture(error);
-                });
-    }
-
-    /** Claims of an inference key (a management key is refused here, before any credit is touched). */
-    public Future<KeyClaims> inferenceClaims(String key) {
-        return claims(key).compose(claims -> KeyClaims.INFERENCE.equals(claims.kind()) ? Future.succeededFuture(claims)
-                : Future.failedFuture(new EdgeException(403, "Management keys cannot call models")));
-    }
-
-    /** Claims of a management key (for the management API). */
-    public Future<KeyClaims> managementClaims(String key) {
-        return claims(key).compose(claims -> KeyClaims.MANAGEMENT.equals(claims.kind()) ? Future.succeededFuture(claims)
-                : Future.failedFuture(new EdgeException(403, "This endpoint needs a management key")));
-    }
-
-    /** Reserves credit for one request; during an auth outage, runs within the account's grace budget instead. */
-    public Future<AuthContext> hold(KeyClaims claims, String generationId, String model, long holdNanos) {
-        return auth.authorize(new AuthorizeRequest(null, claims.keyId(), generationId, model, holdNanos)).recover(error -> {
-            if (error instanceof EdgeException e) {
-                if (e.status() == 401 || e.status() == 403) {
-                    cache.invalidateKey(claims.keyId());
-                }
-                if (e.status() == 503 && withinGrace(claims.accountId(), holdNanos)) {
-                    graceRuns.increment();
-                    LOG.warnf("generation %s runs without a credit hold: auth-service unavailable (account grace budget in use)", generationId);
-                    return Future.succeededFuture(new AuthContext(claims.accountId(), claims.keyId(), null, holdNanos, claims.preferences()));
+        return auth.verify(key).onSuccess(claims -> cache.put(digest, claims)).recover(error -> {
+            // auth down: a recently verified key is still who it was
+            if (error instanceof EdgeException e && e.status() == 503) {
+                var stale = cache.notOlderThan(digest, gracePeriodMillis);
+                if (stale.isPresent()) {
+                    return Future.succeededFuture(stale.get());
                 }
             }
             return Future.failedFuture(error);
         });
+    }
+
+    /** Claims of an inference key (a management key is refused here, before any credit is touched). */
+    public Future<KeyClaims> inferenceClaims(String key) {
+        return claims(key)
+                .compose(claims -> KeyClaims.INFERENCE.equals(claims.kind())
+                        ? Future.succeededFuture(claims)
+                        : Future.failedFuture(new EdgeException(403, "Management keys cannot call models")));
+    }
+
+    /** Claims of a management key (for the management API). */
+    public Future<KeyClaims> managementClaims(String key) {
+        return claims(key)
+                .compose(claims -> KeyClaims.MANAGEMENT.equals(claims.kind())
+                        ? Future.succeededFuture(claims)
+                        : Future.failedFuture(new EdgeException(403, "This endpoint needs a management key")));
+    }
+
+    /** Reserves credit for one request; during an auth outage, runs within the account's grace budget instead. */
+    public Future<AuthContext> hold(KeyClaims claims, String generationId, String model, long holdNanos) {
+        return auth.authorize(new AuthorizeRequest(null, claims.keyId(), generationId, model, holdNanos))
+                .recover(error -> {
+                    if (error instanceof EdgeException e) {
+                        if (e.status() == 401 || e.status() == 403) {
+                            cache.invalidateKey(claims.keyId());
+                        }
+                        if (e.status() == 503 && withinGrace(claims.accountId(), holdNanos)) {
+                            graceRuns.increment();
+                            LOG.warnf(
+                                    "generation %s runs without a credit hold: auth-service unavailable (account grace budget in use)",
+                                    generationId);
+                            return Future.succeededFuture(new AuthContext(
+                                    claims.accountId(), claims.keyId(), null, holdNanos, claims.preferences()));
+                        }
+                    }
+                    return Future.failedFuture(error);
+                });
     }
 
     private boolean withinGrace(String accountId, long holdNanos) {

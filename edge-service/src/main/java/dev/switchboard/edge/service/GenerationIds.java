@@ -5,11 +5,11 @@ import java.security.SecureRandom;
 /** Generation ids in OpenRouter's form: {@code gen-<epoch seconds>-<20 random alphanumerics>}. */
 public final class GenerationIds {
 
-    private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+    private static final char[] ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private GenerationIds() {
-    }
+    private GenerationIds() {}
 
     public static String next() {
         char[] suffix = new char[20];

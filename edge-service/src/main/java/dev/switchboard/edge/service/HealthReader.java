@@ -34,19 +34,21 @@ public class HealthReader {
         }
         Request mget = Request.cmd(Command.MGET);
         keys.forEach(mget::arg);
-        return Future.fromCompletionStage(redis.send(mget).subscribeAsCompletionStage()).map(response -> {
-            Map<String, JsonNode> out = new HashMap<>();
-            for (int i = 0; i < keys.size(); i++) {
-                Response value = response.get(i);
-                if (value != null) {
-                    try {
-                        out.put(keys.get(i), EventCodec.mapper().readTree(value.toString()));
-                    } catch (Exception ignored) {
-                        // an unreadable entry is no information
+        return Future.fromCompletionStage(redis.send(mget).subscribeAsCompletionStage())
+                .map(response -> {
+                    Map<String, JsonNode> out = new HashMap<>();
+                    for (int i = 0; i < keys.size(); i++) {
+                        Response value = response.get(i);
+                        if (value != null) {
+                            try {
+                                out.put(keys.get(i), EventCodec.mapper().readTree(value.toString()));
+                            } catch (Exception ignored) {
+                                // an unreadable entry is no information
+                            }
+                        }
                     }
-                }
-            }
-            return out;
-        }).otherwise(Map.of());
+                    return out;
+                })
+                .otherwise(Map.of());
     }
 }

@@ -1,7 +1,7 @@
 package dev.switchboard.edge.service;
 
-import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.EndpointSpec;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.ModelSpec;
 import dev.switchboard.catalog.Pricing;
 import dev.switchboard.wire.ChatMessage;
@@ -39,7 +39,9 @@ public class HoldEstimator {
                 continue;
             }
             for (EndpointSpec endpoint : model.endpoints()) {
-                int output = request.maxTokens() == null ? endpoint.maxOutputTokens() : Math.min(request.maxTokens(), endpoint.maxOutputTokens());
+                int output = request.maxTokens() == null
+                        ? endpoint.maxOutputTokens()
+                        : Math.min(request.maxTokens(), endpoint.maxOutputTokens());
                 int prompt = Math.min(promptBound, endpoint.contextLength());
                 worst = Math.max(worst, Pricing.worstCaseNanos(endpoint.prices(), prompt, output, images));
             }
@@ -59,7 +61,8 @@ public class HoldEstimator {
                     // an endpoint's per-image fee, if any, is added in holdNanos
                     case ContentPart.Image image -> 1_500;
                     // documents and audio: their encoded size bounds what the provider can count
-                    case ContentPart.File file -> file.data() == null ? 1_500 : file.data().length();
+                    case ContentPart.File file ->
+                        file.data() == null ? 1_500 : file.data().length();
                     case ContentPart.Audio audio -> audio.data().length();
                 };
             }
@@ -68,8 +71,11 @@ public class HoldEstimator {
             }
         }
         for (var tool : request.tools()) {
-            bytes += tool.name().length() + (tool.description() == null ? 0 : tool.description().length())
-                    + (tool.parameters() == null ? 0 : tool.parameters().toString().length());
+            bytes += tool.name().length()
+                    + (tool.description() == null ? 0 : tool.description().length())
+                    + (tool.parameters() == null
+                            ? 0
+                            : tool.parameters().toString().length());
         }
         return (int) Math.min(Integer.MAX_VALUE, bytes);
     }

@@ -35,21 +35,22 @@ public class KeyCache {
         this.byDigest = Caffeine.newBuilder()
                 .maximumSize(config.keyCache().maxSize())
                 .expireAfterWrite(java.time.Duration.ofMillis(keepMillis))
-                .removalListener((String digest, Entry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
-                    if (entry != null) {
-                        digestByKeyId.remove(entry.claims().keyId(), digest);
-                    }
-                })
+                .removalListener(
+                        (String digest, Entry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+                            if (entry != null) {
+                                digestByKeyId.remove(entry.claims().keyId(), digest);
+                            }
+                        })
                 .build();
     }
 
     /** One cached verification. */
-    public record Entry(KeyClaims claims, long verifiedAtMillis) {
-    }
+    public record Entry(KeyClaims claims, long verifiedAtMillis) {}
 
     public static String digest(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -59,14 +60,16 @@ public class KeyCache {
     public Optional<KeyClaims> fresh(String digest) {
         Entry entry = byDigest.getIfPresent(digest);
         return entry != null && System.currentTimeMillis() - entry.verifiedAtMillis() < ttlMillis
-                ? Optional.of(entry.claims()) : Optional.empty();
+                ? Optional.of(entry.claims())
+                : Optional.empty();
     }
 
     /** Claims verified within {@code maxAgeMillis}, however stale: for the auth-outage grace path. */
     public Optional<KeyClaims> notOlderThan(String digest, long maxAgeMillis) {
         Entry entry = byDigest.getIfPresent(digest);
         return entry != null && System.currentTimeMillis() - entry.verifiedAtMillis() < maxAgeMillis
-                ? Optional.of(entry.claims()) : Optional.empty();
+                ? Optional.of(entry.claims())
+                : Optional.empty();
     }
 
     public void put(String digest, KeyClaims claims) {
@@ -85,7 +88,9 @@ public class KeyCache {
     /** Cached key ids with the version they were verified at. */
     public Map<String, Long> versions() {
         Map<String, Long> out = new java.util.HashMap<>();
-        byDigest.asMap().values().forEach(e -> out.put(e.claims().keyId(), e.claims().version()));
+        byDigest.asMap()
+                .values()
+                .forEach(e -> out.put(e.claims().keyId(), e.claims().version()));
         return out;
     }
 

@@ -48,13 +48,15 @@ public class KeyConsistency {
 
     void check() {
         Map<String, Long> cached = cache.versions();
-        auth.versions(cached.keySet()).onSuccess(current -> {
-            authorizer.authRecovered();
-            cached.forEach((keyId, version) -> {
-                if (!version.equals(current.get(keyId))) {
-                    cache.invalidateKey(keyId);
-                }
-            });
-        }).onFailure(e -> LOG.debugf("key consistency check skipped: %s", e.getMessage()));
+        auth.versions(cached.keySet())
+                .onSuccess(current -> {
+                    authorizer.authRecovered();
+                    cached.forEach((keyId, version) -> {
+                        if (!version.equals(current.get(keyId))) {
+                            cache.invalidateKey(keyId);
+                        }
+                    });
+                })
+                .onFailure(e -> LOG.debugf("key consistency check skipped: %s", e.getMessage()));
     }
 }

@@ -106,31 +106,42 @@ public class RateLimiter {
         int tpm = claims.rateLimitTpm() == null ? 0 : claims.rateLimitTpm();
         long now = System.currentTimeMillis();
         List<String> keys = List.of("ratelimit:" + claims.keyId() + ":rpm", "ratelimit:" + claims.keyId() + ":tpm");
-        List<String> args = List.of(Long.toString(now), Integer.toString(rpm), Integer.toString(requests), Integer.toString(tpm),
-                Integer.toString(tokens), force ? "1" : "0");
+        List<String> args = List.of(
+                Long.toString(now),
+                Integer.toString(rpm),
+                Integer.toString(requests),
+                Integer.toString(tpm),
+                Integer.toString(tokens),
+                force ? "1" : "0");
         return evaluate(keys, args)
-                .map(r -> new Decision(r.get(0).toInteger() == 1, r.get(1).toLong(), r.get(2).toLong(), claims.rateLimitRpm()))
+                .map(r -> new Decision(
+                        r.get(0).toInteger() == 1, r.get(1).toLong(), r.get(2).toLong(), claims.rateLimitRpm()))
                 .onSuccess(d -> redisDown = false)
                 .recover(e -> {
                     if (!redisDown) {
                         redisDown = true;
                         LOG.warnf("rate limits fall back to this replica's own buckets (Redis: %s)", e.getMessage());
                     }
-                    return Future.succeededFuture(takeLocally(keys, rpm, requests, tpm, tokens, force, now, claims.rateLimitRpm()));
+                    return Future.succeededFuture(
+                            takeLocally(keys, rpm, requests, tpm, tokens, force, now, claims.rateLimitRpm()));
                 });
     }
 
     private Future<Response> evaluate(List<String> keys, List<String> args) {
         String known = sha;
         if (known != null) {
-            return send(Command.EVALSHA, known, keys, args).recover(e -> e.getMessage() != null && e.getMessage().contains("NOSCRIPT")
-                    ? evalAndRemember(keys, args) : Future.failedFuture(e));
+            return send(Command.EVALSHA, known, keys, args)
+                    .recover(e -> e.getMessage() != null && e.getMessage().contains("NOSCRIPT")
+                            ? evalAndRemember(keys, args)
+                            : Future.failedFuture(e));
         }
         return evalAndRemember(keys, args);
     }
 
     private Future<Response> evalAndRemember(List<String> keys, List<String> args) {
-        return Future.fromCompletionStage(redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SCRIPT)).subscribeAsCompletionStage())
+        return Future.fromCompletionStage(
+                        redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SCRIPT))
+                                .subscribeAsCompletionStage())
                 .compose(loaded -> {
                     sha = loaded.toString();
                     return send(Command.EVALSHA, sha, keys, args);
@@ -145,7 +156,8 @@ public class RateLimiter {
     }
 
     /** The same two buckets, in this replica's memory. */
-    private Decision takeLocally(List<String> keys, int rpm, int requests, int tpm, int tokens, boolean force, long now, Integer limit) {
+    private Decision takeLocally(
+            List<String> keys, int rpm, int requests, int tpm, int tokens, boolean force, long now, Integer limit) {
         int[] caps = {rpm, tpm};
         int[] costs = {requests, tokens};
         LocalBucket[] buckets = new LocalBucket[2];

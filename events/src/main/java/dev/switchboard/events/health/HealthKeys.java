@@ -24,8 +24,7 @@ package dev.switchboard.events.health;
  */
 public final class HealthKeys {
 
-    private HealthKeys() {
-    }
+    private HealthKeys() {}
 
     public static String status(String provider) {
         return "provider:" + provider + ":status";

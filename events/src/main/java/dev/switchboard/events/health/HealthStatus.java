@@ -13,10 +13,14 @@ import java.time.Instant;
  * @param errorRate5m    the same over five minutes
  * @param source         {@code probe} or {@code passive}
  */
-public record HealthStatus(String state, Long latencyMs,
-                           @JsonProperty("error_rate_1m") Double errorRate1m,
-                           @JsonProperty("error_rate_5m") Double errorRate5m, String error,
-                           String source, Instant checkedAt) {
+public record HealthStatus(
+        String state,
+        Long latencyMs,
+        @JsonProperty("error_rate_1m") Double errorRate1m,
+        @JsonProperty("error_rate_5m") Double errorRate5m,
+        String error,
+        String source,
+        Instant checkedAt) {
 
     public static final String UP = "up";
     public static final String DEGRADED = "degraded";

@@ -21,6 +21,7 @@ public final class OutcomeBuckets {
 
     /** Upper bounds, in ms, of histogram buckets h0..h8; h9 is everything slower. */
     public static final long[] BOUNDS_MS = {50, 100, 200, 400, 800, 1600, 3200, 6400, 12800};
+
     public static final String COUNT = "n";
     public static final String ERRORS = "err";
     public static final String TOKENS = "tok";
@@ -28,8 +29,7 @@ public final class OutcomeBuckets {
     /** Prefix of the per-error-class failure counters. */
     public static final String ERROR_CLASS_PREFIX = "e:";
 
-    private OutcomeBuckets() {
-    }
+    private OutcomeBuckets() {}
 
     public static String latencyField(long latencyMs) {
         for (int i = 0; i < BOUNDS_MS.length; i++) {
@@ -58,12 +58,10 @@ public final class OutcomeBuckets {
     }
 
     /** One HINCRBY to send. */
-    public record Increment(String key, String field, long amount) {
-    }
+    public record Increment(String key, String field, long amount) {}
 
     /** One EXPIRE to send after the increments, so buckets age out. */
-    public record Expiry(String key, long seconds) {
-    }
+    public record Expiry(String key, long seconds) {}
 
     /** The Redis writes that record one outcome for {@code subject} at {@code epochMillis}: the minute and hour buckets. */
     public static List<Increment> incrementsFor(String subject, boolean ok, long latencyMs, long epochMillis) {
@@ -78,7 +76,8 @@ public final class OutcomeBuckets {
     }
 
     public static List<Expiry> expiriesFor(String subject, long epochMillis) {
-        return List.of(new Expiry(HealthKeys.minute(subject, epochMillis / 60_000), HealthKeys.MINUTE_BUCKET_TTL_SECONDS),
+        return List.of(
+                new Expiry(HealthKeys.minute(subject, epochMillis / 60_000), HealthKeys.MINUTE_BUCKET_TTL_SECONDS),
                 new Expiry(HealthKeys.hour(subject, epochMillis / 3_600_000), HealthKeys.HOUR_BUCKET_TTL_SECONDS));
     }
 

@@ -33,7 +33,8 @@ public class HealthStore {
     public Uni<Void> record(String subject, boolean ok, long latencyMs, long epochMillis) {
         List<Request> batch = new ArrayList<>();
         for (OutcomeBuckets.Increment inc : OutcomeBuckets.incrementsFor(subject, ok, latencyMs, epochMillis)) {
-            batch.add(Request.cmd(Command.HINCRBY).arg(inc.key()).arg(inc.field()).arg(inc.amount()));
+            batch.add(
+                    Request.cmd(Command.HINCRBY).arg(inc.key()).arg(inc.field()).arg(inc.amount()));
         }
         for (OutcomeBuckets.Expiry expiry : OutcomeBuckets.expiriesFor(subject, epochMillis)) {
             batch.add(Request.cmd(Command.EXPIRE).arg(expiry.key()).arg(expiry.seconds()));
@@ -68,7 +69,8 @@ public class HealthStore {
     }
 
     private Uni<OutcomeBuckets.Sum> sum(List<String> keys) {
-        List<Request> batch = keys.stream().map(k -> Request.cmd(Command.HGETALL).arg(k)).toList();
+        List<Request> batch =
+                keys.stream().map(k -> Request.cmd(Command.HGETALL).arg(k)).toList();
         return redis.batch(batch).map(responses -> {
             OutcomeBuckets.Sum sum = new OutcomeBuckets.Sum();
             for (Response response : responses) {
@@ -79,12 +81,20 @@ public class HealthStore {
     }
 
     public Uni<Void> writeStatus(String provider, HealthStatus status, long ttlSeconds) {
-        return redis.send(Request.cmd(Command.SET).arg(HealthKeys.status(provider)).arg(json(status)).arg("EX").arg(ttlSeconds))
+        return redis.send(Request.cmd(Command.SET)
+                        .arg(HealthKeys.status(provider))
+                        .arg(json(status))
+                        .arg("EX")
+                        .arg(ttlSeconds))
                 .replaceWithVoid();
     }
 
     public Uni<Void> writeStats(String subject, HealthStats stats, long ttlSeconds) {
-        return redis.send(Request.cmd(Command.SET).arg(HealthKeys.stats(subject)).arg(json(stats)).arg("EX").arg(ttlSeconds))
+        return redis.send(Request.cmd(Command.SET)
+                        .arg(HealthKeys.stats(subject))
+                        .arg(json(stats))
+                        .arg("EX")
+                        .arg(ttlSeconds))
                 .replaceWithVoid();
     }
 

@@ -1,8 +1,8 @@
 package dev.switchboard.prober.health;
 
 import dev.switchboard.catalog.Catalog;
-import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.EndpointSpec;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.ModelSpec;
 import dev.switchboard.catalog.ProviderSpec;
 import dev.switchboard.events.health.HealthStats;
@@ -37,7 +37,8 @@ public class StatsPublisher {
     private final Vertx vertx;
     private long timer = -1;
 
-    public StatsPublisher(LiveCatalog catalog, HealthStore store, Leadership leadership, ProberConfig config, Vertx vertx) {
+    public StatsPublisher(
+            LiveCatalog catalog, HealthStore store, Leadership leadership, ProberConfig config, Vertx vertx) {
         this.catalog = catalog;
         this.store = store;
         this.leadership = leadership;
@@ -48,7 +49,7 @@ public class StatsPublisher {
     void start(@Observes StartupEvent event) {
         timer = vertx.setPeriodic(500, config.statsInterval().toMillis(), id -> {
             if (leadership.isLeader()) {
-                publishAll().subscribe().with(ok -> { }, e -> LOG.debugf("stats not published: %s", e.getMessage()));
+                publishAll().subscribe().with(ok -> {}, e -> LOG.debugf("stats not published: %s", e.getMessage()));
             }
         });
     }
@@ -74,16 +75,32 @@ public class StatsPublisher {
         long now = System.currentTimeMillis();
         // a few subjects at a time: each takes three reads, and a catalog has dozens of subjects,
         // more than the Redis client's wait queue holds at once
-        return io.smallrye.mutiny.Multi.createFrom().iterable(subjects())
-                .onItem().transformToUni(subject -> publish(subject, now)).merge(4)
-                .collect().last().replaceWithVoid();
+        return io.smallrye.mutiny.Multi.createFrom()
+                .iterable(subjects())
+                .onItem()
+                .transformToUni(subject -> publish(subject, now))
+                .merge(4)
+                .collect()
+                .last()
+                .replaceWithVoid();
     }
 
     Uni<Void> publish(String subject, long now) {
-        return Uni.combine().all().unis(store.lastMinutes(subject, 5, now), store.lastMinutes(subject, 30, now), store.lastHours(subject, 24, now))
+        return Uni.combine()
+                .all()
+                .unis(
+                        store.lastMinutes(subject, 5, now),
+                        store.lastMinutes(subject, 30, now),
+                        store.lastHours(subject, 24, now))
                 .asTuple()
-                .chain(t -> store.writeStats(subject, new HealthStats(subject, HealthStats.Window.of(t.getItem1()),
-                        HealthStats.Window.of(t.getItem2()), HealthStats.Window.of(t.getItem3()), Instant.ofEpochMilli(now)),
+                .chain(t -> store.writeStats(
+                        subject,
+                        new HealthStats(
+                                subject,
+                                HealthStats.Window.of(t.getItem1()),
+                                HealthStats.Window.of(t.getItem2()),
+                                HealthStats.Window.of(t.getItem3()),
+                                Instant.ofEpochMilli(now)),
                         Math.max(60, config.statsInterval().toSeconds() * 6)));
     }
 }

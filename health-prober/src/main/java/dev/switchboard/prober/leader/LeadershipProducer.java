@@ -28,7 +28,8 @@ public class LeadershipProducer {
         if ("auto".equals(mode)) {
             mode = System.getenv("KUBERNETES_SERVICE_HOST") != null ? "lease" : "off";
         }
-        String identity = System.getenv().getOrDefault("HOSTNAME", "prober") + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String identity = System.getenv().getOrDefault("HOSTNAME", "prober") + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
         switch (mode) {
             case "off" -> {
                 LOG.infof("leader election off: %s probes alone", identity);
@@ -40,12 +41,20 @@ public class LeadershipProducer {
                     String ns = client.getNamespace();
                     return ns == null ? "default" : ns;
                 });
-                lease = new LeaseLeadership(client, namespace, election.leaseName(), identity,
-                        election.leaseDuration(), election.renewDeadline(), election.retryPeriod());
+                lease = new LeaseLeadership(
+                        client,
+                        namespace,
+                        election.leaseName(),
+                        identity,
+                        election.leaseDuration(),
+                        election.renewDeadline(),
+                        election.retryPeriod());
                 lease.start();
                 return lease;
             }
-            default -> throw new IllegalStateException("switchboard.prober.leader-election.mode must be auto, lease or off, not " + mode);
+            default ->
+                throw new IllegalStateException(
+                        "switchboard.prober.leader-election.mode must be auto, lease or off, not " + mode);
         }
     }
 

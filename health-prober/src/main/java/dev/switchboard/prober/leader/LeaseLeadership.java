@@ -31,8 +31,14 @@ public final class LeaseLeadership implements Leadership {
     private volatile String currentLeader;
     private CompletableFuture<?> election;
 
-    public LeaseLeadership(KubernetesClient client, String namespace, String leaseName, String identity,
-                           Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+    public LeaseLeadership(
+            KubernetesClient client,
+            String namespace,
+            String leaseName,
+            String identity,
+            Duration leaseDuration,
+            Duration renewDeadline,
+            Duration retryPeriod) {
         this.client = client;
         this.namespace = namespace;
         this.leaseName = leaseName;

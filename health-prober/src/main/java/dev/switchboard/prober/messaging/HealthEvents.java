@@ -25,12 +25,28 @@ public class HealthEvents {
     }
 
     public void transition(ProbeResult result, String previousState, String source) {
-        ProviderHealthV1 data = new ProviderHealthV1(result.provider(), result.state(), previousState, result.latencyMs(),
-                result.error(), source, result.checkedAt());
-        CloudEvent<ProviderHealthV1> event = CloudEvent.of(ProviderHealthV1.TYPE, result.provider() + ":" + result.checkedAt(),
-                SOURCE, result.provider(), result.checkedAt(), data);
+        ProviderHealthV1 data = new ProviderHealthV1(
+                result.provider(),
+                result.state(),
+                previousState,
+                result.latencyMs(),
+                result.error(),
+                source,
+                result.checkedAt());
+        CloudEvent<ProviderHealthV1> event = CloudEvent.of(
+                ProviderHealthV1.TYPE,
+                result.provider() + ":" + result.checkedAt(),
+                SOURCE,
+                result.provider(),
+                result.checkedAt(),
+                data);
         emitter.sendMessage(Message.of(EventCodec.encode(event))
-                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(result.provider()).build()))
-                .subscribe().with(ok -> { }, e -> LOG.warnf("health event for %s not published: %s", result.provider(), e.getMessage()));
+                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                                .withKey(result.provider())
+                                .build()))
+                .subscribe()
+                .with(
+                        ok -> {},
+                        e -> LOG.warnf("health event for %s not published: %s", result.provider(), e.getMessage()));
     }
 }

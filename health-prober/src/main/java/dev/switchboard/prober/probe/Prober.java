@@ -5,13 +5,13 @@ import dev.switchboard.catalog.ProviderSpec;
 import dev.switchboard.events.health.HealthStatus;
 import dev.switchboard.events.health.OutcomeBuckets;
 import dev.switchboard.prober.config.ProberConfig;
+import dev.switchboard.prober.health.HealthStore;
+import dev.switchboard.prober.leader.Leadership;
+import dev.switchboard.prober.messaging.HealthEvents;
 import dev.switchboard.providers.Adapters;
 import dev.switchboard.providers.ProbeRequest;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.credentials.CredentialSource;
-import dev.switchboard.prober.health.HealthStore;
-import dev.switchboard.prober.leader.Leadership;
-import dev.switchboard.prober.messaging.HealthEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -61,12 +61,21 @@ public class Prober {
     private final Counter skipped;
     /** Per provider: the minute and its outcome counts when a probe last found it up. */
     private final Map<String, long[]> cleared = new ConcurrentHashMap<>();
+
     private final Map<String, String> lastState = new ConcurrentHashMap<>();
     private long timer = -1;
     private volatile boolean redisWarned;
 
-    public Prober(LiveCatalog catalog, ProberConfig config, HealthStore store, HealthEvents events, Leadership leadership,
-                  Adapters adapters, CredentialSource credentials, MeterRegistry registry, Vertx vertx) {
+    public Prober(
+            LiveCatalog catalog,
+            ProberConfig config,
+            HealthStore store,
+            HealthEvents events,
+            Leadership leadership,
+            Adapters adapters,
+            CredentialSource credentials,
+            MeterRegistry registry,
+            Vertx vertx) {
         this.catalog = catalog;
         this.config = config;
         this.store = store;
@@ -75,8 +84,10 @@ public class Prober {
         this.adapters = adapters;
         this.credentials = credentials;
         this.vertx = vertx;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
-                .setConnectTimeout((int) config.timeout().toMillis()).setForceSni(true));
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setKeepAlive(true)
+                .setConnectTimeout((int) config.timeout().toMillis())
+                .setForceSni(true));
         this.sent = registry.counter("switchboard.prober.probes", "result", "sent");
         this.skipped = registry.counter("switchboard.prober.probes", "result", "skipped");
         registry.gauge("switchboard.prober.leader", leadership, l -> l.isLeader() ? 1 : 0);
@@ -116,9 +127,12 @@ public class Prober {
                 return store.lastMinutes(provider.name(), 1, now).chain(minute -> status(provider, null, minute, now));
             }
             sent.increment();
-            return Uni.createFrom().completionStage(probe(provider).toCompletionStage())
-                    .call(result -> store.record(provider.name(), !ProbeResult.DOWN.equals(result.state()), result.latencyMs(), now))
-                    .chain(result -> store.lastMinutes(provider.name(), 1, now).chain(minute -> status(provider, result, minute, now)));
+            return Uni.createFrom()
+                    .completionStage(probe(provider).toCompletionStage())
+                    .call(result -> store.record(
+                            provider.name(), !ProbeResult.DOWN.equals(result.state()), result.latencyMs(), now))
+                    .chain(result -> store.lastMinutes(provider.name(), 1, now)
+                            .chain(minute -> status(provider, result, minute, now)));
         });
     }
 
@@ -137,7 +151,7 @@ public class Prober {
                 // while the failures of its outage still weigh on the error rates
                 source = "probe";
                 if (ProbeResult.UP.equals(state)) {
-                    cleared.put(provider.name(), new long[]{now / 60_000, lastMinute.count(), lastMinute.errors()});
+                    cleared.put(provider.name(), new long[] {now / 60_000, lastMinute.count(), lastMinute.errors()});
                 }
             } else {
                 source = "passive";
@@ -157,11 +171,17 @@ public class Prober {
                 }
             }
             Instant checkedAt = Instant.ofEpochMilli(now);
-            HealthStatus status = new HealthStatus(state, latency, rate1m, fiveMinutes.errorRate(), error, source, checkedAt);
+            HealthStatus status =
+                    new HealthStatus(state, latency, rate1m, fiveMinutes.errorRate(), error, source, checkedAt);
             String previous = lastState.put(provider.name(), state);
             if (!state.equals(previous)) {
-                LOG.infof("provider %s is %s (was %s, %s)", provider.name(), state, previous == null ? "unknown" : previous, source);
-                events.transition(new ProbeResult(provider.name(), state, latency == null ? 0 : latency, error, checkedAt), previous, source);
+                LOG.infof(
+                        "provider %s is %s (was %s, %s)",
+                        provider.name(), state, previous == null ? "unknown" : previous, source);
+                events.transition(
+                        new ProbeResult(provider.name(), state, latency == null ? 0 : latency, error, checkedAt),
+                        previous,
+                        source);
             }
             return store.writeStatus(provider.name(), status, config.statusTtl().toSeconds());
         });
@@ -195,8 +215,12 @@ public class Prober {
     /** Probes one provider; never fails (a failed probe is a {@code down} result). */
     public Future<ProbeResult> probe(ProviderSpec provider) {
         long start = System.nanoTime();
-        ProbeRequest request = probeRequest(provider, credentials.credential(provider.credential()).orElse(null)).orElseThrow();
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(request.url())
+        ProbeRequest request = probeRequest(
+                        provider, credentials.credential(provider.credential()).orElse(null))
+                .orElseThrow();
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setAbsoluteURI(request.url())
                 .setIdleTimeout(config.timeout().toMillis());
         request.headers().forEach(options::putHeader);
         return http.request(options)
@@ -205,14 +229,29 @@ public class Prober {
                 .map(status -> {
                     long latency = (System.nanoTime() - start) / 1_000_000;
                     if (status >= 200 && status < 300) {
-                        String state = latency > config.degradedLatency().toMillis() ? ProbeResult.DEGRADED : ProbeResult.UP;
-                        return new ProbeResult(provider.name(), state, latency, state.equals(ProbeResult.UP) ? null : "slow", Instant.now());
+                        String state =
+                                latency > config.degradedLatency().toMillis() ? ProbeResult.DEGRADED : ProbeResult.UP;
+                        return new ProbeResult(
+                                provider.name(),
+                                state,
+                                latency,
+                                state.equals(ProbeResult.UP) ? null : "slow",
+                                Instant.now());
                     }
                     String state = status == 429 ? ProbeResult.DEGRADED : ProbeResult.DOWN;
-                    return new ProbeResult(provider.name(), state, latency, status == 429 ? "rate limited" : "HTTP " + status, Instant.now());
+                    return new ProbeResult(
+                            provider.name(),
+                            state,
+                            latency,
+                            status == 429 ? "rate limited" : "HTTP " + status,
+                            Instant.now());
                 })
-                .otherwise(e -> new ProbeResult(provider.name(), ProbeResult.DOWN, (System.nanoTime() - start) / 1_000_000,
-                        e.getClass().getSimpleName().contains("Timeout") ? "timeout" : "unreachable", Instant.now()));
+                .otherwise(e -> new ProbeResult(
+                        provider.name(),
+                        ProbeResult.DOWN,
+                        (System.nanoTime() - start) / 1_000_000,
+                        e.getClass().getSimpleName().contains("Timeout") ? "timeout" : "unreachable",
+                        Instant.now()));
     }
 
     private void redisFailed(Throwable error) {

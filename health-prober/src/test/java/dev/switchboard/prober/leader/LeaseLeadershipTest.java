@@ -29,12 +29,27 @@ class LeaseLeadershipTest {
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init();
         clientA = server.createClient();
         clientB = server.createClient();
-        a = new LeaseLeadership(clientA, "switchboard", "prober-test", "prober-a", LEASE, Duration.ofSeconds(2), Duration.ofMillis(250));
-        b = new LeaseLeadership(clientB, "switchboard", "prober-test", "prober-b", LEASE, Duration.ofSeconds(2), Duration.ofMillis(250));
+        a = new LeaseLeadership(
+                clientA,
+                "switchboard",
+                "prober-test",
+                "prober-a",
+                LEASE,
+                Duration.ofSeconds(2),
+                Duration.ofMillis(250));
+        b = new LeaseLeadership(
+                clientB,
+                "switchboard",
+                "prober-test",
+                "prober-b",
+                LEASE,
+                Duration.ofSeconds(2),
+                Duration.ofMillis(250));
     }
 
     @AfterEach
@@ -62,7 +77,12 @@ class LeaseLeadershipTest {
         }
         LeaseLeadership leader = a.isLeader() ? a : b;
         LeaseLeadership follower = leader == a ? b : a;
-        assertThat(clientA.leases().inNamespace("switchboard").withName("prober-test").get().getSpec().getHolderIdentity())
+        assertThat(clientA.leases()
+                        .inNamespace("switchboard")
+                        .withName("prober-test")
+                        .get()
+                        .getSpec()
+                        .getHolderIdentity())
                 .isEqualTo(leader.identity());
 
         leader.stop();

@@ -15,8 +15,8 @@ import dev.switchboard.simulator.Planner;
 import dev.switchboard.simulator.Reply;
 import dev.switchboard.simulator.Signatures;
 import dev.switchboard.simulator.Tokens;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 
 import java.util.ArrayList;
@@ -63,7 +63,9 @@ public final class AnthropicFamily implements Family {
         ObjectNode body = Json.object().put("type", "error");
         body.putObject("error").put("type", type).put("message", message);
         // the id Anthropic's support asks for; random here, as no request is stored
-        body.put("request_id", "req_" + Ids.alphanumeric(ThreadLocalRandom.current().nextLong(), 24));
+        body.put(
+                "request_id",
+                "req_" + Ids.alphanumeric(ThreadLocalRandom.current().nextLong(), 24));
         return body;
     }
 
@@ -85,7 +87,8 @@ public final class AnthropicFamily implements Family {
         if (exchange.failureInjected()) {
             return;
         }
-        ObjectNode page = Json.object().put("has_more", false).putNull("first_id").putNull("last_id");
+        ObjectNode page =
+                Json.object().put("has_more", false).putNull("first_id").putNull("last_id");
         page.putArray("data");
         exchange.answer(Reply.json(200, page));
     }
@@ -101,9 +104,11 @@ public final class AnthropicFamily implements Family {
             return;
         }
         JsonNode messages = body.path("messages");
-        String missing = !body.path("model").isTextual() ? "model"
-                : !body.path("max_tokens").isIntegralNumber() ? "max_tokens"
-                : !messages.isArray() || messages.isEmpty() ? "messages" : null;
+        String missing = !body.path("model").isTextual()
+                ? "model"
+                : !body.path("max_tokens").isIntegralNumber()
+                        ? "max_tokens"
+                        : !messages.isArray() || messages.isEmpty() ? "messages" : null;
         if (missing != null) {
             exchange.reply(error(exchange, 400, null, missing + ": Field required"));
             return;
@@ -122,7 +127,10 @@ public final class AnthropicFamily implements Family {
         String model = body.path("model").asText();
         Conversation conversation = conversation(body, model, thinking);
         Answer answer = Planner.plan(conversation, exchange.behaviour().tokens());
-        Rendering r = new Rendering("msg_" + Ids.alphanumeric(conversation.seed() ^ exchange.serial(), 24), model, answer,
+        Rendering r = new Rendering(
+                "msg_" + Ids.alphanumeric(conversation.seed() ^ exchange.serial(), 24),
+                model,
+                answer,
                 thinking ? exchange.signatures().sign(answer.reasoningText()) : null);
         if (body.path("stream").asBoolean(false)) {
             exchange.stream(frames(r));
@@ -133,9 +141,15 @@ public final class AnthropicFamily implements Family {
 
     /** Where a lost or altered thinking signature shows: see {@link ThinkingRoundTrip}. */
     private static Optional<String> thinkingProblem(JsonNode messages, Signatures signatures) {
-        return ThinkingRoundTrip.problem(messages, signatures, block -> block.path("type").asText().equals("tool_result"),
+        return ThinkingRoundTrip.problem(
+                messages,
+                signatures,
+                block -> block.path("type").asText().equals("tool_result"),
                 block -> block.path("type").asText().equals("tool_use"),
-                (index, first) -> new ThinkingRoundTrip.FirstBlock(index, first.path("type").asText(), first.path("thinking").asText(),
+                (index, first) -> new ThinkingRoundTrip.FirstBlock(
+                        index,
+                        first.path("type").asText(),
+                        first.path("thinking").asText(),
                         first.path("signature").asText(null)));
     }
 
@@ -155,7 +169,8 @@ public final class AnthropicFamily implements Family {
             }
         }
         List<Conversation.Tool> tools = new ArrayList<>();
-        body.path("tools").forEach(t -> tools.add(new Conversation.Tool(t.path("name").asText(), t.path("input_schema"))));
+        body.path("tools")
+                .forEach(t -> tools.add(new Conversation.Tool(t.path("name").asText(), t.path("input_schema"))));
         JsonNode choice = body.path("tool_choice");
         Conversation.ToolChoice toolChoice = switch (choice.path("type").asText("auto")) {
             case "none" -> Conversation.ToolChoice.NONE;
@@ -163,9 +178,17 @@ public final class AnthropicFamily implements Family {
             case "tool" -> Conversation.ToolChoice.forced(choice.path("name").asText());
             default -> Conversation.ToolChoice.AUTO;
         };
-        return new Conversation(model, Conversation.seed(model, messages, ""), Tokens.ofText(body.path("system"), messages),
-                body.path("max_tokens").asInt(), tools, toolChoice, !choice.path("disable_parallel_tool_use").asBoolean(false),
-                turn, result, thinking);
+        return new Conversation(
+                model,
+                Conversation.seed(model, messages, ""),
+                Tokens.ofText(body.path("system"), messages),
+                body.path("max_tokens").asInt(),
+                tools,
+                toolChoice,
+                !choice.path("disable_parallel_tool_use").asBoolean(false),
+                turn,
+                result,
+                thinking);
     }
 
     /** @param signature the thinking block's signature, null when thinking is off */
@@ -186,10 +209,17 @@ public final class AnthropicFamily implements Family {
 
     private static ObjectNode message(Rendering r) {
         Answer answer = r.answer();
-        ObjectNode out = Json.object().put("id", r.id()).put("type", "message").put("role", "assistant").put("model", r.model());
+        ObjectNode out = Json.object()
+                .put("id", r.id())
+                .put("type", "message")
+                .put("role", "assistant")
+                .put("model", r.model());
         ArrayNode content = out.putArray("content");
         if (r.signature() != null) {
-            content.addObject().put("type", "thinking").put("thinking", answer.reasoningText()).put("signature", r.signature());
+            content.addObject()
+                    .put("type", "thinking")
+                    .put("thinking", answer.reasoningText())
+                    .put("signature", r.signature());
         }
         if (answer.callsTools()) {
             for (Answer.PlannedCall call : answer.toolCalls()) {
@@ -214,7 +244,8 @@ public final class AnthropicFamily implements Family {
 
     /** A tool_use block without its input, called by the model itself (not by a server tool). */
     private static ObjectNode toolUse(Rendering r, Answer.PlannedCall call) {
-        ObjectNode block = Json.object().put("type", "tool_use").put("id", r.toolId(call)).put("name", call.name());
+        ObjectNode block =
+                Json.object().put("type", "tool_use").put("id", r.toolId(call)).put("name", call.name());
         block.putObject("caller").put("type", "direct");
         return block;
     }
@@ -232,7 +263,9 @@ public final class AnthropicFamily implements Family {
     }
 
     private static ObjectNode usage(int input, int output) {
-        ObjectNode usage = Json.object().put("input_tokens", input).put("cache_creation_input_tokens", 0)
+        ObjectNode usage = Json.object()
+                .put("input_tokens", input)
+                .put("cache_creation_input_tokens", 0)
                 .put("cache_read_input_tokens", 0);
         usage.putObject("cache_creation").put("ephemeral_1h_input_tokens", 0).put("ephemeral_5m_input_tokens", 0);
         usage.put("output_tokens", output);
@@ -245,19 +278,28 @@ public final class AnthropicFamily implements Family {
     private static Frames frames(Rendering r) {
         Answer answer = r.answer();
         Frames.Builder frames = Frames.builder();
-        ObjectNode start = Json.object().put("id", r.id()).put("type", "message").put("role", "assistant").put("model", r.model());
+        ObjectNode start = Json.object()
+                .put("id", r.id())
+                .put("type", "message")
+                .put("role", "assistant")
+                .put("model", r.model());
         start.putArray("content");
         stop(start, null);
         start.set("usage", usage(answer.promptTokens(), 1));
-        frames.frame(Sse.event("message_start", Json.object().put("type", "message_start").set("message", start)));
+        frames.frame(Sse.event(
+                "message_start", Json.object().put("type", "message_start").set("message", start)));
         frames.frame(Sse.event("ping", Json.object().put("type", "ping")));
         int index = 0;
         if (r.signature() != null) {
-            frames.frame(blockStart(index, Json.object().put("type", "thinking").put("thinking", "").put("signature", "")));
+            frames.frame(blockStart(
+                    index,
+                    Json.object().put("type", "thinking").put("thinking", "").put("signature", "")));
             for (String piece : answer.reasoning()) {
-                frames.token(blockDelta(index, Json.object().put("type", "thinking_delta").put("thinking", piece)));
+                frames.token(blockDelta(
+                        index, Json.object().put("type", "thinking_delta").put("thinking", piece)));
             }
-            frames.frame(blockDelta(index, Json.object().put("type", "signature_delta").put("signature", r.signature())));
+            frames.frame(blockDelta(
+                    index, Json.object().put("type", "signature_delta").put("signature", r.signature())));
             frames.frame(blockStop(index++));
         }
         if (answer.callsTools()) {
@@ -266,14 +308,16 @@ public final class AnthropicFamily implements Family {
                 block.putObject("input");
                 frames.frame(blockStart(index, block));
                 for (String fragment : call.fragments()) {
-                    frames.token(blockDelta(index, Json.object().put("type", "input_json_delta").put("partial_json", fragment)));
+                    frames.token(blockDelta(
+                            index, Json.object().put("type", "input_json_delta").put("partial_json", fragment)));
                 }
                 frames.frame(blockStop(index++));
             }
         } else {
             frames.frame(blockStart(index, text("")));
             for (String piece : answer.text()) {
-                frames.token(blockDelta(index, Json.object().put("type", "text_delta").put("text", piece)));
+                frames.token(blockDelta(
+                        index, Json.object().put("type", "text_delta").put("text", piece)));
             }
             frames.frame(blockStop(index));
         }
@@ -282,25 +326,43 @@ public final class AnthropicFamily implements Family {
         ObjectNode messageDelta = Json.object().put("type", "message_delta");
         messageDelta.set("delta", delta);
         // cumulative counts, as the API reports them at the end of a stream
-        ObjectNode usage = messageDelta.putObject("usage").put("input_tokens", answer.promptTokens())
-                .put("cache_creation_input_tokens", 0).put("cache_read_input_tokens", 0).put("output_tokens", answer.outputTokens());
+        ObjectNode usage = messageDelta
+                .putObject("usage")
+                .put("input_tokens", answer.promptTokens())
+                .put("cache_creation_input_tokens", 0)
+                .put("cache_read_input_tokens", 0)
+                .put("output_tokens", answer.outputTokens());
         usage.putNull("server_tool_use");
         frames.frame(Sse.event("message_delta", messageDelta));
         frames.frame(Sse.event("message_stop", Json.object().put("type", "message_stop")));
-        return frames.build(EVENT_STREAM,
-                Buffer.buffer("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\n\n"),
+        return frames.build(
+                EVENT_STREAM,
+                Buffer.buffer(
+                        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\n\n"),
                 Sse.event("error", errorBody("overloaded_error", "Overloaded")));
     }
 
     private static Buffer blockStart(int index, ObjectNode block) {
-        return Sse.event("content_block_start", Json.object().put("type", "content_block_start").put("index", index).set("content_block", block));
+        return Sse.event(
+                "content_block_start",
+                Json.object()
+                        .put("type", "content_block_start")
+                        .put("index", index)
+                        .set("content_block", block));
     }
 
     private static Buffer blockDelta(int index, ObjectNode delta) {
-        return Sse.event("content_block_delta", Json.object().put("type", "content_block_delta").put("index", index).set("delta", delta));
+        return Sse.event(
+                "content_block_delta",
+                Json.object()
+                        .put("type", "content_block_delta")
+                        .put("index", index)
+                        .set("delta", delta));
     }
 
     private static Buffer blockStop(int index) {
-        return Sse.event("content_block_stop", Json.object().put("type", "content_block_stop").put("index", index));
+        return Sse.event(
+                "content_block_stop",
+                Json.object().put("type", "content_block_stop").put("index", index));
     }
 }

@@ -19,8 +19,8 @@ import dev.switchboard.simulator.SigV4Verifier;
 import dev.switchboard.simulator.Signatures;
 import dev.switchboard.simulator.Tokens;
 import dev.switchboard.simulator.UriEncoding;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
@@ -74,18 +74,36 @@ public final class BedrockFamily implements Family {
         String accessKeyId = colon < 0 ? credential : credential.substring(0, colon);
         String secret = colon < 0 ? "" : credential.substring(colon + 1);
         HttpServerRequest http = exchange.request();
-        SigV4Verifier.Request request = new SigV4Verifier.Request(http.method().name(), http.path(), http.query(),
-                name -> headerValues(http, name), exchange.body());
+        SigV4Verifier.Request request = new SigV4Verifier.Request(
+                http.method().name(), http.path(), http.query(), name -> headerValues(http, name), exchange.body());
         return switch (VERIFIER.verify(request, accessKeyId, secret, Instant.now())) {
             case ACCEPTED -> Optional.empty();
-            case MISSING, UNKNOWN_KEY -> Optional.of(error(exchange, 401, "UnrecognizedClientException",
-                    "The security token included in the request is invalid."));
-            case MALFORMED -> Optional.of(error(exchange, 401, "IncompleteSignatureException",
-                    "Authorization header requires a valid SigV4 Credential scope for service 'bedrock', SignedHeaders with host and x-amz-date, and Signature."));
-            case EXPIRED -> Optional.of(error(exchange, 401, "InvalidSignatureException", "Signature expired: X-Amz-Date is more than 15 minutes from now."));
-            case BAD_SIGNATURE -> Optional.of(error(exchange, 401, "InvalidSignatureException",
-                    "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. "
-                            + "Consult the service documentation for details."));
+            case MISSING, UNKNOWN_KEY ->
+                Optional.of(error(
+                        exchange,
+                        401,
+                        "UnrecognizedClientException",
+                        "The security token included in the request is invalid."));
+            case MALFORMED ->
+                Optional.of(
+                        error(
+                                exchange,
+                                401,
+                                "IncompleteSignatureException",
+                                "Authorization header requires a valid SigV4 Credential scope for service 'bedrock', SignedHeaders with host and x-amz-date, and Signature."));
+            case EXPIRED ->
+                Optional.of(error(
+                        exchange,
+                        401,
+                        "InvalidSignatureException",
+                        "Signature expired: X-Amz-Date is more than 15 minutes from now."));
+            case BAD_SIGNATURE ->
+                Optional.of(error(
+                        exchange,
+                        401,
+                        "InvalidSignatureException",
+                        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. "
+                                + "Consult the service documentation for details."));
         };
     }
 
@@ -122,12 +140,18 @@ public final class BedrockFamily implements Family {
     private void converse(Exchange exchange, String modelId, boolean stream) {
         ObjectNode body = exchange.json();
         if (body == null) {
-            exchange.reply(error(exchange, 400, null, "Malformed input request, please reformat your input and try again."));
+            exchange.reply(
+                    error(exchange, 400, null, "Malformed input request, please reformat your input and try again."));
             return;
         }
         JsonNode messages = body.path("messages");
         if (!messages.isArray() || messages.isEmpty()) {
-            exchange.reply(error(exchange, 400, null, "A conversation must start with a user message. Try again with a conversation that starts with a user message."));
+            exchange.reply(
+                    error(
+                            exchange,
+                            400,
+                            null,
+                            "A conversation must start with a user message. Try again with a conversation that starts with a user message."));
             return;
         }
         if (thinking(body)) {
@@ -142,8 +166,13 @@ public final class BedrockFamily implements Family {
         }
         Conversation conversation = conversation(body, modelId);
         Answer answer = Planner.plan(conversation, exchange.behaviour().tokens());
-        long latencyMs = exchange.behaviour().ttftMs() + exchange.behaviour().interTokenMs() * Math.max(0, answer.text().size() - 1);
-        Rendering r = new Rendering(answer, conversation.reasoning() ? exchange.signatures().sign(answer.reasoningText()) : null, latencyMs);
+        long latencyMs = exchange.behaviour().ttftMs()
+                + exchange.behaviour().interTokenMs()
+                        * Math.max(0, answer.text().size() - 1);
+        Rendering r = new Rendering(
+                answer,
+                conversation.reasoning() ? exchange.signatures().sign(answer.reasoningText()) : null,
+                latencyMs);
         if (stream) {
             exchange.stream(frames(r));
         } else {
@@ -152,17 +181,31 @@ public final class BedrockFamily implements Family {
     }
 
     private static boolean thinking(JsonNode body) {
-        return body.path("additionalModelRequestFields").path("thinking").path("type").asText().equals("enabled");
+        return body.path("additionalModelRequestFields")
+                .path("thinking")
+                .path("type")
+                .asText()
+                .equals("enabled");
     }
 
     /** Claude on Bedrock keeps Anthropic's thinking rule (see {@link ThinkingRoundTrip}), with Converse's block names. */
     private static Optional<String> thinkingProblem(JsonNode messages, Signatures signatures) {
-        return ThinkingRoundTrip.problem(messages, signatures, block -> block.has("toolResult"), block -> block.has("toolUse"),
+        return ThinkingRoundTrip.problem(
+                messages,
+                signatures,
+                block -> block.has("toolResult"),
+                block -> block.has("toolUse"),
                 (index, first) -> {
                     JsonNode reasoning = first.path("reasoningContent");
-                    String type = reasoning.has("reasoningText") ? "thinking" : reasoning.has("redactedContent") ? "redacted_thinking"
-                            : first.has("toolUse") ? "tool_use" : "text";
-                    return new ThinkingRoundTrip.FirstBlock(index, type, reasoning.path("reasoningText").path("text").asText(),
+                    String type = reasoning.has("reasoningText")
+                            ? "thinking"
+                            : reasoning.has("redactedContent")
+                                    ? "redacted_thinking"
+                                    : first.has("toolUse") ? "tool_use" : "text";
+                    return new ThinkingRoundTrip.FirstBlock(
+                            index,
+                            type,
+                            reasoning.path("reasoningText").path("text").asText(),
                             reasoning.path("reasoningText").path("signature").asText(null));
                 });
     }
@@ -178,20 +221,35 @@ public final class BedrockFamily implements Family {
                 if (block.has("toolResult")) {
                     turn = Conversation.Turn.TOOL_RESULT;
                     JsonNode first = block.path("toolResult").path("content").path(0);
-                    result = first.has("text") ? first.path("text").asText() : first.path("json").toString();
+                    result = first.has("text")
+                            ? first.path("text").asText()
+                            : first.path("json").toString();
                     break;
                 }
             }
         }
         JsonNode toolConfig = body.path("toolConfig");
         List<Conversation.Tool> tools = new ArrayList<>();
-        toolConfig.path("tools").forEach(t -> tools.add(new Conversation.Tool(t.path("toolSpec").path("name").asText(),
-                t.path("toolSpec").path("inputSchema").path("json"))));
+        toolConfig
+                .path("tools")
+                .forEach(t -> tools.add(new Conversation.Tool(
+                        t.path("toolSpec").path("name").asText(),
+                        t.path("toolSpec").path("inputSchema").path("json"))));
         JsonNode choice = toolConfig.path("toolChoice");
-        Conversation.ToolChoice toolChoice = choice.has("tool") ? Conversation.ToolChoice.forced(choice.path("tool").path("name").asText())
+        Conversation.ToolChoice toolChoice = choice.has("tool")
+                ? Conversation.ToolChoice.forced(
+                        choice.path("tool").path("name").asText())
                 : choice.has("any") ? Conversation.ToolChoice.REQUIRED : Conversation.ToolChoice.AUTO;
-        return new Conversation(modelId, Conversation.seed(modelId, messages, ""), Tokens.ofText(body.path("system"), messages),
-                body.path("inferenceConfig").path("maxTokens").asInt(Conversation.NO_LIMIT), tools, toolChoice, true, turn, result,
+        return new Conversation(
+                modelId,
+                Conversation.seed(modelId, messages, ""),
+                Tokens.ofText(body.path("system"), messages),
+                body.path("inferenceConfig").path("maxTokens").asInt(Conversation.NO_LIMIT),
+                tools,
+                toolChoice,
+                true,
+                turn,
+                result,
                 thinking(body));
     }
 
@@ -212,7 +270,9 @@ public final class BedrockFamily implements Family {
 
         ObjectNode usage() {
             int output = answer.outputTokens();
-            return Json.object().put("inputTokens", answer.promptTokens()).put("outputTokens", output)
+            return Json.object()
+                    .put("inputTokens", answer.promptTokens())
+                    .put("outputTokens", output)
                     .put("totalTokens", answer.promptTokens() + output);
         }
 
@@ -227,12 +287,18 @@ public final class BedrockFamily implements Family {
         ObjectNode message = out.putObject("output").putObject("message").put("role", "assistant");
         ArrayNode content = message.putArray("content");
         if (r.signature() != null) {
-            content.addObject().putObject("reasoningContent").putObject("reasoningText")
-                    .put("text", answer.reasoningText()).put("signature", r.signature());
+            content.addObject()
+                    .putObject("reasoningContent")
+                    .putObject("reasoningText")
+                    .put("text", answer.reasoningText())
+                    .put("signature", r.signature());
         }
         if (answer.callsTools()) {
             for (Answer.PlannedCall call : answer.toolCalls()) {
-                content.addObject().putObject("toolUse").put("toolUseId", r.toolUseId(call)).put("name", call.name())
+                content.addObject()
+                        .putObject("toolUse")
+                        .put("toolUseId", r.toolUseId(call))
+                        .put("name", call.name())
                         .set("input", call.argumentsJson());
             }
         } else {
@@ -252,24 +318,35 @@ public final class BedrockFamily implements Family {
         int index = 0;
         if (r.signature() != null) {
             for (String piece : answer.reasoning()) {
-                frames.token(padder.event("contentBlockDelta", delta(index, Map.of("reasoningContent", Json.object().put("text", piece)))));
+                frames.token(padder.event(
+                        "contentBlockDelta",
+                        delta(index, Map.of("reasoningContent", Json.object().put("text", piece)))));
             }
-            frames.frame(padder.event("contentBlockDelta", delta(index, Map.of("reasoningContent", Json.object().put("signature", r.signature())))));
+            frames.frame(padder.event(
+                    "contentBlockDelta",
+                    delta(index, Map.of("reasoningContent", Json.object().put("signature", r.signature())))));
             frames.frame(padder.event("contentBlockStop", Json.object().put("contentBlockIndex", index++)));
         }
         if (answer.callsTools()) {
             for (Answer.PlannedCall call : answer.toolCalls()) {
                 ObjectNode start = Json.object().put("contentBlockIndex", index);
-                start.putObject("start").putObject("toolUse").put("toolUseId", r.toolUseId(call)).put("name", call.name());
+                start.putObject("start")
+                        .putObject("toolUse")
+                        .put("toolUseId", r.toolUseId(call))
+                        .put("name", call.name());
                 frames.frame(padder.event("contentBlockStart", start));
                 for (String fragment : call.fragments()) {
-                    frames.token(padder.event("contentBlockDelta", delta(index, Map.of("toolUse", Json.object().put("input", fragment)))));
+                    frames.token(padder.event(
+                            "contentBlockDelta",
+                            delta(index, Map.of("toolUse", Json.object().put("input", fragment)))));
                 }
                 frames.frame(padder.event("contentBlockStop", Json.object().put("contentBlockIndex", index++)));
             }
         } else {
             for (String piece : answer.text()) {
-                frames.token(padder.event("contentBlockDelta", delta(index, Map.of("text", Json.MAPPER.getNodeFactory().textNode(piece)))));
+                frames.token(padder.event(
+                        "contentBlockDelta",
+                        delta(index, Map.of("text", Json.MAPPER.getNodeFactory().textNode(piece)))));
             }
             frames.frame(padder.event("contentBlockStop", Json.object().put("contentBlockIndex", index)));
         }
@@ -278,10 +355,14 @@ public final class BedrockFamily implements Family {
         metadata.set("usage", r.usage());
         metadata.set("metrics", r.metrics());
         frames.frame(padder.event("metadata", metadata));
-        return frames.build("application/vnd.amazon.eventstream",
+        return frames.build(
+                "application/vnd.amazon.eventstream",
                 EventStreamWriter.event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":"),
-                EventStreamWriter.exception("throttlingException",
-                        Json.object().put("message", "Too many tokens, please wait before trying again.").toString()));
+                EventStreamWriter.exception(
+                        "throttlingException",
+                        Json.object()
+                                .put("message", "Too many tokens, please wait before trying again.")
+                                .toString()));
     }
 
     private static ObjectNode delta(int index, Map<String, JsonNode> delta) {

@@ -15,8 +15,8 @@ import dev.switchboard.simulator.Planner;
 import dev.switchboard.simulator.Reply;
 import dev.switchboard.simulator.Tokens;
 import dev.switchboard.simulator.Vectors;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 
 import java.nio.charset.StandardCharsets;
@@ -63,7 +63,8 @@ public final class CohereFamily implements Family {
     }
 
     private static String id(long seed) {
-        return UUID.nameUUIDFromBytes(Long.toString(seed).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes(Long.toString(seed).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     private void chat(Exchange exchange) {
@@ -103,16 +104,29 @@ public final class CohereFamily implements Family {
             result = toolResultText(messages.get(first).path("content"));
         }
         List<Conversation.Tool> tools = new ArrayList<>();
-        body.path("tools").forEach(t -> tools.add(new Conversation.Tool(t.path("function").path("name").asText(), t.path("function").path("parameters"))));
-        Conversation.ToolChoice choice = switch (body.path("tool_choice").asText("").toUpperCase(Locale.ROOT)) {
-            case "NONE" -> Conversation.ToolChoice.NONE;
-            case "REQUIRED" -> Conversation.ToolChoice.REQUIRED;
-            default -> Conversation.ToolChoice.AUTO;
-        };
-        Conversation.Turn turn = lastRole.equals("tool") ? Conversation.Turn.TOOL_RESULT
+        body.path("tools")
+                .forEach(t -> tools.add(new Conversation.Tool(
+                        t.path("function").path("name").asText(),
+                        t.path("function").path("parameters"))));
+        Conversation.ToolChoice choice =
+                switch (body.path("tool_choice").asText("").toUpperCase(Locale.ROOT)) {
+                    case "NONE" -> Conversation.ToolChoice.NONE;
+                    case "REQUIRED" -> Conversation.ToolChoice.REQUIRED;
+                    default -> Conversation.ToolChoice.AUTO;
+                };
+        Conversation.Turn turn = lastRole.equals("tool")
+                ? Conversation.Turn.TOOL_RESULT
                 : lastRole.equals("user") ? Conversation.Turn.USER : Conversation.Turn.OTHER;
-        return new Conversation(model, Conversation.seed(model, messages, body.path("seed").asText("")), Tokens.ofText(messages),
-                body.path("max_tokens").asInt(Conversation.NO_LIMIT), tools, choice, true, turn, result,
+        return new Conversation(
+                model,
+                Conversation.seed(model, messages, body.path("seed").asText("")),
+                Tokens.ofText(messages),
+                body.path("max_tokens").asInt(Conversation.NO_LIMIT),
+                tools,
+                choice,
+                true,
+                turn,
+                result,
                 body.path("thinking").path("type").asText().equals("enabled"));
     }
 
@@ -153,7 +167,9 @@ public final class CohereFamily implements Family {
         ObjectNode usage() {
             int output = answer.outputTokens() + (answer.callsTools() ? Tokens.count(String.join("", toolPlan())) : 0);
             ObjectNode usage = Json.object();
-            usage.putObject("billed_units").put("input_tokens", answer.promptTokens()).put("output_tokens", output);
+            usage.putObject("billed_units")
+                    .put("input_tokens", answer.promptTokens())
+                    .put("output_tokens", output);
             usage.putObject("tokens").put("input_tokens", answer.promptTokens()).put("output_tokens", output);
             return usage;
         }
@@ -189,11 +205,13 @@ public final class CohereFamily implements Family {
         startMessage.put("tool_plan", "");
         startMessage.putArray("tool_calls");
         startMessage.putArray("citations");
-        frames.frame(event("message-start", Json.object().put("id", r.id()).put("type", "message-start"), null,
-                (ObjectNode) Json.object().set("message", startMessage)));
+        frames.frame(
+                event("message-start", Json.object().put("id", r.id()).put("type", "message-start"), null, (ObjectNode)
+                        Json.object().set("message", startMessage)));
         int index = 0;
         if (!answer.reasoning().isEmpty()) {
-            frames.frame(contentStart(index, Json.object().put("type", "thinking").put("thinking", "")));
+            frames.frame(
+                    contentStart(index, Json.object().put("type", "thinking").put("thinking", "")));
             for (String piece : answer.reasoning()) {
                 frames.token(contentDelta(index, Json.object().put("thinking", piece)));
             }
@@ -202,7 +220,10 @@ public final class CohereFamily implements Family {
         }
         if (answer.callsTools()) {
             for (String piece : r.toolPlan()) {
-                frames.token(event("tool-plan-delta", Json.object().put("type", "tool-plan-delta"), null,
+                frames.token(event(
+                        "tool-plan-delta",
+                        Json.object().put("type", "tool-plan-delta"),
+                        null,
                         message(Json.object().put("tool_plan", piece))));
             }
             List<Answer.PlannedCall> calls = answer.toolCalls();
@@ -210,13 +231,15 @@ public final class CohereFamily implements Family {
                 Answer.PlannedCall call = calls.get(i);
                 ObjectNode start = Json.object().put("id", r.toolCallId(call)).put("type", "function");
                 start.putObject("function").put("name", call.name()).put("arguments", "");
-                frames.frame(event("tool-call-start", Json.object().put("type", "tool-call-start"), i,
-                        message((ObjectNode) Json.object().set("tool_calls", start))));
+                frames.frame(
+                        event("tool-call-start", Json.object().put("type", "tool-call-start"), i, message((ObjectNode)
+                                Json.object().set("tool_calls", start))));
                 for (String fragment : call.fragments()) {
                     ObjectNode delta = Json.object();
                     delta.putObject("function").put("arguments", fragment);
-                    frames.token(event("tool-call-delta", Json.object().put("type", "tool-call-delta"), i,
-                            message((ObjectNode) Json.object().set("tool_calls", delta))));
+                    frames.token(event(
+                            "tool-call-delta", Json.object().put("type", "tool-call-delta"), i, message((ObjectNode)
+                                    Json.object().set("tool_calls", delta))));
                 }
                 frames.frame(event("tool-call-end", Json.object().put("type", "tool-call-end"), i, null));
             }
@@ -232,17 +255,21 @@ public final class CohereFamily implements Family {
         frames.frame(event("message-end", Json.object().put("type", "message-end"), null, end));
         ObjectNode failed = Json.object().put("finish_reason", "ERROR").put("error", "internal server error");
         failed.set("usage", r.usage());
-        return frames.build("text/event-stream",
-                Buffer.buffer("event: content-delta\ndata: {\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":\n\n"),
+        return frames.build(
+                "text/event-stream",
+                Buffer.buffer(
+                        "event: content-delta\ndata: {\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":\n\n"),
                 event("message-end", Json.object().put("type", "message-end"), null, failed));
     }
 
     private static Buffer contentStart(int index, ObjectNode content) {
-        return event("content-start", Json.object().put("type", "content-start"), index, message((ObjectNode) Json.object().set("content", content)));
+        return event("content-start", Json.object().put("type", "content-start"), index, message((ObjectNode)
+                Json.object().set("content", content)));
     }
 
     private static Buffer contentDelta(int index, ObjectNode content) {
-        return event("content-delta", Json.object().put("type", "content-delta"), index, message((ObjectNode) Json.object().set("content", content)));
+        return event("content-delta", Json.object().put("type", "content-delta"), index, message((ObjectNode)
+                Json.object().set("content", content)));
     }
 
     private static ObjectNode message(ObjectNode message) {
@@ -262,7 +289,10 @@ public final class CohereFamily implements Family {
 
     private void embed(Exchange exchange) {
         ObjectNode body = exchange.json();
-        if (body == null || !body.path("model").isTextual() || !body.path("texts").isArray() || body.path("texts").isEmpty()) {
+        if (body == null
+                || !body.path("model").isTextual()
+                || !body.path("texts").isArray()
+                || body.path("texts").isEmpty()) {
             exchange.reply(error(exchange, 400, null, "invalid request: model and texts must be specified"));
             return;
         }

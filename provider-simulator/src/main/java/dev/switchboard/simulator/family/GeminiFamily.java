@@ -17,8 +17,8 @@ import dev.switchboard.simulator.Signatures;
 import dev.switchboard.simulator.Tokens;
 import dev.switchboard.simulator.UriEncoding;
 import dev.switchboard.simulator.Vectors;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 
 import java.util.ArrayList;
@@ -35,9 +35,11 @@ import java.util.regex.Pattern;
  */
 public final class GeminiFamily implements Family {
 
-    private static final Pattern PATH = Pattern.compile("/models/([^/:]+):(generateContent|streamGenerateContent|embedContent|batchEmbedContents)$");
+    private static final Pattern PATH = Pattern.compile(
+            "/models/([^/:]+):(generateContent|streamGenerateContent|embedContent|batchEmbedContents)$");
     /** A version token 2.5 or 3 in the model name (gemini-2.5-flash, gemini-3-pro-preview), not any digit 3. */
     private static final Pattern SIGNING_MODEL = Pattern.compile("(^|[^0-9.])(2\\.5|3)([^0-9]|$)");
+
     private static final String CRLF_SEPARATOR = "\r\n,\r\n";
 
     @Override
@@ -131,7 +133,10 @@ public final class GeminiFamily implements Family {
         }
         Conversation conversation = conversation(body, model);
         Answer answer = Planner.plan(conversation, exchange.behaviour().tokens());
-        Rendering r = new Rendering(model, Ids.alphanumeric(conversation.seed() ^ exchange.serial(), 22), answer,
+        Rendering r = new Rendering(
+                model,
+                Ids.alphanumeric(conversation.seed() ^ exchange.serial(), 22),
+                answer,
                 signing ? exchange.signatures() : null);
         if (!stream) {
             exchange.answer(Reply.json(200, response(r, r.allParts(), true)));
@@ -165,10 +170,11 @@ public final class GeminiFamily implements Family {
                     JsonNode call = part.path("functionCall");
                     String signature = part.path("thoughtSignature").asText(null);
                     if (signature == null) {
-                        return Optional.of("Function call is missing a thought_signature in functionCall parts. This is required for tools to work "
-                                + "correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call `default_api:"
-                                + call.path("name").asText() + "` , position " + (i + 1) + ". Please refer to "
-                                + "https://ai.google.dev/gemini-api/docs/thought-signatures for more details.");
+                        return Optional.of(
+                                "Function call is missing a thought_signature in functionCall parts. This is required for tools to work "
+                                        + "correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call `default_api:"
+                                        + call.path("name").asText() + "` , position " + (i + 1) + ". Please refer to "
+                                        + "https://ai.google.dev/gemini-api/docs/thought-signatures for more details.");
                     }
                     if (!signatures.valid(signed(call.path("name").asText(), call.path("args")), signature)) {
                         return Optional.of("Corrupted thought signature.");
@@ -196,7 +202,8 @@ public final class GeminiFamily implements Family {
     private static Conversation conversation(JsonNode body, String model) {
         JsonNode contents = body.path("contents");
         JsonNode last = contents.get(contents.size() - 1);
-        Conversation.Turn turn = last.path("role").asText("user").equals("model") ? Conversation.Turn.OTHER : Conversation.Turn.USER;
+        Conversation.Turn turn =
+                last.path("role").asText("user").equals("model") ? Conversation.Turn.OTHER : Conversation.Turn.USER;
         String result = null;
         for (JsonNode part : last.path("parts")) {
             if (turn == Conversation.Turn.USER && part.has("functionResponse")) {
@@ -208,21 +215,32 @@ public final class GeminiFamily implements Family {
         List<Conversation.Tool> tools = new ArrayList<>();
         for (JsonNode tool : body.path("tools")) {
             for (JsonNode f : tool.path("functionDeclarations")) {
-                tools.add(new Conversation.Tool(f.path("name").asText(), f.has("parametersJsonSchema") ? f.path("parametersJsonSchema") : f.path("parameters")));
+                tools.add(new Conversation.Tool(
+                        f.path("name").asText(),
+                        f.has("parametersJsonSchema") ? f.path("parametersJsonSchema") : f.path("parameters")));
             }
         }
         JsonNode calling = body.path("toolConfig").path("functionCallingConfig");
         Conversation.ToolChoice choice = switch (calling.path("mode").asText("AUTO")) {
             case "NONE" -> Conversation.ToolChoice.NONE;
-            case "ANY" -> calling.path("allowedFunctionNames").size() == 1
-                    ? Conversation.ToolChoice.forced(calling.path("allowedFunctionNames").get(0).asText())
-                    : Conversation.ToolChoice.REQUIRED;
+            case "ANY" ->
+                calling.path("allowedFunctionNames").size() == 1
+                        ? Conversation.ToolChoice.forced(
+                                calling.path("allowedFunctionNames").get(0).asText())
+                        : Conversation.ToolChoice.REQUIRED;
             default -> Conversation.ToolChoice.AUTO;
         };
         JsonNode generation = body.path("generationConfig");
-        return new Conversation(model, Conversation.seed(model, contents, generation.path("seed").asText("")),
+        return new Conversation(
+                model,
+                Conversation.seed(model, contents, generation.path("seed").asText("")),
                 Tokens.ofText(body.path("systemInstruction"), contents),
-                generation.path("maxOutputTokens").asInt(Conversation.NO_LIMIT), tools, choice, true, turn, result,
+                generation.path("maxOutputTokens").asInt(Conversation.NO_LIMIT),
+                tools,
+                choice,
+                true,
+                turn,
+                result,
                 generation.path("thinkingConfig").path("includeThoughts").asBoolean(false));
     }
 
@@ -232,7 +250,9 @@ public final class GeminiFamily implements Family {
         ObjectNode callPart(int index) {
             Answer.PlannedCall call = answer.toolCalls().get(index);
             ObjectNode part = Json.object();
-            ObjectNode functionCall = part.putObject("functionCall").put("id", Ids.alphanumeric(call.idSeed(), 16)).put("name", call.name());
+            ObjectNode functionCall = part.putObject("functionCall")
+                    .put("id", Ids.alphanumeric(call.idSeed(), 16))
+                    .put("name", call.name());
             functionCall.set("args", call.argumentsJson());
             if (signatures != null && index == 0) {
                 part.put("thoughtSignature", signatures.sign(signed(call.name(), call.argumentsJson())));
@@ -271,8 +291,10 @@ public final class GeminiFamily implements Family {
         ObjectNode out = Json.object();
         out.putArray("candidates").add(candidate);
         if (last) {
-            ObjectNode usage = out.putObject("usageMetadata").put("promptTokenCount", answer.promptTokens())
-                    .put("candidatesTokenCount", answer.visibleTokens()).put("totalTokenCount", answer.promptTokens() + answer.outputTokens());
+            ObjectNode usage = out.putObject("usageMetadata")
+                    .put("promptTokenCount", answer.promptTokens())
+                    .put("candidatesTokenCount", answer.visibleTokens())
+                    .put("totalTokenCount", answer.promptTokens() + answer.outputTokens());
             if (answer.reasoningTokens() > 0) {
                 usage.put("thoughtsTokenCount", answer.reasoningTokens());
             }
@@ -286,7 +308,8 @@ public final class GeminiFamily implements Family {
         Answer answer = r.answer();
         List<Chunk> chunks = new ArrayList<>();
         for (String piece : answer.reasoning()) {
-            chunks.add(new Chunk(response(r, List.of(Json.object().put("text", piece).put("thought", true)), false), true));
+            chunks.add(new Chunk(
+                    response(r, List.of(Json.object().put("text", piece).put("thought", true)), false), true));
         }
         for (String piece : answer.text()) {
             chunks.add(new Chunk(response(r, List.of(Json.object().put("text", piece)), false), true));
@@ -298,8 +321,7 @@ public final class GeminiFamily implements Family {
         return chunks;
     }
 
-    private record Chunk(ObjectNode json, boolean token) {
-    }
+    private record Chunk(ObjectNode json, boolean token) {}
 
     private static Frames sse(Rendering r) {
         Frames.Builder frames = Frames.builder();
@@ -311,7 +333,8 @@ public final class GeminiFamily implements Family {
                 frames.frame(bytes);
             }
         }
-        return frames.build("text/event-stream",
+        return frames.build(
+                "text/event-stream",
                 Buffer.buffer("data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \r\n\r\n"),
                 Sse.dataCrlf(errorBody(503, "UNAVAILABLE", "The model is overloaded. Please try again later.")));
     }
@@ -321,7 +344,8 @@ public final class GeminiFamily implements Family {
         Frames.Builder frames = Frames.builder();
         List<Chunk> chunks = chunks(r);
         for (int i = 0; i < chunks.size(); i++) {
-            Buffer bytes = Buffer.buffer((i == 0 ? "[" : CRLF_SEPARATOR) + chunks.get(i).json());
+            Buffer bytes = Buffer.buffer(
+                    (i == 0 ? "[" : CRLF_SEPARATOR) + chunks.get(i).json());
             if (chunks.get(i).token()) {
                 frames.token(bytes);
             } else {
@@ -329,9 +353,11 @@ public final class GeminiFamily implements Family {
             }
         }
         frames.frame(Buffer.buffer("]"));
-        return frames.build("application/json; charset=UTF-8",
+        return frames.build(
+                "application/json; charset=UTF-8",
                 Buffer.buffer(CRLF_SEPARATOR + "{\"candidates\": [{\"content\": "),
-                Buffer.buffer(CRLF_SEPARATOR + errorBody(503, "UNAVAILABLE", "The model is overloaded. Please try again later.") + "]"));
+                Buffer.buffer(CRLF_SEPARATOR
+                        + errorBody(503, "UNAVAILABLE", "The model is overloaded. Please try again later.") + "]"));
     }
 
     private void embed(Exchange exchange, String model) {
@@ -350,8 +376,11 @@ public final class GeminiFamily implements Family {
 
     private void batchEmbed(Exchange exchange, String model) {
         ObjectNode body = exchange.json();
-        if (body == null || !body.path("requests").isArray() || body.path("requests").isEmpty()) {
-            exchange.reply(error(exchange, 400, null, "* BatchEmbedContentsRequest.requests: requests is not specified"));
+        if (body == null
+                || !body.path("requests").isArray()
+                || body.path("requests").isEmpty()) {
+            exchange.reply(
+                    error(exchange, 400, null, "* BatchEmbedContentsRequest.requests: requests is not specified"));
             return;
         }
         if (exchange.failureInjected()) {
@@ -366,8 +395,11 @@ public final class GeminiFamily implements Family {
     /** gemini-embedding models default to 3072 dimensions, older text-embedding ones to 768. */
     private static ArrayNode vector(JsonNode request, String model) {
         StringBuilder text = new StringBuilder();
-        request.path("content").path("parts").forEach(p -> text.append(p.path("text").asText("")));
-        int dimensions = Vectors.dimensions(request.path("outputDimensionality").asInt(model.contains("gemini-embedding") ? 3072 : 768));
+        request.path("content")
+                .path("parts")
+                .forEach(p -> text.append(p.path("text").asText("")));
+        int dimensions = Vectors.dimensions(
+                request.path("outputDimensionality").asInt(model.contains("gemini-embedding") ? 3072 : 768));
         return Vectors.unit(text.toString(), dimensions);
     }
 }

@@ -17,8 +17,8 @@ import dev.switchboard.simulator.Reply;
 import dev.switchboard.simulator.Tokens;
 import dev.switchboard.simulator.UriEncoding;
 import dev.switchboard.simulator.Vectors;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 
 import java.util.ArrayList;
@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  */
 public final class OpenAiFamily implements Family {
 
-    private static final Pattern AZURE = Pattern.compile("/openai/deployments/([^/]+)/(chat/completions|embeddings)$|^/openai/models$");
+    private static final Pattern AZURE =
+            Pattern.compile("/openai/deployments/([^/]+)/(chat/completions|embeddings)$|^/openai/models$");
 
     @Override
     public String name() {
@@ -48,7 +49,9 @@ public final class OpenAiFamily implements Family {
             Matcher azure = AZURE.matcher(rest);
             if (azure.find() && azure.group(1) != null) {
                 String deployment = UriEncoding.decode(azure.group(1));
-                return azure.group(2).equals("embeddings") ? ex -> embeddings(ex, deployment) : ex -> chat(ex, deployment);
+                return azure.group(2).equals("embeddings")
+                        ? ex -> embeddings(ex, deployment)
+                        : ex -> chat(ex, deployment);
             }
             if (rest.endsWith("/chat/completions")) {
                 return ex -> chat(ex, null);
@@ -57,8 +60,10 @@ public final class OpenAiFamily implements Family {
                 return ex -> embeddings(ex, null);
             }
         }
-        if (HttpMethod.GET.equals(method) && rest.endsWith("/models")
-                && !headers.contains("anthropic-version") && !headers.contains("x-goog-api-key")) {
+        if (HttpMethod.GET.equals(method)
+                && rest.endsWith("/models")
+                && !headers.contains("anthropic-version")
+                && !headers.contains("x-goog-api-key")) {
             return this::models;
         }
         return null;
@@ -70,8 +75,12 @@ public final class OpenAiFamily implements Family {
             if (credential.equals(exchange.header("api-key"))) {
                 return Optional.empty();
             }
-            ObjectNode error = Json.object().put("code", "401").put("message", "Access denied due to invalid subscription key or wrong API endpoint. "
-                    + "Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.");
+            ObjectNode error = Json.object()
+                    .put("code", "401")
+                    .put(
+                            "message",
+                            "Access denied due to invalid subscription key or wrong API endpoint. "
+                                    + "Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.");
             return Optional.of(Reply.json(401, Json.object().set("error", error)));
         }
         if (("Bearer " + credential).equals(exchange.header("Authorization"))) {
@@ -82,13 +91,19 @@ public final class OpenAiFamily implements Family {
 
     @Override
     public Reply error(Exchange exchange, int status, String code, String message) {
-        return error(exchange.quirks(), status, code != null ? code : status == 429 ? "rate_limit_exceeded" : "server_error", null, message);
+        return error(
+                exchange.quirks(),
+                status,
+                code != null ? code : status == 429 ? "rate_limit_exceeded" : "server_error",
+                null,
+                message);
     }
 
     private static Reply error(Quirks quirks, int status, String code, String param, String message) {
         String type = status == 429 ? "requests" : "invalid_request_error";
         if (quirks.errorStyle() == Quirks.ErrorStyle.MISTRAL) {
-            ObjectNode body = Json.object().put("object", "error").put("message", message).put("type", type);
+            ObjectNode body =
+                    Json.object().put("object", "error").put("message", message).put("type", type);
             body.put("param", param);
             body.put("code", code);
             return Reply.json(status, body);
@@ -128,7 +143,9 @@ public final class OpenAiFamily implements Family {
         if (body == null) {
             return;
         }
-        String model = deployment != null ? deployment : body.path("model").isTextual() ? body.path("model").asText() : null;
+        String model = deployment != null
+                ? deployment
+                : body.path("model").isTextual() ? body.path("model").asText() : null;
         JsonNode messages = body.path("messages");
         if (model == null || !messages.isArray() || messages.isEmpty()) {
             exchange.reply(badRequest(exchange, "model and messages are required"));
@@ -143,10 +160,13 @@ public final class OpenAiFamily implements Family {
             return;
         }
         Quirks quirks = exchange.quirks();
-        Answer answer = Planner.plan(conversation(quirks, body, model), exchange.behaviour().tokens());
-        Envelope envelope = new Envelope("chatcmpl-sim" + exchange.serial(), System.currentTimeMillis() / 1000, model, quirks);
+        Answer answer = Planner.plan(
+                conversation(quirks, body, model), exchange.behaviour().tokens());
+        Envelope envelope =
+                new Envelope("chatcmpl-sim" + exchange.serial(), System.currentTimeMillis() / 1000, model, quirks);
         if (body.path("stream").asBoolean(false)) {
-            boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+            boolean includeUsage =
+                    body.path("stream_options").path("include_usage").asBoolean(false);
             exchange.stream(frames(envelope, answer, includeUsage));
         } else {
             exchange.answer(Reply.json(200, completion(envelope, answer)));
@@ -157,7 +177,8 @@ public final class OpenAiFamily implements Family {
     private static Optional<Reply> quirkRefusal(Quirks quirks, JsonNode body, String model) {
         for (String field : quirks.extraForbidden()) {
             if (body.has(field)) {
-                return Optional.of(error(quirks, 422, "extra_forbidden", field, "Extra inputs are not permitted: " + field));
+                return Optional.of(
+                        error(quirks, 422, "extra_forbidden", field, "Extra inputs are not permitted: " + field));
             }
         }
         for (JsonNode message : body.path("messages")) {
@@ -168,14 +189,23 @@ public final class OpenAiFamily implements Family {
             }
             for (String id : ids) {
                 if (!quirks.acceptsToolCallId(id)) {
-                    return Optional.of(error(quirks, 422, "invalid_tool_call_id", null,
+                    return Optional.of(error(
+                            quirks,
+                            422,
+                            "invalid_tool_call_id",
+                            null,
                             "Tool call id was " + id + " but must match " + quirks.toolCallIdPattern()));
                 }
             }
         }
         if (body.has("max_tokens") && quirks.rejectsMaxTokens(model)) {
-            return Optional.of(error(quirks, 400, "unsupported_parameter", "max_tokens",
-                    "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead."));
+            return Optional.of(
+                    error(
+                            quirks,
+                            400,
+                            "unsupported_parameter",
+                            "max_tokens",
+                            "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead."));
         }
         return Optional.empty();
     }
@@ -193,15 +223,21 @@ public final class OpenAiFamily implements Family {
             result = Json.text(messages.get(first).path("content"));
         }
         List<Conversation.Tool> tools = new ArrayList<>();
-        body.path("tools").forEach(t -> tools.add(new Conversation.Tool(t.path("function").path("name").asText(), t.path("function").path("parameters"))));
-        return new Conversation(model,
+        body.path("tools")
+                .forEach(t -> tools.add(new Conversation.Tool(
+                        t.path("function").path("name").asText(),
+                        t.path("function").path("parameters"))));
+        return new Conversation(
+                model,
                 Conversation.seed(model, messages, body.path(quirks.seedField()).asText("")),
                 promptTokens(messages),
                 body.path("max_completion_tokens").asInt(body.path("max_tokens").asInt(Conversation.NO_LIMIT)),
                 tools,
                 toolChoice(body.path("tool_choice")),
                 body.path("parallel_tool_calls").asBoolean(true),
-                toolResult ? Conversation.Turn.TOOL_RESULT : lastRole.equals("user") ? Conversation.Turn.USER : Conversation.Turn.OTHER,
+                toolResult
+                        ? Conversation.Turn.TOOL_RESULT
+                        : lastRole.equals("user") ? Conversation.Turn.USER : Conversation.Turn.OTHER,
                 result,
                 reasoningRequested(body) || quirks.alwaysReasons(model));
     }
@@ -212,7 +248,8 @@ public final class OpenAiFamily implements Family {
     }
 
     private static boolean reasoningRequested(JsonNode body) {
-        return body.path("reasoning_effort").isTextual() && !body.path("reasoning_effort").asText().equals("none");
+        return body.path("reasoning_effort").isTextual()
+                && !body.path("reasoning_effort").asText().equals("none");
     }
 
     private static Conversation.ToolChoice toolChoice(JsonNode choice) {
@@ -224,7 +261,8 @@ public final class OpenAiFamily implements Family {
             };
         }
         if (choice.path("function").path("name").isTextual()) {
-            return Conversation.ToolChoice.forced(choice.path("function").path("name").asText());
+            return Conversation.ToolChoice.forced(
+                    choice.path("function").path("name").asText());
         }
         return Conversation.ToolChoice.AUTO;
     }
@@ -258,7 +296,9 @@ public final class OpenAiFamily implements Family {
                 out.put("system_fingerprint", "fp_simulator");
             }
             if (quirks.citations()) {
-                out.putArray("citations").add("https://switchboard.example/sources/1").add("https://switchboard.example/sources/2");
+                out.putArray("citations")
+                        .add("https://switchboard.example/sources/1")
+                        .add("https://switchboard.example/sources/2");
             }
             return out;
         }
@@ -277,7 +317,9 @@ public final class OpenAiFamily implements Family {
         if (answer.callsTools()) {
             ArrayNode calls = message.putArray("tool_calls");
             for (Answer.PlannedCall call : answer.toolCalls()) {
-                ObjectNode c = calls.addObject().put("id", envelope.quirks().toolCallId(call.idSeed())).put("type", "function");
+                ObjectNode c = calls.addObject()
+                        .put("id", envelope.quirks().toolCallId(call.idSeed()))
+                        .put("type", "function");
                 c.putObject("function").put("name", call.name()).put("arguments", call.arguments());
             }
         }
@@ -313,18 +355,32 @@ public final class OpenAiFamily implements Family {
         List<Answer.PlannedCall> calls = answer.toolCalls();
         for (int i = 0; i < calls.size(); i++) {
             Answer.PlannedCall call = calls.get(i);
-            ObjectNode start = Json.object().put("index", i).put("id", quirks.toolCallId(call.idSeed())).put("type", "function");
+            ObjectNode start = Json.object()
+                    .put("index", i)
+                    .put("id", quirks.toolCallId(call.idSeed()))
+                    .put("type", "function");
             if (quirks.wholeToolCalls()) {
                 start.putObject("function").put("name", call.name()).put("arguments", call.arguments());
-                frames.token(Sse.data(chunk(envelope, (ObjectNode) Json.object().set("tool_calls", Json.array().add(start)), null)));
+                frames.token(Sse.data(chunk(
+                        envelope,
+                        (ObjectNode)
+                                Json.object().set("tool_calls", Json.array().add(start)),
+                        null)));
                 continue;
             }
             start.putObject("function").put("name", call.name()).put("arguments", "");
-            frames.frame(Sse.data(chunk(envelope, (ObjectNode) Json.object().set("tool_calls", Json.array().add(start)), null)));
+            frames.frame(Sse.data(chunk(
+                    envelope,
+                    (ObjectNode) Json.object().set("tool_calls", Json.array().add(start)),
+                    null)));
             for (String fragment : call.fragments()) {
                 ObjectNode delta = Json.object().put("index", i);
                 delta.putObject("function").put("arguments", fragment);
-                frames.token(Sse.data(chunk(envelope, (ObjectNode) Json.object().set("tool_calls", Json.array().add(delta)), null)));
+                frames.token(Sse.data(chunk(
+                        envelope,
+                        (ObjectNode)
+                                Json.object().set("tool_calls", Json.array().add(delta)),
+                        null)));
             }
         }
         ObjectNode finish = chunk(envelope, Json.object(), finishReason(answer));
@@ -339,11 +395,16 @@ public final class OpenAiFamily implements Family {
             frames.frame(Sse.data(last));
         }
         frames.frame(Buffer.buffer("data: [DONE]\n\n"));
-        ObjectNode streamError = Json.object().put("message", "The server had an error while processing your request.").put("type", "server_error");
+        ObjectNode streamError = Json.object()
+                .put("message", "The server had an error while processing your request.")
+                .put("type", "server_error");
         streamError.putNull("param");
         streamError.putNull("code");
-        return frames.build("text/event-stream",
-                Buffer.buffer("data: {\"id\":\"" + envelope.id() + "\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\n\n"),
+        return frames.build(
+                "text/event-stream",
+                Buffer.buffer(
+                        "data: {\"id\":\"" + envelope.id()
+                                + "\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\n\n"),
                 Sse.data(Json.object().set("error", streamError)));
     }
 
@@ -372,7 +433,8 @@ public final class OpenAiFamily implements Family {
     private static ObjectNode usage(Answer answer, Quirks quirks) {
         int completion = answer.outputTokens();
         ObjectNode usage = Json.object()
-                .put("prompt_tokens", answer.promptTokens()).put("completion_tokens", completion)
+                .put("prompt_tokens", answer.promptTokens())
+                .put("completion_tokens", completion)
                 .put("total_tokens", answer.promptTokens() + completion);
         if (quirks.openAiExtras()) {
             usage.set("prompt_tokens_details", Json.object().put("cached_tokens", 0));
@@ -408,12 +470,18 @@ public final class OpenAiFamily implements Family {
             // Mistral's embedding answers carry an id, and usage counts completion tokens (always none)
             out.put("id", "embd-" + Ids.alphanumeric(exchange.serial(), 24));
         }
-        out.put("object", "list").put("model", deployment != null ? deployment : body.path("model").asText());
+        out.put("object", "list")
+                .put(
+                        "model",
+                        deployment != null ? deployment : body.path("model").asText());
         ArrayNode data = out.putArray("data");
         int tokens = 0;
         for (int i = 0; i < texts.size(); i++) {
             tokens += Tokens.count(texts.get(i));
-            data.addObject().put("object", "embedding").put("index", i).set("embedding", Vectors.unit(texts.get(i), dimensions));
+            data.addObject()
+                    .put("object", "embedding")
+                    .put("index", i)
+                    .set("embedding", Vectors.unit(texts.get(i), dimensions));
         }
         ObjectNode usage = out.putObject("usage").put("prompt_tokens", tokens);
         if (!exchange.quirks().openAiExtras()) {

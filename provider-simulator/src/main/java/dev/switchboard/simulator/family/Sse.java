@@ -6,8 +6,7 @@ import io.vertx.core.buffer.Buffer;
 /** Server-sent-event framing in the variants providers use. */
 final class Sse {
 
-    private Sse() {
-    }
+    private Sse() {}
 
     /** {@code data: <json>\n\n} (OpenAI). */
     static Buffer data(JsonNode data) {

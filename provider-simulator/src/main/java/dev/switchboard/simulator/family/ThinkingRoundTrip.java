@@ -22,11 +22,9 @@ final class ThinkingRoundTrip {
      * @param message index of the message in the request
      * @param type    in Anthropic's terms: thinking, redacted_thinking, tool_use, text
      */
-    record FirstBlock(int message, String type, String thinking, String signature) {
-    }
+    record FirstBlock(int message, String type, String thinking, String signature) {}
 
-    private ThinkingRoundTrip() {
-    }
+    private ThinkingRoundTrip() {}
 
     /**
      * What is wrong with the thinking blocks of the current tool loop: the messages after the last
@@ -36,8 +34,12 @@ final class ThinkingRoundTrip {
      * @param toolCall   whether a content block is a tool call, in the family's terms
      * @param first      the first block of such a message, in Anthropic's terms
      */
-    static Optional<String> problem(JsonNode messages, Signatures signatures, Predicate<JsonNode> toolResult, Predicate<JsonNode> toolCall,
-                                    BiFunction<Integer, JsonNode, FirstBlock> first) {
+    static Optional<String> problem(
+            JsonNode messages,
+            Signatures signatures,
+            Predicate<JsonNode> toolResult,
+            Predicate<JsonNode> toolCall,
+            BiFunction<Integer, JsonNode, FirstBlock> first) {
         int start = 0;
         for (int i = 0; i < messages.size(); i++) {
             JsonNode m = messages.get(i);
@@ -90,11 +92,12 @@ final class ThinkingRoundTrip {
                     return Optional.of(at + ": Invalid `data` in `redacted_thinking` block");
                 }
                 default -> {
-                    return Optional.of(at + ".type: Expected `thinking` or `redacted_thinking`, but found `" + block.type()
-                            + "`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost "
-                            + "set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. To avoid "
-                            + "this requirement, disable `thinking`. Please consult our documentation at "
-                            + "https://docs.claude.com/en/docs/build-with-claude/extended-thinking");
+                    return Optional.of(
+                            at + ".type: Expected `thinking` or `redacted_thinking`, but found `" + block.type()
+                                    + "`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost "
+                                    + "set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. To avoid "
+                                    + "this requirement, disable `thinking`. Please consult our documentation at "
+                                    + "https://docs.claude.com/en/docs/build-with-claude/extended-thinking");
                 }
             }
         }

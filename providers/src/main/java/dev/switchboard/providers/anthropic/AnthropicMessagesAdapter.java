@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.catalog.EndpointSpec;
 import dev.switchboard.catalog.ProviderSpec;
-import dev.switchboard.providers.ProbeRequest;
 import dev.switchboard.providers.Payloads;
+import dev.switchboard.providers.ProbeRequest;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.StreamTranslator;
 import dev.switchboard.providers.UpstreamFailure;
@@ -72,13 +72,16 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
     @Override
     public Optional<ProbeRequest> probe(ProviderSpec provider, String credential) {
         String url = Payloads.trimSlash(provider.baseUrl()) + "/v1/models";
-        return Optional.of(new ProbeRequest(url, credential == null
-                ? Map.of("anthropic-version", API_VERSION)
-                : Map.of("x-api-key", credential, "anthropic-version", API_VERSION)));
+        return Optional.of(new ProbeRequest(
+                url,
+                credential == null
+                        ? Map.of("anthropic-version", API_VERSION)
+                        : Map.of("x-api-key", credential, "anthropic-version", API_VERSION)));
     }
 
     @Override
-    public UpstreamRequest toUpstream(ProviderSpec provider, EndpointSpec endpoint, ChatRequest request, int maxTokens, String credential) {
+    public UpstreamRequest toUpstream(
+            ProviderSpec provider, EndpointSpec endpoint, ChatRequest request, int maxTokens, String credential) {
         ObjectNode body = Payloads.object();
         body.put("model", endpoint.upstreamModel());
         body.put("max_tokens", maxTokens);
@@ -97,9 +100,17 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
             body.putObject("metadata").put("user_id", request.user());
         }
         body.put("stream", true);
-        Map<String, String> headers = Map.of("x-api-key", credential, "anthropic-version", API_VERSION,
-                "Content-Type", "application/json", "Accept", "text/event-stream");
-        return new UpstreamRequest(Payloads.trimSlash(provider.baseUrl()) + "/v1/messages", headers, Payloads.bytes(body));
+        Map<String, String> headers = Map.of(
+                "x-api-key",
+                credential,
+                "anthropic-version",
+                API_VERSION,
+                "Content-Type",
+                "application/json",
+                "Accept",
+                "text/event-stream");
+        return new UpstreamRequest(
+                Payloads.trimSlash(provider.baseUrl()) + "/v1/messages", headers, Payloads.bytes(body));
     }
 
     private static void sampling(ObjectNode body, Sampling s) {
@@ -129,7 +140,11 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
             if (tool.description() != null) {
                 t.put("description", tool.description());
             }
-            t.set("input_schema", tool.parameters() != null ? tool.parameters() : Payloads.object().put("type", "object"));
+            t.set(
+                    "input_schema",
+                    tool.parameters() != null
+                            ? tool.parameters()
+                            : Payloads.object().put("type", "object"));
         }
         ToolChoice choice = request.toolChoice();
         boolean serial = Boolean.FALSE.equals(request.parallelToolCalls());
@@ -159,7 +174,8 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
             }
             for (ContentPart part : message.content()) {
                 if (!(part instanceof ContentPart.Text text)) {
-                    throw UpstreamFailure.badRequest("a " + message.role().wireName() + " message can only hold text at Anthropic");
+                    throw UpstreamFailure.badRequest(
+                            "a " + message.role().wireName() + " message can only hold text at Anthropic");
                 }
                 if (!text.text().isEmpty()) {
                     parts.add(text);
@@ -221,7 +237,8 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
                 }
                 case ContentPart.Image image -> blocks.add(image(image.url()));
                 case ContentPart.File file -> blocks.add(document(file));
-                case ContentPart.Audio ignored -> throw UpstreamFailure.badRequest("Anthropic models take no audio input");
+                case ContentPart.Audio ignored ->
+                    throw UpstreamFailure.badRequest("Anthropic models take no audio input");
             }
         }
     }
@@ -234,7 +251,9 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
             if (reasoning.redacted() != null) {
                 blocks.addObject().put("type", "redacted_thinking").put("data", reasoning.redacted());
             } else if (reasoning.signature() != null) {
-                blocks.addObject().put("type", "thinking").put("thinking", reasoning.text() == null ? "" : reasoning.text())
+                blocks.addObject()
+                        .put("type", "thinking")
+                        .put("thinking", reasoning.text() == null ? "" : reasoning.text())
                         .put("signature", reasoning.signature());
             }
         }
@@ -247,15 +266,20 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
             }
         }
         for (ToolCall call : message.toolCalls()) {
-            ObjectNode use = blocks.addObject().put("type", "tool_use").put("id", ToolUseIds.of(call.id(), Integer.MAX_VALUE))
+            ObjectNode use = blocks.addObject()
+                    .put("type", "tool_use")
+                    .put("id", ToolUseIds.of(call.id(), Integer.MAX_VALUE))
                     .put("name", call.name());
             use.set("input", Payloads.arguments(call));
         }
     }
 
     private static ObjectNode toolResult(ChatMessage message) {
-        ObjectNode result = Payloads.object().put("type", "tool_result").put("tool_use_id", ToolUseIds.of(message.toolCallId(), Integer.MAX_VALUE));
-        boolean plain = message.content().stream().allMatch(p -> p instanceof ContentPart.Text t && t.cacheControl() == null);
+        ObjectNode result = Payloads.object()
+                .put("type", "tool_result")
+                .put("tool_use_id", ToolUseIds.of(message.toolCallId(), Integer.MAX_VALUE));
+        boolean plain =
+                message.content().stream().allMatch(p -> p instanceof ContentPart.Text t && t.cacheControl() == null);
         if (plain) {
             if (!message.text().isEmpty()) {
                 result.put("content", message.text());
@@ -272,7 +296,8 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
                 }
                 case ContentPart.Image image -> content.add(image(image.url()));
                 case ContentPart.File file -> content.add(document(file));
-                case ContentPart.Audio ignored -> throw UpstreamFailure.badRequest("Anthropic models take no audio input");
+                case ContentPart.Audio ignored ->
+                    throw UpstreamFailure.badRequest("Anthropic models take no audio input");
             }
         }
         return result;
@@ -292,9 +317,13 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
         if (data != null) {
             String mediaType = "image/jpg".equals(data.mediaType()) ? "image/jpeg" : data.mediaType();
             if (!IMAGE_TYPES.contains(mediaType)) {
-                throw UpstreamFailure.badRequest("Anthropic takes JPEG, PNG, GIF and WebP images, not " + data.mediaType());
+                throw UpstreamFailure.badRequest(
+                        "Anthropic takes JPEG, PNG, GIF and WebP images, not " + data.mediaType());
             }
-            block.putObject("source").put("type", "base64").put("media_type", mediaType).put("data", data.base64());
+            block.putObject("source")
+                    .put("type", "base64")
+                    .put("media_type", mediaType)
+                    .put("data", data.base64());
         } else if (isHttp(url)) {
             block.putObject("source").put("type", "url").put("url", url);
         } else {
@@ -316,9 +345,15 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
             String mediaType = data != null ? data.mediaType() : file.mediaType();
             String base64 = data != null ? data.base64() : file.data();
             if ("application/pdf".equals(mediaType)) {
-                block.putObject("source").put("type", "base64").put("media_type", mediaType).put("data", base64);
+                block.putObject("source")
+                        .put("type", "base64")
+                        .put("media_type", mediaType)
+                        .put("data", base64);
             } else if ("text/plain".equals(mediaType)) {
-                block.putObject("source").put("type", "text").put("media_type", mediaType).put("data", decodeText(base64));
+                block.putObject("source")
+                        .put("type", "text")
+                        .put("media_type", mediaType)
+                        .put("data", decodeText(base64));
             } else {
                 throw UpstreamFailure.badRequest("Anthropic reads PDF and plain-text documents, not " + mediaType);
             }
@@ -331,7 +366,10 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
 
     private static String decodeText(String base64) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Base64.getDecoder().decode(base64))).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(Base64.getDecoder().decode(base64)))
+                    .toString();
         } catch (IllegalArgumentException | CharacterCodingException e) {
             throw UpstreamFailure.badRequest("a text/plain document must be base64 of UTF-8 text");
         }
@@ -353,7 +391,8 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
         JsonNode root = Payloads.tryParse(body);
         if (root != null) {
             JsonNode error = root.path("error");
-            String text = error.path("message").isTextual() ? error.path("message").asText() : null;
+            String text =
+                    error.path("message").isTextual() ? error.path("message").asText() : null;
             if (error.path("type").isTextual()) {
                 errorClass = errorClass(error.path("type").asText(), text, errorClass);
             }
@@ -371,7 +410,8 @@ public class AnthropicMessagesAdapter implements ProviderAdapter {
      */
     static ErrorClass errorClass(String type, String message, ErrorClass otherwise) {
         return switch (type) {
-            case "invalid_request_error" -> contextTooLong(message) ? ErrorClass.CONTEXT_LENGTH_EXCEEDED : ErrorClass.BAD_REQUEST;
+            case "invalid_request_error" ->
+                contextTooLong(message) ? ErrorClass.CONTEXT_LENGTH_EXCEEDED : ErrorClass.BAD_REQUEST;
             case "authentication_error", "permission_error", "billing_error" -> ErrorClass.AUTH;
             case "not_found_error" -> ErrorClass.NOT_FOUND;
             case "request_too_large" -> ErrorClass.CONTEXT_LENGTH_EXCEEDED;

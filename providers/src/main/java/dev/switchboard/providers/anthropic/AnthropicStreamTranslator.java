@@ -32,7 +32,12 @@ final class AnthropicStreamTranslator implements StreamTranslator {
     private static final ObjectReader FRAME = FrameParser.reader(Frame.class);
     private static final ObjectReader TYPED_FRAME = FrameParser.reader(TypedFrame.class);
 
-    private enum Kind { TEXT, TOOL_USE, THINKING, REDACTED_THINKING }
+    private enum Kind {
+        TEXT,
+        TOOL_USE,
+        THINKING,
+        REDACTED_THINKING
+    }
 
     /** An open content block; {@code toolIndex} and {@code hasArguments} only matter for tool use. */
     private static final class Block {
@@ -80,7 +85,8 @@ final class AnthropicStreamTranslator implements StreamTranslator {
                 usage(frame.message == null ? null : frame.message.usage);
                 yield List.of();
             }
-            case "content_block_start" -> start(index(frame), frame.contentBlock == null ? ContentBlock.NONE : frame.contentBlock);
+            case "content_block_start" ->
+                start(index(frame), frame.contentBlock == null ? ContentBlock.NONE : frame.contentBlock);
             case "content_block_delta" -> delta(block(frame), frame.delta == null ? Delta.NONE : frame.delta);
             case "content_block_stop" -> stop(index(frame));
             case "message_delta" -> {
@@ -96,7 +102,9 @@ final class AnthropicStreamTranslator implements StreamTranslator {
             case "error" -> {
                 JsonNode error = frame.error;
                 String message = error.path("message").asText("unknown");
-                throw UpstreamFailure.inStream(AnthropicMessagesAdapter.errorClass(error.path("type").asText(""), message, ErrorClass.UPSTREAM),
+                throw UpstreamFailure.inStream(
+                        AnthropicMessagesAdapter.errorClass(
+                                error.path("type").asText(""), message, ErrorClass.UPSTREAM),
                         message);
             }
             default -> throw UpstreamFailure.malformed("unknown event type " + type);
@@ -115,7 +123,9 @@ final class AnthropicStreamTranslator implements StreamTranslator {
                 blocks.put(index, new Block(Kind.THINKING, -1));
                 String thinking = Payloads.text(block.thinking);
                 String signature = Payloads.text(block.signature);
-                return thinking == null && signature == null ? List.of() : List.of(new RouteEvent.Delta(null, thinking, signature, null, null, null));
+                return thinking == null && signature == null
+                        ? List.of()
+                        : List.of(new RouteEvent.Delta(null, thinking, signature, null, null, null));
             }
             case "redacted_thinking" -> {
                 String data = Payloads.text(block.data);
@@ -137,7 +147,8 @@ final class AnthropicStreamTranslator implements StreamTranslator {
                 JsonNode input = block.input;
                 String arguments = input.isObject() && !input.isEmpty() ? input.toString() : null;
                 tool.hasArguments = arguments != null;
-                return List.of(new RouteEvent.Delta(null, null, List.of(new ToolCallDelta(tool.toolIndex, id, name, arguments))));
+                return List.of(new RouteEvent.Delta(
+                        null, null, List.of(new ToolCallDelta(tool.toolIndex, id, name, arguments))));
             }
             default -> throw UpstreamFailure.malformed("unknown content block type " + type);
         }
@@ -158,7 +169,8 @@ final class AnthropicStreamTranslator implements StreamTranslator {
                     return List.of();
                 }
                 block.hasArguments = true;
-                return List.of(new RouteEvent.Delta(null, null, List.of(new ToolCallDelta(block.toolIndex, null, null, json))));
+                return List.of(new RouteEvent.Delta(
+                        null, null, List.of(new ToolCallDelta(block.toolIndex, null, null, json))));
             }
             case "thinking_delta" -> {
                 expect(block, Kind.THINKING, type);
@@ -168,7 +180,9 @@ final class AnthropicStreamTranslator implements StreamTranslator {
             case "signature_delta" -> {
                 expect(block, Kind.THINKING, type);
                 String signature = Payloads.text(delta.signature);
-                return signature == null ? List.of() : List.of(new RouteEvent.Delta(null, null, signature, null, null, null));
+                return signature == null
+                        ? List.of()
+                        : List.of(new RouteEvent.Delta(null, null, signature, null, null, null));
             }
             case "citations_delta" -> {
                 // a citation annotates text that arrives anyway as text_delta; the router asks for none
@@ -186,7 +200,8 @@ final class AnthropicStreamTranslator implements StreamTranslator {
         if (block.kind == Kind.TOOL_USE && !block.hasArguments) {
             // a call of a tool without parameters streams no input: clients parse the arguments as JSON
             block.hasArguments = true;
-            return List.of(new RouteEvent.Delta(null, null, List.of(new ToolCallDelta(block.toolIndex, null, null, "{}"))));
+            return List.of(
+                    new RouteEvent.Delta(null, null, List.of(new ToolCallDelta(block.toolIndex, null, null, "{}"))));
         }
         return List.of();
     }
@@ -257,8 +272,10 @@ final class AnthropicStreamTranslator implements StreamTranslator {
 
     static class Frame {
         public JsonNode index;
+
         @JsonProperty("content_block")
         public ContentBlock contentBlock;
+
         public Delta delta;
         public Message message;
         public Usage usage;
@@ -291,10 +308,13 @@ final class AnthropicStreamTranslator implements StreamTranslator {
         static final Delta NONE = new Delta();
         public String type;
         public JsonNode text;
+
         @JsonProperty("partial_json")
         public JsonNode partialJson;
+
         public JsonNode thinking;
         public JsonNode signature;
+
         @JsonProperty("stop_reason")
         public JsonNode stopReason;
     }
@@ -302,10 +322,13 @@ final class AnthropicStreamTranslator implements StreamTranslator {
     static final class Usage {
         @JsonProperty("input_tokens")
         public JsonNode inputTokens;
+
         @JsonProperty("output_tokens")
         public JsonNode outputTokens;
+
         @JsonProperty("cache_read_input_tokens")
         public JsonNode cacheReadInputTokens;
+
         @JsonProperty("cache_creation_input_tokens")
         public JsonNode cacheCreationInputTokens;
     }

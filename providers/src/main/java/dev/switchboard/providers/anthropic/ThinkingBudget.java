@@ -13,8 +13,7 @@ public final class ThinkingBudget {
     /** Anthropic's smallest accepted budget. */
     public static final int MIN = 1024;
 
-    private ThinkingBudget() {
-    }
+    private ThinkingBudget() {}
 
     /**
      * The budget to send, or null when the model should not think: no reasoning was asked for, or

@@ -19,8 +19,7 @@ public final class ToolUseIds {
 
     private static final Pattern SAFE = Pattern.compile("[a-zA-Z0-9_-]+");
 
-    private ToolUseIds() {
-    }
+    private ToolUseIds() {}
 
     /**
      * The id to send for {@code id}.

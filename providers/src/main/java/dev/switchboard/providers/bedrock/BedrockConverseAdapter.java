@@ -107,7 +107,8 @@ public class BedrockConverseAdapter implements ProviderAdapter {
     }
 
     @Override
-    public UpstreamRequest toUpstream(ProviderSpec provider, EndpointSpec endpoint, ChatRequest request, int maxTokens, String credential) {
+    public UpstreamRequest toUpstream(
+            ProviderSpec provider, EndpointSpec endpoint, ChatRequest request, int maxTokens, String credential) {
         BedrockOptions o = options.of(provider);
         ObjectNode body = Payloads.object();
         body.set("messages", new Conversation().messages(request.messages()));
@@ -134,7 +135,8 @@ public class BedrockConverseAdapter implements ProviderAdapter {
             }
         }
         byte[] bytes = Payloads.bytes(body);
-        String url = Payloads.trimSlash(provider.baseUrl()) + "/model/" + pathSegment(endpoint.upstreamModel()) + "/converse-stream";
+        String url = Payloads.trimSlash(provider.baseUrl()) + "/model/" + pathSegment(endpoint.upstreamModel())
+                + "/converse-stream";
         Map<String, String> headers = new HashMap<>(SigV4.sign(url, bytes, credential, o.region(), clock));
         // not signed: the signature covers host, date and body, which is what SigV4 requires of these requests
         headers.put("Content-Type", "application/json");
@@ -152,7 +154,13 @@ public class BedrockConverseAdapter implements ProviderAdapter {
         StringBuilder out = new StringBuilder();
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
+            if (c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || c == '-'
+                    || c == '.'
+                    || c == '_'
+                    || c == '~') {
                 out.append(c);
             } else {
                 out.append('%').append(String.format(Locale.ROOT, "%02X", b & 0xff));
@@ -177,7 +185,8 @@ public class BedrockConverseAdapter implements ProviderAdapter {
     }
 
     private static ObjectNode toolConfig(ChatRequest request) {
-        boolean toolHistory = request.messages().stream().anyMatch(m -> !m.toolCalls().isEmpty() || m.role() == ChatMessage.Role.TOOL);
+        boolean toolHistory = request.messages().stream()
+                .anyMatch(m -> !m.toolCalls().isEmpty() || m.role() == ChatMessage.Role.TOOL);
         ToolChoice choice = request.toolChoice();
         boolean none = choice != null && choice.mode() == ToolChoice.Mode.NONE;
         ObjectNode config = Payloads.object();
@@ -188,7 +197,12 @@ public class BedrockConverseAdapter implements ProviderAdapter {
                 if (tool.description() != null && !tool.description().isEmpty()) {
                     spec.put("description", tool.description());
                 }
-                spec.putObject("inputSchema").set("json", tool.parameters() != null ? tool.parameters() : Payloads.object().put("type", "object"));
+                spec.putObject("inputSchema")
+                        .set(
+                                "json",
+                                tool.parameters() != null
+                                        ? tool.parameters()
+                                        : Payloads.object().put("type", "object"));
             }
             if (choice != null) {
                 config.set("toolChoice", toolChoice(choice));
@@ -197,7 +211,12 @@ public class BedrockConverseAdapter implements ProviderAdapter {
             Set<String> used = new LinkedHashSet<>();
             request.messages().forEach(m -> m.toolCalls().forEach(call -> used.add(call.name())));
             for (String name : used) {
-                tools.addObject().putObject("toolSpec").put("name", name).putObject("inputSchema").putObject("json").put("type", "object");
+                tools.addObject()
+                        .putObject("toolSpec")
+                        .put("name", name)
+                        .putObject("inputSchema")
+                        .putObject("json")
+                        .put("type", "object");
             }
         }
         return tools.isEmpty() ? null : config;
@@ -222,7 +241,8 @@ public class BedrockConverseAdapter implements ProviderAdapter {
             }
             for (ContentPart part : message.content()) {
                 if (!(part instanceof ContentPart.Text text)) {
-                    throw UpstreamFailure.badRequest("a " + message.role().wireName() + " message can only hold text at Bedrock");
+                    throw UpstreamFailure.badRequest(
+                            "a " + message.role().wireName() + " message can only hold text at Bedrock");
                 }
                 text(text, system);
             }
@@ -285,7 +305,8 @@ public class BedrockConverseAdapter implements ProviderAdapter {
                     case ContentPart.Text text -> text(text, blocks);
                     case ContentPart.Image image -> blocks.add(image(image.url()));
                     case ContentPart.File file -> blocks.add(document(file));
-                    case ContentPart.Audio ignored -> throw UpstreamFailure.badRequest("Bedrock's Claude models take no audio input");
+                    case ContentPart.Audio ignored ->
+                        throw UpstreamFailure.badRequest("Bedrock's Claude models take no audio input");
                 }
             }
         }
@@ -298,8 +319,11 @@ public class BedrockConverseAdapter implements ProviderAdapter {
                 if (reasoning.redacted() != null) {
                     blocks.addObject().putObject("reasoningContent").put("redactedContent", reasoning.redacted());
                 } else if (reasoning.signature() != null) {
-                    blocks.addObject().putObject("reasoningContent").putObject("reasoningText")
-                            .put("text", reasoning.text() == null ? "" : reasoning.text()).put("signature", reasoning.signature());
+                    blocks.addObject()
+                            .putObject("reasoningContent")
+                            .putObject("reasoningText")
+                            .put("text", reasoning.text() == null ? "" : reasoning.text())
+                            .put("signature", reasoning.signature());
                 }
             }
             for (ContentPart part : message.content()) {
@@ -309,14 +333,18 @@ public class BedrockConverseAdapter implements ProviderAdapter {
                 text(text, blocks);
             }
             for (ToolCall call : message.toolCalls()) {
-                ObjectNode use = blocks.addObject().putObject("toolUse").put("toolUseId", ToolUseIds.of(call.id(), TOOL_USE_ID_MAX))
+                ObjectNode use = blocks.addObject()
+                        .putObject("toolUse")
+                        .put("toolUseId", ToolUseIds.of(call.id(), TOOL_USE_ID_MAX))
                         .put("name", call.name());
                 use.set("input", Payloads.arguments(call));
             }
         }
 
         private void toolResult(ChatMessage message, ArrayNode blocks) {
-            ObjectNode result = blocks.addObject().putObject("toolResult").put("toolUseId", ToolUseIds.of(message.toolCallId(), TOOL_USE_ID_MAX));
+            ObjectNode result = blocks.addObject()
+                    .putObject("toolResult")
+                    .put("toolUseId", ToolUseIds.of(message.toolCallId(), TOOL_USE_ID_MAX));
             ArrayNode content = result.putArray("content");
             boolean cached = false;
             if (message.content().stream().allMatch(p -> p instanceof ContentPart.Text)) {
@@ -334,7 +362,8 @@ public class BedrockConverseAdapter implements ProviderAdapter {
                         }
                         case ContentPart.Image image -> content.add(image(image.url()));
                         case ContentPart.File file -> content.add(document(file));
-                        case ContentPart.Audio ignored -> throw UpstreamFailure.badRequest("Bedrock's Claude models take no audio input");
+                        case ContentPart.Audio ignored ->
+                            throw UpstreamFailure.badRequest("Bedrock's Claude models take no audio input");
                     }
                 }
             }
@@ -347,11 +376,13 @@ public class BedrockConverseAdapter implements ProviderAdapter {
         private static ObjectNode image(String url) {
             Payloads.DataUrl data = Payloads.dataUrl(url);
             if (data == null) {
-                throw UpstreamFailure.badRequest("Bedrock's Converse API takes images as bytes only: send the image as a data: URL");
+                throw UpstreamFailure.badRequest(
+                        "Bedrock's Converse API takes images as bytes only: send the image as a data: URL");
             }
             String format = IMAGE_FORMATS.get(data.mediaType());
             if (format == null) {
-                throw UpstreamFailure.badRequest("Bedrock takes PNG, JPEG, GIF and WebP images, not " + data.mediaType());
+                throw UpstreamFailure.badRequest(
+                        "Bedrock takes PNG, JPEG, GIF and WebP images, not " + data.mediaType());
             }
             ObjectNode block = Payloads.object();
             block.putObject("image").put("format", format).putObject("source").put("bytes", data.base64());
@@ -360,20 +391,27 @@ public class BedrockConverseAdapter implements ProviderAdapter {
 
         private ObjectNode document(ContentPart.File file) {
             if (file.data() == null) {
-                throw UpstreamFailure.badRequest("Bedrock cannot read file " + file.fileId() + ": send the file's data");
+                throw UpstreamFailure.badRequest(
+                        "Bedrock cannot read file " + file.fileId() + ": send the file's data");
             }
             Payloads.DataUrl data = Payloads.dataUrl(file.data());
-            if (data == null && (file.data().startsWith("https://") || file.data().startsWith("http://"))) {
-                throw UpstreamFailure.badRequest("Bedrock's Converse API takes documents as bytes only: send the file's data");
+            if (data == null
+                    && (file.data().startsWith("https://") || file.data().startsWith("http://"))) {
+                throw UpstreamFailure.badRequest(
+                        "Bedrock's Converse API takes documents as bytes only: send the file's data");
             }
             String mediaType = data != null ? data.mediaType() : file.mediaType();
             String format = DOCUMENT_FORMATS.get(mediaType);
             if (format == null) {
-                throw UpstreamFailure.badRequest("Bedrock reads PDF, CSV, Word, Excel, HTML, text and Markdown documents, not " + mediaType);
+                throw UpstreamFailure.badRequest(
+                        "Bedrock reads PDF, CSV, Word, Excel, HTML, text and Markdown documents, not " + mediaType);
             }
             ObjectNode block = Payloads.object();
-            block.putObject("document").put("format", format).put("name", documentName(file.filename()))
-                    .putObject("source").put("bytes", data != null ? data.base64() : file.data());
+            block.putObject("document")
+                    .put("format", format)
+                    .put("name", documentName(file.filename()))
+                    .putObject("source")
+                    .put("bytes", data != null ? data.base64() : file.data());
             return block;
         }
 
@@ -388,7 +426,9 @@ public class BedrockConverseAdapter implements ProviderAdapter {
             if (dot > 0) {
                 base = base.substring(0, dot);
             }
-            base = base.replaceAll("[^A-Za-z0-9\\s()\\[\\]-]", "-").replaceAll("\\s+", " ").strip();
+            base = base.replaceAll("[^A-Za-z0-9\\s()\\[\\]-]", "-")
+                    .replaceAll("\\s+", " ")
+                    .strip();
             if (base.isEmpty()) {
                 base = "document";
             }
@@ -453,12 +493,19 @@ public class BedrockConverseAdapter implements ProviderAdapter {
      * the router's configuration: another provider can still answer.
      */
     static ErrorClass errorClass(String exception, String message, ErrorClass otherwise) {
-        String name = exception.isEmpty() ? exception : Character.toUpperCase(exception.charAt(0)) + exception.substring(1);
+        String name =
+                exception.isEmpty() ? exception : Character.toUpperCase(exception.charAt(0)) + exception.substring(1);
         return switch (name) {
-            case "ThrottlingException", "ModelNotReadyException", "ServiceQuotaExceededException" -> ErrorClass.RATE_LIMITED;
-            case "ValidationException" -> contextTooLong(message) ? ErrorClass.CONTEXT_LENGTH_EXCEEDED : ErrorClass.BAD_REQUEST;
-            case "AccessDeniedException", "UnrecognizedClientException", "InvalidSignatureException", "IncompleteSignatureException",
-                 "MissingAuthenticationTokenException", "ExpiredTokenException" -> ErrorClass.AUTH;
+            case "ThrottlingException", "ModelNotReadyException", "ServiceQuotaExceededException" ->
+                ErrorClass.RATE_LIMITED;
+            case "ValidationException" ->
+                contextTooLong(message) ? ErrorClass.CONTEXT_LENGTH_EXCEEDED : ErrorClass.BAD_REQUEST;
+            case "AccessDeniedException",
+                    "UnrecognizedClientException",
+                    "InvalidSignatureException",
+                    "IncompleteSignatureException",
+                    "MissingAuthenticationTokenException",
+                    "ExpiredTokenException" -> ErrorClass.AUTH;
             case "ResourceNotFoundException" -> ErrorClass.NOT_FOUND;
             case "ServiceUnavailableException" -> ErrorClass.OVERLOADED;
             case "InternalServerException", "ModelErrorException", "ModelStreamErrorException" -> ErrorClass.UPSTREAM;

@@ -19,12 +19,14 @@ record BedrockOptions(String region) {
     static BedrockOptions of(ProviderSpec provider) {
         for (String key : provider.options().keySet()) {
             if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException("provider " + provider.name() + ": unknown option " + key + " (bedrock-converse takes " + KEYS + ")");
+                throw new IllegalArgumentException("provider " + provider.name() + ": unknown option " + key
+                        + " (bedrock-converse takes " + KEYS + ")");
             }
         }
         String region = provider.options().get("region");
         if (region == null || !REGION.matcher(region).matches()) {
-            throw new IllegalArgumentException("provider " + provider.name() + ": bedrock-converse needs option region, an AWS region such as us-east-1"
+            throw new IllegalArgumentException("provider " + provider.name()
+                    + ": bedrock-converse needs option region, an AWS region such as us-east-1"
                     + (region == null ? "" : ", got " + region));
         }
         return new BedrockOptions(region);

@@ -65,7 +65,8 @@ final class BedrockStreamTranslator implements StreamTranslator {
                 yield List.of();
             }
             case "contentBlockStart" -> start(index(frame), frame.start);
-            case "contentBlockDelta" -> delta(index(frame), frame.delta == null ? Delta.NONE : frame.delta, data, offset, length);
+            case "contentBlockDelta" ->
+                delta(index(frame), frame.delta == null ? Delta.NONE : frame.delta, data, offset, length);
             case "contentBlockStop" -> stop(index(frame));
             case "messageStop" -> {
                 String reason = Payloads.text(frame.stopReason);
@@ -86,8 +87,11 @@ final class BedrockStreamTranslator implements StreamTranslator {
     /** An exception frame: the message its payload holds, else the payload as it is. */
     private static UpstreamFailure exception(String event, String data) {
         JsonNode payload = Payloads.tryParse(data.getBytes(StandardCharsets.UTF_8));
-        String message = payload != null && payload.path("message").isTextual() ? payload.path("message").asText() : data;
-        return UpstreamFailure.inStream(BedrockConverseAdapter.errorClass(event, message, ErrorClass.UPSTREAM), event + ": " + message);
+        String message = payload != null && payload.path("message").isTextual()
+                ? payload.path("message").asText()
+                : data;
+        return UpstreamFailure.inStream(
+                BedrockConverseAdapter.errorClass(event, message, ErrorClass.UPSTREAM), event + ": " + message);
     }
 
     private List<RouteEvent> start(int index, JsonNode start) {
@@ -135,7 +139,8 @@ final class BedrockStreamTranslator implements StreamTranslator {
             return List.of();
         }
         // the message shows the delta as sent: the frame is read again, as a tree, for this failure only
-        throw UpstreamFailure.malformed("unknown content block delta " + FrameParser.tree(data, offset, length).path("delta"));
+        throw UpstreamFailure.malformed("unknown content block delta "
+                + FrameParser.tree(data, offset, length).path("delta"));
     }
 
     private List<RouteEvent> stop(int index) {
@@ -160,7 +165,8 @@ final class BedrockStreamTranslator implements StreamTranslator {
             throw UpstreamFailure.malformed("metadata without usage");
         }
         int cacheRead = count(u.cacheReadInputTokens);
-        return new ReportedUsage(count(u.inputTokens) + cacheRead + count(u.cacheWriteInputTokens), count(u.outputTokens), cacheRead, 0);
+        return new ReportedUsage(
+                count(u.inputTokens) + cacheRead + count(u.cacheWriteInputTokens), count(u.outputTokens), cacheRead, 0);
     }
 
     private static int count(JsonNode n) {
@@ -204,10 +210,13 @@ final class BedrockStreamTranslator implements StreamTranslator {
     static final class Delta {
         static final Delta NONE = new Delta();
         public JsonNode text;
+
         @JsonSetter(nulls = Nulls.AS_EMPTY)
         public ToolUse toolUse;
+
         @JsonSetter(nulls = Nulls.AS_EMPTY)
         public Reasoning reasoningContent;
+
         public JsonNode citation;
     }
 

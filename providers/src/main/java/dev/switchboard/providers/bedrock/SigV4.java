@@ -27,13 +27,15 @@ final class SigV4 {
 
     private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
 
-    private SigV4() {
-    }
+    private SigV4() {}
 
     /** The signed headers of {@code POST url} with {@code body}, at {@code clock}'s time. */
     static Map<String, String> sign(String url, byte[] body, String credential, String region, Clock clock) {
         AwsCredentialsIdentity identity = identity(credential);
-        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(URI.create(url)).build();
+        SdkHttpRequest request = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .uri(URI.create(url))
+                .build();
         SignedRequest signed = SIGNER.sign(r -> r.request(request)
                 .payload(ContentStreamProvider.fromByteArrayUnsafe(body))
                 .identity(identity)
@@ -67,7 +69,9 @@ final class SigV4 {
 
     /** Retryable like any credential problem: another provider may still answer. The message never quotes the credential. */
     private static UpstreamFailure malformedCredential() {
-        return new UpstreamFailure(ErrorClass.AUTH,
-                "the credential of a bedrock-converse provider must be accessKeyId:secretAccessKey or accessKeyId:secretAccessKey:sessionToken", null);
+        return new UpstreamFailure(
+                ErrorClass.AUTH,
+                "the credential of a bedrock-converse provider must be accessKeyId:secretAccessKey or accessKeyId:secretAccessKey:sessionToken",
+                null);
     }
 }

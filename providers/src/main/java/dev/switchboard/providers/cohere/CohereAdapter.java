@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.catalog.EndpointSpec;
 import dev.switchboard.catalog.ProviderSpec;
-import dev.switchboard.providers.ProbeRequest;
 import dev.switchboard.providers.Payloads;
+import dev.switchboard.providers.ProbeRequest;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.StreamTranslator;
 import dev.switchboard.providers.UpstreamFailure;
@@ -58,11 +58,13 @@ public class CohereAdapter implements ProviderAdapter {
     /** The model list, {@code {base}/v1/models}. */
     @Override
     public Optional<ProbeRequest> probe(ProviderSpec provider, String credential) {
-        return Optional.of(new ProbeRequest(Payloads.trimSlash(provider.baseUrl()) + "/v1/models", ProbeRequest.bearer(credential)));
+        return Optional.of(new ProbeRequest(
+                Payloads.trimSlash(provider.baseUrl()) + "/v1/models", ProbeRequest.bearer(credential)));
     }
 
     @Override
-    public UpstreamRequest toUpstream(ProviderSpec provider, EndpointSpec endpoint, ChatRequest request, int maxTokens, String credential) {
+    public UpstreamRequest toUpstream(
+            ProviderSpec provider, EndpointSpec endpoint, ChatRequest request, int maxTokens, String credential) {
         ObjectNode body = Payloads.object();
         body.put("model", endpoint.upstreamModel());
         body.set("messages", messages(request.messages()));
@@ -77,17 +79,23 @@ public class CohereAdapter implements ProviderAdapter {
             switch (request.responseFormat().type()) {
                 case TEXT -> format.put("type", "text");
                 case JSON_OBJECT -> format.put("type", "json_object");
-                case JSON_SCHEMA -> format.put("type", "json_object").set("json_schema", request.responseFormat().schema());
+                case JSON_SCHEMA ->
+                    format.put("type", "json_object")
+                            .set("json_schema", request.responseFormat().schema());
             }
         }
         if (request.reasoning() != null) {
             int budget = request.reasoning().budget(maxTokens);
             // a zero budget is a request not to think; Cohere's token_budget must be positive
-            body.set("thinking", budget > 0
-                    ? Payloads.object().put("type", "enabled").put("token_budget", budget)
-                    : Payloads.object().put("type", "disabled"));
+            body.set(
+                    "thinking",
+                    budget > 0
+                            ? Payloads.object().put("type", "enabled").put("token_budget", budget)
+                            : Payloads.object().put("type", "disabled"));
         }
-        return new UpstreamRequest(Payloads.trimSlash(provider.baseUrl()) + "/v2/chat", headers(credential, "text/event-stream"),
+        return new UpstreamRequest(
+                Payloads.trimSlash(provider.baseUrl()) + "/v2/chat",
+                headers(credential, "text/event-stream"),
                 Payloads.bytes(body));
     }
 
@@ -125,18 +133,25 @@ public class CohereAdapter implements ProviderAdapter {
         if (choice != null && choice.mode() == ToolChoice.Mode.TOOL) {
             offered = tools.stream().filter(t -> t.name().equals(choice.name())).toList();
             if (offered.isEmpty()) {
-                throw UpstreamFailure.badRequest("tool_choice names " + choice.name() + ", which is not among the tools");
+                throw UpstreamFailure.badRequest(
+                        "tool_choice names " + choice.name() + ", which is not among the tools");
             }
         }
         ArrayNode out = body.putArray("tools");
         for (Tool tool : offered) {
-            ObjectNode function = out.addObject().put("type", "function").putObject("function").put("name", tool.name());
+            ObjectNode function = out.addObject()
+                    .put("type", "function")
+                    .putObject("function")
+                    .put("name", tool.name());
             if (tool.description() != null) {
                 function.put("description", tool.description());
             }
             // Cohere requires parameters; a tool without any takes an empty object
-            function.set("parameters", tool.parameters() != null ? tool.parameters()
-                    : Payloads.object().put("type", "object").set("properties", Payloads.object()));
+            function.set(
+                    "parameters",
+                    tool.parameters() != null
+                            ? tool.parameters()
+                            : Payloads.object().put("type", "object").set("properties", Payloads.object()));
         }
         if (choice != null) {
             switch (choice.mode()) {
@@ -181,10 +196,14 @@ public class CohereAdapter implements ProviderAdapter {
         ArrayNode parts = out.putArray("content");
         for (ContentPart part : message.content()) {
             switch (part) {
-                case ContentPart.Text text -> parts.addObject().put("type", "text").put("text", text.text());
+                case ContentPart.Text text ->
+                    parts.addObject().put("type", "text").put("text", text.text());
                 case ContentPart.Image(String url, String detail) -> {
                     // Cohere takes data: URLs and web URLs alike
-                    ObjectNode image = parts.addObject().put("type", "image_url").putObject("image_url").put("url", url);
+                    ObjectNode image = parts.addObject()
+                            .put("type", "image_url")
+                            .putObject("image_url")
+                            .put("url", url);
                     if (detail != null) {
                         image.put("detail", detail);
                     }
@@ -200,7 +219,10 @@ public class CohereAdapter implements ProviderAdapter {
         ObjectNode out = Payloads.object().put("role", "assistant");
         String text = message.text();
         boolean calls = !message.toolCalls().isEmpty();
-        List<String> thinking = message.reasoning().stream().map(ReasoningPart::text).filter(t -> t != null && !t.isEmpty()).toList();
+        List<String> thinking = message.reasoning().stream()
+                .map(ReasoningPart::text)
+                .filter(t -> t != null && !t.isEmpty())
+                .toList();
         if (!thinking.isEmpty()) {
             ArrayNode content = out.putArray("content");
             thinking.forEach(t -> content.addObject().put("type", "thinking").put("thinking", t));
@@ -216,8 +238,13 @@ public class CohereAdapter implements ProviderAdapter {
             }
             ArrayNode toolCalls = out.putArray("tool_calls");
             for (ToolCall call : message.toolCalls()) {
-                toolCalls.addObject().put("id", call.id()).put("type", "function").putObject("function")
-                        .put("name", call.name()).put("arguments", Payloads.arguments(call).toString());
+                toolCalls
+                        .addObject()
+                        .put("id", call.id())
+                        .put("type", "function")
+                        .putObject("function")
+                        .put("name", call.name())
+                        .put("arguments", Payloads.arguments(call).toString());
             }
         }
         return out;
@@ -232,14 +259,18 @@ public class CohereAdapter implements ProviderAdapter {
         }
         JsonNode result = Payloads.toolResult(message.text());
         ObjectNode out = Payloads.object().put("role", "tool").put("tool_call_id", message.toolCallId());
-        out.putArray("content").addObject().put("type", "document").putObject("document")
+        out.putArray("content")
+                .addObject()
+                .put("type", "document")
+                .putObject("document")
                 .set("data", result.isObject() ? result : Payloads.object().set("result", result));
         return out;
     }
 
     @Override
     public StreamTranslator newTranslator(ProviderSpec provider, EndpointSpec endpoint, ChatRequest request) {
-        return new CohereStreamTranslator(request.reasoning() != null && request.reasoning().exclude());
+        return new CohereStreamTranslator(
+                request.reasoning() != null && request.reasoning().exclude());
     }
 
     /**
@@ -280,7 +311,8 @@ public class CohereAdapter implements ProviderAdapter {
 
     /** Inputs are embedded as {@code search_document}: the OpenAI-style embeddings request does not say what the text is for. */
     @Override
-    public UpstreamRequest toEmbeddings(ProviderSpec provider, EndpointSpec endpoint, List<String> inputs, Integer dimensions, String credential) {
+    public UpstreamRequest toEmbeddings(
+            ProviderSpec provider, EndpointSpec endpoint, List<String> inputs, Integer dimensions, String credential) {
         ObjectNode body = Payloads.object().put("model", endpoint.upstreamModel());
         ArrayNode texts = body.putArray("texts");
         inputs.forEach(texts::add);
@@ -289,7 +321,9 @@ public class CohereAdapter implements ProviderAdapter {
         if (dimensions != null) {
             body.put("output_dimension", dimensions);
         }
-        return new UpstreamRequest(Payloads.trimSlash(provider.baseUrl()) + "/v2/embed", headers(credential, "application/json"),
+        return new UpstreamRequest(
+                Payloads.trimSlash(provider.baseUrl()) + "/v2/embed",
+                headers(credential, "application/json"),
                 Payloads.bytes(body));
     }
 

@@ -34,6 +34,7 @@ final class CohereStreamTranslator implements StreamTranslator {
     private final boolean dropReasoning;
     /** Cohere's tool-call index to the call's index in the answer. */
     private final Map<Integer, Integer> toolIndexes = new HashMap<>();
+
     private Integer lastToolIndex;
     private boolean ended;
     private ReportedUsage usage;
@@ -56,7 +57,8 @@ final class CohereStreamTranslator implements StreamTranslator {
         }
         String type = event != null ? event : declaredType(data, offset, length);
         return switch (type) {
-            case "message-start", "content-end", "tool-call-end", "citation-start", "citation-end", "debug" -> skip(event, data, offset, length);
+            case "message-start", "content-end", "tool-call-end", "citation-start", "citation-end", "debug" ->
+                skip(event, data, offset, length);
             case "content-start", "content-delta" -> content(message(frame(event, data, offset, length)).content);
             case "tool-plan-delta" -> text(Payloads.text(message(frame(event, data, offset, length)).toolPlan), null);
             case "tool-call-start" -> toolCallStart(frame(event, data, offset, length));
@@ -131,16 +133,20 @@ final class CohereStreamTranslator implements StreamTranslator {
         if (id == null || name == null) {
             throw UpstreamFailure.malformed("tool call without id or name");
         }
-        return List.of(new RouteEvent.Delta(null, null, List.of(new ToolCallDelta(index, id, name, Payloads.text(function.arguments)))));
+        return List.of(new RouteEvent.Delta(
+                null, null, List.of(new ToolCallDelta(index, id, name, Payloads.text(function.arguments)))));
     }
 
     private List<RouteEvent> toolCallDelta(Frame frame) {
-        Integer index = frame.index != null && frame.index.isInt() ? toolIndexes.get(frame.index.asInt()) : lastToolIndex;
+        Integer index =
+                frame.index != null && frame.index.isInt() ? toolIndexes.get(frame.index.asInt()) : lastToolIndex;
         if (index == null) {
             throw UpstreamFailure.malformed("arguments for a tool call that did not start");
         }
         String arguments = Payloads.text(function(call(frame)).arguments);
-        return arguments == null ? List.of() : List.of(new RouteEvent.Delta(null, null, List.of(new ToolCallDelta(index, null, null, arguments))));
+        return arguments == null
+                ? List.of()
+                : List.of(new RouteEvent.Delta(null, null, List.of(new ToolCallDelta(index, null, null, arguments))));
     }
 
     private static Call call(Frame frame) {
@@ -162,13 +168,16 @@ final class CohereStreamTranslator implements StreamTranslator {
             case "COMPLETE", "STOP_SEQUENCE" -> "stop";
             case "MAX_TOKENS" -> "length";
             case "TOOL_CALL" -> "tool_calls";
-            case "TIMEOUT" -> throw UpstreamFailure.inStream(ErrorClass.TIMEOUT, error != null ? error : "generation timed out");
-            case "ERROR" -> throw UpstreamFailure.inStream(ErrorClass.UPSTREAM, error != null ? error : "generation failed");
+            case "TIMEOUT" ->
+                throw UpstreamFailure.inStream(ErrorClass.TIMEOUT, error != null ? error : "generation timed out");
+            case "ERROR" ->
+                throw UpstreamFailure.inStream(ErrorClass.UPSTREAM, error != null ? error : "generation failed");
             default -> throw UpstreamFailure.malformed("unknown finish reason " + reason);
         };
         Usage u = delta.usage;
         if (u != null) {
-            // tokens counts all the model read and wrote, Cohere's own prompt template included; billed_units only when tokens is absent
+            // tokens counts all the model read and wrote, Cohere's own prompt template included; billed_units only when
+            // tokens is absent
             Counts counts = u.tokens != null ? u.tokens : u.billedUnits != null ? u.billedUnits : Counts.NONE;
             usage = new ReportedUsage(counts.inputTokens, counts.outputTokens, u.cachedTokens, 0);
         }
@@ -186,8 +195,10 @@ final class CohereStreamTranslator implements StreamTranslator {
         return usage;
     }
 
-    // The frames as bound: only the fields read here; every other field is skipped unparsed. Text fields stay JSON values, so
-    // that a value that is not text is skipped rather than turned into text (a number would bind to a String as its digits).
+    // The frames as bound: only the fields read here; every other field is skipped unparsed. Text fields stay JSON
+    // values, so
+    // that a value that is not text is skipped rather than turned into text (a number would bind to a String as its
+    // digits).
 
     /** An event read for its type alone (message-start's content and tool_calls are arrays, not the objects of later events). */
     static final class Header {
@@ -199,13 +210,16 @@ final class CohereStreamTranslator implements StreamTranslator {
         public JsonNode type;
         /** tool-call-start takes any number here (none: the next index), tool-call-delta only an integer (else: the last call). */
         public JsonNode index;
+
         public Delta delta;
     }
 
     static final class Delta {
         public Message message;
+
         @JsonProperty("finish_reason")
         public JsonNode finishReason;
+
         public JsonNode error;
         public Usage usage;
     }
@@ -213,8 +227,10 @@ final class CohereStreamTranslator implements StreamTranslator {
     static final class Message {
         static final Message NONE = new Message();
         public Content content;
+
         @JsonProperty("tool_plan")
         public JsonNode toolPlan;
+
         @JsonProperty("tool_calls")
         public Call toolCalls;
     }
@@ -238,16 +254,20 @@ final class CohereStreamTranslator implements StreamTranslator {
 
     static final class Usage {
         public Counts tokens;
+
         @JsonProperty("billed_units")
         public Counts billedUnits;
+
         @JsonProperty("cached_tokens")
         public int cachedTokens;
     }
 
     static final class Counts {
         static final Counts NONE = new Counts();
+
         @JsonProperty("input_tokens")
         public int inputTokens;
+
         @JsonProperty("output_tokens")
         public int outputTokens;
     }

@@ -50,11 +50,14 @@ public class ConfigCredentialSource implements CredentialSource {
             this.vertx = vertx;
             reload();
             // reading a few small files: on a worker, never on the event loop
-            timer = vertx.setPeriodic(credentials.refreshInterval().toMillis(),
+            timer = vertx.setPeriodic(
+                    credentials.refreshInterval().toMillis(),
                     id -> vertx.executeBlocking(() -> {
-                        reload();
-                        return null;
-                    }).subscribe().with(x -> { }, e -> LOG.warn("credential directory not re-read", e)));
+                                reload();
+                                return null;
+                            })
+                            .subscribe()
+                            .with(x -> {}, e -> LOG.warn("credential directory not re-read", e)));
         }
     }
 
@@ -70,8 +73,10 @@ public class ConfigCredentialSource implements CredentialSource {
         if (fromFile != null) {
             return Optional.of(fromFile);
         }
-        return configured.computeIfAbsent(name, n -> config.getOptionalValue("switchboard.providers." + n + ".api-key", String.class)
-                .filter(v -> !v.isBlank()));
+        return configured.computeIfAbsent(
+                name,
+                n -> config.getOptionalValue("switchboard.providers." + n + ".api-key", String.class)
+                        .filter(v -> !v.isBlank()));
     }
 
     /** Reads the directory again (the timer calls this; tests may too). */
@@ -92,7 +97,9 @@ public class ConfigCredentialSource implements CredentialSource {
             }
         } catch (IOException e) {
             if (!warned) {
-                LOG.warnf("credential directory %s cannot be read (%s); the credentials read before stay in use", d, e.getMessage());
+                LOG.warnf(
+                        "credential directory %s cannot be read (%s); the credentials read before stay in use",
+                        d, e.getMessage());
                 warned = true;
             }
             return;
@@ -101,7 +108,9 @@ public class ConfigCredentialSource implements CredentialSource {
         Map<String, String> previous = files;
         if (!next.equals(previous)) {
             files = Map.copyOf(next);
-            LOG.infof("credentials from %s: %d names, changed: %s", d, next.size(), CredentialSource.changedNames(previous, next));
+            LOG.infof(
+                    "credentials from %s: %d names, changed: %s",
+                    d, next.size(), CredentialSource.changedNames(previous, next));
         }
     }
 }

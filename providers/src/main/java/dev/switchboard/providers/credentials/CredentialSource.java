@@ -13,7 +13,8 @@ public interface CredentialSource {
     Optional<String> credential(String name);
 
     /** The names whose value was added, changed or removed from {@code before} to {@code after}: what a rotation may log. */
-    static java.util.SortedSet<String> changedNames(java.util.Map<String, String> before, java.util.Map<String, String> after) {
+    static java.util.SortedSet<String> changedNames(
+            java.util.Map<String, String> before, java.util.Map<String, String> after) {
         java.util.TreeSet<String> changed = new java.util.TreeSet<>();
         after.forEach((name, value) -> {
             if (!value.equals(before.get(name))) {

@@ -17,7 +17,10 @@ public class CredentialSources {
 
     @Produces
     @ApplicationScoped
-    CredentialSource source(CredentialsConfig config, Instance<ConfigCredentialSource> fromConfig, Instance<VaultCredentialSource> vault) {
+    CredentialSource source(
+            CredentialsConfig config,
+            Instance<ConfigCredentialSource> fromConfig,
+            Instance<VaultCredentialSource> vault) {
         return switch (config.source()) {
             case CONFIG -> fromConfig.get();
             case VAULT -> vault.get();

@@ -28,7 +28,8 @@ public interface CredentialsConfig {
     Vault vault();
 
     enum Source {
-        CONFIG, VAULT
+        CONFIG,
+        VAULT
     }
 
     /** The Vault source: a KV v2 secret whose keys are credential names (the mount is {@code quarkus.vault.kv-secret-engine-mount-path}). */

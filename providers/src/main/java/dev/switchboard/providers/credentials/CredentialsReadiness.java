@@ -26,7 +26,8 @@ public class CredentialsReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("credentials").withData("source", config.source().name().toLowerCase());
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("credentials")
+                .withData("source", config.source().name().toLowerCase());
         if (config.source() == CredentialsConfig.Source.CONFIG) {
             return response.up().build();
         }

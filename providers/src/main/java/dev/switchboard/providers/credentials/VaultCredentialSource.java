@@ -58,15 +58,23 @@ public class VaultCredentialSource implements CredentialSource {
     private long renewTimer = -1;
     private boolean stopped;
 
-    public VaultCredentialSource(Instance<VaultKVSecretReactiveEngine> kv, Instance<VaultClient> client, ConfigCredentialSource fallback,
-                                 CredentialsConfig config, Config all, Vertx vertx, MeterRegistry registry) {
+    public VaultCredentialSource(
+            Instance<VaultKVSecretReactiveEngine> kv,
+            Instance<VaultClient> client,
+            ConfigCredentialSource fallback,
+            CredentialsConfig config,
+            Config all,
+            Vertx vertx,
+            MeterRegistry registry) {
         this.kv = kv.get();
         this.client = client;
         this.fallback = fallback;
         this.config = config;
         this.vertx = vertx;
         this.registry = registry;
-        this.staticToken = all.getOptionalValue("quarkus.vault.authentication.client-token", String.class).filter(t -> !t.isBlank()).isPresent();
+        this.staticToken = all.getOptionalValue("quarkus.vault.authentication.client-token", String.class)
+                .filter(t -> !t.isBlank())
+                .isPresent();
     }
 
     /** Reads the secret once, waiting at most {@code wait}, then keeps it fresh in the background. */
@@ -74,9 +82,12 @@ public class VaultCredentialSource implements CredentialSource {
         try {
             refresh().await().atMost(wait);
         } catch (RuntimeException e) {
-            LOG.warnf("credentials not read from Vault at start (%s); retrying every %d ms", describe(e), config.refreshInterval().toMillis());
+            LOG.warnf(
+                    "credentials not read from Vault at start (%s); retrying every %d ms",
+                    describe(e), config.refreshInterval().toMillis());
         }
-        refreshTimer = vertx.setPeriodic(config.refreshInterval().toMillis(), id -> refresh().subscribe().with(x -> { }, e -> { }));
+        refreshTimer = vertx.setPeriodic(
+                config.refreshInterval().toMillis(), id -> refresh().subscribe().with(x -> {}, e -> {}));
         if (staticToken && config.vault().renewToken()) {
             renewToken();
         }
@@ -124,8 +135,9 @@ public class VaultCredentialSource implements CredentialSource {
             if (failure != null) {
                 lastFailure = describe(failure);
                 count(outcome(failure));
-                LOG.warnf("credentials not refreshed from Vault path %s: %s; %d names read before stay in use", config.vault().path(),
-                        lastFailure, secrets.size());
+                LOG.warnf(
+                        "credentials not refreshed from Vault path %s: %s; %d names read before stay in use",
+                        config.vault().path(), lastFailure, secrets.size());
                 return Uni.createFrom().failure(failure);
             }
             install(data);
@@ -140,7 +152,9 @@ public class VaultCredentialSource implements CredentialSource {
             if (value instanceof String s && !s.isBlank()) {
                 next.put(name, s);
             } else if (value != null) {
-                LOG.warnf("Vault path %s: key %s is not a non-empty string; ignored", config.vault().path(), name);
+                LOG.warnf(
+                        "Vault path %s: key %s is not a non-empty string; ignored",
+                        config.vault().path(), name);
             }
         });
         Map<String, String> previous = secrets;
@@ -148,8 +162,9 @@ public class VaultCredentialSource implements CredentialSource {
         loadedAtMillis = System.currentTimeMillis();
         lastFailure = null;
         if (!next.equals(previous)) {
-            LOG.infof("credentials from Vault path %s: %d names, changed: %s", config.vault().path(), next.size(),
-                    CredentialSource.changedNames(previous, next));
+            LOG.infof(
+                    "credentials from Vault path %s: %d names, changed: %s",
+                    config.vault().path(), next.size(), CredentialSource.changedNames(previous, next));
         }
     }
 
@@ -158,32 +173,46 @@ public class VaultCredentialSource implements CredentialSource {
         if (stopped) {
             return;
         }
-        Uni.createFrom().completionStage(() -> client.get().auth().token().renewSelf(null)).subscribe().with(auth -> {
-            tokenRenewals++;
-            Duration lease = auth.getLeaseDuration() == null ? Duration.ZERO : auth.getLeaseDuration();
-            boolean renewable = Boolean.TRUE.equals(auth.isRenewable());
-            if (!renewable || lease.isZero()) {
-                LOG.infof("Vault token renewed; it has no further lease to renew (renewable %s, lease %s)", renewable, lease);
-                return;
-            }
-            Duration next = lease.dividedBy(2).compareTo(MIN_RENEW_DELAY) < 0 ? MIN_RENEW_DELAY : lease.dividedBy(2);
-            LOG.debugf("Vault token renewed for %s; next renewal in %s", lease, next);
-            renewTimer = vertx.setTimer(next.toMillis(), id -> renewToken());
-        }, failure -> {
-            lastFailure = "token renewal: " + describe(failure);
-            count("renew_" + outcome(failure));
-            if (failure instanceof VaultClientException e && e.getStatus() != null && e.getStatus() == 400) {
-                // "lease is not renewable" (e.g. a root token): nothing to renew
-                LOG.infof("Vault token not renewable (%s); not renewing", describe(failure));
-                return;
-            }
-            LOG.warnf("Vault token not renewed (%s); trying again in %s", lastFailure, config.refreshInterval());
-            renewTimer = vertx.setTimer(config.refreshInterval().toMillis(), id -> renewToken());
-        });
+        Uni.createFrom()
+                .completionStage(() -> client.get().auth().token().renewSelf(null))
+                .subscribe()
+                .with(
+                        auth -> {
+                            tokenRenewals++;
+                            Duration lease = auth.getLeaseDuration() == null ? Duration.ZERO : auth.getLeaseDuration();
+                            boolean renewable = Boolean.TRUE.equals(auth.isRenewable());
+                            if (!renewable || lease.isZero()) {
+                                LOG.infof(
+                                        "Vault token renewed; it has no further lease to renew (renewable %s, lease %s)",
+                                        renewable, lease);
+                                return;
+                            }
+                            Duration next = lease.dividedBy(2).compareTo(MIN_RENEW_DELAY) < 0
+                                    ? MIN_RENEW_DELAY
+                                    : lease.dividedBy(2);
+                            LOG.debugf("Vault token renewed for %s; next renewal in %s", lease, next);
+                            renewTimer = vertx.setTimer(next.toMillis(), id -> renewToken());
+                        },
+                        failure -> {
+                            lastFailure = "token renewal: " + describe(failure);
+                            count("renew_" + outcome(failure));
+                            if (failure instanceof VaultClientException e
+                                    && e.getStatus() != null
+                                    && e.getStatus() == 400) {
+                                // "lease is not renewable" (e.g. a root token): nothing to renew
+                                LOG.infof("Vault token not renewable (%s); not renewing", describe(failure));
+                                return;
+                            }
+                            LOG.warnf(
+                                    "Vault token not renewed (%s); trying again in %s",
+                                    lastFailure, config.refreshInterval());
+                            renewTimer = vertx.setTimer(config.refreshInterval().toMillis(), id -> renewToken());
+                        });
     }
 
     private void count(String result) {
-        registry.counter("switchboard_credentials_refresh_total", "source", "vault", "result", result).increment();
+        registry.counter("switchboard_credentials_refresh_total", "source", "vault", "result", result)
+                .increment();
     }
 
     /** forbidden (403), unavailable (503: sealed or down), or error (anything else, unreachable included). */
@@ -215,7 +244,8 @@ public class VaultCredentialSource implements CredentialSource {
 
     private static Throwable unwrap(Throwable failure) {
         Throwable f = failure;
-        while ((f instanceof CompletionException || f instanceof java.util.concurrent.ExecutionException) && f.getCause() != null) {
+        while ((f instanceof CompletionException || f instanceof java.util.concurrent.ExecutionException)
+                && f.getCause() != null) {
             f = f.getCause();
         }
         return f;

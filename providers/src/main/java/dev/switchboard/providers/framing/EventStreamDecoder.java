@@ -38,6 +38,7 @@ final class EventStreamDecoder implements FrameDecoder {
     private int length;
     /** The last type name decoded, reused while the next message carries the same bytes. */
     private String lastName = "";
+
     private byte[] lastNameBytes = new byte[0];
 
     EventStreamDecoder(Listener listener, int maxFrameBytes) {
@@ -58,7 +59,8 @@ final class EventStreamDecoder implements FrameDecoder {
             long total = u32(offset);
             long headers = u32(offset + 4);
             if (total < MIN_MESSAGE || total > maxFrameBytes || headers > total - MIN_MESSAGE) {
-                throw new IllegalStateException("event stream message of " + total + " bytes with " + headers + " bytes of headers");
+                throw new IllegalStateException(
+                        "event stream message of " + total + " bytes with " + headers + " bytes of headers");
             }
             if (crc(offset, 8) != u32(offset + 8)) {
                 throw new IllegalStateException("event stream prelude checksum mismatch");
@@ -136,7 +138,11 @@ final class EventStreamDecoder implements FrameDecoder {
         if (event) {
             listener.onFrame(eventType, pending, headersEnd, payloadEnd - headersEnd);
         } else {
-            listener.onFrame(exceptionType == null ? "unknownException" : exceptionType, pending, headersEnd, payloadEnd - headersEnd);
+            listener.onFrame(
+                    exceptionType == null ? "unknownException" : exceptionType,
+                    pending,
+                    headersEnd,
+                    payloadEnd - headersEnd);
         }
     }
 
@@ -153,7 +159,10 @@ final class EventStreamDecoder implements FrameDecoder {
     }
 
     private long u32(int at) {
-        return ((long) (pending[at] & 0xFF) << 24) | ((pending[at + 1] & 0xFF) << 16) | ((pending[at + 2] & 0xFF) << 8) | (pending[at + 3] & 0xFF);
+        return ((long) (pending[at] & 0xFF) << 24)
+                | ((pending[at + 1] & 0xFF) << 16)
+                | ((pending[at + 2] & 0xFF) << 8)
+                | (pending[at + 3] & 0xFF);
     }
 
     private long crc(int offset, int size) {

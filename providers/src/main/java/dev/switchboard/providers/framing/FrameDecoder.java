@@ -20,7 +20,8 @@ public interface FrameDecoder {
 
         /** A listener of payload text (UTF-8 decoded), for tests and tools that are not on the hot path. */
         static Listener text(java.util.function.BiConsumer<String, String> sink) {
-            return (name, data, offset, length) -> sink.accept(name, new String(data, offset, length, java.nio.charset.StandardCharsets.UTF_8));
+            return (name, data, offset, length) ->
+                    sink.accept(name, new String(data, offset, length, java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 

@@ -24,7 +24,12 @@ public final class SseParser implements FrameDecoder {
     private static final int MAX_NAME = 8;
 
     /** Where in a line the parser is. */
-    private enum Mode { NAME, DATA, EVENT, SKIP }
+    private enum Mode {
+        NAME,
+        DATA,
+        EVENT,
+        SKIP
+    }
 
     private final Listener listener;
     private final int maxEventBytes;
@@ -35,6 +40,7 @@ public final class SseParser implements FrameDecoder {
     private boolean lastWasCr;
     /** The event's data lines joined by '\n'; -1 while the event has no data line. */
     private byte[] data = new byte[512];
+
     private int dataLength = -1;
     private byte[] eventName = new byte[32];
     private int eventNameLength = -1;

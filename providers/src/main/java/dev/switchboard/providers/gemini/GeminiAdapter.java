@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.catalog.EndpointSpec;
 import dev.switchboard.catalog.ProviderSpec;
-import dev.switchboard.providers.ProbeRequest;
 import dev.switchboard.providers.Payloads;
+import dev.switchboard.providers.ProbeRequest;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.StreamTranslator;
 import dev.switchboard.providers.UpstreamFailure;
@@ -58,7 +58,8 @@ public class GeminiAdapter implements ProviderAdapter {
     }
 
     @Override
-    public UpstreamRequest toUpstream(ProviderSpec provider, EndpointSpec endpoint, ChatRequest request, int maxTokens, String credential) {
+    public UpstreamRequest toUpstream(
+            ProviderSpec provider, EndpointSpec endpoint, ChatRequest request, int maxTokens, String credential) {
         ObjectNode body = Payloads.object();
         GeminiContents.write(request.messages(), body);
         if (!request.tools().isEmpty()) {
@@ -78,7 +79,8 @@ public class GeminiAdapter implements ProviderAdapter {
             }
         }
         body.set("generationConfig", generationConfig(request, maxTokens));
-        String url = Payloads.trimSlash(provider.baseUrl()) + "/models/" + URLEncoder.encode(endpoint.upstreamModel(), StandardCharsets.UTF_8)
+        String url = Payloads.trimSlash(provider.baseUrl()) + "/models/"
+                + URLEncoder.encode(endpoint.upstreamModel(), StandardCharsets.UTF_8)
                 + ":streamGenerateContent?alt=sse";
         return new UpstreamRequest(url, headers(credential, "text/event-stream"), Payloads.bytes(body));
     }
@@ -93,7 +95,8 @@ public class GeminiAdapter implements ProviderAdapter {
             case AUTO -> config.put("mode", "AUTO");
             case NONE -> config.put("mode", "NONE");
             case REQUIRED -> config.put("mode", "ANY");
-            case TOOL -> config.put("mode", "ANY").putArray("allowedFunctionNames").add(choice.name());
+            case TOOL ->
+                config.put("mode", "ANY").putArray("allowedFunctionNames").add(choice.name());
         }
         return config;
     }
@@ -163,7 +166,8 @@ public class GeminiAdapter implements ProviderAdapter {
         if (error != null) {
             errorClass = errorClass(error, errorClass);
             if (error.path("message").isTextual()) {
-                message = message + ": " + UpstreamFailure.truncate(error.path("message").asText());
+                message = message + ": "
+                        + UpstreamFailure.truncate(error.path("message").asText());
             }
         }
         return new UpstreamFailure(errorClass, message, httpStatus);
@@ -197,7 +201,9 @@ public class GeminiAdapter implements ProviderAdapter {
                 if (apiKeyRejected(error)) {
                     yield ErrorClass.AUTH;
                 }
-                yield message.contains("token count") && message.contains("exceeds") ? ErrorClass.CONTEXT_LENGTH_EXCEEDED : ErrorClass.BAD_REQUEST;
+                yield message.contains("token count") && message.contains("exceeds")
+                        ? ErrorClass.CONTEXT_LENGTH_EXCEEDED
+                        : ErrorClass.BAD_REQUEST;
             }
             case "FAILED_PRECONDITION", "PERMISSION_DENIED", "UNAUTHENTICATED" -> ErrorClass.AUTH;
             case "NOT_FOUND" -> ErrorClass.NOT_FOUND;
@@ -227,7 +233,8 @@ public class GeminiAdapter implements ProviderAdapter {
     }
 
     @Override
-    public UpstreamRequest toEmbeddings(ProviderSpec provider, EndpointSpec endpoint, List<String> inputs, Integer dimensions, String credential) {
+    public UpstreamRequest toEmbeddings(
+            ProviderSpec provider, EndpointSpec endpoint, List<String> inputs, Integer dimensions, String credential) {
         String model = endpoint.upstreamModel();
         ObjectNode body = Payloads.object();
         ArrayNode requests = body.putArray("requests");
@@ -238,7 +245,8 @@ public class GeminiAdapter implements ProviderAdapter {
                 request.put("outputDimensionality", dimensions);
             }
         }
-        String url = Payloads.trimSlash(provider.baseUrl()) + "/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8) + ":batchEmbedContents";
+        String url = Payloads.trimSlash(provider.baseUrl()) + "/models/"
+                + URLEncoder.encode(model, StandardCharsets.UTF_8) + ":batchEmbedContents";
         return new UpstreamRequest(url, headers(credential, "application/json"), Payloads.bytes(body));
     }
 

@@ -25,8 +25,7 @@ import static dev.switchboard.providers.Payloads.JSON;
  */
 final class GeminiContents {
 
-    private GeminiContents() {
-    }
+    private GeminiContents() {}
 
     /** Puts {@code contents} and, when there are system or developer messages, {@code systemInstruction} into {@code body}. */
     static void write(List<ChatMessage> messages, ObjectNode body) {
@@ -37,7 +36,8 @@ final class GeminiContents {
         ArrayNode lastParts = null;
         for (ChatMessage message : messages) {
             if (message.role() == ChatMessage.Role.SYSTEM || message.role() == ChatMessage.Role.DEVELOPER) {
-                // Gemini takes instructions only outside the turns: every system and developer message joins systemInstruction, in order
+                // Gemini takes instructions only outside the turns: every system and developer message joins
+                // systemInstruction, in order
                 if (system == null) {
                     system = body.putObject("systemInstruction").putArray("parts");
                 }
@@ -121,7 +121,8 @@ final class GeminiContents {
             name = message.name();
         }
         if (name == null) {
-            throw UpstreamFailure.badRequest("tool result " + message.toolCallId() + " answers no tool call of an earlier assistant message");
+            throw UpstreamFailure.badRequest(
+                    "tool result " + message.toolCallId() + " answers no tool call of an earlier assistant message");
         }
         ArrayNode parts = JSON.createArrayNode();
         ObjectNode response = parts.addObject().putObject("functionResponse");
@@ -160,7 +161,8 @@ final class GeminiContents {
                     Payloads.DataUrl url = Payloads.dataUrl(data);
                     String type = known(mediaType, url == null ? null : url.mediaType(), MediaTypes.fromName(filename));
                     if (type == null) {
-                        throw UpstreamFailure.badRequest("gemini needs the media type of file " + (filename == null ? "" : filename) + ": none given or guessable");
+                        throw UpstreamFailure.badRequest("gemini needs the media type of file "
+                                + (filename == null ? "" : filename) + ": none given or guessable");
                     }
                     inline(out, type, url == null ? data : url.base64());
                 } else if (fileId != null) {

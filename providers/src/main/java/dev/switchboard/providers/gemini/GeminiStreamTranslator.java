@@ -36,8 +36,16 @@ import static dev.switchboard.providers.Payloads.JSON;
 final class GeminiStreamTranslator implements StreamTranslator {
 
     /** Finish reasons that mean the output was withheld by Google's filters. */
-    private static final Set<String> FILTERED = Set.of("SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY",
-            "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION", "ESCALATION");
+    private static final Set<String> FILTERED = Set.of(
+            "SAFETY",
+            "RECITATION",
+            "BLOCKLIST",
+            "PROHIBITED_CONTENT",
+            "SPII",
+            "IMAGE_SAFETY",
+            "IMAGE_PROHIBITED_CONTENT",
+            "IMAGE_RECITATION",
+            "ESCALATION");
 
     private static final ObjectReader CHUNK = FrameParser.reader(Chunk.class);
 
@@ -49,11 +57,16 @@ final class GeminiStreamTranslator implements StreamTranslator {
     public List<RouteEvent> onEvent(String event, byte[] data, int offset, int length) {
         Chunk chunk = FrameParser.read(CHUNK, data, offset, length);
         if (chunk.error != null && !chunk.error.isNull()) {
-            throw UpstreamFailure.inStream(GeminiAdapter.errorClass(chunk.error, ErrorClass.UPSTREAM), chunk.error.path("message").asText("unknown"));
+            throw UpstreamFailure.inStream(
+                    GeminiAdapter.errorClass(chunk.error, ErrorClass.UPSTREAM),
+                    chunk.error.path("message").asText("unknown"));
         }
         if (chunk.usageMetadata != null) {
             UsageMetadata u = chunk.usageMetadata;
-            usage = new ReportedUsage(u.promptTokenCount, u.candidatesTokenCount + u.thoughtsTokenCount, u.cachedContentTokenCount,
+            usage = new ReportedUsage(
+                    u.promptTokenCount,
+                    u.candidatesTokenCount + u.thoughtsTokenCount,
+                    u.cachedContentTokenCount,
                     u.thoughtsTokenCount);
         }
         if (chunk.candidates == null || chunk.candidates.isEmpty()) {
@@ -69,7 +82,8 @@ final class GeminiStreamTranslator implements StreamTranslator {
     }
 
     private List<RouteEvent> candidate(Candidate candidate) {
-        List<Part> parts = candidate.content == null || candidate.content.parts == null ? List.of() : candidate.content.parts;
+        List<Part> parts =
+                candidate.content == null || candidate.content.parts == null ? List.of() : candidate.content.parts;
         if (finished && (!parts.isEmpty() || candidate.finishReason != null)) {
             throw UpstreamFailure.malformed("output after the finish reason");
         }
@@ -132,8 +146,14 @@ final class GeminiStreamTranslator implements StreamTranslator {
         String arguments = call.args != null && call.args.isObject() ? call.args.toString() : "{}";
         int index = toolCalls++;
         String id = Payloads.text(call.id);
-        return new RouteEvent.Delta(null, null, null, null,
-                List.of(new ToolCallDelta(index, id != null ? id : callId(index, name, arguments), name, arguments, signature)), null);
+        return new RouteEvent.Delta(
+                null,
+                null,
+                null,
+                null,
+                List.of(new ToolCallDelta(
+                        index, id != null ? id : callId(index, name, arguments), name, arguments, signature)),
+                null);
     }
 
     /**
@@ -142,7 +162,8 @@ final class GeminiStreamTranslator implements StreamTranslator {
      */
     static String callId(int index, String name, String arguments) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest((name + "\n" + arguments).getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest((name + "\n" + arguments).getBytes(StandardCharsets.UTF_8));
             return "call_" + index + "_" + HexFormat.of().formatHex(hash, 0, 4);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
@@ -172,7 +193,11 @@ final class GeminiStreamTranslator implements StreamTranslator {
     private static ObjectNode token(JsonNode candidate) {
         String token = candidate.path("token").asText("");
         ObjectNode out = Payloads.object().put("token", token);
-        out.set("logprob", candidate.path("logProbability").isNumber() ? candidate.path("logProbability") : JSON.getNodeFactory().numberNode(0));
+        out.set(
+                "logprob",
+                candidate.path("logProbability").isNumber()
+                        ? candidate.path("logProbability")
+                        : JSON.getNodeFactory().numberNode(0));
         ArrayNode bytes = out.putArray("bytes");
         for (byte b : token.getBytes(StandardCharsets.UTF_8)) {
             bytes.add(b & 0xff);
@@ -210,8 +235,10 @@ final class GeminiStreamTranslator implements StreamTranslator {
         return usage;
     }
 
-    // The frame as bound: only the fields read here; every other field is skipped unparsed. Text and flag fields stay JSON
-    // values, so that a value of another type is skipped rather than converted (a number would bind to a String as its digits).
+    // The frame as bound: only the fields read here; every other field is skipped unparsed. Text and flag fields stay
+    // JSON
+    // values, so that a value of another type is skipped rather than converted (a number would bind to a String as its
+    // digits).
 
     static final class Chunk {
         public List<Candidate> candidates;
@@ -248,7 +275,8 @@ final class GeminiStreamTranslator implements StreamTranslator {
         public JsonNode thought;
         public JsonNode thoughtSignature;
         public FunctionCall functionCall;
-        // part kinds Gemini only sends for features the router never asks for (code execution, image output, server tools)
+        // part kinds Gemini only sends for features the router never asks for (code execution, image output, server
+        // tools)
         public JsonNode inlineData;
         public JsonNode fileData;
         public JsonNode executableCode;
@@ -258,14 +286,19 @@ final class GeminiStreamTranslator implements StreamTranslator {
         public JsonNode toolResponse;
 
         String unsupportedKind() {
-            return inlineData != null ? "inlineData"
-                    : fileData != null ? "fileData"
-                    : executableCode != null ? "executableCode"
-                    : codeExecutionResult != null ? "codeExecutionResult"
-                    : functionResponse != null ? "functionResponse"
-                    : toolCall != null ? "toolCall"
-                    : toolResponse != null ? "toolResponse"
-                    : null;
+            return inlineData != null
+                    ? "inlineData"
+                    : fileData != null
+                            ? "fileData"
+                            : executableCode != null
+                                    ? "executableCode"
+                                    : codeExecutionResult != null
+                                            ? "codeExecutionResult"
+                                            : functionResponse != null
+                                                    ? "functionResponse"
+                                                    : toolCall != null
+                                                            ? "toolCall"
+                                                            : toolResponse != null ? "toolResponse" : null;
         }
     }
 

@@ -36,8 +36,7 @@ final class MediaTypes {
             Map.entry("mov", "video/mov"),
             Map.entry("webm", "video/webm"));
 
-    private MediaTypes() {
-    }
+    private MediaTypes() {}
 
     /** The media type the last path segment's extension names, or null (no name, no extension, or one not listed). */
     static String fromName(String nameOrUrl) {

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.catalog.EndpointSpec;
 import dev.switchboard.catalog.ProviderSpec;
-import dev.switchboard.providers.ProbeRequest;
 import dev.switchboard.providers.BoundOptions;
 import dev.switchboard.providers.Payloads;
+import dev.switchboard.providers.ProbeRequest;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.StreamTranslator;
 import dev.switchboard.providers.UpstreamFailure;
@@ -42,7 +42,8 @@ import static dev.switchboard.providers.Payloads.JSON;
 public class OpenAiChatAdapter implements ProviderAdapter {
 
     private static final Pattern ALNUM9 = Pattern.compile("[a-zA-Z0-9]{9}");
-    private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+    private static final char[] ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
     private final BoundOptions<OpenAiOptions> options = new BoundOptions<>(this::configure);
 
@@ -57,12 +58,14 @@ public class OpenAiChatAdapter implements ProviderAdapter {
         OpenAiOptions o = options(provider);
         String base = Payloads.trimSlash(provider.baseUrl());
         String url = o.azureDeployment()
-                ? base + "/openai/models?api-version=" + java.net.URLEncoder.encode(o.apiVersion(), StandardCharsets.UTF_8)
+                ? base + "/openai/models?api-version="
+                        + java.net.URLEncoder.encode(o.apiVersion(), StandardCharsets.UTF_8)
                 : base + "/models";
         if (credential == null) {
             return Optional.of(new ProbeRequest(url, Map.of()));
         }
-        return Optional.of(new ProbeRequest(url, o.apiKeyHeader() ? Map.of("api-key", credential) : ProbeRequest.bearer(credential)));
+        return Optional.of(new ProbeRequest(
+                url, o.apiKeyHeader() ? Map.of("api-key", credential) : ProbeRequest.bearer(credential)));
     }
 
     @Override
@@ -75,7 +78,8 @@ public class OpenAiChatAdapter implements ProviderAdapter {
     }
 
     @Override
-    public UpstreamRequest toUpstream(ProviderSpec provider, EndpointSpec endpoint, ChatRequest request, int maxTokens, String credential) {
+    public UpstreamRequest toUpstream(
+            ProviderSpec provider, EndpointSpec endpoint, ChatRequest request, int maxTokens, String credential) {
         OpenAiOptions o = options(provider);
         ObjectNode body = Payloads.object();
         body.put("model", endpoint.upstreamModel());
@@ -97,7 +101,11 @@ public class OpenAiChatAdapter implements ProviderAdapter {
                 if (tool.description() != null) {
                     function.put("description", tool.description());
                 }
-                function.set("parameters", tool.parameters() != null ? tool.parameters() : Payloads.object().put("type", "object"));
+                function.set(
+                        "parameters",
+                        tool.parameters() != null
+                                ? tool.parameters()
+                                : Payloads.object().put("type", "object"));
             }
         }
         if (request.toolChoice() != null) {
@@ -115,7 +123,8 @@ public class OpenAiChatAdapter implements ProviderAdapter {
         if (request.user() != null && o.sendsUser()) {
             body.put("user", request.user());
         }
-        return new UpstreamRequest(url(provider, endpoint, o, "chat/completions"), headers(o, credential, true), Payloads.bytes(body));
+        return new UpstreamRequest(
+                url(provider, endpoint, o, "chat/completions"), headers(o, credential, true), Payloads.bytes(body));
     }
 
     private static void sampling(ObjectNode body, Sampling s, OpenAiOptions o) {
@@ -150,7 +159,8 @@ public class OpenAiChatAdapter implements ProviderAdapter {
     private static String url(ProviderSpec provider, EndpointSpec endpoint, OpenAiOptions o, String path) {
         String base = Payloads.trimSlash(provider.baseUrl());
         if (o.azureDeployment()) {
-            return base + "/openai/deployments/" + java.net.URLEncoder.encode(endpoint.upstreamModel(), StandardCharsets.UTF_8) + "/" + path
+            return base + "/openai/deployments/"
+                    + java.net.URLEncoder.encode(endpoint.upstreamModel(), StandardCharsets.UTF_8) + "/" + path
                     + "?api-version=" + java.net.URLEncoder.encode(o.apiVersion(), StandardCharsets.UTF_8);
         }
         return base + "/" + path;
@@ -183,7 +193,8 @@ public class OpenAiChatAdapter implements ProviderAdapter {
             case JSON_OBJECT -> out.put("type", "json_object");
             case JSON_SCHEMA -> {
                 out.put("type", "json_schema");
-                ObjectNode schema = out.putObject("json_schema").put("name", format.name() == null ? "response" : format.name());
+                ObjectNode schema =
+                        out.putObject("json_schema").put("name", format.name() == null ? "response" : format.name());
                 if (format.description() != null) {
                     schema.put("description", format.description());
                 }
@@ -198,7 +209,9 @@ public class OpenAiChatAdapter implements ProviderAdapter {
 
     private static ObjectNode message(ChatMessage message, OpenAiOptions o) {
         // "developer" is OpenAI's newer name for system; every provider of the family knows "system"
-        String role = message.role() == ChatMessage.Role.DEVELOPER ? "system" : message.role().wireName();
+        String role = message.role() == ChatMessage.Role.DEVELOPER
+                ? "system"
+                : message.role().wireName();
         ObjectNode out = Payloads.object().put("role", role);
         boolean textOnly = message.content().stream().allMatch(p -> p instanceof ContentPart.Text);
         if (message.content().isEmpty()) {
@@ -217,8 +230,12 @@ public class OpenAiChatAdapter implements ProviderAdapter {
         if (!message.toolCalls().isEmpty()) {
             ArrayNode calls = out.putArray("tool_calls");
             for (ToolCall call : message.toolCalls()) {
-                calls.addObject().put("id", toolCallId(call.id(), o)).put("type", "function")
-                        .putObject("function").put("name", call.name()).put("arguments", call.arguments() == null ? "{}" : call.arguments());
+                calls.addObject()
+                        .put("id", toolCallId(call.id(), o))
+                        .put("type", "function")
+                        .putObject("function")
+                        .put("name", call.name())
+                        .put("arguments", call.arguments() == null ? "{}" : call.arguments());
             }
         }
         if (message.toolCallId() != null) {
@@ -232,7 +249,8 @@ public class OpenAiChatAdapter implements ProviderAdapter {
         switch (part) {
             case ContentPart.Text text -> out.put("type", "text").put("text", text.text());
             case ContentPart.Image(String url, String detail) -> {
-                ObjectNode image = out.put("type", "image_url").putObject("image_url").put("url", url);
+                ObjectNode image =
+                        out.put("type", "image_url").putObject("image_url").put("url", url);
                 if (detail != null) {
                     image.put("detail", detail);
                 }
@@ -249,8 +267,11 @@ public class OpenAiChatAdapter implements ProviderAdapter {
                     file.put("filename", filename);
                 }
             }
-            case ContentPart.Audio(String data, String format) -> out.put("type", "input_audio")
-                    .putObject("input_audio").put("data", data).put("format", format);
+            case ContentPart.Audio(String data, String format) ->
+                out.put("type", "input_audio")
+                        .putObject("input_audio")
+                        .put("data", data)
+                        .put("format", format);
         }
         return out;
     }
@@ -285,8 +306,10 @@ public class OpenAiChatAdapter implements ProviderAdapter {
         if (root != null) {
             // OpenAI nests the error; Mistral and some others put message and type at the top level
             JsonNode error = root.path("error").isObject() ? root.path("error") : root;
-            String code = error.path("code").asText("") + " " + error.path("type").asText("");
-            String text = error.path("message").isTextual() ? error.path("message").asText() : null;
+            String code =
+                    error.path("code").asText("") + " " + error.path("type").asText("");
+            String text =
+                    error.path("message").isTextual() ? error.path("message").asText() : null;
             if (code.contains("context_length_exceeded") || text != null && text.contains("maximum context length")) {
                 errorClass = ErrorClass.CONTEXT_LENGTH_EXCEEDED;
             } else if (code.contains("content_filter") || code.contains("content_policy_violation")) {
@@ -305,15 +328,18 @@ public class OpenAiChatAdapter implements ProviderAdapter {
     }
 
     @Override
-    public UpstreamRequest toEmbeddings(ProviderSpec provider, EndpointSpec endpoint, List<String> inputs, Integer dimensions, String credential) {
+    public UpstreamRequest toEmbeddings(
+            ProviderSpec provider, EndpointSpec endpoint, List<String> inputs, Integer dimensions, String credential) {
         OpenAiOptions o = options(provider);
-        ObjectNode body = Payloads.object().put("model", endpoint.upstreamModel()).put("encoding_format", "float");
+        ObjectNode body =
+                Payloads.object().put("model", endpoint.upstreamModel()).put("encoding_format", "float");
         ArrayNode input = body.putArray("input");
         inputs.forEach(input::add);
         if (dimensions != null) {
             body.put(o.dimensionsParam(), dimensions);
         }
-        return new UpstreamRequest(url(provider, endpoint, o, "embeddings"), headers(o, credential, false), Payloads.bytes(body));
+        return new UpstreamRequest(
+                url(provider, endpoint, o, "embeddings"), headers(o, credential, false), Payloads.bytes(body));
     }
 
     @Override

@@ -22,9 +22,18 @@ import java.util.Set;
  * @param topK              the provider takes {@code top_k} although OpenAI does not
  * @param dimensionsParam   embeddings' dimension field: {@code dimensions} or {@code output_dimension} (Mistral)
  */
-record OpenAiOptions(boolean azureDeployment, boolean apiKeyHeader, String apiVersion, String maxTokensParam, String seedParam,
-                     boolean usageAlways, boolean shortToolCallIds, boolean reasoningEffort, boolean sendsUser, boolean topK,
-                     String dimensionsParam) {
+record OpenAiOptions(
+        boolean azureDeployment,
+        boolean apiKeyHeader,
+        String apiVersion,
+        String maxTokensParam,
+        String seedParam,
+        boolean usageAlways,
+        boolean shortToolCallIds,
+        boolean reasoningEffort,
+        boolean sendsUser,
+        boolean topK,
+        String dimensionsParam) {
 
     private static final Map<String, Set<String>> VALUES = Map.of(
             "url", Set.of("standard", "azure-deployment"),
@@ -50,17 +59,26 @@ record OpenAiOptions(boolean azureDeployment, boolean apiKeyHeader, String apiVe
                         + " (openai-chat takes " + new java.util.TreeSet<>(VALUES.keySet()) + " and api_version)");
             }
             if (!allowed.contains(option.getValue())) {
-                throw new IllegalArgumentException("provider " + provider.name() + ": option " + option.getKey() + " must be one of " + allowed);
+                throw new IllegalArgumentException(
+                        "provider " + provider.name() + ": option " + option.getKey() + " must be one of " + allowed);
             }
         }
         boolean azure = "azure-deployment".equals(o.get("url"));
         if (azure && (o.get("api_version") == null || o.get("api_version").isBlank())) {
-            throw new IllegalArgumentException("provider " + provider.name() + ": url azure-deployment needs api_version");
+            throw new IllegalArgumentException(
+                    "provider " + provider.name() + ": url azure-deployment needs api_version");
         }
-        return new OpenAiOptions(azure, "api-key".equals(o.get("auth")), o.get("api_version"),
-                o.getOrDefault("max_tokens_param", "max_tokens"), o.getOrDefault("seed_param", "seed"),
-                "always".equals(o.get("stream_usage")), "alnum9".equals(o.get("tool_call_ids")),
-                !"none".equals(o.get("reasoning_param")), !"none".equals(o.get("user_param")), "true".equals(o.get("top_k")),
+        return new OpenAiOptions(
+                azure,
+                "api-key".equals(o.get("auth")),
+                o.get("api_version"),
+                o.getOrDefault("max_tokens_param", "max_tokens"),
+                o.getOrDefault("seed_param", "seed"),
+                "always".equals(o.get("stream_usage")),
+                "alnum9".equals(o.get("tool_call_ids")),
+                !"none".equals(o.get("reasoning_param")),
+                !"none".equals(o.get("user_param")),
+                "true".equals(o.get("top_k")),
                 o.getOrDefault("dimensions_param", "dimensions"));
     }
 }

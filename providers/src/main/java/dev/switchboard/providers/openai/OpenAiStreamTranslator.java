@@ -42,12 +42,15 @@ final class OpenAiStreamTranslator implements StreamTranslator {
         Chunk chunk = FrameParser.read(CHUNK, data, offset, length);
         if (chunk.error != null && !chunk.error.isNull()) {
             int code = chunk.error.path("code").asInt(0);
-            throw UpstreamFailure.inStream(code >= 400 ? ErrorClass.fromUpstreamStatus(code) : ErrorClass.UPSTREAM,
+            throw UpstreamFailure.inStream(
+                    code >= 400 ? ErrorClass.fromUpstreamStatus(code) : ErrorClass.UPSTREAM,
                     chunk.error.path("message").asText("unknown"));
         }
         if (chunk.usage != null) {
             Usage u = chunk.usage;
-            usage = new ReportedUsage(u.promptTokens, u.completionTokens,
+            usage = new ReportedUsage(
+                    u.promptTokens,
+                    u.completionTokens,
                     u.promptTokensDetails == null ? 0 : u.promptTokensDetails.cachedTokens,
                     u.completionTokensDetails == null ? 0 : u.completionTokensDetails.reasoningTokens);
         }
@@ -63,19 +66,31 @@ final class OpenAiStreamTranslator implements StreamTranslator {
             toolCalls = new ArrayList<>(delta.toolCalls.size());
             for (Call call : delta.toolCalls) {
                 Function function = call.function == null ? Function.NONE : call.function;
-                toolCalls.add(new ToolCallDelta(call.index, Payloads.text(call.id), Payloads.text(function.name), Payloads.text(function.arguments)));
+                toolCalls.add(new ToolCallDelta(
+                        call.index,
+                        Payloads.text(call.id),
+                        Payloads.text(function.name),
+                        Payloads.text(function.arguments)));
             }
         }
         JsonNode logprobs = choice.logprobs;
-        JsonNode passedLogprobs = logprobs != null && logprobs.isObject() && logprobs.path("content").isArray()
-                && !logprobs.path("content").isEmpty() ? logprobs : null;
+        JsonNode passedLogprobs = logprobs != null
+                        && logprobs.isObject()
+                        && logprobs.path("content").isArray()
+                        && !logprobs.path("content").isEmpty()
+                ? logprobs
+                : null;
         boolean delivers = content != null || reasoning != null || !toolCalls.isEmpty() || passedLogprobs != null;
         boolean finishes = choice.finishReason != null;
         if (!finishes) {
-            return delivers ? List.of(new RouteEvent.Delta(content, reasoning, null, null, toolCalls, passedLogprobs)) : List.of();
+            return delivers
+                    ? List.of(new RouteEvent.Delta(content, reasoning, null, null, toolCalls, passedLogprobs))
+                    : List.of();
         }
         RouteEvent.Finished finished = new RouteEvent.Finished(finishReason(choice.finishReason));
-        return delivers ? List.of(new RouteEvent.Delta(content, reasoning, null, null, toolCalls, passedLogprobs), finished) : List.of(finished);
+        return delivers
+                ? List.of(new RouteEvent.Delta(content, reasoning, null, null, toolCalls, passedLogprobs), finished)
+                : List.of(finished);
     }
 
     /** OpenAI's reasons, plus the older {@code function_call} and the variants other providers of the family use. */
@@ -109,8 +124,10 @@ final class OpenAiStreamTranslator implements StreamTranslator {
 
     static final class Choice {
         public Delta delta;
+
         @JsonProperty("finish_reason")
         public String finishReason;
+
         public JsonNode logprobs;
     }
 
@@ -119,8 +136,10 @@ final class OpenAiStreamTranslator implements StreamTranslator {
         static final Delta NONE = new Delta();
         public JsonNode content;
         public JsonNode reasoning;
+
         @JsonProperty("reasoning_content")
         public JsonNode reasoningContent;
+
         @JsonProperty("tool_calls")
         public List<Call> toolCalls;
     }
@@ -140,10 +159,13 @@ final class OpenAiStreamTranslator implements StreamTranslator {
     static final class Usage {
         @JsonProperty("prompt_tokens")
         public int promptTokens;
+
         @JsonProperty("completion_tokens")
         public int completionTokens;
+
         @JsonProperty("prompt_tokens_details")
         public PromptDetails promptTokensDetails;
+
         @JsonProperty("completion_tokens_details")
         public CompletionDetails completionTokensDetails;
     }

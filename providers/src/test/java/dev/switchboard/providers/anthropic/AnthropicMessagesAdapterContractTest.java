@@ -25,6 +25,6 @@ class AnthropicMessagesAdapterContractTest extends AdapterContractTest {
 
     @Override
     protected String[] requestSchema(ProviderSpec provider) {
-        return new String[]{Specs.ANTHROPIC, "CreateMessageParams"};
+        return new String[] {Specs.ANTHROPIC, "CreateMessageParams"};
     }
 }

@@ -32,7 +32,8 @@ class BedrockConverseAdapterContractTest extends AdapterContractTest {
     @Override
     protected void assertCredentialPresented(ProviderSpec provider, UpstreamRequest request, String credential) {
         assertThat(header(request, "Authorization"))
-                .startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250601/us-east-1/bedrock/aws4_request, SignedHeaders=");
+                .startsWith(
+                        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250601/us-east-1/bedrock/aws4_request, SignedHeaders=");
         assertThat(header(request, "X-Amz-Date")).isEqualTo("20250601T120000Z");
         String secret = credential.split(":")[1];
         request.headers().values().forEach(value -> assertThat(value).doesNotContain(secret));
@@ -42,7 +43,14 @@ class BedrockConverseAdapterContractTest extends AdapterContractTest {
     @Override
     protected ProviderSpec withOtherOptions(ProviderSpec provider) {
         assertThat(provider.options()).containsEntry("region", "us-east-1");
-        return new ProviderSpec(provider.name(), provider.displayName(), provider.family(), provider.baseUrl(), provider.credential(),
-                java.util.Map.of("region", "eu-west-1"), provider.dataPolicy(), provider.rateLimits());
+        return new ProviderSpec(
+                provider.name(),
+                provider.displayName(),
+                provider.family(),
+                provider.baseUrl(),
+                provider.credential(),
+                java.util.Map.of("region", "eu-west-1"),
+                provider.dataPolicy(),
+                provider.rateLimits());
     }
 }

@@ -11,8 +11,6 @@ import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.ErrorClass;
 import org.junit.jupiter.api.Test;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,15 +42,16 @@ class BedrockSignatureTest {
     @Test
     void theHandComputationReproducesAwsPublishedPostVanillaVector() {
         // aws-sig-v4-test-suite "post-vanilla": POST / to example.amazonaws.com, service "service", no body
-        String canonical = "POST\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\n" + sha256Hex(new byte[0]);
+        String canonical = "POST\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\n"
+                + sha256Hex(new byte[0]);
         assertThat(signature(canonical, "20150830T123600Z", "us-east-1", "service", SECRET))
                 .isEqualTo("5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b");
     }
 
     @Test
     void theAdapterSignsWhatItSends() {
-        UpstreamRequest request = adapter.toUpstream(bedrock(), endpoint("anthropic/claude-3.5-haiku"), hello(),
-                1000, "AKIDEXAMPLE:" + SECRET);
+        UpstreamRequest request = adapter.toUpstream(
+                bedrock(), endpoint("anthropic/claude-3.5-haiku"), hello(), 1000, "AKIDEXAMPLE:" + SECRET);
         assertThat(request.url()).contains("/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse-stream");
         Matcher auth = authorization(request);
         assertThat(auth.group(1)).isEqualTo("AKIDEXAMPLE");
@@ -60,7 +61,9 @@ class BedrockSignatureTest {
         // Content-Type and Accept stay unsigned: SigV4 needs host and x-amz-date, the payload hash covers the body
         assertThat(auth.group(5)).isEqualTo("host;x-amz-content-sha256;x-amz-date");
         assertThat(header(request, "x-amz-content-sha256")).isEqualTo(sha256Hex(request.body()));
-        assertThat(header(request, "Host")).as("the HTTP client writes Host from the URL").isNull();
+        assertThat(header(request, "Host"))
+                .as("the HTTP client writes Host from the URL")
+                .isNull();
         assertThat(auth.group(6)).isEqualTo(expectedSignature(request, auth.group(5), SECRET));
     }
 
@@ -69,20 +72,31 @@ class BedrockSignatureTest {
         // an inference profile ARN holds ':' and '/': both are percent-encoded in the URL, and for
         // every service but S3 SigV4 encodes the already encoded path once more (%3A is signed as %253A)
         EndpointSpec sonnet = endpoint("anthropic/claude-sonnet-4");
-        EndpointSpec arn = new EndpointSpec(sonnet.model(), sonnet.provider(),
+        EndpointSpec arn = new EndpointSpec(
+                sonnet.model(),
+                sonnet.provider(),
                 "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0",
-                sonnet.contextLength(), sonnet.maxOutputTokens(), sonnet.prices(), sonnet.quantization(), false);
+                sonnet.contextLength(),
+                sonnet.maxOutputTokens(),
+                sonnet.prices(),
+                sonnet.quantization(),
+                false);
         UpstreamRequest request = adapter.toUpstream(bedrock(), arn, hello(), 2000, "AKIDEXAMPLE:" + SECRET);
-        assertThat(request.url()).endsWith(
-                "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.anthropic.claude-sonnet-4-20250514-v1%3A0/converse-stream");
+        assertThat(request.url())
+                .endsWith(
+                        "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.anthropic.claude-sonnet-4-20250514-v1%3A0/converse-stream");
         Matcher auth = authorization(request);
         assertThat(auth.group(6)).isEqualTo(expectedSignature(request, auth.group(5), SECRET));
     }
 
     @Test
     void aSessionTokenTravelsInItsOwnSignedHeader() {
-        UpstreamRequest request = adapter.toUpstream(bedrock(), endpoint("anthropic/claude-3.5-haiku"), hello(),
-                1000, "ASIAEXAMPLE:" + SECRET + ":FwoGZXIvYXdzEBYaDEXAMPLETOKEN");
+        UpstreamRequest request = adapter.toUpstream(
+                bedrock(),
+                endpoint("anthropic/claude-3.5-haiku"),
+                hello(),
+                1000,
+                "ASIAEXAMPLE:" + SECRET + ":FwoGZXIvYXdzEBYaDEXAMPLETOKEN");
         assertThat(header(request, "X-Amz-Security-Token")).isEqualTo("FwoGZXIvYXdzEBYaDEXAMPLETOKEN");
         Matcher auth = authorization(request);
         assertThat(auth.group(1)).isEqualTo("ASIAEXAMPLE");
@@ -93,7 +107,8 @@ class BedrockSignatureTest {
     @Test
     void aCredentialThatIsNotAKeyPairFailsWithoutQuotingIt() {
         for (String bad : List.of("just-an-api-key", "AKIDEXAMPLE:", ":" + SECRET, "a:b:c:")) {
-            assertThatThrownBy(() -> adapter.toUpstream(bedrock(), endpoint("anthropic/claude-3.5-haiku"), hello(), 1000, bad))
+            assertThatThrownBy(() ->
+                            adapter.toUpstream(bedrock(), endpoint("anthropic/claude-3.5-haiku"), hello(), 1000, bad))
                     .isInstanceOfSatisfying(UpstreamFailure.class, e -> {
                         assertThat(e.errorClass()).isEqualTo(ErrorClass.AUTH);
                         assertThat(e.getMessage()).doesNotContain(bad);
@@ -112,8 +127,8 @@ class BedrockSignatureTest {
             assertThat(value).as("signed header %s is sent", name).isNotNull();
             canonicalHeaders.append(name).append(':').append(value.strip()).append('\n');
         }
-        String canonical = "POST\n" + canonicalUri(uri.getRawPath()) + "\n\n" + canonicalHeaders + "\n" + signedHeaders + "\n"
-                + sha256Hex(request.body());
+        String canonical = "POST\n" + canonicalUri(uri.getRawPath()) + "\n\n" + canonicalHeaders + "\n" + signedHeaders
+                + "\n" + sha256Hex(request.body());
         Matcher auth = authorization(request);
         return signature(canonical, header(request, "X-Amz-Date"), auth.group(3), auth.group(4), secret);
     }
@@ -135,10 +150,11 @@ class BedrockSignatureTest {
         return out.toString();
     }
 
-    private static String signature(String canonicalRequest, String amzDate, String region, String service, String secret) {
+    private static String signature(
+            String canonicalRequest, String amzDate, String region, String service, String secret) {
         String date = amzDate.substring(0, 8);
-        String stringToSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + date + "/" + region + "/" + service + "/aws4_request\n"
-                + sha256Hex(canonicalRequest.getBytes(StandardCharsets.UTF_8));
+        String stringToSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + date + "/" + region + "/" + service
+                + "/aws4_request\n" + sha256Hex(canonicalRequest.getBytes(StandardCharsets.UTF_8));
         byte[] key = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), date);
         key = hmac(key, region);
         key = hmac(key, service);
@@ -175,21 +191,31 @@ class BedrockSignatureTest {
     }
 
     private static String header(UpstreamRequest request, String name) {
-        return request.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
-                .findFirst().orElse(null);
+        return request.headers().entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
     }
 
     private ProviderSpec bedrock() {
-        ProviderSpec provider = CATALOG.providers().stream().filter(p -> p.name().equals("bedrock")).findFirst().orElseThrow();
+        ProviderSpec provider = CATALOG.providers().stream()
+                .filter(p -> p.name().equals("bedrock"))
+                .findFirst()
+                .orElseThrow();
         adapter.configure(provider);
         return provider;
     }
 
     private static EndpointSpec endpoint(String model) {
-        return CATALOG.model(model).orElseThrow().endpoints().stream().filter(e -> e.provider().equals("bedrock")).findFirst().orElseThrow();
+        return CATALOG.model(model).orElseThrow().endpoints().stream()
+                .filter(e -> e.provider().equals("bedrock"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static ChatRequest hello() {
-        return ChatRequest.of("x/y", List.of(ChatMessage.text(ChatMessage.Role.USER, "Hello, Bedrock: 1 + 1 = ?")), true);
+        return ChatRequest.of(
+                "x/y", List.of(ChatMessage.text(ChatMessage.Role.USER, "Hello, Bedrock: 1 + 1 = ?")), true);
     }
 }

@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SseParserTest {
 
     private final List<String> events = new ArrayList<>();
-    private final SseParser parser = new SseParser(FrameDecoder.Listener.text((event, data) -> events.add(event + "|" + data)), 1024);
+    private final SseParser parser =
+            new SseParser(FrameDecoder.Listener.text((event, data) -> events.add(event + "|" + data)), 1024);
 
     private void feedInPiecesOf(int size, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -28,7 +29,9 @@ class SseParserTest {
         for (int size = 1; size <= body.length(); size++) {
             events.clear();
             feedInPiecesOf(size, body);
-            assertThat(events).as("chunk size %d", size).containsExactly("null|{\"a\":1}", "message_stop|{\"b\":\"é\"}");
+            assertThat(events)
+                    .as("chunk size %d", size)
+                    .containsExactly("null|{\"a\":1}", "message_stop|{\"b\":\"é\"}");
         }
     }
 

@@ -46,7 +46,7 @@ class GeminiAdapterContractTest extends AdapterContractTest {
 
     @Override
     protected String[] requestSchema(ProviderSpec provider) {
-        return new String[]{Specs.GEMINI, "GenerateContentRequest"};
+        return new String[] {Specs.GEMINI, "GenerateContentRequest"};
     }
 
     /** Gemini's request schema is open at the top level; sampling lives under generationConfig. */
@@ -65,7 +65,8 @@ class GeminiAdapterContractTest extends AdapterContractTest {
             for (JsonNode frame : fixture.path("frames")) {
                 JsonNode data = frame.path("data");
                 if (data.isObject() && !data.has("error")) {
-                    tests.add(DynamicTest.dynamicTest(file.getFileName() + " frame " + i,
+                    tests.add(DynamicTest.dynamicTest(
+                            file.getFileName() + " frame " + i,
                             () -> Specs.assertComponent(Specs.GEMINI, "GenerateContentResponse", data.toString())));
                 }
                 i++;
@@ -76,29 +77,40 @@ class GeminiAdapterContractTest extends AdapterContractTest {
 
     @TestFactory
     Stream<DynamicTest> embeddingRequestsAreBatchEmbedContentsRequests() {
-        return fixtures("embeddings").stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
-            JsonNode fixture = JSON.readTree(file.toFile());
-            ProviderSpec provider = provider(fixture);
-            EndpointSpec endpoint = endpoint(fixture, provider);
-            List<String> inputs = new ArrayList<>();
-            fixture.path("inputs").forEach(input -> inputs.add(input.asText()));
-            UpstreamRequest request = adapter.toEmbeddings(provider, endpoint, inputs, 8, "secret");
-            Specs.assertComponent(Specs.GEMINI, "BatchEmbedContentsRequest", new String(request.body(), StandardCharsets.UTF_8));
-            Specs.assertComponent(Specs.GEMINI, "BatchEmbedContentsResponse", fixture.path("response").toString());
-        }));
+        return fixtures("embeddings").stream()
+                .map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+                    JsonNode fixture = JSON.readTree(file.toFile());
+                    ProviderSpec provider = provider(fixture);
+                    EndpointSpec endpoint = endpoint(fixture, provider);
+                    List<String> inputs = new ArrayList<>();
+                    fixture.path("inputs").forEach(input -> inputs.add(input.asText()));
+                    UpstreamRequest request = adapter.toEmbeddings(provider, endpoint, inputs, 8, "secret");
+                    Specs.assertComponent(
+                            Specs.GEMINI,
+                            "BatchEmbedContentsRequest",
+                            new String(request.body(), StandardCharsets.UTF_8));
+                    Specs.assertComponent(
+                            Specs.GEMINI,
+                            "BatchEmbedContentsResponse",
+                            fixture.path("response").toString());
+                }));
     }
 
     @Test
     void generatedCallIdsAreStableAndDistinguishCalls() {
-        assertThat(GeminiStreamTranslator.callId(0, "f", "{}")).isEqualTo(GeminiStreamTranslator.callId(0, "f", "{}"))
+        assertThat(GeminiStreamTranslator.callId(0, "f", "{}"))
+                .isEqualTo(GeminiStreamTranslator.callId(0, "f", "{}"))
                 .matches("call_0_[0-9a-f]{8}");
-        assertThat(GeminiStreamTranslator.callId(1, "f", "{}")).isNotEqualTo(GeminiStreamTranslator.callId(0, "f", "{}"));
-        assertThat(GeminiStreamTranslator.callId(0, "f", "{\"a\":1}")).isNotEqualTo(GeminiStreamTranslator.callId(0, "f", "{}"));
+        assertThat(GeminiStreamTranslator.callId(1, "f", "{}"))
+                .isNotEqualTo(GeminiStreamTranslator.callId(0, "f", "{}"));
+        assertThat(GeminiStreamTranslator.callId(0, "f", "{\"a\":1}"))
+                .isNotEqualTo(GeminiStreamTranslator.callId(0, "f", "{}"));
     }
 
     @Test
     void mediaTypesComeFromTheLastPathSegmentsExtension() {
-        assertThat(MediaTypes.fromName("https://example.test/a.b/photo.PNG?x=1.pdf#y.gif")).isEqualTo("image/png");
+        assertThat(MediaTypes.fromName("https://example.test/a.b/photo.PNG?x=1.pdf#y.gif"))
+                .isEqualTo("image/png");
         assertThat(MediaTypes.fromName("https://example.test/v1.2/file")).isNull();
         assertThat(MediaTypes.fromName("notes.")).isNull();
         assertThat(MediaTypes.fromName("archive.zip")).isNull();
@@ -107,9 +119,13 @@ class GeminiAdapterContractTest extends AdapterContractTest {
 
     private static List<Path> fixtures(String kind) {
         try {
-            Path dir = Path.of(GeminiAdapterContractTest.class.getResource("/fixtures/gemini/" + kind).toURI());
+            Path dir = Path.of(GeminiAdapterContractTest.class
+                    .getResource("/fixtures/gemini/" + kind)
+                    .toURI());
             try (Stream<Path> files = Files.list(dir)) {
-                return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+                return files.filter(p -> p.toString().endsWith(".json"))
+                        .sorted()
+                        .toList();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -38,14 +38,21 @@ class OpenAiChatAdapterContractTest extends AdapterContractTest {
         assertThat(provider.options()).containsEntry("max_tokens_param", "max_completion_tokens");
         java.util.Map<String, String> options = new java.util.HashMap<>(provider.options());
         options.put("max_tokens_param", "max_tokens");
-        return new ProviderSpec(provider.name(), provider.displayName(), provider.family(), provider.baseUrl(), provider.credential(),
-                options, provider.dataPolicy(), provider.rateLimits());
+        return new ProviderSpec(
+                provider.name(),
+                provider.displayName(),
+                provider.family(),
+                provider.baseUrl(),
+                provider.credential(),
+                options,
+                provider.dataPolicy(),
+                provider.rateLimits());
     }
 
     @Override
     protected String[] requestSchema(ProviderSpec provider) {
         return "mistral".equals(provider.name())
-                ? new String[]{Specs.MISTRAL, "ChatCompletionRequest"}
-                : new String[]{Specs.OPENAI, "CreateChatCompletionRequest"};
+                ? new String[] {Specs.MISTRAL, "ChatCompletionRequest"}
+                : new String[] {Specs.OPENAI, "CreateChatCompletionRequest"};
     }
 }

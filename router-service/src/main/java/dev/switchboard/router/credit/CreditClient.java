@@ -4,16 +4,10 @@ import dev.switchboard.router.config.RouterConfig;
 import dev.switchboard.wire.ErrorResponse;
 import dev.switchboard.wire.HoldExtension;
 import dev.switchboard.wire.HoldFinishes;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import org.jboss.logging.Logger;
 import dev.switchboard.wire.ServiceToken;
 import dev.switchboard.wire.WireCodec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -25,6 +19,13 @@ import io.vertx.core.http.RequestOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** auth-service's hold extension and finish, over a pooled keep-alive client. */
 @ApplicationScoped
@@ -42,11 +43,15 @@ public class CreditClient {
     static final int FINISH_BATCH = 500;
     static final long FINISH_DELAY_MS = 2;
 
-    public CreditClient(Vertx vertx, RouterConfig config, @ConfigProperty(name = "switchboard.internal.token") String token,
-                        MeterRegistry registry) {
+    public CreditClient(
+            Vertx vertx,
+            RouterConfig config,
+            @ConfigProperty(name = "switchboard.internal.token") String token,
+            MeterRegistry registry) {
         this.finishFailures = registry.counter("switchboard.router.credit.finish.failures");
         this.vertx = vertx;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2_000),
+        this.http = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2_000),
                 new PoolOptions().setHttp1MaxSize(config.credit().maxConnections()));
         String url = config.credit().authUrl();
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
@@ -55,9 +60,11 @@ public class CreditClient {
 
     /** Adds {@code nanos} to the hold; fails with the reason auth-service gave (no credit, key limit, max cost per request). */
     public Future<HoldExtension> extend(String holdId, long nanos) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(base + "/internal/v1/holds/" + holdId + "/extend")
-                .putHeader(ServiceToken.HEADER, token).putHeader("Content-Type", "application/json")
+                .putHeader(ServiceToken.HEADER, token)
+                .putHeader("Content-Type", "application/json")
                 .setIdleTimeout(5_000);
         return http.request(options)
                 .compose(request -> request.send(Buffer.buffer(WireCodec.encode(new HoldExtension(nanos, 0)))))
@@ -67,7 +74,10 @@ public class CreditClient {
                     }
                     String message = "credit could not be extended (HTTP " + response.statusCode() + ")";
                     try {
-                        message = WireCodec.mapper().treeToValue(json(body), ErrorResponse.class).error().message();
+                        message = WireCodec.mapper()
+                                .treeToValue(json(body), ErrorResponse.class)
+                                .error()
+                                .message();
                     } catch (Exception ignored) {
                         // keep the status-based message
                     }
@@ -113,9 +123,11 @@ public class CreditClient {
     }
 
     private void sendFinishes(List<HoldFinishes.Item> batch) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(base + "/internal/v1/holds/finish")
-                .putHeader(ServiceToken.HEADER, token).putHeader("Content-Type", "application/json")
+                .putHeader(ServiceToken.HEADER, token)
+                .putHeader("Content-Type", "application/json")
                 .setIdleTimeout(5_000);
         http.request(options)
                 .compose(request -> request.send(Buffer.buffer(WireCodec.encode(new HoldFinishes(batch)))))
@@ -123,7 +135,9 @@ public class CreditClient {
                 .onComplete(result -> {
                     if (result.failed() || result.result() >= 300) {
                         finishFailures.increment(batch.size());
-                        LOG.debugf("%d holds not finished (%s); their charges settle them", batch.size(),
+                        LOG.debugf(
+                                "%d holds not finished (%s); their charges settle them",
+                                batch.size(),
                                 result.failed() ? result.cause().getMessage() : "HTTP " + result.result());
                     }
                 });

@@ -46,13 +46,18 @@ public class Breakers {
     public void failed(String provider) {
         health.failureSeen(provider);
         String failures = HealthKeys.breakerFailures(provider);
-        redis.batch(List.of(Request.cmd(Command.INCR).arg(failures), Request.cmd(Command.EXPIRE).arg(failures).arg(FAILURES_TTL_SECONDS)))
-                .subscribe().with(responses -> {
-                    long count = responses.getFirst().toLong();
-                    if (count >= threshold) {
-                        open(provider, count);
-                    }
-                }, this::warn);
+        redis.batch(List.of(
+                        Request.cmd(Command.INCR).arg(failures),
+                        Request.cmd(Command.EXPIRE).arg(failures).arg(FAILURES_TTL_SECONDS)))
+                .subscribe()
+                .with(
+                        responses -> {
+                            long count = responses.getFirst().toLong();
+                            if (count >= threshold) {
+                                open(provider, count);
+                            }
+                        },
+                        this::warn);
     }
 
     /** A success of {@code provider}: closes its breaker if it had failures. */
@@ -61,17 +66,27 @@ public class Breakers {
             return;
         }
         health.closed(provider);
-        redis.send(Request.cmd(Command.DEL).arg(HealthKeys.breakerFailures(provider)).arg(HealthKeys.breakerOpen(provider)))
-                .subscribe().with(ok -> { }, this::warn);
+        redis.send(Request.cmd(Command.DEL)
+                        .arg(HealthKeys.breakerFailures(provider))
+                        .arg(HealthKeys.breakerOpen(provider)))
+                .subscribe()
+                .with(ok -> {}, this::warn);
     }
 
     private void open(String provider, long count) {
         boolean wasOpen = health.breakerOpen(provider);
         health.opened(provider, System.currentTimeMillis() + openMillis);
-        redis.send(Request.cmd(Command.SET).arg(HealthKeys.breakerOpen(provider)).arg(System.currentTimeMillis()).arg("PX").arg(openMillis))
-                .subscribe().with(ok -> { }, this::warn);
+        redis.send(Request.cmd(Command.SET)
+                        .arg(HealthKeys.breakerOpen(provider))
+                        .arg(System.currentTimeMillis())
+                        .arg("PX")
+                        .arg(openMillis))
+                .subscribe()
+                .with(ok -> {}, this::warn);
         if (!wasOpen) {
-            LOG.infof("breaker opened for provider %s after %d consecutive failures: degraded for %d s", provider, count, openMillis / 1000);
+            LOG.infof(
+                    "breaker opened for provider %s after %d consecutive failures: degraded for %d s",
+                    provider, count, openMillis / 1000);
         }
     }
 

@@ -46,21 +46,29 @@ public class HealthView implements HealthSnapshot {
     private final RateLimitMeter rateLimits;
     /** The Redis keys read on each refresh, for the catalog in force (rebuilt only when it changes). */
     private volatile KeyPlan plan;
+
     private final Vertx vertx;
     private volatile Map<String, ProviderState> snapshot = Map.of();
     /** By the catalog's own endpoint instances (identity: no key is built on the request path). */
     private volatile Map<EndpointSpec, EndpointStats> endpointStats = new IdentityHashMap<>();
     /** Providers whose breaker key is in Redis, and those with a failure count, as of the last refresh. */
     private volatile Set<String> openBreakers = Set.of();
+
     private volatile Set<String> failing = Set.of();
     /** What this replica did since: breakers it opened (until when) and providers it saw fail. */
     private final Map<String, Long> openedHere = new ConcurrentHashMap<>();
+
     private final Set<String> failedHere = ConcurrentHashMap.newKeySet();
     private volatile long lastRefreshMillis;
     private long timer = -1;
     private boolean warned;
 
-    public HealthView(ReactiveRedisDataSource redis, LiveCatalog catalog, RouterConfig config, Vertx vertx, RateLimitMeter rateLimits) {
+    public HealthView(
+            ReactiveRedisDataSource redis,
+            LiveCatalog catalog,
+            RouterConfig config,
+            Vertx vertx,
+            RateLimitMeter rateLimits) {
         this.redis = redis;
         this.catalog = catalog;
         this.config = config;
@@ -85,7 +93,9 @@ public class HealthView implements HealthSnapshot {
     @Override
     public ProviderState state(String provider) {
         ProviderState state = snapshot.getOrDefault(provider, ProviderState.UNKNOWN);
-        return state != ProviderState.DOWN && (breakerOpen(provider) || rateLimits.saturated(provider)) ? ProviderState.DEGRADED : state;
+        return state != ProviderState.DOWN && (breakerOpen(provider) || rateLimits.saturated(provider))
+                ? ProviderState.DEGRADED
+                : state;
     }
 
     /** Whether the provider's breaker is open (seen in Redis, or opened by this replica and not yet expired). */
@@ -131,43 +141,54 @@ public class HealthView implements HealthSnapshot {
         rateLimits.flush();
         KeyPlan keys = plan(catalog.current());
         List<EndpointSpec> endpoints = keys.endpoints();
-        redis.value(String.class).mget(keys.keys()).subscribe().with(values -> {
-            Map<String, ProviderState> next = new HashMap<>();
-            Set<String> open = new java.util.HashSet<>();
-            Set<String> withFailures = new java.util.HashSet<>();
-            for (ProviderSpec provider : keys.catalog().providers()) {
-                next.put(provider.name(), parse(values.get(HealthKeys.status(provider.name()))));
-                if (values.get(HealthKeys.breakerOpen(provider.name())) != null) {
-                    open.add(provider.name());
-                }
-                if (values.get(HealthKeys.breakerFailures(provider.name())) != null) {
-                    withFailures.add(provider.name());
-                }
-            }
-            openBreakers = Set.copyOf(open);
-            failing = Set.copyOf(withFailures);
-            openedHere.values().removeIf(until -> until <= System.currentTimeMillis());
-            // closed by a success on another replica (both keys deleted): forget what this one opened or saw;
-            // an open still being written is safe, its failure counter was incremented before
-            openedHere.keySet().removeIf(provider -> !open.contains(provider) && !withFailures.contains(provider));
-            failedHere.removeIf(provider -> !open.contains(provider) && !withFailures.contains(provider));
-            Map<EndpointSpec, EndpointStats> stats = new IdentityHashMap<>();
-            for (EndpointSpec endpoint : endpoints) {
-                EndpointStats s = parseStats(values.get(HealthKeys.stats(endpoint.id())));
-                if (s != EndpointStats.UNKNOWN) {
-                    stats.put(endpoint, s);
-                }
-            }
-            snapshot = Map.copyOf(next);
-            endpointStats = stats;
-            lastRefreshMillis = System.currentTimeMillis();
-            warned = false;
-        }, failure -> {
-            if (!warned) {
-                LOG.warnf("provider health not refreshed from Redis (%s); routing on the last snapshot", failure.getMessage());
-                warned = true;
-            }
-        });
+        redis.value(String.class)
+                .mget(keys.keys())
+                .subscribe()
+                .with(
+                        values -> {
+                            Map<String, ProviderState> next = new HashMap<>();
+                            Set<String> open = new java.util.HashSet<>();
+                            Set<String> withFailures = new java.util.HashSet<>();
+                            for (ProviderSpec provider : keys.catalog().providers()) {
+                                next.put(provider.name(), parse(values.get(HealthKeys.status(provider.name()))));
+                                if (values.get(HealthKeys.breakerOpen(provider.name())) != null) {
+                                    open.add(provider.name());
+                                }
+                                if (values.get(HealthKeys.breakerFailures(provider.name())) != null) {
+                                    withFailures.add(provider.name());
+                                }
+                            }
+                            openBreakers = Set.copyOf(open);
+                            failing = Set.copyOf(withFailures);
+                            openedHere.values().removeIf(until -> until <= System.currentTimeMillis());
+                            // closed by a success on another replica (both keys deleted): forget what this one opened
+                            // or saw;
+                            // an open still being written is safe, its failure counter was incremented before
+                            openedHere
+                                    .keySet()
+                                    .removeIf(provider -> !open.contains(provider) && !withFailures.contains(provider));
+                            failedHere.removeIf(
+                                    provider -> !open.contains(provider) && !withFailures.contains(provider));
+                            Map<EndpointSpec, EndpointStats> stats = new IdentityHashMap<>();
+                            for (EndpointSpec endpoint : endpoints) {
+                                EndpointStats s = parseStats(values.get(HealthKeys.stats(endpoint.id())));
+                                if (s != EndpointStats.UNKNOWN) {
+                                    stats.put(endpoint, s);
+                                }
+                            }
+                            snapshot = Map.copyOf(next);
+                            endpointStats = stats;
+                            lastRefreshMillis = System.currentTimeMillis();
+                            warned = false;
+                        },
+                        failure -> {
+                            if (!warned) {
+                                LOG.warnf(
+                                        "provider health not refreshed from Redis (%s); routing on the last snapshot",
+                                        failure.getMessage());
+                                warned = true;
+                            }
+                        });
     }
 
     private KeyPlan plan(Catalog current) {
@@ -190,8 +211,7 @@ public class HealthView implements HealthSnapshot {
     }
 
     /** The keys one refresh reads for {@code catalog}. */
-    private record KeyPlan(Catalog catalog, List<EndpointSpec> endpoints, String[] keys) {
-    }
+    private record KeyPlan(Catalog catalog, List<EndpointSpec> endpoints, String[] keys) {}
 
     private static EndpointStats parseStats(String json) {
         if (json == null) {
@@ -201,7 +221,9 @@ public class HealthView implements HealthSnapshot {
             JsonNode node = JSON.readTree(json);
             JsonNode recent = node.path("last_5m");
             JsonNode longer = node.path("last_30m");
-            return new EndpointStats(number(recent, "uptime"), recent.path("p50_ms").isNumber() ? recent.path("p50_ms").asLong() : null,
+            return new EndpointStats(
+                    number(recent, "uptime"),
+                    recent.path("p50_ms").isNumber() ? recent.path("p50_ms").asLong() : null,
                     number(longer, "tokens_per_second"));
         } catch (Exception e) {
             return EndpointStats.UNKNOWN;

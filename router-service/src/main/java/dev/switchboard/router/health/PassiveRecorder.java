@@ -34,6 +34,7 @@ public class PassiveRecorder {
     private static final int FIELDS = OutcomeBuckets.BOUNDS_MS.length + 1;
     /** Fewer output tokens than this say little about a throughput. */
     private static final int MIN_TIMED_TOKENS = 8;
+
     private static final String SUCCESS = "success";
 
     private final Redis redis;
@@ -103,7 +104,11 @@ public class PassiveRecorder {
             for (OutcomeBuckets.Expiry expiry : OutcomeBuckets.expiriesFor(subject, now)) {
                 batch.add(Request.cmd(Command.EXPIRE).arg(expiry.key()).arg(expiry.seconds()));
             }
-            batch.add(Request.cmd(Command.SET).arg(HealthKeys.passive(subject)).arg(now).arg("EX").arg(PASSIVE_TTL_SECONDS));
+            batch.add(Request.cmd(Command.SET)
+                    .arg(HealthKeys.passive(subject))
+                    .arg(now)
+                    .arg("EX")
+                    .arg(PASSIVE_TTL_SECONDS));
         }
         if (batch.isEmpty()) {
             return;
@@ -134,7 +139,8 @@ public class PassiveRecorder {
         void add(String outcome, long latencyMs) {
             count.increment();
             if (SUCCESS.equals(outcome)) {
-                histogram[Integer.parseInt(OutcomeBuckets.latencyField(latencyMs).substring(1))].increment();
+                histogram[
+                        Integer.parseInt(OutcomeBuckets.latencyField(latencyMs).substring(1))].increment();
             } else {
                 errors.increment();
                 errorClasses.computeIfAbsent(outcome, c -> new LongAdder()).increment();
@@ -155,7 +161,8 @@ public class PassiveRecorder {
             for (int i = 0; i < FIELDS; i++) {
                 put(out, "h" + i, histogram[i].sumThenReset());
             }
-            errorClasses.forEach((errorClass, failures) -> put(out, OutcomeBuckets.errorClassField(errorClass), failures.sumThenReset()));
+            errorClasses.forEach((errorClass, failures) ->
+                    put(out, OutcomeBuckets.errorClassField(errorClass), failures.sumThenReset()));
             return out;
         }
 

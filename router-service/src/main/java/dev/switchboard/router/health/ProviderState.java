@@ -2,7 +2,10 @@ package dev.switchboard.router.health;
 
 /** A provider's state as the health prober last published it. */
 public enum ProviderState {
-    UP, DEGRADED, DOWN, UNKNOWN;
+    UP,
+    DEGRADED,
+    DOWN,
+    UNKNOWN;
 
     public static ProviderState parse(String value) {
         if (value == null) {

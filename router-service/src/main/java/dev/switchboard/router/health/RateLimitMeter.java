@@ -103,7 +103,8 @@ public class RateLimitMeter {
         // limits as the catalog in force has them; a provider whose limits left it is no longer counted
         Catalog current = catalog.current();
         windows.entrySet().removeIf(entry -> {
-            ProviderSpec.RateLimits limits = current.provider(entry.getKey()).map(ProviderSpec::rateLimits)
+            ProviderSpec.RateLimits limits = current.provider(entry.getKey())
+                    .map(ProviderSpec::rateLimits)
                     .orElse(ProviderSpec.RateLimits.UNPUBLISHED);
             entry.getValue().limits = limits;
             return !limits.published();
@@ -130,35 +131,44 @@ public class RateLimitMeter {
         if (batch.isEmpty()) {
             return;
         }
-        redis.batch(batch).subscribe().with(responses -> {
-            for (int i = 0; i < providers.size(); i++) {
-                Window window = windows.get(providers.get(i));
-                if (window != null) {
-                    window.shared(minute, number(responses.get(4 * i)), number(responses.get(4 * i + 1)));
-                    logSaturation(providers.get(i), window, minute);
-                }
-            }
-            warned = false;
-        }, e -> {
-            // the counts stay on this replica: its view of the minute is not under-counted
-            providers.forEach(provider -> {
-                Window window = windows.get(provider);
-                if (window != null) {
-                    window.notShared();
-                }
-            });
-            if (!warned) {
-                warned = true;
-                LOG.warnf("provider rate-limit counts not shared through Redis (%s); this replica counts its own", e.getMessage());
-            }
-        });
+        redis.batch(batch)
+                .subscribe()
+                .with(
+                        responses -> {
+                            for (int i = 0; i < providers.size(); i++) {
+                                Window window = windows.get(providers.get(i));
+                                if (window != null) {
+                                    window.shared(
+                                            minute, number(responses.get(4 * i)), number(responses.get(4 * i + 1)));
+                                    logSaturation(providers.get(i), window, minute);
+                                }
+                            }
+                            warned = false;
+                        },
+                        e -> {
+                            // the counts stay on this replica: its view of the minute is not under-counted
+                            providers.forEach(provider -> {
+                                Window window = windows.get(provider);
+                                if (window != null) {
+                                    window.notShared();
+                                }
+                            });
+                            if (!warned) {
+                                warned = true;
+                                LOG.warnf(
+                                        "provider rate-limit counts not shared through Redis (%s); this replica counts its own",
+                                        e.getMessage());
+                            }
+                        });
     }
 
     private void logSaturation(String provider, Window window, long minute) {
         if (window.loggedMinute != minute && saturated(provider)) {
             window.loggedMinute = minute;
-            LOG.infof("provider %s reached a published rate limit this minute (%d requests, %d tokens): tried after the others"
-                    + " until the minute turns", provider, window.requestsTotal, window.tokensTotal);
+            LOG.infof(
+                    "provider %s reached a published rate limit this minute (%d requests, %d tokens): tried after the others"
+                            + " until the minute turns",
+                    provider, window.requestsTotal, window.tokensTotal);
         }
     }
 

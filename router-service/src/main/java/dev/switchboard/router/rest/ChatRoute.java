@@ -20,7 +20,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-
 /**
  * {@code POST /internal/v1/chat}: the edge posts a {@link RouteRequest}; the answer is a stream of
  * {@link RouteEvent}s, one JSON object per line ({@code application/x-ndjson}). Requires the
@@ -42,8 +41,14 @@ public class ChatRoute {
     }
 
     void register(@Observes Router router) {
-        router.post(PATH).handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(this::checkToken).handler(this::chat);
-        router.post(EMBEDDINGS_PATH).handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(this::checkToken).handler(this::embed);
+        router.post(PATH)
+                .handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
+                .handler(this::checkToken)
+                .handler(this::chat);
+        router.post(EMBEDDINGS_PATH)
+                .handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
+                .handler(this::checkToken)
+                .handler(this::embed);
     }
 
     /** {@code POST /internal/v1/embeddings}: an {@link EmbeddingRequest.Routed} in, one {@link EmbeddingResult} out. */
@@ -62,7 +67,9 @@ public class ChatRoute {
             if (done.failed()) {
                 error(ctx.response(), 500, "embedding failed");
             } else if (!ctx.response().closed()) {
-                ctx.response().putHeader("Content-Type", "application/json").end(Buffer.buffer(WireCodec.encode(done.result())));
+                ctx.response()
+                        .putHeader("Content-Type", "application/json")
+                        .end(Buffer.buffer(WireCodec.encode(done.result())));
             }
         });
     }
@@ -86,15 +93,14 @@ public class ChatRoute {
             error(ctx.response(), 400, "malformed route request: " + e.getMessage());
             return;
         }
-        HttpServerResponse response = ctx.response()
-                .setChunked(true)
-                .putHeader("Content-Type", "application/x-ndjson");
+        HttpServerResponse response = ctx.response().setChunked(true).putHeader("Content-Type", "application/x-ndjson");
         RouteExecution execution = dispatcher.start(request, new ResponseSink(response), Context.current());
         response.closeHandler(v -> execution.cancel());
     }
 
     private static void error(HttpServerResponse response, int status, String message) {
-        response.setStatusCode(status).putHeader("Content-Type", "application/json")
+        response.setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
                 .end(Buffer.buffer(WireCodec.encode(ErrorResponse.of(status, message))));
     }
 

@@ -1,8 +1,8 @@
 package dev.switchboard.router.routing;
 
 import dev.switchboard.catalog.Catalog;
-import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.EndpointSpec;
+import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.ModelSpec;
 import dev.switchboard.catalog.ProviderSpec;
 import dev.switchboard.router.health.EndpointStats;
@@ -14,6 +14,7 @@ import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.ResponseFormat;
 import dev.switchboard.wire.RoutingPreferences;
 import dev.switchboard.wire.Sampling;
+import dev.switchboard.wire.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -48,14 +49,14 @@ import java.util.random.RandomGenerator;
 public class RoutePlanner {
 
     public static final String WEIGHTED = "weighted";
-    public static final String PRICE = "price";
-    public static final String LATENCY = "latency";
-    public static final String THROUGHPUT = "throughput";
+    /** The sort strategies are the sorts' wire names ({@link Sort}). */
+    public static final String PRICE = Sort.PRICE.wireName();
     /** Not a planner strategy: the router put the provider that last served the conversation first ({@link StickyRoutes}). */
     public static final String STICKY = "sticky";
 
     /** Output assumed for pricing when the request sets no cap. */
     static final int DEFAULT_OUTPUT_TOKENS = 1000;
+
     private static final double LATENCY_HALF_WEIGHT_MS = 2000;
 
     private final LiveCatalog catalog;
@@ -101,32 +102,42 @@ public class RoutePlanner {
         }
         List<Candidate> allowed = candidates;
         if (!routing.allowFallbacks() && !candidates.isEmpty()) {
-            allowed = routing.order().isEmpty() ? List.of(candidates.getFirst())
-                    : candidates.stream().filter(c -> routing.order().contains(c.provider().name())).toList();
+            allowed = routing.order().isEmpty()
+                    ? List.of(candidates.getFirst())
+                    : candidates.stream()
+                            .filter(c -> routing.order().contains(c.provider().name()))
+                            .toList();
             if (allowed.size() < candidates.size()) {
-                rejected.add((candidates.size() - allowed.size()) + " more endpoint(s) left out: allow_fallbacks is false");
+                rejected.add(
+                        (candidates.size() - allowed.size()) + " more endpoint(s) left out: allow_fallbacks is false");
             }
         }
         return new Plan(allowed, rejected, strategy);
     }
 
     private static String strategy(String sort) {
-        return sort == null ? WEIGHTED : switch (sort) {
-            case PRICE, LATENCY, THROUGHPUT -> sort;
-            default -> WEIGHTED;
-        };
+        Sort known = Sort.of(sort);
+        return known == null ? WEIGHTED : known.wireName();
     }
 
     /** Appends the model's usable endpoints to {@code out}, in the order to try them. */
-    private void order(Catalog catalog, ModelSpec model, Filter filter, String strategy, int promptTokens, int output, List<Candidate> out,
-                       List<String> rejected) {
+    private void order(
+            Catalog catalog,
+            ModelSpec model,
+            Filter filter,
+            String strategy,
+            int promptTokens,
+            int output,
+            List<Candidate> out,
+            List<String> rejected) {
         List<EndpointSpec> endpoints = model.endpoints();
         int n = endpoints.size();
         ProviderSpec[] providers = new ProviderSpec[n];
         EndpointSpec[] usable = new EndpointSpec[n];
         int[] groups = new int[n];
         double[] keys = new double[n];
-        RandomGenerator rng = WEIGHTED.equals(strategy) ? random.get() : null;
+        Sort sort = Sort.of(strategy);
+        RandomGenerator rng = sort == null ? random.get() : null;
         int count = 0;
         for (EndpointSpec endpoint : endpoints) {
             ProviderSpec provider = catalog.requireProvider(endpoint.provider());
@@ -135,17 +146,23 @@ public class RoutePlanner {
                 rejected.add(endpoint.id() + ": " + why);
                 continue;
             }
-            double cost = Math.max(1.0, (double) endpoint.prices().promptPico() * promptTokens + (double) endpoint.prices().completionPico() * output);
+            double cost = Math.max(
+                    1.0,
+                    (double) endpoint.prices().promptPico() * promptTokens
+                            + (double) endpoint.prices().completionPico() * output);
             EndpointStats stats = health.stats(endpoint);
-            Double metric = switch (strategy) {
-                case LATENCY -> stats.latencyMs() == null ? null : stats.latencyMs().doubleValue();
-                case THROUGHPUT -> stats.tokensPerSecond() == null ? null : -stats.tokensPerSecond();
-                case PRICE -> cost;
-                default -> drawKey(rng, cost, stats);
-            };
+            Double metric = sort == null
+                    ? drawKey(rng, cost, stats)
+                    : switch (sort) {
+                        case LATENCY ->
+                            stats.latencyMs() == null ? null : stats.latencyMs().doubleValue();
+                        case THROUGHPUT -> stats.tokensPerSecond() == null ? null : -stats.tokensPerSecond();
+                        case PRICE -> cost;
+                    };
             int orderRank = filter.routing.order().indexOf(provider.name());
             groups[count] = (orderRank < 0 ? filter.routing.order().size() : orderRank) * 4
-                    + (health.state(provider.name()) == ProviderState.DEGRADED ? 2 : 0) + (metric == null ? 1 : 0);
+                    + (health.state(provider.name()) == ProviderState.DEGRADED ? 2 : 0)
+                    + (metric == null ? 1 : 0);
             keys[count] = metric == null ? cost : metric;
             providers[count] = provider;
             usable[count] = endpoint;
@@ -177,14 +194,20 @@ public class RoutePlanner {
     }
 
     /** Insertion sort by (group, key): a model has a handful of endpoints, and this allocates nothing. */
-    private static void sort(int[] groups, double[] keys, ProviderSpec[] providers, EndpointSpec[] endpoints, int count) {
+    private static void sort(
+            int[] groups, double[] keys, ProviderSpec[] providers, EndpointSpec[] endpoints, int count) {
         for (int i = 1; i < count; i++) {
             int g = groups[i];
             double k = keys[i];
             ProviderSpec p = providers[i];
             EndpointSpec e = endpoints[i];
             int j = i - 1;
-            while (j >= 0 && (groups[j] > g || groups[j] == g && (keys[j] > k || keys[j] == k && endpoints[j].provider().compareTo(e.provider()) > 0))) {
+            while (j >= 0
+                    && (groups[j] > g
+                            || groups[j] == g
+                                    && (keys[j] > k
+                                            || keys[j] == k
+                                                    && endpoints[j].provider().compareTo(e.provider()) > 0))) {
                 groups[j + 1] = groups[j];
                 keys[j + 1] = keys[j];
                 providers[j + 1] = providers[j];
@@ -213,14 +236,18 @@ public class RoutePlanner {
             if (!routing.only().isEmpty() && !routing.only().contains(name)) {
                 return "provider not in the request's only list";
             }
-            if (!routing.quantizations().isEmpty() && (endpoint.quantization() == null || !routing.quantizations().contains(endpoint.quantization()))) {
+            if (!routing.quantizations().isEmpty()
+                    && (endpoint.quantization() == null
+                            || !routing.quantizations().contains(endpoint.quantization()))) {
                 return "quantization " + endpoint.quantization() + " not in " + routing.quantizations();
             }
             if (routing.maxPromptPico() != null && endpoint.prices().promptPico() > routing.maxPromptPico()
-                    || routing.maxCompletionPico() != null && endpoint.prices().completionPico() > routing.maxCompletionPico()) {
+                    || routing.maxCompletionPico() != null
+                            && endpoint.prices().completionPico() > routing.maxCompletionPico()) {
                 return "price above the request's max_price";
             }
-            if ((routing.denyDataCollection() || account.denyDataCollection()) && provider.dataPolicy().collectsData()) {
+            if ((routing.denyDataCollection() || account.denyDataCollection())
+                    && provider.dataPolicy().collectsData()) {
                 return "provider may train on or retain prompts (data_collection: deny)";
             }
             if ((routing.zdr() || account.zdrOnly()) && !endpoint.zdr()) {
@@ -229,7 +256,8 @@ public class RoutePlanner {
             if (used.contains("tools") && !model.supportedParameters().contains("tools")) {
                 return "model does not take tools";
             }
-            if (used.contains("structured_outputs") && !model.supportedParameters().contains("structured_outputs")) {
+            if (used.contains("structured_outputs")
+                    && !model.supportedParameters().contains("structured_outputs")) {
                 return "model does not take a JSON schema (structured_outputs)";
             }
             if (routing.requireParameters() && !model.supportedParameters().containsAll(used)) {
@@ -263,7 +291,10 @@ public class RoutePlanner {
         addIf(used, request.toolChoice() != null, "tool_choice");
         addIf(used, request.parallelToolCalls() != null, "parallel_tool_calls");
         addIf(used, request.responseFormat() != null, "response_format");
-        addIf(used, request.responseFormat() != null && request.responseFormat().type() == ResponseFormat.Type.JSON_SCHEMA, "structured_outputs");
+        addIf(
+                used,
+                request.responseFormat() != null && request.responseFormat().type() == ResponseFormat.Type.JSON_SCHEMA,
+                "structured_outputs");
         addIf(used, request.reasoning() != null, "reasoning");
         return used;
     }
@@ -278,6 +309,5 @@ public class RoutePlanner {
      * The ordered candidates, why each endpoint left out was (for an empty plan's 503), and the
      * strategy that ordered them ({@code weighted}, {@code price}, {@code latency}, {@code throughput}).
      */
-    public record Plan(List<Candidate> candidates, List<String> rejected, String strategy) {
-    }
+    public record Plan(List<Candidate> candidates, List<String> rejected, String strategy) {}
 }

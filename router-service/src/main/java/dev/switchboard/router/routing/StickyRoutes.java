@@ -62,15 +62,22 @@ public class StickyRoutes {
      * The candidates in the order to try them, the strategy that ordered them, and the conversation's
      * key when sticky routing applies (so that the provider that serves it can be remembered), else null.
      */
-    public record Order(List<Candidate> candidates, String strategy, Long key) {
-    }
+    public record Order(List<Candidate> candidates, String strategy, Long key) {}
 
     /**
      * Under the default draw (no sort, no explicit order), a conversation goes back to the provider
      * that last served it while that provider is {@code usable}: its prompt cache is warm there.
      */
-    public Order order(String accountId, ChatRequest request, List<Candidate> candidates, String strategy, Predicate<String> usable) {
-        if (!enabled() || !RoutePlanner.WEIGHTED.equals(strategy) || !request.routing().order().isEmpty() || candidates.size() < 2) {
+    public Order order(
+            String accountId,
+            ChatRequest request,
+            List<Candidate> candidates,
+            String strategy,
+            Predicate<String> usable) {
+        if (!enabled()
+                || !RoutePlanner.WEIGHTED.equals(strategy)
+                || !request.routing().order().isEmpty()
+                || candidates.size() < 2) {
             return new Order(candidates, strategy, null);
         }
         long key = key(accountId, request);
@@ -80,7 +87,8 @@ public class StickyRoutes {
         }
         for (int i = 0; i < candidates.size(); i++) {
             Candidate candidate = candidates.get(i);
-            if (candidate.provider().name().equals(provider) && candidate.endpoint().model().equals(request.primaryModel())) {
+            if (candidate.provider().name().equals(provider)
+                    && candidate.endpoint().model().equals(request.primaryModel())) {
                 List<Candidate> reordered = new ArrayList<>(candidates);
                 reordered.add(0, reordered.remove(i));
                 return new Order(reordered, RoutePlanner.STICKY, key);
@@ -97,7 +105,8 @@ public class StickyRoutes {
         int budget = PREFIX_CHARS;
         boolean firstUserSeen = false;
         for (ChatMessage message : request.messages()) {
-            boolean instructions = message.role() == ChatMessage.Role.SYSTEM || message.role() == ChatMessage.Role.DEVELOPER;
+            boolean instructions =
+                    message.role() == ChatMessage.Role.SYSTEM || message.role() == ChatMessage.Role.DEVELOPER;
             boolean firstUser = message.role() == ChatMessage.Role.USER && !firstUserSeen;
             if (!instructions && !firstUser) {
                 continue;
@@ -149,6 +158,5 @@ public class StickyRoutes {
         return entries.size();
     }
 
-    private record Route(String provider, long expiresAt) {
-    }
+    private record Route(String provider, long expiresAt) {}
 }

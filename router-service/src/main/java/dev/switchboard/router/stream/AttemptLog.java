@@ -55,7 +55,8 @@ final class AttemptLog {
     }
 
     private void add(Candidate candidate, String outcome, Integer httpStatus, long latencyMs) {
-        attempts.add(new UsageV1.Attempt(candidate.provider().name(), candidate.endpoint().model(), outcome, httpStatus, latencyMs));
+        attempts.add(new UsageV1.Attempt(
+                candidate.provider().name(), candidate.endpoint().model(), outcome, httpStatus, latencyMs));
         metrics.attempt(candidate.provider().name(), outcome);
     }
 

@@ -19,8 +19,12 @@ final class CoalescingSink implements EventSink {
     }
 
     static boolean textOnly(RouteEvent.Delta delta) {
-        return delta.content() != null && delta.reasoning() == null && delta.reasoningSignature() == null
-                && delta.redactedReasoning() == null && delta.toolCalls().isEmpty() && delta.logprobs() == null;
+        return delta.content() != null
+                && delta.reasoning() == null
+                && delta.reasoningSignature() == null
+                && delta.redactedReasoning() == null
+                && delta.toolCalls().isEmpty()
+                && delta.logprobs() == null;
     }
 
     @Override

@@ -51,6 +51,7 @@ final class CreditMeter {
     private boolean extending;
     /** Why the last extension failed; then no other is asked for. */
     private String refusal;
+
     private Flow paused;
     private Consumer<String> cutWhilePaused;
     private boolean closed;

@@ -1,13 +1,13 @@
 package dev.switchboard.router.stream;
 
+import dev.switchboard.providers.Adapters;
+import dev.switchboard.providers.credentials.CredentialSource;
 import dev.switchboard.router.config.RouterConfig;
 import dev.switchboard.router.credit.CreditClient;
-import dev.switchboard.providers.credentials.CredentialSource;
 import dev.switchboard.router.health.Breakers;
 import dev.switchboard.router.health.HealthView;
 import dev.switchboard.router.health.PassiveRecorder;
 import dev.switchboard.router.health.RateLimitMeter;
-import dev.switchboard.providers.Adapters;
 import dev.switchboard.router.routing.RoutePlanner;
 import dev.switchboard.router.routing.StickyRoutes;
 import dev.switchboard.router.usage.UsagePublisher;
@@ -49,10 +49,21 @@ public class Dispatcher {
     /** Embeddings: each candidate once. */
     final FallbackPolicy embeddingFallback;
 
-    public Dispatcher(Vertx vertx, Adapters adapters, CredentialSource credentials, RoutePlanner planner,
-                      TokenCounter tokens, UsagePublisher usage, RouterConfig config, MeterRegistry registry,
-                      PassiveRecorder passive, Breakers breakers, StickyRoutes sticky, HealthView health, CreditClient credit,
-                      RateLimitMeter rateLimits) {
+    public Dispatcher(
+            Vertx vertx,
+            Adapters adapters,
+            CredentialSource credentials,
+            RoutePlanner planner,
+            TokenCounter tokens,
+            UsagePublisher usage,
+            RouterConfig config,
+            MeterRegistry registry,
+            PassiveRecorder passive,
+            Breakers breakers,
+            StickyRoutes sticky,
+            HealthView health,
+            CreditClient credit,
+            RateLimitMeter rateLimits) {
         this.vertx = vertx;
         this.adapters = adapters;
         this.credentials = credentials;
@@ -69,10 +80,12 @@ public class Dispatcher {
         this.rateLimits = rateLimits;
         this.fallback = FallbackPolicy.of(config.upstream());
         this.embeddingFallback = fallback.singlePass();
-        this.http = vertx.createHttpClient(new HttpClientOptions()
+        this.http = vertx.createHttpClient(
+                new HttpClientOptions()
                         .setKeepAlive(true)
                         .setTcpNoDelay(true)
-                        .setConnectTimeout((int) config.upstream().connectTimeout().toMillis())
+                        .setConnectTimeout(
+                                (int) config.upstream().connectTimeout().toMillis())
                         .setForceSni(true)
                         .setDecompressionSupported(true),
                 new PoolOptions().setHttp1MaxSize(config.upstream().maxConnectionsPerHost()));
@@ -88,7 +101,8 @@ public class Dispatcher {
     }
 
     /** Embeds on the request's event-loop context; the future completes with the vectors or the failure. */
-    public io.vertx.core.Future<dev.switchboard.wire.EmbeddingResult> embed(dev.switchboard.wire.EmbeddingRequest.Routed request, Context trace) {
+    public io.vertx.core.Future<dev.switchboard.wire.EmbeddingResult> embed(
+            dev.switchboard.wire.EmbeddingRequest.Routed request, Context trace) {
         return new EmbeddingExecution(this, request, trace).start();
     }
 

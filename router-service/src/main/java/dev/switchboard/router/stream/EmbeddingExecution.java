@@ -51,13 +51,23 @@ final class EmbeddingExecution {
     Future<EmbeddingResult> start() {
         EmbeddingRequest request = routed.request();
         // plan as for a chat request made of the inputs (same health, exclusions and context checks)
-        List<ChatMessage> asMessages = request.inputs().stream().map(t -> ChatMessage.text(ChatMessage.Role.USER, t)).toList();
-        ChatRequest planView = new ChatRequest(request.models(), asMessages, null, null, null, null, null, null, false, request.user(), null);
-        promptTokens = request.inputs().stream().mapToInt(t -> d.tokens.count(request.models().getFirst(), t)).sum();
-        RoutePlanner.Plan plan = d.planner.plan(planView, promptTokens, routed.auth().preferences());
+        List<ChatMessage> asMessages = request.inputs().stream()
+                .map(t -> ChatMessage.text(ChatMessage.Role.USER, t))
+                .toList();
+        ChatRequest planView = new ChatRequest(
+                request.models(), asMessages, null, null, null, null, null, null, false, request.user(), null);
+        promptTokens = request.inputs().stream()
+                .mapToInt(t -> d.tokens.count(request.models().getFirst(), t))
+                .sum();
+        RoutePlanner.Plan plan =
+                d.planner.plan(planView, promptTokens, routed.auth().preferences());
         candidates = plan.candidates();
         if (candidates.isEmpty()) {
-            finish(null, null, new UpstreamFailure(ErrorClass.NO_PROVIDER, "No provider can serve this request", null), plan.rejected());
+            finish(
+                    null,
+                    null,
+                    new UpstreamFailure(ErrorClass.NO_PROVIDER, "No provider can serve this request", null),
+                    plan.rejected());
         } else {
             attempt(0);
         }
@@ -66,20 +76,36 @@ final class EmbeddingExecution {
 
     private void attempt(int index) {
         Candidate candidate = candidates.get(index);
-        ProviderAdapter adapter = d.adapters.forFamily(candidate.provider().family()).filter(ProviderAdapter::embeds).orElse(null);
-        String credential = d.credentials.credential(candidate.provider().credential()).orElse(null);
+        ProviderAdapter adapter = d.adapters
+                .forFamily(candidate.provider().family())
+                .filter(ProviderAdapter::embeds)
+                .orElse(null);
+        String credential =
+                d.credentials.credential(candidate.provider().credential()).orElse(null);
         long start = System.nanoTime();
         if (adapter == null || credential == null) {
-            failed(index, candidate, start, new UpstreamFailure(ErrorClass.UPSTREAM,
-                    candidate.provider().name() + (adapter == null ? ": no embeddings adapter" : ": no credential configured"), null));
+            failed(
+                    index,
+                    candidate,
+                    start,
+                    new UpstreamFailure(
+                            ErrorClass.UPSTREAM,
+                            candidate.provider().name()
+                                    + (adapter == null ? ": no embeddings adapter" : ": no credential configured"),
+                            null));
             return;
         }
-        UpstreamRequest upstream = adapter.toEmbeddings(candidate.provider(), candidate.endpoint(), routed.request().inputs(),
-                routed.request().dimensions(), credential);
+        UpstreamRequest upstream = adapter.toEmbeddings(
+                candidate.provider(),
+                candidate.endpoint(),
+                routed.request().inputs(),
+                routed.request().dimensions(),
+                credential);
         d.rateLimits.sent(candidate.provider());
         d.http.request(UpstreamAttempt.options(d, upstream))
                 .compose(req -> req.send(Buffer.buffer(upstream.body())))
-                .compose(resp -> resp.body().map(body -> new Answer(resp.statusCode(), resp::getHeader, body.getBytes())))
+                .compose(resp ->
+                        resp.body().map(body -> new Answer(resp.statusCode(), resp::getHeader, body.getBytes())))
                 .onSuccess(answer -> {
                     int status = answer.status();
                     byte[] body = answer.body();
@@ -88,7 +114,8 @@ final class EmbeddingExecution {
                         return;
                     }
                     try {
-                        ProviderAdapter.Embeddings embeddings = adapter.readEmbeddings(body, routed.request().inputs().size());
+                        ProviderAdapter.Embeddings embeddings = adapter.readEmbeddings(
+                                body, routed.request().inputs().size());
                         long latency = (System.nanoTime() - start) / 1_000_000;
                         attempts.succeeded(candidate, status, latency, latency);
                         finish(candidate, embeddings, null, List.of());
@@ -101,8 +128,13 @@ final class EmbeddingExecution {
 
     private void failed(int index, Candidate candidate, long start, UpstreamFailure failure) {
         attempts.failed(candidate, failure.errorClass(), failure.httpStatus(), (System.nanoTime() - start) / 1_000_000);
-        FallbackPolicy.Decision next = d.embeddingFallback.afterFailure(failure.errorClass(), failure.retryAfterMillis(), index,
-                candidates.size(), 0, System.nanoTime() - startNanos);
+        FallbackPolicy.Decision next = d.embeddingFallback.afterFailure(
+                failure.errorClass(),
+                failure.retryAfterMillis(),
+                index,
+                candidates.size(),
+                0,
+                System.nanoTime() - startNanos);
         if (next instanceof FallbackPolicy.Next another) {
             attempt(another.index());
         } else {
@@ -110,27 +142,50 @@ final class EmbeddingExecution {
         }
     }
 
-    private void finish(Candidate candidate, ProviderAdapter.Embeddings embeddings, UpstreamFailure failure, List<String> reasons) {
+    private void finish(
+            Candidate candidate, ProviderAdapter.Embeddings embeddings, UpstreamFailure failure, List<String> reasons) {
         Usage usage;
         if (embeddings != null) {
             int tokens = embeddings.promptTokens() != null ? embeddings.promptTokens() : promptTokens;
-            usage = new Usage(tokens, 0, 0, 0, Pricing.costNanos(candidate.endpoint().prices(), tokens, 0, 0, 0),
+            usage = new Usage(
+                    tokens,
+                    0,
+                    0,
+                    0,
+                    Pricing.costNanos(candidate.endpoint().prices(), tokens, 0, 0, 0),
                     embeddings.promptTokens() != null ? Usage.SOURCE_PROVIDER : Usage.SOURCE_ESTIMATED);
             d.rateLimits.used(candidate.provider(), tokens);
-            result.complete(new EmbeddingResult(candidate.provider().name(), candidate.endpoint().model(), embeddings.vectors(), usage, null));
+            result.complete(new EmbeddingResult(
+                    candidate.provider().name(), candidate.endpoint().model(), embeddings.vectors(), usage, null));
         } else {
             usage = new Usage(0, 0, 0, 0, 0, Usage.SOURCE_ESTIMATED);
-            result.complete(EmbeddingResult.failed(new RouteEvent.Failed(failure.errorClass(), failure.getMessage(), usage, reasons)));
+            result.complete(EmbeddingResult.failed(
+                    new RouteEvent.Failed(failure.errorClass(), failure.getMessage(), usage, reasons)));
         }
         String status = embeddings != null ? "success" : "error";
-        UsageEvents.Outcome outcome = new UsageEvents.Outcome(status, null, failure == null ? null : failure.errorClass(), usage,
-                attempts.attempts(), startedAt, Instant.now());
-        d.usage.publish(UsageEvents.embedding(routed.generationId(), routed.auth(), routed.request().models().getFirst(), candidate, outcome),
+        UsageEvents.Outcome outcome = new UsageEvents.Outcome(
+                status,
+                null,
+                failure == null ? null : failure.errorClass(),
+                usage,
+                attempts.attempts(),
+                startedAt,
+                Instant.now());
+        d.usage.publish(
+                UsageEvents.embedding(
+                        routed.generationId(),
+                        routed.auth(),
+                        routed.request().models().getFirst(),
+                        candidate,
+                        outcome),
                 trace);
         d.credit.finish(routed.auth().holdId(), usage.costNanos());
-        d.metrics.request(status, candidate == null ? null : candidate.provider().name(), Duration.ofMillis(outcome.latencyMs()), null);
+        d.metrics.request(
+                status,
+                candidate == null ? null : candidate.provider().name(),
+                Duration.ofMillis(outcome.latencyMs()),
+                null);
     }
 
-    private record Answer(int status, ProviderAdapter.Headers headers, byte[] body) {
-    }
+    private record Answer(int status, ProviderAdapter.Headers headers, byte[] body) {}
 }

@@ -25,16 +25,13 @@ import java.time.Duration;
 public final class FallbackPolicy {
 
     /** What to do next. */
-    public sealed interface Decision permits Next, Retry, Fail {
-    }
+    public sealed interface Decision permits Next, Retry, Fail {}
 
     /** Try the candidate at {@code index} now. */
-    public record Next(int index) implements Decision {
-    }
+    public record Next(int index) implements Decision {}
 
     /** Start round {@code round} (1 for the first retry round) from the first candidate in {@code delayMillis}. */
-    public record Retry(int round, long delayMillis) implements Decision {
-    }
+    public record Retry(int round, long delayMillis) implements Decision {}
 
     /** End the request with the failure. */
     public record Fail() implements Decision {
@@ -64,12 +61,17 @@ public final class FallbackPolicy {
 
     /** The chat policy from {@code switchboard.upstream.*}. */
     public static FallbackPolicy of(RouterConfig.Upstream upstream) {
-        return new FallbackPolicy(upstream.retries(), upstream.retryBackoff(), upstream.retryBackoffMax(), upstream.totalTimeout());
+        return new FallbackPolicy(
+                upstream.retries(), upstream.retryBackoff(), upstream.retryBackoffMax(), upstream.totalTimeout());
     }
 
     /** The same policy with no retry rounds: each candidate once (embeddings). */
     public FallbackPolicy singlePass() {
-        return new FallbackPolicy(0, Duration.ofMillis(backoffMillis), Duration.ofMillis(backoffMaxMillis), Duration.ofNanos(deadlineNanos));
+        return new FallbackPolicy(
+                0,
+                Duration.ofMillis(backoffMillis),
+                Duration.ofMillis(backoffMaxMillis),
+                Duration.ofNanos(deadlineNanos));
     }
 
     /** Whether another provider may succeed where this failure happened. */
@@ -94,7 +96,8 @@ public final class FallbackPolicy {
      * @param roundsDone       retry rounds already started (0 during the first pass)
      * @param elapsedNanos     time since the request started
      */
-    public Decision afterFailure(ErrorClass failure, Long retryAfterMillis, int index, int candidates, int roundsDone, long elapsedNanos) {
+    public Decision afterFailure(
+            ErrorClass failure, Long retryAfterMillis, int index, int candidates, int roundsDone, long elapsedNanos) {
         if (tryAnother(failure) && index + 1 < candidates) {
             return new Next(index + 1);
         }

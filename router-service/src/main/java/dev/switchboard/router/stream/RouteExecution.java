@@ -62,6 +62,7 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
     private int retryRound;
     /** When the last attempt failed and the next candidate was started (for the fallback timer), or -1. */
     private long fallbackFromNanos = -1;
+
     private Long ttftMs;
     private String finishReason;
     private boolean ended;
@@ -75,14 +76,23 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
         this.sink = sink;
         this.trace = trace;
         this.attempts = new AttemptLog(dispatcher.metrics, dispatcher.passive, dispatcher.breakers);
-        this.meter = new CreditMeter(dispatcher.tokens, dispatcher.credit::extend, dispatcher.config.credit(), routeRequest.auth().holdId(),
+        this.meter = new CreditMeter(
+                dispatcher.tokens,
+                dispatcher.credit::extend,
+                dispatcher.config.credit(),
+                routeRequest.auth().holdId(),
                 routeRequest.auth().holdNanos());
     }
 
     void start() {
         promptTokens = d.tokens.countPrompt(request.primaryModel(), request.messages());
-        RoutePlanner.Plan plan = d.planner.plan(request, promptTokens, routeRequest.auth().preferences());
-        order = d.sticky.order(routeRequest.auth().accountId(), request, plan.candidates(), plan.strategy(),
+        RoutePlanner.Plan plan =
+                d.planner.plan(request, promptTokens, routeRequest.auth().preferences());
+        order = d.sticky.order(
+                routeRequest.auth().accountId(),
+                request,
+                plan.candidates(),
+                plan.strategy(),
                 provider -> d.health.state(provider) != ProviderState.DEGRADED);
         if (order.candidates().isEmpty()) {
             fail(ErrorClass.NO_PROVIDER, "No provider can serve this request", plan.rejected());
@@ -129,8 +139,13 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
     @Override
     public void started(UpstreamAttempt started) {
         Candidate active = started.candidate();
-        emit(new RouteEvent.Routed(active.provider().name(), active.endpoint().model(), active.endpoint().upstreamModel(), index + 1,
-                active.provider().family(), order.strategy()));
+        emit(new RouteEvent.Routed(
+                active.provider().name(),
+                active.endpoint().model(),
+                active.endpoint().upstreamModel(),
+                index + 1,
+                active.provider().family(),
+                order.strategy()));
     }
 
     @Override
@@ -180,13 +195,23 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
             fail(failure.errorClass(), failure.getMessage(), List.of());
             return;
         }
-        LOG.debugf("generation %s: %s failed (%s), attempt %d of %d", routeRequest.generationId(),
-                active().provider().name(), failure.errorClass(), index + 1, order.candidates().size());
+        LOG.debugf(
+                "generation %s: %s failed (%s), attempt %d of %d",
+                routeRequest.generationId(),
+                active().provider().name(),
+                failure.errorClass(),
+                index + 1,
+                order.candidates().size());
         if (cancelled) {
             return;
         }
-        FallbackPolicy.Decision next = d.fallback.afterFailure(failure.errorClass(), failure.retryAfterMillis(), index,
-                order.candidates().size(), retryRound, System.nanoTime() - startNanos);
+        FallbackPolicy.Decision next = d.fallback.afterFailure(
+                failure.errorClass(),
+                failure.retryAfterMillis(),
+                index,
+                order.candidates().size(),
+                retryRound,
+                System.nanoTime() - startNanos);
         switch (next) {
             case FallbackPolicy.Next another -> {
                 fallbackFromNanos = System.nanoTime();
@@ -194,8 +219,9 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
             }
             case FallbackPolicy.Retry retry -> {
                 retryRound = retry.round();
-                LOG.debugf("generation %s: every candidate failed (%s); retry round %d in %d ms", routeRequest.generationId(),
-                        failure.errorClass(), retryRound, retry.delayMillis());
+                LOG.debugf(
+                        "generation %s: every candidate failed (%s); retry round %d in %d ms",
+                        routeRequest.generationId(), failure.errorClass(), retryRound, retry.delayMillis());
                 d.vertx.setTimer(retry.delayMillis(), t -> attempt(0));
             }
             case FallbackPolicy.Fail end -> fail(failure.errorClass(), failure.getMessage(), List.of());
@@ -221,7 +247,8 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
 
     private void recordSuccess(int httpStatus) {
         long latency = attempt.elapsedMs();
-        attempts.succeeded(active(), httpStatus, latency, attempt.firstTokenMs() >= 0 ? attempt.firstTokenMs() : latency);
+        attempts.succeeded(
+                active(), httpStatus, latency, attempt.firstTokenMs() >= 0 ? attempt.firstTokenMs() : latency);
     }
 
     /** The answer's output tokens over the time they took to stream: the endpoint's throughput, shared through Redis. */
@@ -230,7 +257,8 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
             return;
         }
         long generationMs = attempt.elapsedMs() - attempt.firstTokenMs();
-        d.passive.recordThroughput(active().provider().name(), active().endpoint().id(), usage().completionTokens(), generationMs);
+        d.passive.recordThroughput(
+                active().provider().name(), active().endpoint().id(), usage().completionTokens(), generationMs);
     }
 
     private void fail(ErrorClass errorClass, String message, List<String> reasons) {
@@ -250,18 +278,33 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
             d.rateLimits.used(active.provider(), (long) usage.promptTokens() + usage.completionTokens());
         }
         if (!cancelled) {
-            emit(failure == null
-                    ? new RouteEvent.Completed(usage)
-                    : new RouteEvent.Failed(failure.errorClass(), failure.message(), usage, failure.reasons()));
+            emit(
+                    failure == null
+                            ? new RouteEvent.Completed(usage)
+                            : new RouteEvent.Failed(failure.errorClass(), failure.message(), usage, failure.reasons()));
             sink.end();
         }
-        UsageEvents.Outcome outcome = new UsageEvents.Outcome(status, finishReason, errorClass, usage, attempts.attempts(), startedAt,
-                Instant.now());
-        d.usage.publish(UsageEvents.chat(routeRequest.generationId(), routeRequest.auth(), request.primaryModel(), request.stream(), active,
-                outcome, ttftMs, order == null ? null : order.strategy(), images), trace);
+        UsageEvents.Outcome outcome = new UsageEvents.Outcome(
+                status, finishReason, errorClass, usage, attempts.attempts(), startedAt, Instant.now());
+        d.usage.publish(
+                UsageEvents.chat(
+                        routeRequest.generationId(),
+                        routeRequest.auth(),
+                        request.primaryModel(),
+                        request.stream(),
+                        active,
+                        outcome,
+                        ttftMs,
+                        order == null ? null : order.strategy(),
+                        images),
+                trace);
         // the rest of the hold is free again now, not when the charge comes back through billing
         d.credit.finish(routeRequest.auth().holdId(), usage.costNanos());
-        d.metrics.request(status, active == null ? null : active.provider().name(), Duration.ofMillis(outcome.latencyMs()), ttftMs);
+        d.metrics.request(
+                status,
+                active == null ? null : active.provider().name(),
+                Duration.ofMillis(outcome.latencyMs()),
+                ttftMs);
     }
 
     /**

@@ -14,8 +14,10 @@ final class RouterMetrics {
     RouterMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.fallback = Timer.builder("switchboard.router.fallback")
-                .description("From a provider's failure before the first token to the next provider's request being sent")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .description(
+                        "From a provider's failure before the first token to the next provider's request being sent")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
     }
 
     void fallback(long nanos) {
@@ -23,15 +25,23 @@ final class RouterMetrics {
     }
 
     void attempt(String provider, String outcome) {
-        registry.counter("switchboard.router.attempts", "provider", provider, "outcome", outcome).increment();
+        registry.counter("switchboard.router.attempts", "provider", provider, "outcome", outcome)
+                .increment();
     }
 
     void request(String status, String provider, Duration latency, Long ttftMs) {
         String p = provider == null ? "none" : provider;
-        Timer.builder("switchboard.router.request.duration").tag("status", status).tag("provider", p)
-                .publishPercentileHistogram().register(registry).record(latency);
+        Timer.builder("switchboard.router.request.duration")
+                .tag("status", status)
+                .tag("provider", p)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(latency);
         if (ttftMs != null) {
-            Timer.builder("switchboard.router.ttft").tag("provider", p).publishPercentileHistogram().register(registry)
+            Timer.builder("switchboard.router.ttft")
+                    .tag("provider", p)
+                    .publishPercentileHistogram()
+                    .register(registry)
                     .record(Duration.ofMillis(ttftMs));
         }
     }

@@ -19,6 +19,7 @@ public class TokenCounter {
 
     /** Per-message framing tokens of the chat format, as OpenAI documents them. */
     private static final int PER_MESSAGE = 3;
+
     private static final int PER_REPLY = 3;
 
     private final Encoding o200k;
@@ -31,8 +32,12 @@ public class TokenCounter {
     }
 
     public Encoding encodingFor(String model) {
-        return model.startsWith("openai/gpt-4o") || model.startsWith("openai/o") || model.startsWith("openai/gpt-4.1")
-                || model.startsWith("openai/gpt-5") ? o200k : cl100k;
+        return model.startsWith("openai/gpt-4o")
+                        || model.startsWith("openai/o")
+                        || model.startsWith("openai/gpt-4.1")
+                        || model.startsWith("openai/gpt-5")
+                ? o200k
+                : cl100k;
     }
 
     public int countPrompt(String model, List<ChatMessage> messages) {

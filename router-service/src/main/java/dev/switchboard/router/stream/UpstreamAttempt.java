@@ -86,15 +86,21 @@ final class UpstreamAttempt implements CreditMeter.Flow {
     }
 
     void start() {
-        ProviderAdapter adapter = d.adapters.forFamily(candidate.provider().family()).orElse(null);
-        String credential = d.credentials.credential(candidate.provider().credential()).orElse(null);
+        ProviderAdapter adapter =
+                d.adapters.forFamily(candidate.provider().family()).orElse(null);
+        String credential =
+                d.credentials.credential(candidate.provider().credential()).orElse(null);
         if (adapter == null || credential == null) {
-            String why = adapter == null ? "no adapter for family " + candidate.provider().family() : "no credential configured";
+            String why = adapter == null
+                    ? "no adapter for family " + candidate.provider().family()
+                    : "no credential configured";
             fail(new UpstreamFailure(ErrorClass.UPSTREAM, candidate.provider().name() + ": " + why, null));
             return;
         }
         EndpointSpec endpoint = candidate.endpoint();
-        int maxTokens = request.maxTokens() == null ? endpoint.maxOutputTokens() : Math.min(request.maxTokens(), endpoint.maxOutputTokens());
+        int maxTokens = request.maxTokens() == null
+                ? endpoint.maxOutputTokens()
+                : Math.min(request.maxTokens(), endpoint.maxOutputTokens());
         UpstreamRequest upstream;
         try {
             upstream = adapter.toUpstream(candidate.provider(), endpoint, request, maxTokens, credential);
@@ -131,10 +137,13 @@ final class UpstreamAttempt implements CreditMeter.Flow {
         int status = response.statusCode();
         if (status < 200 || status >= 300) {
             ProviderAdapter.Headers headers = response::getHeader;
-            Long retryAfter = UpstreamFailure.parseRetryAfter(response.getHeader("Retry-After"), System.currentTimeMillis());
+            Long retryAfter =
+                    UpstreamFailure.parseRetryAfter(response.getHeader("Retry-After"), System.currentTimeMillis());
             response.body()
-                    .onSuccess(body -> fail(withRetryAfter(adapter.classifyError(status, headers, body.getBytes()), retryAfter)))
-                    .onFailure(error -> fail(withRetryAfter(adapter.classifyError(status, headers, new byte[0]), retryAfter)));
+                    .onSuccess(body ->
+                            fail(withRetryAfter(adapter.classifyError(status, headers, body.getBytes()), retryAfter)))
+                    .onFailure(error ->
+                            fail(withRetryAfter(adapter.classifyError(status, headers, new byte[0]), retryAfter)));
             return;
         }
         translator = adapter.newTranslator(candidate.provider(), candidate.endpoint(), request);
@@ -203,7 +212,8 @@ final class UpstreamAttempt implements CreditMeter.Flow {
         }
         over = true;
         cancelTimer();
-        listener.failed(timedOut ? new UpstreamFailure(ErrorClass.TIMEOUT, "provider did not answer in time", null) : failure);
+        listener.failed(
+                timedOut ? new UpstreamFailure(ErrorClass.TIMEOUT, "provider did not answer in time", null) : failure);
     }
 
     /** Stops the call without a report (the request ended, or the total timeout fired: then the failure follows). */
@@ -267,7 +277,9 @@ final class UpstreamAttempt implements CreditMeter.Flow {
         if (error instanceof UpstreamFailure failure) {
             return failure;
         }
-        if (timedOut || error instanceof TimeoutException || error.getClass().getSimpleName().contains("Timeout")) {
+        if (timedOut
+                || error instanceof TimeoutException
+                || error.getClass().getSimpleName().contains("Timeout")) {
             return new UpstreamFailure(ErrorClass.TIMEOUT, "provider did not answer in time", null);
         }
         if (error instanceof ConnectException) {

@@ -18,12 +18,17 @@ import java.util.Locale;
  */
 public final class UsageEvents {
 
-    private UsageEvents() {
-    }
+    private UsageEvents() {}
 
     /** What every request's event says about its outcome and timing. */
-    public record Outcome(String status, String finishReason, ErrorClass errorClass, Usage usage, List<UsageV1.Attempt> attempts,
-                          Instant startedAt, Instant completedAt) {
+    public record Outcome(
+            String status,
+            String finishReason,
+            ErrorClass errorClass,
+            Usage usage,
+            List<UsageV1.Attempt> attempts,
+            Instant startedAt,
+            Instant completedAt) {
 
         public long latencyMs() {
             return Duration.between(startedAt, completedAt).toMillis();
@@ -37,27 +42,75 @@ public final class UsageEvents {
      * @param strategy the routing strategy that ordered the candidates
      * @param images   the request's input images (their per-image fee applies once a provider was tried)
      */
-    public static UsageV1 chat(String generationId, AuthContext auth, String requestedModel, boolean streamed, Candidate served,
-                               Outcome outcome, Long ttftMs, String strategy, int images) {
-        return event(generationId, auth, requestedModel, streamed, served, outcome, ttftMs, strategy, served == null ? 0 : images);
+    public static UsageV1 chat(
+            String generationId,
+            AuthContext auth,
+            String requestedModel,
+            boolean streamed,
+            Candidate served,
+            Outcome outcome,
+            Long ttftMs,
+            String strategy,
+            int images) {
+        return event(
+                generationId,
+                auth,
+                requestedModel,
+                streamed,
+                served,
+                outcome,
+                ttftMs,
+                strategy,
+                served == null ? 0 : images);
     }
 
     /** An embeddings request's event (prompt tokens only). */
-    public static UsageV1 embedding(String generationId, AuthContext auth, String requestedModel, Candidate served, Outcome outcome) {
+    public static UsageV1 embedding(
+            String generationId, AuthContext auth, String requestedModel, Candidate served, Outcome outcome) {
         return event(generationId, auth, requestedModel, false, served, outcome, null, null, 0);
     }
 
-    private static UsageV1 event(String generationId, AuthContext auth, String requestedModel, boolean streamed, Candidate served,
-                                 Outcome outcome, Long ttftMs, String strategy, int images) {
+    private static UsageV1 event(
+            String generationId,
+            AuthContext auth,
+            String requestedModel,
+            boolean streamed,
+            Candidate served,
+            Outcome outcome,
+            Long ttftMs,
+            String strategy,
+            int images) {
         Usage usage = outcome.usage();
-        return new UsageV1(generationId, 0, true, auth.accountId(), auth.keyId(), auth.holdId(), requestedModel,
+        return new UsageV1(
+                generationId,
+                0,
+                true,
+                auth.accountId(),
+                auth.keyId(),
+                auth.holdId(),
+                requestedModel,
                 served == null ? null : served.endpoint().model(),
                 served == null ? null : served.provider().name(),
                 served == null ? null : served.endpoint().upstreamModel(),
-                outcome.status(), outcome.finishReason(),
-                outcome.errorClass() == null ? null : outcome.errorClass().name().toLowerCase(Locale.ROOT),
-                streamed, usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens(), usage.reasoningTokens(),
-                usage.source(), usage.costNanos(), outcome.attempts(), ttftMs, outcome.latencyMs(), outcome.startedAt(),
-                outcome.completedAt(), strategy, images, served == null ? null : UsagePublisher.prices(served.endpoint().prices()));
+                outcome.status(),
+                outcome.finishReason(),
+                outcome.errorClass() == null
+                        ? null
+                        : outcome.errorClass().name().toLowerCase(Locale.ROOT),
+                streamed,
+                usage.promptTokens(),
+                usage.completionTokens(),
+                usage.cachedPromptTokens(),
+                usage.reasoningTokens(),
+                usage.source(),
+                usage.costNanos(),
+                outcome.attempts(),
+                ttftMs,
+                outcome.latencyMs(),
+                outcome.startedAt(),
+                outcome.completedAt(),
+                strategy,
+                images,
+                served == null ? null : UsagePublisher.prices(served.endpoint().prices()));
     }
 }

@@ -52,12 +52,20 @@ public class UsagePublisher {
 
     /** An endpoint's catalog prices as a usage event carries them (billing charges these). */
     public static UsageV1.Prices prices(Prices prices) {
-        return new UsageV1.Prices(prices.promptPico(), prices.completionPico(), prices.cachedPromptPico(), prices.reasoningPico(),
-                prices.requestNanos(), prices.imageNanos());
+        return new UsageV1.Prices(
+                prices.promptPico(),
+                prices.completionPico(),
+                prices.cachedPromptPico(),
+                prices.reasoningPico(),
+                prices.requestNanos(),
+                prices.imageNanos());
     }
 
-    public UsagePublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                          RouterConfig config, OpenTelemetry openTelemetry, MeterRegistry registry) {
+    public UsagePublisher(
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            RouterConfig config,
+            OpenTelemetry openTelemetry,
+            MeterRegistry registry) {
         this.openTelemetry = openTelemetry;
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -66,11 +74,16 @@ public class UsagePublisher {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) config.usage().deliveryTimeout().toMillis());
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int)
+                config.usage().deliveryTimeout().toMillis());
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2_000);
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-        this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+        this.sender = new ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(config.usage().queueCapacity()),
                 r -> {
                     Thread t = new Thread(r, "usage-publisher");
@@ -84,9 +97,10 @@ public class UsagePublisher {
 
     /** Hands the event to Kafka asynchronously. Never blocks and never throws. */
     public void publish(UsageV1 usage, Context trace) {
-        CloudEvent<UsageV1> event = CloudEvent.of(UsageV1.TYPE, usage.eventId(), SOURCE, usage.generationId(),
-                usage.completedAt(), usage);
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.USAGE, usage.generationId(), EventCodec.encode(event));
+        CloudEvent<UsageV1> event =
+                CloudEvent.of(UsageV1.TYPE, usage.eventId(), SOURCE, usage.generationId(), usage.completedAt(), usage);
+        ProducerRecord<String, byte[]> record =
+                new ProducerRecord<>(Topics.USAGE, usage.generationId(), EventCodec.encode(event));
         inject(trace, record.headers());
         try {
             sender.execute(() -> {
@@ -111,8 +125,13 @@ public class UsagePublisher {
     }
 
     private void inject(Context trace, Headers headers) {
-        openTelemetry.getPropagators().getTextMapPropagator().inject(trace, headers,
-                (carrier, key, value) -> carrier.remove(key).add(key, value.getBytes(StandardCharsets.UTF_8)));
+        openTelemetry
+                .getPropagators()
+                .getTextMapPropagator()
+                .inject(
+                        trace,
+                        headers,
+                        (carrier, key, value) -> carrier.remove(key).add(key, value.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Events accepted but not yet handed to the producer. */
@@ -125,7 +144,9 @@ public class UsagePublisher {
         sender.shutdown();
         try {
             if (!sender.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.warnf("%d usage events still queued at shutdown", sender.getQueue().size());
+                LOG.warnf(
+                        "%d usage events still queued at shutdown",
+                        sender.getQueue().size());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

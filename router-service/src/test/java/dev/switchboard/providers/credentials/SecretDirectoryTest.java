@@ -55,13 +55,15 @@ class SecretDirectoryTest {
         Files.writeString(data.resolve("openai"), "sk-first\n");
         Files.createSymbolicLink(dir.resolve("..data"), data.getFileName());
         Files.createSymbolicLink(dir.resolve("openai"), Path.of("..data", "openai"));
-        var config = new SmallRyeConfigBuilder().withDefaultValue("switchboard.providers.openai.api-key", "sk-from-env")
-                .withDefaultValue("switchboard.providers.groq.api-key", "gsk-from-env").build();
+        var config = new SmallRyeConfigBuilder()
+                .withDefaultValue("switchboard.providers.openai.api-key", "sk-from-env")
+                .withDefaultValue("switchboard.providers.groq.api-key", "gsk-from-env")
+                .build();
 
         ConfigCredentialSource source = new ConfigCredentialSource(config, dir(dir), vertx);
 
-        assertThat(source.credential("openai")).contains("sk-first");        // the file wins, trimmed
-        assertThat(source.credential("groq")).contains("gsk-from-env");      // not in the Secret: configuration
+        assertThat(source.credential("openai")).contains("sk-first"); // the file wins, trimmed
+        assertThat(source.credential("groq")).contains("gsk-from-env"); // not in the Secret: configuration
         assertThat(source.credential("nobody")).isEmpty();
 
         // Kubernetes rotates a Secret by writing a new directory and swapping the ..data link
@@ -69,8 +71,13 @@ class SecretDirectoryTest {
         Files.writeString(rotated.resolve("openai"), "sk-second");
         Path swap = dir.resolve("..data_tmp");
         Files.createSymbolicLink(swap, rotated.getFileName());
-        Files.move(swap, dir.resolve("..data"), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                swap,
+                dir.resolve("..data"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> source.credential("openai").equals(Optional.of("sk-second")));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> source.credential("openai").equals(Optional.of("sk-second")));
     }
 }

@@ -1,7 +1,7 @@
 package dev.switchboard.providers.credentials;
 
-import dev.switchboard.testsupport.FakeVault;
 import dev.switchboard.router.RouteCalls;
+import dev.switchboard.testsupport.FakeVault;
 import dev.switchboard.testsupport.SimulatorResource;
 import dev.switchboard.wire.RouteEvent;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,9 +45,13 @@ class VaultCredentialsTest {
     public static class StaticToken implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("switchboard.credentials.source", "vault",
-                    "switchboard.credentials.refresh-interval", "300ms",
-                    "quarkus.vault.authentication.client-token", TOKEN);
+            return Map.of(
+                    "switchboard.credentials.source",
+                    "vault",
+                    "switchboard.credentials.refresh-interval",
+                    "300ms",
+                    "quarkus.vault.authentication.client-token",
+                    TOKEN);
         }
 
         @Override
@@ -68,8 +72,12 @@ class VaultCredentialsTest {
     }
 
     static Map<String, String> good() {
-        return Map.of(PROVIDER, SimulatorResource.credential(dev.switchboard.catalog.CatalogLoader.builtIn().requireProvider(PROVIDER)),
-                "unused-provider", "sk-unused");
+        return Map.of(
+                PROVIDER,
+                SimulatorResource.credential(
+                        dev.switchboard.catalog.CatalogLoader.builtIn().requireProvider(PROVIDER)),
+                "unused-provider",
+                "sk-unused");
     }
 
     @Inject
@@ -85,8 +93,9 @@ class VaultCredentialsTest {
     void restore() {
         FakeVault.server().resetRequests();
         FakeVault.secret(TOKEN, good());
-        await().atMost(Duration.ofSeconds(5)).until(() -> vault.lastFailure() == null
-                && credentials.credential(PROVIDER).orElse("").equals(good().get(PROVIDER)));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> vault.lastFailure() == null
+                        && credentials.credential(PROVIDER).orElse("").equals(good().get(PROVIDER)));
     }
 
     @Test
@@ -94,11 +103,15 @@ class VaultCredentialsTest {
     void theKeysComeFromTheKvV2SecretReadWithTheToken() {
         assertThat(vault.loaded()).isTrue();
         assertThat(credentials.credential("unused-provider")).contains("sk-unused");
-        await().atMost(Duration.ofSeconds(5)).until(() -> FakeVault.count(getRequestedFor(urlEqualTo(FakeVault.KV_PATH))
-                .withHeader("X-Vault-Token", equalTo(TOKEN))) > 0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> FakeVault.count(getRequestedFor(urlEqualTo(FakeVault.KV_PATH))
+                                .withHeader("X-Vault-Token", equalTo(TOKEN)))
+                        > 0);
         assertThat(RouteCalls.last(RouteCalls.pinned(PROVIDER, MODEL))).isInstanceOf(RouteEvent.Completed.class);
-        given().get("/q/health/ready").then().statusCode(200).body("checks.find { it.name == 'credentials' }.data.source",
-                org.hamcrest.Matchers.equalTo("vault"));
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("checks.find { it.name == 'credentials' }.data.source", org.hamcrest.Matchers.equalTo("vault"));
     }
 
     @Test
@@ -106,13 +119,15 @@ class VaultCredentialsTest {
     void aRotatedValueIsUsedWithoutARestart() {
         // the secret rotates to a key the provider refuses: the next requests carry it
         FakeVault.secret(TOKEN, Map.of(PROVIDER, "sk-rotated-but-revoked"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> credentials.credential(PROVIDER).orElse("").equals("sk-rotated-but-revoked"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> credentials.credential(PROVIDER).orElse("").equals("sk-rotated-but-revoked"));
         RouteEvent refused = RouteCalls.last(RouteCalls.pinned(PROVIDER, MODEL));
         assertThat(refused).isInstanceOf(RouteEvent.Failed.class);
 
         // and back to the good one, again without a restart
         FakeVault.secret(TOKEN, good());
-        await().atMost(Duration.ofSeconds(5)).until(() -> credentials.credential(PROVIDER).equals(java.util.Optional.of(good().get(PROVIDER))));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> credentials.credential(PROVIDER).equals(java.util.Optional.of(good().get(PROVIDER))));
         assertThat(RouteCalls.last(RouteCalls.pinned(PROVIDER, MODEL))).isInstanceOf(RouteEvent.Completed.class);
     }
 
@@ -121,13 +136,18 @@ class VaultCredentialsTest {
     void aForbiddenReadKeepsTheValuesInUse() {
         double before = refreshes("forbidden");
         FakeVault.secretFails(403, "1 error occurred:\n\t* permission denied\n\n");
-        await().atMost(Duration.ofSeconds(5)).until(() -> vault.lastFailure() != null && vault.lastFailure().contains("403"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> vault.lastFailure() != null && vault.lastFailure().contains("403"));
         assertThat(refreshes("forbidden")).isGreaterThan(before);
         assertThat(credentials.credential(PROVIDER)).contains(good().get(PROVIDER));
         assertThat(RouteCalls.last(RouteCalls.pinned(PROVIDER, MODEL))).isInstanceOf(RouteEvent.Completed.class);
         // still ready: the router serves on the values it has, and says why they are not fresh
-        given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.find { it.name == 'credentials' }.data.last_failure", org.hamcrest.Matchers.containsString("403"));
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body(
+                        "checks.find { it.name == 'credentials' }.data.last_failure",
+                        org.hamcrest.Matchers.containsString("403"));
     }
 
     @Test
@@ -135,7 +155,8 @@ class VaultCredentialsTest {
     void aSealedVaultKeepsTheValuesInUse() {
         double before = refreshes("unavailable");
         FakeVault.secretFails(503, "Vault is sealed");
-        await().atMost(Duration.ofSeconds(5)).until(() -> vault.lastFailure() != null && vault.lastFailure().contains("503"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> vault.lastFailure() != null && vault.lastFailure().contains("503"));
         assertThat(vault.lastFailure()).contains("sealed");
         assertThat(refreshes("unavailable")).isGreaterThan(before);
         assertThat(credentials.credential(PROVIDER)).contains(good().get(PROVIDER));
@@ -148,12 +169,15 @@ class VaultCredentialsTest {
         long before = vault.tokenRenewals();
         // a 2 s lease: renew-self about every second, always with the token itself
         await().atMost(Duration.ofSeconds(6)).until(() -> vault.tokenRenewals() >= before + 2);
-        assertThat(FakeVault.count(postRequestedFor(urlEqualTo(FakeVault.RENEW_SELF)).withHeader("X-Vault-Token", equalTo(TOKEN))))
+        assertThat(FakeVault.count(
+                        postRequestedFor(urlEqualTo(FakeVault.RENEW_SELF)).withHeader("X-Vault-Token", equalTo(TOKEN))))
                 .isGreaterThanOrEqualTo(2);
     }
 
     private double refreshes(String result) {
-        var counter = registry.find("switchboard_credentials_refresh_total").tag("result", result).counter();
+        var counter = registry.find("switchboard_credentials_refresh_total")
+                .tag("result", result)
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 }

@@ -1,7 +1,7 @@
 package dev.switchboard.providers.credentials;
 
-import dev.switchboard.testsupport.FakeVault;
 import dev.switchboard.router.RouteCalls;
+import dev.switchboard.testsupport.FakeVault;
 import dev.switchboard.wire.RouteEvent;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -49,13 +49,20 @@ class VaultKubernetesAuthTest {
                 throw new UncheckedIOException(e);
             }
             jwt.toFile().deleteOnExit();
-            return Map.of("switchboard.credentials.source", "vault",
-                    "switchboard.credentials.refresh-interval", "300ms",
-                    "quarkus.vault.authentication.kubernetes.role", ROLE,
-                    "quarkus.vault.authentication.kubernetes.jwt-token-path", jwt.toString(),
+            return Map.of(
+                    "switchboard.credentials.source",
+                    "vault",
+                    "switchboard.credentials.refresh-interval",
+                    "300ms",
+                    "quarkus.vault.authentication.kubernetes.role",
+                    ROLE,
+                    "quarkus.vault.authentication.kubernetes.jwt-token-path",
+                    jwt.toString(),
                     // outside a pod there is no service-account CA; the fake speaks plain HTTP anyway
-                    "quarkus.vault.tls.use-kubernetes-ca-cert", "false",
-                    "quarkus.vault.renew-grace-period", "1h");
+                    "quarkus.vault.tls.use-kubernetes-ca-cert",
+                    "false",
+                    "quarkus.vault.renew-grace-period",
+                    "1h");
         }
 
         @Override
@@ -85,15 +92,21 @@ class VaultKubernetesAuthTest {
     void logsInWithTheServiceAccountReadsWithTheLoginTokenAndRenewsIt() {
         assertThat(vault.loaded()).as("last failure: %s", vault.lastFailure()).isTrue();
         assertThat(FakeVault.count(postRequestedFor(urlEqualTo(FakeVault.K8S_LOGIN))
-                .withRequestBody(equalToJson("{\"role\":\"" + ROLE + "\",\"jwt\":\"" + JWT + "\"}")))).isGreaterThanOrEqualTo(1);
-        assertThat(FakeVault.count(getRequestedFor(urlEqualTo(FakeVault.KV_PATH)).withHeader("X-Vault-Token", equalTo(LOGIN_TOKEN))))
+                        .withRequestBody(equalToJson("{\"role\":\"" + ROLE + "\",\"jwt\":\"" + JWT + "\"}"))))
                 .isGreaterThanOrEqualTo(1);
-        // a lease of 1 h 1 s: a second later it is inside the 1 h grace period, and Quarkus Vault renews it as it uses it
-        await().atMost(Duration.ofSeconds(5)).until(() -> FakeVault.count(postRequestedFor(urlEqualTo(FakeVault.RENEW_SELF))
-                .withHeader("X-Vault-Token", equalTo(LOGIN_TOKEN))) >= 1);
+        assertThat(FakeVault.count(getRequestedFor(urlEqualTo(FakeVault.KV_PATH))
+                        .withHeader("X-Vault-Token", equalTo(LOGIN_TOKEN))))
+                .isGreaterThanOrEqualTo(1);
+        // a lease of 1 h 1 s: a second later it is inside the 1 h grace period, and Quarkus Vault renews it as it uses
+        // it
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> FakeVault.count(postRequestedFor(urlEqualTo(FakeVault.RENEW_SELF))
+                                .withHeader("X-Vault-Token", equalTo(LOGIN_TOKEN)))
+                        >= 1);
         // no renew-self of our own with a login token: that is Quarkus Vault's job
         assertThat(vault.tokenRenewals()).isZero();
-        assertThat(credentials.credential(VaultCredentialsTest.PROVIDER)).contains(VaultCredentialsTest.good().get(VaultCredentialsTest.PROVIDER));
+        assertThat(credentials.credential(VaultCredentialsTest.PROVIDER))
+                .contains(VaultCredentialsTest.good().get(VaultCredentialsTest.PROVIDER));
         assertThat(RouteCalls.last(RouteCalls.pinned(VaultCredentialsTest.PROVIDER, VaultCredentialsTest.MODEL)))
                 .isInstanceOf(RouteEvent.Completed.class);
     }

@@ -56,7 +56,11 @@ class BreakerTest {
     @AfterEach
     void reset() {
         SimulatorResource.simulator().behave(PROVIDER, Behaviour.DEFAULT);
-        redis.key().del(HealthKeys.breakerFailures(PROVIDER), HealthKeys.breakerOpen(PROVIDER), HealthKeys.status(PROVIDER));
+        redis.key()
+                .del(
+                        HealthKeys.breakerFailures(PROVIDER),
+                        HealthKeys.breakerOpen(PROVIDER),
+                        HealthKeys.status(PROVIDER));
         health.closed(PROVIDER);
     }
 
@@ -67,19 +71,26 @@ class BreakerTest {
     @Test
     void fiveFailuresOpenTheBreakerForEveryReplicaAndASuccessClosesIt() {
         // four failures, then the fifth attempt (a retry round) succeeds: the count restarts, nothing opens
-        SimulatorResource.simulator().behave(PROVIDER, new Behaviour(1, 1, 5, 503, config.health().breakerFailures() - 1, 0, 0));
+        SimulatorResource.simulator()
+                .behave(PROVIDER, new Behaviour(1, 1, 5, 503, config.health().breakerFailures() - 1, 0, 0));
         assertThat(routeToTheProvider()).isInstanceOf(RouteEvent.Completed.class);
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !redis.key().exists(HealthKeys.breakerOpen(PROVIDER))
-                && !redis.key().exists(HealthKeys.breakerFailures(PROVIDER)));
+        await().during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> !redis.key().exists(HealthKeys.breakerOpen(PROVIDER))
+                        && !redis.key().exists(HealthKeys.breakerFailures(PROVIDER)));
         assertThat(health.state(PROVIDER)).isNotEqualTo(ProviderState.DEGRADED);
 
         // failing for good: the request's attempts (first try and retry rounds) pass the threshold
         SimulatorResource.simulator().behave(PROVIDER, new Behaviour(1, 1, 5, 503, -1, 0, 0));
         assertThat(routeToTheProvider()).isInstanceOf(RouteEvent.Failed.class);
         await().atMost(Duration.ofSeconds(5)).until(() -> redis.key().exists(HealthKeys.breakerOpen(PROVIDER)));
-        assertThat(redis.key().pttl(HealthKeys.breakerOpen(PROVIDER))).isBetween(1L, config.health().breakerOpenFor().toMillis());
-        assertThat(health.state(PROVIDER)).as("open %s, status %s", health.breakerOpen(PROVIDER),
-                redis.value(String.class).get(HealthKeys.status(PROVIDER))).isEqualTo(ProviderState.DEGRADED);
+        assertThat(redis.key().pttl(HealthKeys.breakerOpen(PROVIDER)))
+                .isBetween(1L, config.health().breakerOpenFor().toMillis());
+        assertThat(health.state(PROVIDER))
+                .as(
+                        "open %s, status %s",
+                        health.breakerOpen(PROVIDER), redis.value(String.class).get(HealthKeys.status(PROVIDER)))
+                .isEqualTo(ProviderState.DEGRADED);
 
         // another router replica: a health view of its own over the same Redis
         HealthView other = new HealthView(reactiveRedis, catalog, config, vertx, rateLimits);
@@ -91,8 +102,9 @@ class BreakerTest {
         // the provider recovers: the next success (the half-open trial) closes the breaker everywhere
         SimulatorResource.simulator().behave(PROVIDER, Behaviour.DEFAULT);
         assertThat(routeToTheProvider()).isInstanceOf(RouteEvent.Completed.class);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !redis.key().exists(HealthKeys.breakerOpen(PROVIDER))
-                && !redis.key().exists(HealthKeys.breakerFailures(PROVIDER)));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !redis.key().exists(HealthKeys.breakerOpen(PROVIDER))
+                        && !redis.key().exists(HealthKeys.breakerFailures(PROVIDER)));
         assertThat(health.state(PROVIDER)).isNotEqualTo(ProviderState.DEGRADED);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             other.refresh();

@@ -55,18 +55,33 @@ class EmbeddingHealthTest {
     void reset() {
         for (String provider : PROVIDERS) {
             SimulatorResource.simulator().behave(provider, Behaviour.DEFAULT);
-            redis.key().del(HealthKeys.breakerFailures(provider), HealthKeys.breakerOpen(provider), HealthKeys.status(provider));
+            redis.key()
+                    .del(
+                            HealthKeys.breakerFailures(provider),
+                            HealthKeys.breakerOpen(provider),
+                            HealthKeys.status(provider));
             health.closed(provider);
         }
     }
 
     private static EmbeddingResult embed() {
         String generation = "gen-" + UUID.randomUUID();
-        var request = new EmbeddingRequest.Routed(generation,
-                new AuthContext(UUID.randomUUID().toString(), UUID.randomUUID().toString(), generation, 1_000_000L, AccountPreferences.NONE),
+        var request = new EmbeddingRequest.Routed(
+                generation,
+                new AuthContext(
+                        UUID.randomUUID().toString(),
+                        UUID.randomUUID().toString(),
+                        generation,
+                        1_000_000L,
+                        AccountPreferences.NONE),
                 new EmbeddingRequest(List.of("openai/text-embedding-3-small"), List.of("one", "two"), 16, null));
-        String body = given().header("X-Switchboard-Service-Token", "dev-internal-token").contentType(ContentType.JSON)
-                .body(WireCodec.encode(request)).post("/internal/v1/embeddings").then().extract().asString();
+        String body = given().header("X-Switchboard-Service-Token", "dev-internal-token")
+                .contentType(ContentType.JSON)
+                .body(WireCodec.encode(request))
+                .post("/internal/v1/embeddings")
+                .then()
+                .extract()
+                .asString();
         try {
             return WireCodec.mapper().readValue(body, EmbeddingResult.class);
         } catch (java.io.IOException e) {
@@ -87,7 +102,9 @@ class EmbeddingHealthTest {
         }
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             for (String provider : PROVIDERS) {
-                assertThat(redis.key().exists(HealthKeys.breakerOpen(provider))).as("breaker of %s open", provider).isTrue();
+                assertThat(redis.key().exists(HealthKeys.breakerOpen(provider)))
+                        .as("breaker of %s open", provider)
+                        .isTrue();
             }
         });
     }
@@ -107,7 +124,9 @@ class EmbeddingHealthTest {
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
             assertThat(errors(minute)).isEqualTo(errorsBefore);
             for (String provider : PROVIDERS) {
-                assertThat(redis.key().exists(HealthKeys.breakerFailures(provider))).as("failures of %s counted", provider).isFalse();
+                assertThat(redis.key().exists(HealthKeys.breakerFailures(provider)))
+                        .as("failures of %s counted", provider)
+                        .isFalse();
                 assertThat(redis.key().exists(HealthKeys.breakerOpen(provider))).isFalse();
             }
         });

@@ -44,8 +44,12 @@ class RateLimitTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             String catalog = new String(CatalogLoader.builtInDocument(), StandardCharsets.UTF_8)
-                    .replace("  - name: openai\n", "  - name: openai\n    rate_limits: { requests_per_minute: " + RPM + " }\n")
-                    .replace("  - name: deepinfra\n", "  - name: deepinfra\n    rate_limits: { tokens_per_minute: 5 }\n");
+                    .replace(
+                            "  - name: openai\n",
+                            "  - name: openai\n    rate_limits: { requests_per_minute: " + RPM + " }\n")
+                    .replace(
+                            "  - name: deepinfra\n",
+                            "  - name: deepinfra\n    rate_limits: { tokens_per_minute: 5 }\n");
             try {
                 Path file = Files.createTempFile("catalog-rate-limits", ".yaml");
                 Files.writeString(file, catalog);
@@ -82,16 +86,25 @@ class RateLimitTest {
 
     @Test
     void aProviderAtItsRequestsPerMinuteIsTriedAfterTheOthersOnEveryReplica() throws InterruptedException {
-        assertThat(catalog.current().provider("openai").orElseThrow().rateLimits().requestsPerMinute()).isEqualTo(RPM);
+        assertThat(catalog.current()
+                        .provider("openai")
+                        .orElseThrow()
+                        .rateLimits()
+                        .requestsPerMinute())
+                .isEqualTo(RPM);
         long minute = minuteWithRoom("openai");
         String model = "openai/gpt-4o-mini"; // OpenAI is cheaper than Azure
         for (int i = 0; i < RPM; i++) {
-            assertThat(RouteCalls.servedBy(RouteCalls.cheapest(model))).as("request %d", i + 1).isEqualTo("openai");
+            assertThat(RouteCalls.servedBy(RouteCalls.cheapest(model)))
+                    .as("request %d", i + 1)
+                    .isEqualTo("openai");
         }
         // the limit is used up: Azure first now
         assertThat(RouteCalls.servedBy(RouteCalls.cheapest(model))).isEqualTo("azure");
         // operators see it in the readiness data
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'router' }.data.rate_limited_providers", containsString("openai"));
         // when OpenAI is the only choice it is still tried (it may have headroom the count does not know of)
         assertThat(RouteCalls.servedBy(RouteCalls.pinned("openai", model))).isEqualTo("openai");
@@ -117,8 +130,9 @@ class RateLimitTest {
         assertThat(usage.promptTokens() + usage.completionTokens()).isGreaterThanOrEqualTo(5);
 
         assertThat(RouteCalls.servedBy(RouteCalls.cheapest(model))).isEqualTo("groq");
-        await().atMost(Duration.ofSeconds(5)).until(() ->
-                count(HealthKeys.rateTokens("deepinfra", minute)) == usage.promptTokens() + usage.completionTokens());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> count(HealthKeys.rateTokens("deepinfra", minute))
+                        == usage.promptTokens() + usage.completionTokens());
         // providers without published limits are not counted
         assertThat(redis.key().exists(HealthKeys.rateRequests("groq", minute))).isFalse();
     }
@@ -133,7 +147,9 @@ class RateLimitTest {
             assertThat(meter.saturated("openai")).isFalse();
             meter.sent(openai);
         }
-        assertThat(meter.saturated("openai")).as("counted here, before any flush").isTrue();
+        assertThat(meter.saturated("openai"))
+                .as("counted here, before any flush")
+                .isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> {
             meter.flush();
             return count(HealthKeys.rateRequests("openai", now.get() / 60_000)) == RPM;

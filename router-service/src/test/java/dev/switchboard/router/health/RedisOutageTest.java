@@ -36,7 +36,9 @@ class RedisOutageTest {
     public static class OwnRedis implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(RedisProcess.class), new TestResourceEntry(KafkaResource.class),
+            return List.of(
+                    new TestResourceEntry(RedisProcess.class),
+                    new TestResourceEntry(KafkaResource.class),
                     new TestResourceEntry(SimulatorResource.class));
         }
     }
@@ -61,7 +63,9 @@ class RedisOutageTest {
         assertThat(health.lastRefreshMillis()).isLessThan(stoppedAt + 100);
         assertThat(health.state("openai")).isEqualTo(ProviderState.DOWN);
         for (int i = 0; i < 5; i++) {
-            assertThat(RouteCalls.servedBy(RouteCalls.cheapest(MODEL))).as("request %d with Redis down", i).isEqualTo("azure");
+            assertThat(RouteCalls.servedBy(RouteCalls.cheapest(MODEL)))
+                    .as("request %d with Redis down", i)
+                    .isEqualTo("azure");
         }
         RouteEvent pinned = RouteCalls.last(RouteCalls.pinned("openai", MODEL));
         assertThat(pinned).isInstanceOfSatisfying(RouteEvent.Failed.class, f -> {

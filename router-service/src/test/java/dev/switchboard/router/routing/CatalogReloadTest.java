@@ -40,7 +40,8 @@ class CatalogReloadTest {
     public static class FromConfigMap implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("switchboard.catalog.config-map.name", NAME, "switchboard.catalog.config-map.namespace", NAMESPACE);
+            return Map.of(
+                    "switchboard.catalog.config-map.name", NAME, "switchboard.catalog.config-map.namespace", NAMESPACE);
         }
 
         @Override
@@ -66,9 +67,16 @@ class CatalogReloadTest {
     }
 
     static void put(KubernetesClient client, String document) {
-        client.configMaps().inNamespace(NAMESPACE).resource(new ConfigMapBuilder()
-                .withNewMetadata().withName(NAME).withNamespace(NAMESPACE).endMetadata()
-                .withData(Map.of("catalog.yaml", document)).build()).createOr(existing -> existing.update());
+        client.configMaps()
+                .inNamespace(NAMESPACE)
+                .resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName(NAME)
+                        .withNamespace(NAMESPACE)
+                        .endMetadata()
+                        .withData(Map.of("catalog.yaml", document))
+                        .build())
+                .createOr(existing -> existing.update());
     }
 
     @Inject
@@ -83,11 +91,14 @@ class CatalogReloadTest {
         assertThat(builtIn()).containsOnlyOnce(AZURE_PRICES);
         String cheaperAzure = builtIn().replace(AZURE_PRICES, "prices: { prompt: \"0.05\", completion: \"0.20\" }");
         put(cheaperAzure);
-        await().atMost(Duration.ofSeconds(10)).until(() -> catalog.revision().equals(LiveCatalog.revisionOf(cheaperAzure.getBytes(StandardCharsets.UTF_8))));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> catalog.revision()
+                        .equals(LiveCatalog.revisionOf(cheaperAzure.getBytes(StandardCharsets.UTF_8))));
         assertThat(RouteCalls.servedBy(RouteCalls.cheapest(MODEL))).isEqualTo("azure");
 
         // valid YAML, but an OpenAI option no adapter knows: rejected, the edited catalog stays
-        String unknownOption = cheaperAzure.replace("options: { max_tokens_param: max_completion_tokens, reasoning_param: reasoning_effort }",
+        String unknownOption = cheaperAzure.replace(
+                "options: { max_tokens_param: max_completion_tokens, reasoning_param: reasoning_effort }",
                 "options: { max_tokens_param: max_completion_tokens, reasoning_param: reasoning_effort, auth: carrier-pigeon }");
         assertThat(unknownOption).isNotEqualTo(cheaperAzure);
         put(unknownOption);
@@ -95,7 +106,9 @@ class CatalogReloadTest {
         assertThat(catalog.lastOutcome().problems()).anyMatch(p -> p.contains("auth"));
         assertThat(catalog.revision()).isEqualTo(LiveCatalog.revisionOf(cheaperAzure.getBytes(StandardCharsets.UTF_8)));
         assertThat(RouteCalls.servedBy(RouteCalls.cheapest(MODEL))).isEqualTo("azure");
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'router' }.data.catalog_rejected_reloads", greaterThanOrEqualTo(1));
     }
 }

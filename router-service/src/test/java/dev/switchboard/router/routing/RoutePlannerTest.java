@@ -54,7 +54,8 @@ class RoutePlannerTest {
                   - { provider: cheap, upstream_model: p, max_output_tokens: 1000, prices: { prompt: "1", completion: "1" } }
             """;
 
-    private final Catalog catalog = CatalogLoader.parse(new ByteArrayInputStream(CATALOG.getBytes(StandardCharsets.UTF_8)), "test");
+    private final Catalog catalog =
+            CatalogLoader.parse(new ByteArrayInputStream(CATALOG.getBytes(StandardCharsets.UTF_8)), "test");
     private final Map<String, ProviderState> states = new HashMap<>();
     private final Map<String, EndpointStats> stats = new HashMap<>();
     private final HealthSnapshot health = new HealthSnapshot() {
@@ -72,12 +73,24 @@ class RoutePlannerTest {
     private final RoutePlanner planner = new RoutePlanner(catalog, health, () -> random);
 
     private static ChatRequest chat(String model, RoutingPreferences routing, List<Tool> tools) {
-        return new ChatRequest(List.of(model), List.of(ChatMessage.text(ChatMessage.Role.USER, "hi")), Sampling.DEFAULT.withMaxTokens(100),
-                tools, null, null, null, null, true, null, routing);
+        return new ChatRequest(
+                List.of(model),
+                List.of(ChatMessage.text(ChatMessage.Role.USER, "hi")),
+                Sampling.DEFAULT.withMaxTokens(100),
+                tools,
+                null,
+                null,
+                null,
+                null,
+                true,
+                null,
+                routing);
     }
 
-    private static RoutingPreferences prefs(String sort, List<String> order, boolean denyData, boolean zdr, boolean allowFallbacks) {
-        return new RoutingPreferences(order, allowFallbacks, false, denyData, zdr, List.of(), List.of(), List.of(), sort, null, null);
+    private static RoutingPreferences prefs(
+            String sort, List<String> order, boolean denyData, boolean zdr, boolean allowFallbacks) {
+        return new RoutingPreferences(
+                order, allowFallbacks, false, denyData, zdr, List.of(), List.of(), List.of(), sort, null, null);
     }
 
     private List<String> providers(RoutePlanner.Plan plan) {
@@ -123,14 +136,16 @@ class RoutePlannerTest {
 
     @Test
     void sortsOrderByPriceLatencyAndThroughputWithUnmeasuredEndpointsLast() {
-        assertThat(providers(plan(prefs("price", List.of(), false, false, true)))).containsExactly("cheap", "mid", "zero", "dear");
+        assertThat(providers(plan(prefs("price", List.of(), false, false, true))))
+                .containsExactly("cheap", "mid", "zero", "dear");
         stats.put("dear", new EndpointStats(1.0, 100L, 90.0));
         stats.put("mid", new EndpointStats(1.0, 400L, 30.0));
         stats.put("zero", new EndpointStats(1.0, 200L, 120.0));
         RoutePlanner.Plan latency = plan(prefs("latency", List.of(), false, false, true));
         assertThat(latency.strategy()).isEqualTo("latency");
         assertThat(providers(latency)).containsExactly("dear", "zero", "mid", "cheap");
-        assertThat(providers(plan(prefs("throughput", List.of(), false, false, true)))).containsExactly("zero", "dear", "mid", "cheap");
+        assertThat(providers(plan(prefs("throughput", List.of(), false, false, true))))
+                .containsExactly("zero", "dear", "mid", "cheap");
     }
 
     @Test
@@ -139,13 +154,16 @@ class RoutePlannerTest {
         states.put("dear", ProviderState.DOWN);
         RoutePlanner.Plan plan = plan(prefs("price", List.of("zero"), false, false, true));
         assertThat(providers(plan)).containsExactly("zero", "mid", "cheap");
-        assertThat(plan.rejected()).anySatisfy(r -> assertThat(r).contains("dear").contains("down"));
-        assertThat(providers(plan(prefs("price", List.of("zero"), false, false, false)))).containsExactly("zero");
+        assertThat(plan.rejected())
+                .anySatisfy(r -> assertThat(r).contains("dear").contains("down"));
+        assertThat(providers(plan(prefs("price", List.of("zero"), false, false, false))))
+                .containsExactly("zero");
     }
 
     @Test
     void dataPolicyAndZeroRetentionFilterTheEndpoints() {
-        assertThat(providers(plan(prefs("price", List.of(), true, false, true)))).containsExactly("cheap", "zero");
+        assertThat(providers(plan(prefs("price", List.of(), true, false, true))))
+                .containsExactly("cheap", "zero");
         RoutePlanner.Plan zdr = plan(prefs("price", List.of(), false, true, true));
         assertThat(providers(zdr)).containsExactly("zero");
         assertThat(zdr.rejected()).anySatisfy(r -> assertThat(r).contains("zero data retention"));
@@ -158,9 +176,12 @@ class RoutePlannerTest {
     @Test
     void aModelThatTakesNoToolsIsNotOfferedARequestWithTools() {
         Tool tool = new Tool("lookup", null, null);
-        RoutePlanner.Plan plan = planner.plan(chat("test/plain", RoutingPreferences.DEFAULT, List.of(tool)), 10, AccountPreferences.NONE);
+        RoutePlanner.Plan plan = planner.plan(
+                chat("test/plain", RoutingPreferences.DEFAULT, List.of(tool)), 10, AccountPreferences.NONE);
         assertThat(plan.candidates()).isEmpty();
         assertThat(plan.rejected()).anySatisfy(r -> assertThat(r).contains("does not take tools"));
-        assertThat(planner.plan(chat("test/plain", RoutingPreferences.DEFAULT, null), 10, AccountPreferences.NONE).candidates()).hasSize(1);
+        assertThat(planner.plan(chat("test/plain", RoutingPreferences.DEFAULT, null), 10, AccountPreferences.NONE)
+                        .candidates())
+                .hasSize(1);
     }
 }

@@ -24,14 +24,20 @@ class StickyRoutesTest {
     @Test
     void aConversationKeepsItsKeyAsItGrowsAndOnlyItsOwn() {
         long first = StickyRoutes.key("acct", conversation("m/a", "Be brief.", "Hello"));
-        assertThat(StickyRoutes.key("acct", conversation("m/a", "Be brief.", "Hello", "Hi!", "And then?"))).isEqualTo(first);
-        assertThat(StickyRoutes.key("other", conversation("m/a", "Be brief.", "Hello"))).isNotEqualTo(first);
-        assertThat(StickyRoutes.key("acct", conversation("m/b", "Be brief.", "Hello"))).isNotEqualTo(first);
-        assertThat(StickyRoutes.key("acct", conversation("m/a", "Be thorough.", "Hello"))).isNotEqualTo(first);
-        assertThat(StickyRoutes.key("acct", conversation("m/a", "Be brief.", "Goodbye"))).isNotEqualTo(first);
+        assertThat(StickyRoutes.key("acct", conversation("m/a", "Be brief.", "Hello", "Hi!", "And then?")))
+                .isEqualTo(first);
+        assertThat(StickyRoutes.key("other", conversation("m/a", "Be brief.", "Hello")))
+                .isNotEqualTo(first);
+        assertThat(StickyRoutes.key("acct", conversation("m/b", "Be brief.", "Hello")))
+                .isNotEqualTo(first);
+        assertThat(StickyRoutes.key("acct", conversation("m/a", "Be thorough.", "Hello")))
+                .isNotEqualTo(first);
+        assertThat(StickyRoutes.key("acct", conversation("m/a", "Be brief.", "Goodbye")))
+                .isNotEqualTo(first);
         // past the prefix length nothing counts
         String longPrompt = "x".repeat(StickyRoutes.PREFIX_CHARS);
-        assertThat(StickyRoutes.key("acct", conversation("m/a", longPrompt, "one"))).isEqualTo(StickyRoutes.key("acct", conversation("m/a", longPrompt, "two")));
+        assertThat(StickyRoutes.key("acct", conversation("m/a", longPrompt, "one")))
+                .isEqualTo(StickyRoutes.key("acct", conversation("m/a", longPrompt, "two")));
     }
 
     @Test
@@ -64,7 +70,8 @@ class StickyRoutesTest {
         dev.switchboard.catalog.Catalog catalog = dev.switchboard.catalog.CatalogLoader.builtIn();
         String model = "meta-llama/llama-3.1-8b-instruct";
         List<Candidate> drawn = catalog.model(model).orElseThrow().endpoints().stream()
-                .map(e -> new Candidate(catalog.requireProvider(e.provider()), e)).toList();
+                .map(e -> new Candidate(catalog.requireProvider(e.provider()), e))
+                .toList();
         assertThat(drawn.size()).isGreaterThan(1);
         String last = drawn.getLast().provider().name();
         ChatRequest request = conversation(model, "Be brief.", "Hello");
@@ -81,8 +88,10 @@ class StickyRoutesTest {
         assertThat(stuck.candidates()).containsExactlyInAnyOrderElementsOf(drawn);
         assertThat(stuck.strategy()).isEqualTo(RoutePlanner.STICKY);
 
-        assertThat(sticky.order("acct", request, drawn, RoutePlanner.WEIGHTED, p -> !p.equals(last)).candidates())
-                .as("a degraded provider is not stuck to").isEqualTo(drawn);
+        assertThat(sticky.order("acct", request, drawn, RoutePlanner.WEIGHTED, p -> !p.equals(last))
+                        .candidates())
+                .as("a degraded provider is not stuck to")
+                .isEqualTo(drawn);
         StickyRoutes.Order byPrice = sticky.order("acct", request, drawn, "price", p -> true);
         assertThat(byPrice.candidates()).isEqualTo(drawn);
         assertThat(byPrice.key()).isNull();

@@ -31,14 +31,14 @@ class CoalescingSinkTest {
         }
 
         @Override
-        public void onDrain(Runnable resume) {
-        }
+        public void onDrain(Runnable resume) {}
     };
 
     @Test
     void consecutiveTextDeltasCrossAsOneAndEverythingElseKeepsItsPlace() {
         CoalescingSink sink = new CoalescingSink(recorder);
-        RouteEvent.Routed routed = new RouteEvent.Routed("openai", "openai/gpt-4o-mini", "gpt-4o-mini", 1, "openai-chat", "weighted");
+        RouteEvent.Routed routed =
+                new RouteEvent.Routed("openai", "openai/gpt-4o-mini", "gpt-4o-mini", 1, "openai-chat", "weighted");
         sink.emit(routed);
         sink.emit(RouteEvent.Delta.text("Hel"));
         sink.emit(RouteEvent.Delta.text("lo"));
@@ -54,8 +54,17 @@ class CoalescingSinkTest {
         sink.emit(completed);
         sink.end();
 
-        assertThat(seen).containsExactly(routed, RouteEvent.Delta.text("Hello"), reasoning, RouteEvent.Delta.text(", world"), tool,
-                RouteEvent.Delta.text("!"), new RouteEvent.Finished("stop"), completed, null);
+        assertThat(seen)
+                .containsExactly(
+                        routed,
+                        RouteEvent.Delta.text("Hello"),
+                        reasoning,
+                        RouteEvent.Delta.text(", world"),
+                        tool,
+                        RouteEvent.Delta.text("!"),
+                        new RouteEvent.Finished("stop"),
+                        completed,
+                        null);
     }
 
     @Test

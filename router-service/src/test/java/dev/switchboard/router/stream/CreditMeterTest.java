@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CreditMeterTest {
 
-    private static final EndpointSpec ENDPOINT = CatalogLoader.builtIn().endpoint("openai/gpt-4o-mini", "openai").orElseThrow();
+    private static final EndpointSpec ENDPOINT =
+            CatalogLoader.builtIn().endpoint("openai/gpt-4o-mini", "openai").orElseThrow();
     private static final RouterConfig.Credit CONFIG = new RouterConfig.Credit() {
         @Override
         public String authUrl() {
@@ -54,12 +55,17 @@ class CreditMeterTest {
     /** A hold worth {@code words} output words beyond the prompt of one token. */
     private CreditMeter meter(int words) {
         long hold = Pricing.costNanos(ENDPOINT.prices(), 1, words * TOKENS.count(ENDPOINT.model(), WORD), 0, 0, 0);
-        return new CreditMeter(TOKENS, (holdId, nanos) -> {
-            asked.add(nanos);
-            Promise<HoldExtension> answer = Promise.promise();
-            answers.add(answer);
-            return answer.future();
-        }, CONFIG, "hold-1", hold);
+        return new CreditMeter(
+                TOKENS,
+                (holdId, nanos) -> {
+                    asked.add(nanos);
+                    Promise<HoldExtension> answer = Promise.promise();
+                    answers.add(answer);
+                    return answer.future();
+                },
+                CONFIG,
+                "hold-1",
+                hold);
     }
 
     /** One word of output through the meter, as the execution passes each delta. */
@@ -148,9 +154,14 @@ class CreditMeterTest {
 
     @Test
     void aRequestWithoutAHoldIsNotMetered() {
-        CreditMeter meter = new CreditMeter(TOKENS, (holdId, nanos) -> {
-            throw new AssertionError("no extension without a hold");
-        }, CONFIG, null, 0);
+        CreditMeter meter = new CreditMeter(
+                TOKENS,
+                (holdId, nanos) -> {
+                    throw new AssertionError("no extension without a hold");
+                },
+                CONFIG,
+                null,
+                0);
         for (int i = 0; i < 50; i++) {
             word(meter);
         }

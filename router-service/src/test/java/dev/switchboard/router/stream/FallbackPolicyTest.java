@@ -13,10 +13,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FallbackPolicyTest {
 
     private static final long MS = 1_000_000;
-    private final FallbackPolicy policy = new FallbackPolicy(5, Duration.ofMillis(100), Duration.ofMillis(3200), Duration.ofSeconds(120));
+    private final FallbackPolicy policy =
+            new FallbackPolicy(5, Duration.ofMillis(100), Duration.ofMillis(3200), Duration.ofSeconds(120));
 
     @ParameterizedTest
-    @EnumSource(value = ErrorClass.class, names = {"TIMEOUT", "RATE_LIMITED", "AUTH", "UPSTREAM", "OVERLOADED"})
+    @EnumSource(
+            value = ErrorClass.class,
+            names = {"TIMEOUT", "RATE_LIMITED", "AUTH", "UPSTREAM", "OVERLOADED"})
     void aFailureAnotherProviderMayNotHaveMovesOnAtOnce(ErrorClass failure) {
         assertThat(policy.afterFailure(failure, null, 0, 3, 0, 0)).isEqualTo(new FallbackPolicy.Next(1));
         assertThat(policy.afterFailure(failure, 5_000L, 1, 3, 2, 0)).isEqualTo(new FallbackPolicy.Next(2));
@@ -24,7 +27,9 @@ class FallbackPolicyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ErrorClass.class, names = {"BAD_REQUEST", "CONTEXT_LENGTH_EXCEEDED", "CONTENT_FILTERED", "NOT_FOUND", "INSUFFICIENT_CREDIT"})
+    @EnumSource(
+            value = ErrorClass.class,
+            names = {"BAD_REQUEST", "CONTEXT_LENGTH_EXCEEDED", "CONTENT_FILTERED", "NOT_FOUND", "INSUFFICIENT_CREDIT"})
     void theRequestsOwnFaultEndsItAndSaysNothingAboutTheProvider(ErrorClass failure) {
         assertThat(policy.afterFailure(failure, null, 0, 3, 0, 0)).isInstanceOf(FallbackPolicy.Fail.class);
         assertThat(FallbackPolicy.aboutProvider(failure)).isFalse();
@@ -34,29 +39,43 @@ class FallbackPolicyTest {
     void afterTheLastCandidateATransientFailureStartsRoundsThatBackOffExponentiallyUpToTheCap() {
         long[] expected = {100, 200, 400, 800, 1600};
         for (int done = 0; done < expected.length; done++) {
-            assertThat(policy.afterFailure(ErrorClass.OVERLOADED, null, 2, 3, done, 0)).isEqualTo(new FallbackPolicy.Retry(done + 1, expected[done]));
+            assertThat(policy.afterFailure(ErrorClass.OVERLOADED, null, 2, 3, done, 0))
+                    .isEqualTo(new FallbackPolicy.Retry(done + 1, expected[done]));
         }
-        assertThat(policy.afterFailure(ErrorClass.OVERLOADED, null, 2, 3, 5, 0)).as("rounds used up").isInstanceOf(FallbackPolicy.Fail.class);
-        FallbackPolicy many = new FallbackPolicy(40, Duration.ofMillis(100), Duration.ofMillis(3200), Duration.ofSeconds(120));
-        assertThat(many.afterFailure(ErrorClass.UPSTREAM, null, 0, 1, 6, 0)).isEqualTo(new FallbackPolicy.Retry(7, 3200));
-        assertThat(many.afterFailure(ErrorClass.UPSTREAM, null, 0, 1, 39, 0)).as("no shift overflow").isEqualTo(new FallbackPolicy.Retry(40, 3200));
+        assertThat(policy.afterFailure(ErrorClass.OVERLOADED, null, 2, 3, 5, 0))
+                .as("rounds used up")
+                .isInstanceOf(FallbackPolicy.Fail.class);
+        FallbackPolicy many =
+                new FallbackPolicy(40, Duration.ofMillis(100), Duration.ofMillis(3200), Duration.ofSeconds(120));
+        assertThat(many.afterFailure(ErrorClass.UPSTREAM, null, 0, 1, 6, 0))
+                .isEqualTo(new FallbackPolicy.Retry(7, 3200));
+        assertThat(many.afterFailure(ErrorClass.UPSTREAM, null, 0, 1, 39, 0))
+                .as("no shift overflow")
+                .isEqualTo(new FallbackPolicy.Retry(40, 3200));
     }
 
     @Test
     void retryAfterLengthensTheWaitButNeverShortensIt() {
-        assertThat(policy.afterFailure(ErrorClass.RATE_LIMITED, 2_000L, 0, 1, 0, 0)).isEqualTo(new FallbackPolicy.Retry(1, 2_000));
-        assertThat(policy.afterFailure(ErrorClass.RATE_LIMITED, 10L, 0, 1, 2, 0)).isEqualTo(new FallbackPolicy.Retry(3, 400));
+        assertThat(policy.afterFailure(ErrorClass.RATE_LIMITED, 2_000L, 0, 1, 0, 0))
+                .isEqualTo(new FallbackPolicy.Retry(1, 2_000));
+        assertThat(policy.afterFailure(ErrorClass.RATE_LIMITED, 10L, 0, 1, 2, 0))
+                .isEqualTo(new FallbackPolicy.Retry(3, 400));
     }
 
     @Test
     void noRoundStartsPastTheDeadline() {
-        assertThat(policy.afterFailure(ErrorClass.UPSTREAM, null, 0, 1, 0, 119_899 * MS)).isEqualTo(new FallbackPolicy.Retry(1, 100));
-        assertThat(policy.afterFailure(ErrorClass.UPSTREAM, null, 0, 1, 0, 119_900 * MS)).isInstanceOf(FallbackPolicy.Fail.class);
-        assertThat(policy.afterFailure(ErrorClass.RATE_LIMITED, 60_000L, 0, 1, 0, 61_000 * MS)).isInstanceOf(FallbackPolicy.Fail.class);
+        assertThat(policy.afterFailure(ErrorClass.UPSTREAM, null, 0, 1, 0, 119_899 * MS))
+                .isEqualTo(new FallbackPolicy.Retry(1, 100));
+        assertThat(policy.afterFailure(ErrorClass.UPSTREAM, null, 0, 1, 0, 119_900 * MS))
+                .isInstanceOf(FallbackPolicy.Fail.class);
+        assertThat(policy.afterFailure(ErrorClass.RATE_LIMITED, 60_000L, 0, 1, 0, 61_000 * MS))
+                .isInstanceOf(FallbackPolicy.Fail.class);
     }
 
     @ParameterizedTest
-    @EnumSource(value = ErrorClass.class, names = {"TIMEOUT", "AUTH"})
+    @EnumSource(
+            value = ErrorClass.class,
+            names = {"TIMEOUT", "AUTH"})
     void aFailureTimeWillNotCureGetsNoRound(ErrorClass failure) {
         assertThat(FallbackPolicy.isTransient(failure)).isFalse();
         assertThat(policy.afterFailure(failure, null, 0, 1, 0, 0)).isInstanceOf(FallbackPolicy.Fail.class);

@@ -37,12 +37,10 @@ import java.util.Properties;
  */
 public final class GatewayBench {
 
-    private GatewayBench() {
-    }
+    private GatewayBench() {}
 
     /** One measured step: a fixed rate, a fixed concurrency, or streaming at a fixed concurrency. */
-    record Phase(String name, String kind, int value, boolean stream, int warmupSeconds, int seconds) {
-    }
+    record Phase(String name, String kind, int value, boolean stream, int warmupSeconds, int seconds) {}
 
     static List<Phase> phases(String mode) {
         boolean quick = "quick".equals(mode);
@@ -72,7 +70,11 @@ public final class GatewayBench {
         Map<String, List<Long>> groups = new LinkedHashMap<>();
         for (String key : p.stringPropertyNames().stream().sorted().toList()) {
             if (key.startsWith("group.") && !p.getProperty(key).isBlank()) {
-                groups.put(key.substring(6), Arrays.stream(p.getProperty(key).trim().split("\\s+")).map(Long::parseLong).toList());
+                groups.put(
+                        key.substring(6),
+                        Arrays.stream(p.getProperty(key).trim().split("\\s+"))
+                                .map(Long::parseLong)
+                                .toList());
             }
         }
         groups.put("load-generator", List.of(ProcessHandle.current().pid()));
@@ -92,8 +94,13 @@ public final class GatewayBench {
             LoadGen.Target streamed = target(p, name, true);
             for (Phase phase : phases) {
                 LoadGen.Target target = phase.stream() ? streamed : plain;
-                System.out.printf("==> bench: %s, %s (%s %d s + %d s warm-up)%n", name, phase.name(), phase.stream() ? "streamed" : "not streamed",
-                        phase.seconds(), phase.warmupSeconds());
+                System.out.printf(
+                        "==> bench: %s, %s (%s %d s + %d s warm-up)%n",
+                        name,
+                        phase.name(),
+                        phase.stream() ? "streamed" : "not streamed",
+                        phase.seconds(),
+                        phase.warmupSeconds());
                 Map<String, Double> cpuBefore = null;
                 LoadGen.Run run;
                 if (phase.warmupSeconds() > 0) {
@@ -101,7 +108,8 @@ public final class GatewayBench {
                     run = measure(load, target, phase, procs);
                 } else {
                     cpuBefore = procs.cpuMillis();
-                    run = "rate".equals(phase.kind()) ? load.fixedRate(target, phase.value(), 0, phase.seconds())
+                    run = "rate".equals(phase.kind())
+                            ? load.fixedRate(target, phase.value(), 0, phase.seconds())
                             : load.fixedConcurrency(target, phase.value(), 0, phase.seconds());
                     run.cpu = diff(procs.cpuMillis(), cpuBefore);
                 }
@@ -123,7 +131,8 @@ public final class GatewayBench {
         Files.writeString(out.resolve("gateway.json"), json.writeValueAsString(results), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("gateway.md"), Report.markdown(results, rows), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("gateway-latency.svg"), Report.svg(rows), StandardCharsets.UTF_8);
-        System.out.println("==> bench: results in " + out.resolve("gateway.json") + ", gateway.md and gateway-latency.svg");
+        System.out.println(
+                "==> bench: results in " + out.resolve("gateway.json") + ", gateway.md and gateway-latency.svg");
     }
 
     private static LoadGen.Run measure(LoadGen load, LoadGen.Target target, Phase phase, Procs procs) {
@@ -134,7 +143,8 @@ public final class GatewayBench {
             load.fixedConcurrency(target, phase.value(), 0, phase.warmupSeconds());
         }
         Map<String, Double> before = procs.cpuMillis();
-        LoadGen.Run run = "rate".equals(phase.kind()) ? load.fixedRate(target, phase.value(), 0, phase.seconds())
+        LoadGen.Run run = "rate".equals(phase.kind())
+                ? load.fixedRate(target, phase.value(), 0, phase.seconds())
                 : load.fixedConcurrency(target, phase.value(), 0, phase.seconds());
         run.cpu = diff(procs.cpuMillis(), before);
         return run;
@@ -170,21 +180,31 @@ public final class GatewayBench {
         String model = p.getProperty(prefix + "model");
         String body = "{\"model\":\"" + model + "\",\"max_tokens\":32,\"stream\":" + stream
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say something short about routing.\"}]}";
-        return new LoadGen.Target(name, p.getProperty(prefix + "url"), headers, body.getBytes(StandardCharsets.UTF_8), stream);
+        return new LoadGen.Target(
+                name, p.getProperty(prefix + "url"), headers, body.getBytes(StandardCharsets.UTF_8), stream);
     }
 
     private static String compact(Map<String, Object> row) {
-        return "ok=" + row.get("ok") + " rps=" + row.get("achieved_rps") + " errors=" + row.get("errors") + " latency_ms=" + row.get("latency_ms")
-                + (row.containsKey("ttft_ms") ? " ttft_ms=" + row.get("ttft_ms") : "") + " cpu_ms/req=" + ((Map<?, ?>) row.get("cpu_core_ms_per_request")).get("total");
+        return "ok=" + row.get("ok") + " rps=" + row.get("achieved_rps") + " errors=" + row.get("errors")
+                + " latency_ms=" + row.get("latency_ms")
+                + (row.containsKey("ttft_ms") ? " ttft_ms=" + row.get("ttft_ms") : "") + " cpu_ms/req="
+                + ((Map<?, ?>) row.get("cpu_core_ms_per_request")).get("total");
     }
 
     private static String machine() {
         try {
-            String model = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+            String model = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse("?");
             return Runtime.getRuntime().availableProcessors() + " cores (" + model + "), "
-                    + Math.round(Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal")).findFirst()
-                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1048576.0).orElse(0.0)) + " GiB, Java " + Runtime.version();
+                    + Math.round(Files.readAllLines(Path.of("/proc/meminfo")).stream()
+                            .filter(l -> l.startsWith("MemTotal"))
+                            .findFirst()
+                            .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1048576.0)
+                            .orElse(0.0))
+                    + " GiB, Java " + Runtime.version();
         } catch (IOException e) {
             return "?";
         }

@@ -34,13 +34,17 @@ public final class LoadGen {
 
     public LoadGen(Vertx vertx, int connections) {
         this.vertx = vertx;
-        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(5_000)
-                .setIdleTimeout(0), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+        this.client = vertx.createHttpClient(
+                new HttpClientOptions()
+                        .setKeepAlive(true)
+                        .setTcpNoDelay(true)
+                        .setConnectTimeout(5_000)
+                        .setIdleTimeout(0),
+                new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
     }
 
     /** Where and what to send. */
-    public record Target(String name, String url, Map<String, String> headers, byte[] body, boolean stream) {
-    }
+    public record Target(String name, String url, Map<String, String> headers, byte[] body, boolean stream) {}
 
     /** One measured run. Latencies in microseconds. */
     public static final class Run {
@@ -53,6 +57,7 @@ public final class LoadGen {
         public long endNanos;
         /** CPU milliseconds each process group used during the run. */
         public Map<String, Double> cpu = Map.of();
+
         boolean recording;
 
         void error(String what) {
@@ -188,7 +193,10 @@ public final class LoadGen {
 
     /** Sends one request due at {@code dueNanos}; records into {@code run} unless it is null (warm-up). */
     private Future<Void> send(Target target, long dueNanos, Run run) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.url()).setIdleTimeout(120_000);
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(target.url())
+                .setIdleTimeout(120_000);
         target.headers().forEach(options::putHeader);
         Promise<Void> done = Promise.promise();
         client.request(options)

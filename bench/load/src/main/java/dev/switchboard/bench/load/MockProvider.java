@@ -21,8 +21,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class MockProvider {
 
-    private MockProvider() {
-    }
+    private MockProvider() {}
 
     public static void main(String[] args) {
         int port = Integer.parseInt(args[0]);
@@ -31,27 +30,43 @@ public final class MockProvider {
         long chunkMs = args.length > 3 ? Long.parseLong(args[3]) : 5;
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         start(vertx, port, firstMs, chunks, chunkMs);
-        System.out.printf("mock provider on 127.0.0.1:%d (first chunk %d ms, %d chunks %d ms apart)%n", port, firstMs, chunks, chunkMs);
+        System.out.printf(
+                "mock provider on 127.0.0.1:%d (first chunk %d ms, %d chunks %d ms apart)%n",
+                port, firstMs, chunks, chunkMs);
     }
 
     public static void start(Vertx vertx, int port, long firstMs, int chunks, long chunkMs) {
-        Buffer chunk = sse("{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
-                + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok \"},\"finish_reason\":null}]}");
-        Buffer last = sse("{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
-                + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}")
-                .appendBuffer(sse("{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
-                        + "\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":" + chunks + ",\"total_tokens\":" + (12 + chunks) + "}}"))
-                .appendString("data: [DONE]\n\n");
-        Buffer whole = Buffer.buffer(("{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o-mini\","
-                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + "tok ".repeat(chunks)
-                + "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":" + chunks
-                + ",\"total_tokens\":" + (12 + chunks) + "}}").getBytes(StandardCharsets.UTF_8));
+        Buffer chunk = sse(
+                "{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok \"},\"finish_reason\":null}]}");
+        Buffer last =
+                sse("{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
+                                + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}")
+                        .appendBuffer(sse(
+                                "{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
+                                        + "\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":"
+                                        + chunks + ",\"total_tokens\":" + (12 + chunks) + "}}"))
+                        .appendString("data: [DONE]\n\n");
+        Buffer whole = Buffer.buffer(
+                ("{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o-mini\","
+                                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
+                                + "tok ".repeat(chunks)
+                                + "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":"
+                                + chunks
+                                + ",\"total_tokens\":" + (12 + chunks) + "}}")
+                        .getBytes(StandardCharsets.UTF_8));
         Buffer models = Buffer.buffer("{\"object\":\"list\",\"data\":[{\"id\":\"gpt-4o-mini\",\"object\":\"model\"}]}");
         long wholeMs = firstMs + (chunks - 1) * chunkMs;
-        vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port).setTcpNoDelay(true).setIdleTimeout(0))
+        vertx.createHttpServer(new HttpServerOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(port)
+                        .setTcpNoDelay(true)
+                        .setIdleTimeout(0))
                 .requestHandler(request -> {
                     if (!"POST".equals(request.method().name())) {
-                        request.response().putHeader("Content-Type", "application/json").end(models);
+                        request.response()
+                                .putHeader("Content-Type", "application/json")
+                                .end(models);
                         return;
                     }
                     if (!request.path().endsWith("/chat/completions")) {
@@ -62,15 +77,24 @@ public final class MockProvider {
                         if (indexOf(body, "\"stream\":true") >= 0 || indexOf(body, "\"stream\": true") >= 0) {
                             stream(vertx, request, chunk, last, chunks, firstMs, chunkMs);
                         } else {
-                            vertx.setTimer(wholeMs, t -> request.response().putHeader("Content-Type", "application/json").end(whole));
+                            vertx.setTimer(
+                                    wholeMs,
+                                    t -> request.response()
+                                            .putHeader("Content-Type", "application/json")
+                                            .end(whole));
                         }
                     });
                 })
-                .listen().toCompletionStage().toCompletableFuture().join();
+                .listen()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join();
     }
 
-    private static void stream(Vertx vertx, HttpServerRequest request, Buffer chunk, Buffer last, int chunks, long firstMs, long chunkMs) {
-        HttpServerResponse response = request.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
+    private static void stream(
+            Vertx vertx, HttpServerRequest request, Buffer chunk, Buffer last, int chunks, long firstMs, long chunkMs) {
+        HttpServerResponse response =
+                request.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
         int[] sent = {0};
         vertx.setTimer(firstMs, first -> {
             if (response.closed()) {

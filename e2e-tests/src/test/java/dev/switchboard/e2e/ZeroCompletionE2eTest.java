@@ -1,0 +1,66 @@
+package dev.switchboard.e2e;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Zero-completion insurance through the whole stack, at Perplexity's Sonar (0.005 USD per request on
+ * top of its tokens): a request whose provider fails before any output costs 0 in the ledger (with
+ * the reason) and in {@code /generation}. (A cancelled request's waiver is proven in billing's
+ * {@code ZeroCompletionTest}.)
+ */
+@Order(14)
+class ZeroCompletionE2eTest {
+
+    private static final String SONAR =
+            "{\"model\":\"perplexity/sonar\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                    + "\"provider\":{\"only\":[\"perplexity\"]}";
+
+    @AfterEach
+    void reset() {
+        Stack.simulator("DELETE", "/_sim/providers", null);
+    }
+
+    @Test
+    void aRequestWhoseProviderFailsBeforeAnyOutputCostsNothingFeeIncluded() throws Exception {
+        Stack.simulator("PUT", "/_sim/providers/perplexity", "{\"fail_status\":500}");
+        HttpResponse<String> failed = Stack.postChat(Stack.key(), SONAR + "}");
+        assertThat(failed.statusCode()).as(failed.body()).isEqualTo(502);
+        String id = failed.headers().firstValue("X-Generation-Id").orElseThrow();
+        assertFree(id, "zero completion: error");
+    }
+
+    private static void assertFree(String id, String reason) throws Exception {
+        try (Connection db = Stack.postgres();
+                PreparedStatement read = db.prepareStatement(
+                        "SELECT cost_nanos, waived_reason, provider FROM billing.ledger WHERE generation_id = ?")) {
+            read.setString(1, id);
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> {
+                        try (ResultSet row = read.executeQuery()) {
+                            assertThat(row.next()).as("ledger row of %s", id).isTrue();
+                            assertThat(row.getString("provider")).isEqualTo("perplexity");
+                            assertThat(row.getLong("cost_nanos")).isZero();
+                            assertThat(row.getString("waived_reason")).startsWith(reason);
+                        }
+                    });
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            HttpResponse<String> generation = Stack.get("/generation?id=" + id, Stack.key());
+            assertThat(generation.statusCode()).isEqualTo(200);
+            assertThat(Stack.json(generation.body()).at("/data/total_cost").asDouble())
+                    .isZero();
+        });
+    }
+}
