@@ -151,14 +151,19 @@ public class RoutePlanner {
                     (double) endpoint.prices().promptPico() * promptTokens
                             + (double) endpoint.prices().completionPico() * output);
             EndpointStats stats = health.stats(endpoint);
-            Double metric = sort == null
-                    ? drawKey(rng, cost, stats)
-                    : switch (sort) {
-                        case LATENCY ->
-                            stats.latencyMs() == null ? null : stats.latencyMs().doubleValue();
-                        case THROUGHPUT -> stats.tokensPerSecond() == null ? null : -stats.tokensPerSecond();
-                        case PRICE -> cost;
-                    };
+            // a plain assignment per case: inside a conditional the arms would be unboxed, and an
+            // unmeasured endpoint's null with them
+            Double metric;
+            if (sort == null) {
+                metric = drawKey(rng, cost, stats);
+            } else {
+                metric = switch (sort) {
+                    case LATENCY ->
+                        stats.latencyMs() == null ? null : stats.latencyMs().doubleValue();
+                    case THROUGHPUT -> stats.tokensPerSecond() == null ? null : -stats.tokensPerSecond();
+                    case PRICE -> cost;
+                };
+            }
             int orderRank = filter.routing.order().indexOf(provider.name());
             groups[count] = (orderRank < 0 ? filter.routing.order().size() : orderRank) * 4
                     + (health.state(provider.name()) == ProviderState.DEGRADED ? 2 : 0)
