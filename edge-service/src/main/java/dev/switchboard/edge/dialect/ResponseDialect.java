@@ -3,46 +3,67 @@ package dev.switchboard.edge.dialect;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.Usage;
 
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
 
 /**
- * How one client dialect writes the router's events: as a stream of server-sent events, or as
- * one body. One instance per request; not thread-safe.
+ * How one client dialect writes one request's router events: as a stream of server-sent events,
+ * or as one body built from the {@link MessageAccumulator}. One instance per request; not
+ * thread-safe.
  *
  * <p>Streaming: {@link #streamStart()} once when the stream opens, then {@link #delta} /
  * {@link #finish} per event, then {@link #streamEnd} (success) or {@link #streamError} (failure
  * after the stream opened). Not streaming: {@link #aggregate} / {@link #finished}, then
- * {@link #complete}. Errors before anything was sent are a status and {@link #errorBody}.
+ * {@link #complete}. Errors before anything was sent are the {@link Dialect}'s error body.
  */
-public interface ResponseDialect {
+public abstract class ResponseDialect {
+
+    private static final byte[] KEEP_ALIVE = ": SWITCHBOARD PROCESSING\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    protected final MessageAccumulator message = new MessageAccumulator();
+    private String model;
+    private String provider;
+
+    protected ResponseDialect(String model) {
+        this.model = model;
+    }
 
     /** The provider and model serving the request (the last routing decision wins). */
-    void routed(RouteEvent.Routed routed);
+    public void routed(RouteEvent.Routed routed) {
+        this.model = routed.model();
+        this.provider = routed.provider();
+    }
 
-    String model();
+    public final String model() {
+        return model;
+    }
 
-    String provider();
+    /** The provider serving the request; null until the router routed it. */
+    public final String provider() {
+        return provider;
+    }
 
-    byte[] streamStart();
+    public abstract byte[] streamStart();
 
-    byte[] delta(RouteEvent.Delta delta);
+    public abstract byte[] delta(RouteEvent.Delta delta);
 
-    byte[] finish(RouteEvent.Finished finished);
+    public abstract byte[] finish(RouteEvent.Finished finished);
 
-    byte[] streamEnd(Usage usage);
+    public abstract byte[] streamEnd(Usage usage);
 
-    byte[] streamError(int status, String message);
+    public abstract byte[] streamError(int status, String message);
 
-    void aggregate(RouteEvent.Delta delta);
+    public void aggregate(RouteEvent.Delta delta) {
+        message.add(delta);
+    }
 
-    void finished(RouteEvent.Finished finished);
+    public void finished(RouteEvent.Finished finished) {
+        message.finish(finished);
+    }
 
-    byte[] complete(Usage usage);
-
-    byte[] errorBody(int status, String message, Map<String, Object> metadata);
+    public abstract byte[] complete(Usage usage);
 
     /** A comment line that keeps an idle stream open through proxies. */
-    default byte[] keepAlive() {
-        return ": SWITCHBOARD PROCESSING\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    public byte[] keepAlive() {
+        return KEEP_ALIVE;
     }
 }

@@ -184,6 +184,6 @@ public class EmbeddingsRoute {
                 .putHeader("X-Generation-Id", generationId)
                 .putHeader("X-Provider", result.provider())
                 .putHeader("X-Model-Used", result.model())
-                .end(dev.switchboard.edge.dialect.OpenAiResponses.write(body));
+                .end(dev.switchboard.edge.dialect.JsonOut.write(body));
     }
 }

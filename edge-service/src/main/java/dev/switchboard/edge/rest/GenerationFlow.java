@@ -3,6 +3,7 @@ package dev.switchboard.edge.rest;
 import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.ModelSpec;
 import dev.switchboard.edge.client.RouterClient;
+import dev.switchboard.edge.dialect.Dialect;
 import dev.switchboard.edge.dialect.ResponseDialect;
 import dev.switchboard.edge.service.Authorizer;
 import dev.switchboard.edge.service.EdgeException;
@@ -73,14 +74,8 @@ public class GenerationFlow {
         this.vertx = vertx;
     }
 
-    /** Makes a request's response writer. */
-    @FunctionalInterface
-    public interface DialectFactory {
-        ResponseDialect create(String generationId, String model);
-    }
-
-    /** Serves {@code parsed} for the caller holding {@code key}. */
-    public void serve(RoutingContext ctx, String key, ChatRequest asSent, DialectFactory dialect) {
+    /** Serves {@code asSent}, read in {@code dialect}, for the caller holding {@code key}. */
+    public void serve(RoutingContext ctx, String key, ChatRequest asSent, Dialect dialect) {
         List<String> ids = new java.util.ArrayList<>(asSent.models().size());
         for (String m : asSent.models()) {
             ModelSpec model = catalog.current()
@@ -119,11 +114,7 @@ public class GenerationFlow {
                                         .map(authContext -> new Authorized(claims, authContext, request));
                             });
                 })
-                .onSuccess(authorized -> route(
-                        ctx,
-                        generationId,
-                        authorized,
-                        dialect.create(generationId, authorized.request().primaryModel())))
+                .onSuccess(authorized -> route(ctx, generationId, authorized, dialect))
                 .onFailure(ctx::fail);
     }
 
@@ -142,7 +133,7 @@ public class GenerationFlow {
 
     private record Authorized(KeyClaims claims, AuthContext context, ChatRequest request) {}
 
-    private void route(RoutingContext ctx, String generationId, Authorized authorized, ResponseDialect dialect) {
+    private void route(RoutingContext ctx, String generationId, Authorized authorized, Dialect dialect) {
         Exchange exchange = new Exchange(ctx, generationId, authorized, dialect);
         router.stream(new RouteRequest(generationId, authorized.context(), authorized.request()), exchange)
                 .onFailure(error -> {
@@ -158,6 +149,7 @@ public class GenerationFlow {
         private final String generationId;
         private final ChatRequest request;
         private final KeyClaims claims;
+        private final Dialect dialect;
         private final ResponseDialect out;
         private final long startNanos = System.nanoTime();
         private HttpClientResponse upstream;
@@ -168,13 +160,14 @@ public class GenerationFlow {
 
         private long keepAliveTimer = -1;
 
-        Exchange(RoutingContext ctx, String generationId, Authorized authorized, ResponseDialect out) {
+        Exchange(RoutingContext ctx, String generationId, Authorized authorized, Dialect dialect) {
             this.ctx = ctx;
             this.response = ctx.response();
             this.generationId = generationId;
             this.request = authorized.request();
             this.claims = authorized.claims();
-            this.out = out;
+            this.dialect = dialect;
+            this.out = dialect.responses(generationId, request.primaryModel());
             if (request.stream()) {
                 keepAliveTimer = vertx.setTimer(KEEP_ALIVE_AFTER.toMillis(), t -> keepAlive());
             }
@@ -263,7 +256,7 @@ public class GenerationFlow {
                 metadata.put("provider_name", out.provider());
             }
             headers(status).putHeader("Content-Type", "application/json");
-            end(out.errorBody(status, message, metadata), status, "error");
+            end(dialect.errorBody(status, message, metadata), status, "error");
         }
 
         /** The router could not be reached or refused the request. */

@@ -11,7 +11,7 @@ import dev.switchboard.catalog.ModelSpec;
 import dev.switchboard.catalog.Prices;
 import dev.switchboard.catalog.Pricing;
 import dev.switchboard.catalog.ProviderSpec;
-import dev.switchboard.edge.dialect.OpenAiResponses;
+import dev.switchboard.edge.dialect.JsonOut;
 import dev.switchboard.edge.service.EdgeException;
 import dev.switchboard.edge.service.HealthReader;
 import dev.switchboard.events.health.HealthKeys;
@@ -279,6 +279,6 @@ public class ModelsRoutes {
     }
 
     private static void json(RoutingContext ctx, ObjectNode body) {
-        ctx.response().putHeader("Content-Type", "application/json").end(OpenAiResponses.write(body));
+        ctx.response().putHeader("Content-Type", "application/json").end(JsonOut.write(body));
     }
 }

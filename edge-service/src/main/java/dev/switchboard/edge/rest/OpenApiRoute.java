@@ -2,7 +2,7 @@ package dev.switchboard.edge.rest;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.edge.dialect.OpenAiResponses;
+import dev.switchboard.edge.dialect.JsonOut;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,7 +50,7 @@ public class OpenApiRoute {
 
     /** After start-up every route has registered itself. */
     void build(@Observes StartupEvent event, Instance<PublicApi> api) {
-        document = OpenAiResponses.write(build(api.get()));
+        document = JsonOut.write(build(api.get()));
     }
 
     static ObjectNode build(PublicApi api) {

@@ -1,9 +1,8 @@
 package dev.switchboard.edge.rest;
 
 import dev.switchboard.edge.config.EdgeConfig;
+import dev.switchboard.edge.dialect.ErrorBody;
 import dev.switchboard.edge.service.EdgeException;
-import dev.switchboard.wire.ErrorResponse;
-import dev.switchboard.wire.WireCodec;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -33,17 +32,12 @@ public class PublicApi {
         this.maxBodyBytes = config.maxBodyBytes();
     }
 
-    /** How a route's errors are written: OpenAI's / OpenRouter's shape, or Anthropic's. */
-    public enum ErrorShape {
-        OPENAI,
-        ANTHROPIC
-    }
-
     public void post(Router router, String path, Doc doc, Handler<RoutingContext> handler) {
-        post(router, path, ErrorShape.OPENAI, doc, handler);
+        post(router, path, ErrorBody.OPENAI, doc, handler);
     }
 
-    public void post(Router router, String path, ErrorShape shape, Doc doc, Handler<RoutingContext> handler) {
+    /** A route whose errors take {@code shape}: a dialect's own, such as Anthropic's. */
+    public void post(Router router, String path, ErrorBody shape, Doc doc, Handler<RoutingContext> handler) {
         document("post", path, doc);
         for (String prefix : PREFIXES) {
             router.post(prefix + path)
@@ -150,10 +144,10 @@ public class PublicApi {
     }
 
     static void failure(RoutingContext ctx) {
-        failure(ctx, ErrorShape.OPENAI);
+        failure(ctx, ErrorBody.OPENAI);
     }
 
-    static void failure(RoutingContext ctx, ErrorShape shape) {
+    static void failure(RoutingContext ctx, ErrorBody shape) {
         HttpServerResponse response = ctx.response();
         if (response.headWritten()) {
             // the stream already started: nothing sensible to add but closing it
@@ -179,15 +173,11 @@ public class PublicApi {
     }
 
     public static void error(
-            HttpServerResponse response, ErrorShape shape, int status, String message, Map<String, Object> metadata) {
+            HttpServerResponse response, ErrorBody shape, int status, String message, Map<String, Object> metadata) {
         if (response.closed() || response.ended()) {
             return;
         }
-        byte[] body = shape == ErrorShape.ANTHROPIC
-                ? dev.switchboard.edge.dialect.AnthropicResponses.error(status, message)
-                        .toString()
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)
-                : WireCodec.encode(ErrorResponse.of(status, message, metadata));
+        byte[] body = shape.write(status, message, metadata);
         response.setStatusCode(status)
                 .putHeader("Content-Type", "application/json")
                 .end(Buffer.buffer(body));

@@ -1,6 +1,5 @@
-package dev.switchboard.edge;
+package dev.switchboard.edge.dialect.anthropic;
 
-import dev.switchboard.edge.dialect.AnthropicRequestParser;
 import dev.switchboard.edge.service.EdgeException;
 import dev.switchboard.wire.ChatMessage;
 import dev.switchboard.wire.ChatRequest;

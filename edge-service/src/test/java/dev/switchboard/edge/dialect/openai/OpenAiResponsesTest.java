@@ -1,8 +1,7 @@
-package dev.switchboard.edge;
+package dev.switchboard.edge.dialect.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.edge.dialect.OpenAiResponses;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.ToolCallDelta;
 import dev.switchboard.wire.Usage;
@@ -19,17 +18,18 @@ class OpenAiResponsesTest {
     private final OpenAiResponses out = new OpenAiResponses("gen-1", 1_764_129_600L, "openai/gpt-4o-mini");
     private final Usage usage = new Usage(12, 48, 0, 0, 30_600L, Usage.SOURCE_PROVIDER);
 
+    /** The first server-sent event of {@code bytes}. */
     private static JsonNode event(byte[] bytes) throws Exception {
         String text = new String(bytes, StandardCharsets.UTF_8);
         assertThat(text).startsWith("data: ").endsWith("\n\n");
-        return JSON.readTree(text.substring(6));
+        return JSON.readTree(text.substring(6, text.indexOf("\n\n")));
     }
 
     @Test
     void streamChunksHaveTheOpenAiShapeAndTheFirstCarriesTheRole() throws Exception {
         out.routed(new RouteEvent.Routed("openai", "openai/gpt-4o-mini", "gpt-4o-mini", 1));
-        JsonNode first = event(out.deltaChunk(RouteEvent.Delta.text("Hel")));
-        JsonNode second = event(out.deltaChunk(RouteEvent.Delta.text("lo")));
+        JsonNode first = event(out.delta(RouteEvent.Delta.text("Hel")));
+        JsonNode second = event(out.delta(RouteEvent.Delta.text("lo")));
         assertThat(first.path("object").asText()).isEqualTo("chat.completion.chunk");
         assertThat(first.path("id").asText()).isEqualTo("gen-1");
         assertThat(first.path("created").isIntegralNumber()).isTrue();
@@ -45,7 +45,7 @@ class OpenAiResponsesTest {
 
     @Test
     void theUsageChunkCarriesCostAsAPlainJsonNumber() throws Exception {
-        byte[] bytes = out.usageChunk(usage);
+        byte[] bytes = out.streamEnd(usage);
         assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"cost\":0.0000306");
         JsonNode chunk = event(bytes);
         assertThat(chunk.path("choices")).isEmpty();
@@ -55,11 +55,12 @@ class OpenAiResponsesTest {
 
     @Test
     void anErrorAfterTheFirstTokenIsAChunkWithFinishReasonError() throws Exception {
-        JsonNode chunk = event(out.errorChunk(502, "provider failed"));
+        JsonNode chunk = event(out.streamError(502, "provider failed"));
         assertThat(chunk.at("/choices/0/finish_reason").asText()).isEqualTo("error");
         assertThat(chunk.at("/error/code").asInt()).isEqualTo(502);
         assertThat(chunk.at("/error/message").asText()).isEqualTo("provider failed");
-        assertThat(new String(OpenAiResponses.done(), StandardCharsets.UTF_8)).isEqualTo("data: [DONE]\n\n");
+        assertThat(new String(dev.switchboard.edge.dialect.JsonOut.done(), StandardCharsets.UTF_8))
+                .isEqualTo("data: [DONE]\n\n");
     }
 
     @Test
@@ -92,23 +93,23 @@ class OpenAiResponsesTest {
                 new RouteEvent.Delta(
                         null, null, null, null, List.of(new ToolCallDelta(0, "call_1", "f", "{}", "Z2VtaW5p")), null));
         OpenAiResponses streaming = new OpenAiResponses("gen-2", 1L, "m");
-        JsonNode first = event(streaming.deltaChunk(deltas.get(0)));
+        JsonNode first = event(streaming.delta(deltas.get(0)));
         assertThat(first.at("/choices/0/delta/reasoning_details/0/type").asText())
                 .isEqualTo("reasoning.text");
         assertThat(first.at("/choices/0/delta/reasoning_details/0/index").asInt())
                 .isZero();
-        event(streaming.deltaChunk(deltas.get(1)));
-        JsonNode signature = event(streaming.deltaChunk(deltas.get(2)));
+        event(streaming.delta(deltas.get(1)));
+        JsonNode signature = event(streaming.delta(deltas.get(2)));
         assertThat(signature
                         .at("/choices/0/delta/reasoning_details/0/signature")
                         .asText())
                 .isEqualTo("c2lnMQ==");
         assertThat(signature.at("/choices/0/delta/reasoning_details/0/index").asInt())
                 .isZero();
-        JsonNode redacted = event(streaming.deltaChunk(deltas.get(3)));
+        JsonNode redacted = event(streaming.delta(deltas.get(3)));
         assertThat(redacted.at("/choices/0/delta/reasoning_details/0/index").asInt())
                 .isEqualTo(1);
-        JsonNode call = event(streaming.deltaChunk(deltas.get(4)));
+        JsonNode call = event(streaming.delta(deltas.get(4)));
         assertThat(call.at("/choices/0/delta/reasoning_details/0/id").asText()).isEqualTo("call_1");
 
         OpenAiResponses whole = new OpenAiResponses("gen-3", 1L, "m");
@@ -129,7 +130,7 @@ class OpenAiResponsesTest {
         JsonNode logprobs = JSON.readTree(
                 "{\"content\":[{\"token\":\"Hi\",\"logprob\":-0.1,\"bytes\":[72,105],\"top_logprobs\":[]}]}");
         RouteEvent.Delta delta = new RouteEvent.Delta("Hi", null, null, null, null, logprobs);
-        assertThat(event(new OpenAiResponses("g", 1L, "m").deltaChunk(delta)).at("/choices/0/logprobs"))
+        assertThat(event(new OpenAiResponses("g", 1L, "m").delta(delta)).at("/choices/0/logprobs"))
                 .isEqualTo(logprobs);
         OpenAiResponses whole = new OpenAiResponses("g", 1L, "m");
         whole.aggregate(delta);

@@ -1,9 +1,10 @@
-package dev.switchboard.edge.dialect;
+package dev.switchboard.edge.dialect.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.edge.dialect.JsonBodies;
 import dev.switchboard.wire.ReasoningPart;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.ToolCall;

@@ -1,6 +1,7 @@
-package dev.switchboard.edge.dialect;
+package dev.switchboard.edge.dialect.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.edge.dialect.JsonBodies;
 import dev.switchboard.wire.ChatMessage;
 import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.ContentPart;

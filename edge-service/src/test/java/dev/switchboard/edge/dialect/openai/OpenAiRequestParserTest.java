@@ -1,6 +1,5 @@
-package dev.switchboard.edge;
+package dev.switchboard.edge.dialect.openai;
 
-import dev.switchboard.edge.dialect.OpenAiRequestParser;
 import dev.switchboard.edge.service.EdgeException;
 import dev.switchboard.wire.ChatMessage;
 import dev.switchboard.wire.ChatRequest;
