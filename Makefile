@@ -58,9 +58,11 @@ bench: stack build ## gateway benchmark: direct vs Switchboard vs Portkey (BENCH
 # the modules, and the benchmark tools that live outside the reactor
 LINT_POMS := pom.xml bench/jmh/pom.xml bench/load/pom.xml
 
-lint: jdk ## check the formatting of every Java file (palantir-java-format, imports); `make format` fixes it
+lint: jdk ## check the formatting of every Java file (palantir-java-format, imports; `make format` fixes it) and that no application.properties repeats a default
 	@echo "==> lint: spotless:check ($(LINT_POMS))"
 	@for pom in $(LINT_POMS); do $(MVN) -q -f $$pom spotless:check; done
+	@echo "==> lint: configuration defaults only in @ConfigMapping (deploy/lint/config-defaults.sh)"
+	@deploy/lint/config-defaults.sh
 	@echo "==> lint: clean"
 
 format: jdk ## reformat every Java file the way `make lint` checks it

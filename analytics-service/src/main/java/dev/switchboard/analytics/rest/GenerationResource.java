@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.analytics.clickhouse.ClickHouseStore;
 import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.ProviderSpec;
+import dev.switchboard.internal.ServiceCredentials;
 import dev.switchboard.wire.ErrorResponse;
 import dev.switchboard.wire.Money;
 import dev.switchboard.wire.ServiceToken;
@@ -17,7 +18,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -49,15 +49,12 @@ public class GenerationResource {
 
     private final ClickHouseStore store;
     private final LiveCatalog catalog;
-    private final ServiceToken token;
+    private final ServiceCredentials credentials;
 
-    public GenerationResource(
-            ClickHouseStore store,
-            LiveCatalog catalog,
-            @ConfigProperty(name = "switchboard.internal.token") String token) {
+    public GenerationResource(ClickHouseStore store, LiveCatalog catalog, ServiceCredentials credentials) {
         this.store = store;
         this.catalog = catalog;
-        this.token = new ServiceToken(token);
+        this.credentials = credentials;
     }
 
     @GET
@@ -65,7 +62,7 @@ public class GenerationResource {
             @QueryParam("id") String id,
             @QueryParam("account_id") String accountId,
             @HeaderParam(ServiceToken.HEADER) String presented) {
-        if (!token.accepts(presented)) {
+        if (!credentials.accepts(presented)) {
             return error(401, "missing or invalid service token");
         }
         if (id == null || !ID.matcher(id).matches()) {

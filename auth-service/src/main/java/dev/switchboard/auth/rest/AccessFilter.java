@@ -1,7 +1,7 @@
 package dev.switchboard.auth.rest;
 
 import dev.switchboard.auth.config.AuthConfig;
-import dev.switchboard.auth.config.InternalConfig;
+import dev.switchboard.internal.ServiceCredentials;
 import dev.switchboard.wire.ErrorResponse;
 import dev.switchboard.wire.ServiceToken;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -18,11 +18,11 @@ import java.security.MessageDigest;
  */
 public class AccessFilter {
 
-    private final ServiceToken serviceToken;
+    private final ServiceCredentials credentials;
     private final byte[] adminBearer;
 
-    public AccessFilter(InternalConfig internal, AuthConfig auth) {
-        this.serviceToken = new ServiceToken(internal.token());
+    public AccessFilter(ServiceCredentials credentials, AuthConfig auth) {
+        this.credentials = credentials;
         this.adminBearer = ("Bearer " + auth.adminToken()).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -30,7 +30,7 @@ public class AccessFilter {
     public Response check(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
         if (path.startsWith("/internal/")) {
-            return serviceToken.accepts(request.getHeaderString(ServiceToken.HEADER))
+            return credentials.accepts(request.getHeaderString(ServiceToken.HEADER))
                     ? null
                     : deny(401, "missing or invalid service token");
         }

@@ -322,7 +322,7 @@ public class CreditLeases {
     }
 
     @Scheduled(
-            every = "${switchboard.auth.lease.heartbeat:30s}",
+            every = "${switchboard.auth.lease.heartbeat}",
             delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> heartbeat() {
@@ -336,7 +336,7 @@ public class CreditLeases {
 
     /** Sweeps leases closed, or left by a replica that died, more than a hold TTL ago. */
     @Scheduled(
-            every = "${switchboard.auth.hold-sweep-interval:30s}",
+            every = "${switchboard.auth.hold-sweep-interval}",
             delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {

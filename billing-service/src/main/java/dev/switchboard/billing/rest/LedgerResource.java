@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.switchboard.billing.repository.LedgerEntry;
 import dev.switchboard.billing.service.BillingService;
+import dev.switchboard.internal.ServiceCredentials;
 import dev.switchboard.wire.ErrorResponse;
 import dev.switchboard.wire.ServiceToken;
 import io.smallrye.mutiny.Uni;
@@ -13,7 +14,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
 
@@ -22,18 +22,18 @@ import java.time.Instant;
 public class LedgerResource {
 
     private final BillingService billing;
-    private final ServiceToken token;
+    private final ServiceCredentials credentials;
 
-    public LedgerResource(BillingService billing, @ConfigProperty(name = "switchboard.internal.token") String token) {
+    public LedgerResource(BillingService billing, ServiceCredentials credentials) {
         this.billing = billing;
-        this.token = new ServiceToken(token);
+        this.credentials = credentials;
     }
 
     @GET
     @Path("/{generationId}")
     public Uni<Response> get(
             @PathParam("generationId") String generationId, @HeaderParam(ServiceToken.HEADER) String presented) {
-        if (!token.accepts(presented)) {
+        if (!credentials.accepts(presented)) {
             return Uni.createFrom().item(error(401, "missing or invalid service token"));
         }
         return billing.find(generationId, 0)

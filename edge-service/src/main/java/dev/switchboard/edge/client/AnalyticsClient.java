@@ -2,6 +2,7 @@ package dev.switchboard.edge.client;
 
 import dev.switchboard.edge.config.EdgeConfig;
 import dev.switchboard.edge.service.EdgeException;
+import dev.switchboard.internal.InternalClient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -9,24 +10,25 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /** analytics-service: generation lookups, answered as-is (OpenRouter's shape). */
 @ApplicationScoped
 public class AnalyticsClient {
 
-    private final InternalHttp http;
-    private final String base;
+    private final InternalClient http;
+    private final Duration timeout;
 
-    public AnalyticsClient(InternalHttp http, EdgeConfig config) {
-        this.http = http;
-        this.base = AuthClient.trim(config.analyticsUrl());
+    public AnalyticsClient(InternalHttp internal, EdgeConfig config) {
+        this.http = internal.analytics();
+        this.timeout = config.internalTimeout();
     }
 
     /** The generation's JSON body for {@code accountId}; a 404 or 400 comes back as the matching exception. */
     public Future<Buffer> generation(String id, String accountId) {
-        String uri = base + "/internal/v1/generation?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8)
-                + "&account_id=" + URLEncoder.encode(accountId, StandardCharsets.UTF_8);
-        return http.exchange(http.options(HttpMethod.GET, uri), null)
+        String path = "/internal/v1/generation?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "&account_id="
+                + URLEncoder.encode(accountId, StandardCharsets.UTF_8);
+        return http.exchange(HttpMethod.GET, path, null, timeout)
                 .recover(e -> Future.failedFuture(new EdgeException(503, "Analytics service unavailable")))
                 .compose(reply -> reply.status() == 200
                         ? Future.succeededFuture(reply.body())

@@ -3,6 +3,7 @@ package dev.switchboard.edge.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.edge.config.EdgeConfig;
 import dev.switchboard.edge.service.EdgeException;
+import dev.switchboard.internal.InternalClient;
 import dev.switchboard.wire.AuthContext;
 import dev.switchboard.wire.AuthorizeRequest;
 import dev.switchboard.wire.KeyClaims;
@@ -13,6 +14,7 @@ import io.vertx.core.http.HttpMethod;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 
@@ -27,12 +29,12 @@ public class AuthClient {
 
     private static final Logger LOG = Logger.getLogger(AuthClient.class);
 
-    private final InternalHttp http;
-    private final String base;
+    private final InternalClient http;
+    private final Duration timeout;
 
-    public AuthClient(InternalHttp http, EdgeConfig config) {
-        this.http = http;
-        this.base = trim(config.authUrl());
+    public AuthClient(InternalHttp internal, EdgeConfig config) {
+        this.http = internal.auth();
+        this.timeout = config.internalTimeout();
     }
 
     public Future<AuthContext> authorize(AuthorizeRequest request) {
@@ -63,13 +65,13 @@ public class AuthClient {
         if (holdId == null) {
             return;
         }
-        http.exchange(http.options(HttpMethod.POST, base + "/internal/v1/holds/" + holdId + "/release"), null)
+        http.exchange(HttpMethod.POST, "/internal/v1/holds/" + holdId + "/release", null, timeout)
                 .onFailure(e -> LOG.warnf("hold %s not released (%s); it will expire", holdId, e.getMessage()));
     }
 
     /** A management-API call, forwarded as is; answers auth's status and JSON body. */
-    public Future<InternalHttp.Reply> forward(HttpMethod method, String path, Buffer body) {
-        return http.exchange(http.options(method, base + path), body)
+    public Future<InternalClient.Reply> forward(HttpMethod method, String path, Buffer body) {
+        return http.exchange(method, path, body, timeout)
                 .recover(e -> Future.failedFuture(new EdgeException(503, "Authentication service unavailable")))
                 .compose(reply -> reply.status() >= 500
                         ? Future.failedFuture(ErrorBodies.toException(reply, "Authentication service"))
@@ -77,7 +79,7 @@ public class AuthClient {
     }
 
     private Future<JsonNode> call(HttpMethod method, String path, byte[] body) {
-        return http.exchange(http.options(method, base + path), body == null ? null : Buffer.buffer(body))
+        return http.exchange(method, path, body == null ? null : Buffer.buffer(body), timeout)
                 .recover(e -> Future.failedFuture(new EdgeException(503, "Authentication service unavailable")))
                 .compose(reply -> {
                     if (reply.status() == 200) {
@@ -95,9 +97,5 @@ public class AuthClient {
 
     private static <T> T convert(JsonNode body, Class<T> type) {
         return WireCodec.mapper().convertValue(body, type);
-    }
-
-    static String trim(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.edge.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.edge.service.EdgeException;
+import dev.switchboard.internal.InternalClient;
 import dev.switchboard.wire.WireCodec;
 
 /** Reads an internal service's error answer (the public error shape) back into an exception. */
@@ -9,7 +10,7 @@ final class ErrorBodies {
 
     private ErrorBodies() {}
 
-    static EdgeException toException(InternalHttp.Reply reply, String fallbackMessage) {
+    static EdgeException toException(InternalClient.Reply reply, String fallbackMessage) {
         int status = reply.status();
         String message = fallbackMessage;
         try {

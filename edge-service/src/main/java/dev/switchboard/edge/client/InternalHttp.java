@@ -1,77 +1,47 @@
 package dev.switchboard.edge.client;
 
 import dev.switchboard.edge.config.EdgeConfig;
-import dev.switchboard.wire.ServiceToken;
+import dev.switchboard.internal.InternalClient;
+import dev.switchboard.internal.ServiceCredentials;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.context.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The one pooled keep-alive HTTP client the edge uses for auth, router and analytics. Every
- * request carries the service token and the caller's trace context ({@code traceparent}).
+ * The edge's clients of auth, router and analytics: one pooled {@link InternalClient} each, so every
+ * call carries the service credential and the caller's trace context.
  */
 @ApplicationScoped
 public class InternalHttp {
 
-    private final HttpClient client;
-    private final String serviceToken;
-    private final OpenTelemetry openTelemetry;
-    private final long timeoutMillis;
+    private final InternalClient auth;
+    private final InternalClient router;
+    private final InternalClient analytics;
 
-    public InternalHttp(
-            Vertx vertx,
-            EdgeConfig config,
-            OpenTelemetry openTelemetry,
-            @ConfigProperty(name = "switchboard.internal.token") String serviceToken) {
-        this.serviceToken = serviceToken;
-        this.openTelemetry = openTelemetry;
-        this.timeoutMillis = config.internalTimeout().toMillis();
-        this.client = vertx.createHttpClient(
-                new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2_000),
-                new PoolOptions().setHttp1MaxSize(config.internalPoolSize()));
+    public InternalHttp(Vertx vertx, EdgeConfig config, OpenTelemetry openTelemetry, ServiceCredentials credentials) {
+        int pool = config.internalPoolSize();
+        this.auth = new InternalClient(vertx, credentials, openTelemetry, config.authUrl(), pool);
+        this.router = new InternalClient(vertx, credentials, openTelemetry, config.routerUrl(), pool);
+        this.analytics = new InternalClient(vertx, credentials, openTelemetry, config.analyticsUrl(), pool);
     }
 
-    /** Options for a call to an internal service, with token and trace headers. */
-    public RequestOptions options(HttpMethod method, String absoluteUri) {
-        RequestOptions options = new RequestOptions()
-                .setMethod(method)
-                .setAbsoluteURI(absoluteUri)
-                .putHeader(ServiceToken.HEADER, serviceToken)
-                .putHeader("Content-Type", "application/json")
-                .setIdleTimeout(timeoutMillis);
-        openTelemetry
-                .getPropagators()
-                .getTextMapPropagator()
-                .inject(Context.current(), options, (carrier, key, value) -> carrier.putHeader(key, value));
-        return options;
+    public InternalClient auth() {
+        return auth;
     }
 
-    /** A whole request/response exchange with a short internal timeout. */
-    public Future<Reply> exchange(RequestOptions options, Buffer body) {
-        return client.request(options)
-                .compose(request -> body == null ? request.send() : request.send(body))
-                .compose(response -> response.body().map(b -> new Reply(response.statusCode(), b)));
+    public InternalClient router() {
+        return router;
     }
 
-    public HttpClient client() {
-        return client;
+    public InternalClient analytics() {
+        return analytics;
     }
 
     @PreDestroy
     void close() {
-        client.close();
+        auth.close();
+        router.close();
+        analytics.close();
     }
-
-    /** A status and a fully read body. */
-    public record Reply(int status, Buffer body) {}
 }

@@ -2,6 +2,7 @@ package dev.switchboard.edge.client;
 
 import dev.switchboard.edge.config.EdgeConfig;
 import dev.switchboard.edge.service.EdgeException;
+import dev.switchboard.internal.InternalClient;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.RouteRequest;
 import dev.switchboard.wire.WireCodec;
@@ -9,9 +10,10 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.parsetools.RecordParser;
 import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
 
 /**
  * router-service's streaming call: posts the request and hands each line of the NDJSON answer to
@@ -20,14 +22,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class RouterClient {
 
-    private final InternalHttp http;
-    private final String uri;
-    private final long idleMillis;
+    private final InternalClient http;
+    private final Duration idle;
 
-    public RouterClient(InternalHttp http, EdgeConfig config) {
-        this.http = http;
-        this.uri = AuthClient.trim(config.routerUrl()) + "/internal/v1/chat";
-        this.idleMillis = config.routerIdleTimeout().toMillis();
+    public RouterClient(InternalHttp internal, EdgeConfig config) {
+        this.http = internal.router();
+        this.idle = config.routerIdleTimeout();
     }
 
     /** Receives the router's events; exactly one of {@link #onEnd} or {@link #onError} ends the call. */
@@ -48,9 +48,8 @@ public class RouterClient {
      * unreachable or refuses the request.
      */
     public Future<Void> stream(RouteRequest request, Listener listener) {
-        RequestOptions options = http.options(HttpMethod.POST, uri).setIdleTimeout(idleMillis);
-        return http.client()
-                .request(options)
+        return http.http()
+                .request(http.request(HttpMethod.POST, "/internal/v1/chat", idle))
                 .compose(req -> req.send(Buffer.buffer(WireCodec.encode(request)))
                         .compose(response -> {
                             if (response.statusCode() != 200) {

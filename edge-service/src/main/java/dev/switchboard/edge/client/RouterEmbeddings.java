@@ -2,6 +2,7 @@ package dev.switchboard.edge.client;
 
 import dev.switchboard.edge.config.EdgeConfig;
 import dev.switchboard.edge.service.EdgeException;
+import dev.switchboard.internal.InternalClient;
 import dev.switchboard.wire.EmbeddingRequest;
 import dev.switchboard.wire.EmbeddingResult;
 import dev.switchboard.wire.WireCodec;
@@ -10,22 +11,23 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
+
 /** router-service's embeddings call: one request, one {@link EmbeddingResult}. */
 @ApplicationScoped
 public class RouterEmbeddings {
 
-    private final InternalHttp http;
-    private final String uri;
+    private final InternalClient http;
+    private final Duration timeout;
 
-    public RouterEmbeddings(InternalHttp http, EdgeConfig config) {
-        this.http = http;
-        this.uri = AuthClient.trim(config.routerUrl()) + "/internal/v1/embeddings";
+    public RouterEmbeddings(InternalHttp internal, EdgeConfig config) {
+        this.http = internal.router();
+        this.timeout = config.embeddingsTimeout();
     }
 
     public Future<EmbeddingResult> embed(EmbeddingRequest.Routed request) {
         return http.exchange(
-                        http.options(HttpMethod.POST, uri).setIdleTimeout(120_000),
-                        Buffer.buffer(WireCodec.encode(request)))
+                        HttpMethod.POST, "/internal/v1/embeddings", Buffer.buffer(WireCodec.encode(request)), timeout)
                 .recover(e -> Future.failedFuture(new EdgeException(503, "Routing service unavailable")))
                 .compose(reply -> {
                     if (reply.status() != 200) {

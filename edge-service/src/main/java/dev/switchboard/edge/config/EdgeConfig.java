@@ -34,6 +34,10 @@ public interface EdgeConfig {
     @WithDefault("150s")
     Duration routerIdleTimeout();
 
+    /** Longest wait for the router's answer to an embeddings request (it routes and retries like chat). */
+    @WithDefault("120s")
+    Duration embeddingsTimeout();
+
     /** Pooled keep-alive connections to each internal service. */
     @WithDefault("200")
     int internalPoolSize();

@@ -2,6 +2,7 @@ package dev.switchboard.edge.health;
 
 import dev.switchboard.edge.client.InternalHttp;
 import dev.switchboard.edge.config.EdgeConfig;
+import dev.switchboard.internal.InternalClient;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
@@ -10,23 +11,25 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
+import java.time.Duration;
+
 /** Ready when auth-service and router-service, the two services on every request's path, are ready. */
 @Readiness
 @ApplicationScoped
 public class DependenciesReadiness implements AsyncHealthCheck {
 
     private final InternalHttp http;
-    private final EdgeConfig config;
+    private final Duration timeout;
 
     public DependenciesReadiness(InternalHttp http, EdgeConfig config) {
         this.http = http;
-        this.config = config;
+        this.timeout = config.internalTimeout();
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        Future<Boolean> auth = ready(config.authUrl());
-        Future<Boolean> router = ready(config.routerUrl());
+        Future<Boolean> auth = ready(http.auth());
+        Future<Boolean> router = ready(http.router());
         return Uni.createFrom()
                 .completionStage(Future.join(auth, router).toCompletionStage())
                 .onFailure()
@@ -38,9 +41,8 @@ public class DependenciesReadiness implements AsyncHealthCheck {
                         .build());
     }
 
-    private Future<Boolean> ready(String base) {
-        String uri = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/q/health/ready";
-        return http.exchange(http.options(HttpMethod.GET, uri), null)
+    private Future<Boolean> ready(InternalClient service) {
+        return service.exchange(HttpMethod.GET, "/q/health/ready", null, timeout)
                 .map(reply -> reply.status() == 200)
                 .otherwise(false);
     }

@@ -1,10 +1,10 @@
 package dev.switchboard.edge.rest;
 
 import dev.switchboard.edge.client.AuthClient;
-import dev.switchboard.edge.client.InternalHttp;
 import dev.switchboard.edge.rest.PublicApi.Doc;
 import dev.switchboard.edge.service.Authorizer;
 import dev.switchboard.edge.service.EdgeException;
+import dev.switchboard.internal.InternalClient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -115,7 +115,7 @@ public class AccountRoutes {
                 .onFailure(ctx::fail);
     }
 
-    private static void respond(RoutingContext ctx, InternalHttp.Reply reply) {
+    private static void respond(RoutingContext ctx, InternalClient.Reply reply) {
         ctx.response()
                 .setStatusCode(reply.status())
                 .putHeader("Content-Type", "application/json")

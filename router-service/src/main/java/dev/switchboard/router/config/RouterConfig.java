@@ -49,6 +49,10 @@ public interface RouterConfig {
         /** Pooled keep-alive connections to auth-service (one finish per request, plus extensions). */
         @WithDefault("64")
         int maxConnections();
+
+        /** Longest wait for auth-service's answer to an extension or a batch of finishes. */
+        @WithDefault("5s")
+        Duration timeout();
     }
 
     /** Timeouts of calls to providers. */

@@ -1,26 +1,24 @@
 package dev.switchboard.router.credit;
 
+import dev.switchboard.internal.InternalClient;
+import dev.switchboard.internal.ServiceCredentials;
 import dev.switchboard.router.config.RouterConfig;
 import dev.switchboard.wire.ErrorResponse;
 import dev.switchboard.wire.HoldExtension;
 import dev.switchboard.wire.HoldFinishes;
-import dev.switchboard.wire.ServiceToken;
 import dev.switchboard.wire.WireCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -33,9 +31,8 @@ public class CreditClient {
 
     private static final Logger LOG = Logger.getLogger(CreditClient.class);
 
-    private final HttpClient http;
-    private final String base;
-    private final String token;
+    private final InternalClient http;
+    private final Duration timeout;
     private final Counter finishFailures;
     private final Vertx vertx;
     private final Queue<HoldFinishes.Item> finishes = new ConcurrentLinkedQueue<>();
@@ -46,43 +43,43 @@ public class CreditClient {
     public CreditClient(
             Vertx vertx,
             RouterConfig config,
-            @ConfigProperty(name = "switchboard.internal.token") String token,
+            ServiceCredentials credentials,
+            OpenTelemetry openTelemetry,
             MeterRegistry registry) {
         this.finishFailures = registry.counter("switchboard.router.credit.finish.failures");
         this.vertx = vertx;
-        this.http = vertx.createHttpClient(
-                new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2_000),
-                new PoolOptions().setHttp1MaxSize(config.credit().maxConnections()));
-        String url = config.credit().authUrl();
-        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        this.token = token;
+        this.http = new InternalClient(
+                vertx,
+                credentials,
+                openTelemetry,
+                config.credit().authUrl(),
+                config.credit().maxConnections());
+        this.timeout = config.credit().timeout();
     }
 
     /** Adds {@code nanos} to the hold; fails with the reason auth-service gave (no credit, key limit, max cost per request). */
     public Future<HoldExtension> extend(String holdId, long nanos) {
-        RequestOptions options = new RequestOptions()
-                .setMethod(HttpMethod.POST)
-                .setAbsoluteURI(base + "/internal/v1/holds/" + holdId + "/extend")
-                .putHeader(ServiceToken.HEADER, token)
-                .putHeader("Content-Type", "application/json")
-                .setIdleTimeout(5_000);
-        return http.request(options)
-                .compose(request -> request.send(Buffer.buffer(WireCodec.encode(new HoldExtension(nanos, 0)))))
-                .compose(response -> response.body().compose(body -> {
-                    if (response.statusCode() == 200) {
-                        return Future.succeededFuture(WireCodec.mapper().convertValue(json(body), HoldExtension.class));
+        return http.exchange(
+                        HttpMethod.POST,
+                        "/internal/v1/holds/" + holdId + "/extend",
+                        Buffer.buffer(WireCodec.encode(new HoldExtension(nanos, 0))),
+                        timeout)
+                .compose(reply -> {
+                    if (reply.status() == 200) {
+                        return Future.succeededFuture(
+                                WireCodec.mapper().convertValue(json(reply.body()), HoldExtension.class));
                     }
-                    String message = "credit could not be extended (HTTP " + response.statusCode() + ")";
+                    String message = "credit could not be extended (HTTP " + reply.status() + ")";
                     try {
                         message = WireCodec.mapper()
-                                .treeToValue(json(body), ErrorResponse.class)
+                                .treeToValue(json(reply.body()), ErrorResponse.class)
                                 .error()
                                 .message();
                     } catch (Exception ignored) {
                         // keep the status-based message
                     }
                     return Future.failedFuture(new IllegalStateException(message));
-                }));
+                });
     }
 
     /**
@@ -123,15 +120,12 @@ public class CreditClient {
     }
 
     private void sendFinishes(List<HoldFinishes.Item> batch) {
-        RequestOptions options = new RequestOptions()
-                .setMethod(HttpMethod.POST)
-                .setAbsoluteURI(base + "/internal/v1/holds/finish")
-                .putHeader(ServiceToken.HEADER, token)
-                .putHeader("Content-Type", "application/json")
-                .setIdleTimeout(5_000);
-        http.request(options)
-                .compose(request -> request.send(Buffer.buffer(WireCodec.encode(new HoldFinishes(batch)))))
-                .compose(response -> response.body().map(body -> response.statusCode()))
+        http.exchange(
+                        HttpMethod.POST,
+                        "/internal/v1/holds/finish",
+                        Buffer.buffer(WireCodec.encode(new HoldFinishes(batch))),
+                        timeout)
+                .map(InternalClient.Reply::status)
                 .onComplete(result -> {
                     if (result.failed() || result.result() >= 300) {
                         finishFailures.increment(batch.size());

@@ -1,5 +1,6 @@
 package dev.switchboard.router.rest;
 
+import dev.switchboard.internal.ServiceCredentials;
 import dev.switchboard.router.stream.Dispatcher;
 import dev.switchboard.router.stream.EventSink;
 import dev.switchboard.router.stream.RouteExecution;
@@ -18,7 +19,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code POST /internal/v1/chat}: the edge posts a {@link RouteRequest}; the answer is a stream of
@@ -33,11 +33,11 @@ public class ChatRoute {
     private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
     private final Dispatcher dispatcher;
-    private final ServiceToken token;
+    private final ServiceCredentials credentials;
 
-    public ChatRoute(Dispatcher dispatcher, @ConfigProperty(name = "switchboard.internal.token") String token) {
+    public ChatRoute(Dispatcher dispatcher, ServiceCredentials credentials) {
         this.dispatcher = dispatcher;
-        this.token = new ServiceToken(token);
+        this.credentials = credentials;
     }
 
     void register(@Observes Router router) {
@@ -75,7 +75,7 @@ public class ChatRoute {
     }
 
     private void checkToken(RoutingContext ctx) {
-        if (!token.accepts(ctx.request().getHeader(ServiceToken.HEADER))) {
+        if (!credentials.accepts(ctx.request().getHeader(ServiceToken.HEADER))) {
             error(ctx.response(), 401, "missing or invalid service token");
             return;
         }

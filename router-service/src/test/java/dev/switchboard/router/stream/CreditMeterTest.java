@@ -43,6 +43,11 @@ class CreditMeterTest {
         public int maxConnections() {
             return 1;
         }
+
+        @Override
+        public java.time.Duration timeout() {
+            return java.time.Duration.ofSeconds(5);
+        }
     };
     private static final TokenCounter TOKENS = new TokenCounter();
     private static final String WORD = " word";

@@ -1,11 +1,10 @@
-package dev.switchboard.analytics;
+package dev.switchboard.analytics.clickhouse;
 
-import dev.switchboard.analytics.clickhouse.ClickHouseStore;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class StatementsTest {
+class ClickHouseStoreStatementsTest {
 
     @Test
     void migrationsSplitAtLineEndingSemicolonsWithoutComments() {
