@@ -208,6 +208,8 @@ class AnalyticsTest {
 
     @Test
     void lookupsValidateTheirInputAndNeedTheServiceToken() {
+        // every /internal path, served or not, is behind the credential
+        given().get("/internal/v1/no-such-endpoint").then().statusCode(401).body("error.code", equalTo(401));
         given().queryParam("id", "gen-1")
                 .queryParam("account_id", "a")
                 .get("/internal/v1/generation")

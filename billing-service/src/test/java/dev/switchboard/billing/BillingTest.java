@@ -292,6 +292,7 @@ class BillingTest {
     @Test
     void ledgerLookupsNeedTheServiceToken() {
         given().get("/internal/v1/ledger/gen-x").then().statusCode(401);
+        given().get("/internal/v1/no-such-endpoint").then().statusCode(401);
         given().header("X-Switchboard-Service-Token", "dev-internal-token")
                 .get("/internal/v1/ledger/gen-unknown")
                 .then()

@@ -8,12 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.analytics.clickhouse.ClickHouseStore;
 import dev.switchboard.catalog.LiveCatalog;
 import dev.switchboard.catalog.ProviderSpec;
-import dev.switchboard.internal.ServiceCredentials;
 import dev.switchboard.wire.ErrorResponse;
 import dev.switchboard.wire.Money;
-import dev.switchboard.wire.ServiceToken;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
@@ -49,22 +46,15 @@ public class GenerationResource {
 
     private final ClickHouseStore store;
     private final LiveCatalog catalog;
-    private final ServiceCredentials credentials;
 
-    public GenerationResource(ClickHouseStore store, LiveCatalog catalog, ServiceCredentials credentials) {
+    public GenerationResource(ClickHouseStore store, LiveCatalog catalog) {
         this.store = store;
         this.catalog = catalog;
-        this.credentials = credentials;
     }
 
+    /** The service credential is checked before this runs ({@code InternalEndpointsFilter}). */
     @GET
-    public Response get(
-            @QueryParam("id") String id,
-            @QueryParam("account_id") String accountId,
-            @HeaderParam(ServiceToken.HEADER) String presented) {
-        if (!credentials.accepts(presented)) {
-            return error(401, "missing or invalid service token");
-        }
+    public Response get(@QueryParam("id") String id, @QueryParam("account_id") String accountId) {
         if (id == null || !ID.matcher(id).matches()) {
             return error(400, "id must be a generation id (letters, digits, '_', '.', ':', '-'; at most 128)");
         }

@@ -1,9 +1,7 @@
 package dev.switchboard.auth.rest;
 
 import dev.switchboard.auth.config.AuthConfig;
-import dev.switchboard.internal.ServiceCredentials;
 import dev.switchboard.wire.ErrorResponse;
-import dev.switchboard.wire.ServiceToken;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -13,27 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * Internal endpoints need the shared service token; the admin API needs the admin token.
- * Tokens are compared in constant time.
+ * The admin API needs the admin token, compared in constant time. (Internal endpoints need the
+ * service credential: {@code dev.switchboard.internal.InternalEndpointsFilter}.)
  */
 public class AccessFilter {
 
-    private final ServiceCredentials credentials;
     private final byte[] adminBearer;
 
-    public AccessFilter(ServiceCredentials credentials, AuthConfig auth) {
-        this.credentials = credentials;
+    public AccessFilter(AuthConfig auth) {
         this.adminBearer = ("Bearer " + auth.adminToken()).getBytes(StandardCharsets.UTF_8);
     }
 
     @ServerRequestFilter(preMatching = true)
     public Response check(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
-        if (path.startsWith("/internal/")) {
-            return credentials.accepts(request.getHeaderString(ServiceToken.HEADER))
-                    ? null
-                    : deny(401, "missing or invalid service token");
-        }
         if (path.startsWith("/admin/")) {
             return matches(request.getHeaderString("Authorization"), adminBearer)
                     ? null

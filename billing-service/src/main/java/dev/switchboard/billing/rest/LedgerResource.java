@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.switchboard.billing.repository.LedgerEntry;
 import dev.switchboard.billing.service.BillingService;
-import dev.switchboard.internal.ServiceCredentials;
 import dev.switchboard.wire.ErrorResponse;
-import dev.switchboard.wire.ServiceToken;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.MediaType;
@@ -22,20 +19,15 @@ import java.time.Instant;
 public class LedgerResource {
 
     private final BillingService billing;
-    private final ServiceCredentials credentials;
 
-    public LedgerResource(BillingService billing, ServiceCredentials credentials) {
+    public LedgerResource(BillingService billing) {
         this.billing = billing;
-        this.credentials = credentials;
     }
 
+    /** The service credential is checked before this runs ({@code InternalEndpointsFilter}). */
     @GET
     @Path("/{generationId}")
-    public Uni<Response> get(
-            @PathParam("generationId") String generationId, @HeaderParam(ServiceToken.HEADER) String presented) {
-        if (!credentials.accepts(presented)) {
-            return Uni.createFrom().item(error(401, "missing or invalid service token"));
-        }
+    public Uni<Response> get(@PathParam("generationId") String generationId) {
         return billing.find(generationId, 0)
                 .map(entry -> entry == null
                         ? error(404, "no ledger entry for " + generationId)

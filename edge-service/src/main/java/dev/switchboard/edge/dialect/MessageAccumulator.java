@@ -6,7 +6,6 @@ import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.ToolCallDelta;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,39 +23,20 @@ public final class MessageAccumulator {
     private final StringBuilder reasoning = new StringBuilder();
     private final StringBuilder unsigned = new StringBuilder();
     private final List<ReasoningBlock> reasoningBlocks = new ArrayList<>();
-    private final Map<Integer, ToolCallParts> toolCalls = new TreeMap<>();
+    private final Map<Integer, PartsSoFar> toolCalls = new TreeMap<>();
     private ArrayNode logprobs;
     private String finishReason;
 
     /** Reasoning a provider closed: {@code text} with its {@code signature}, or {@code redacted} (encrypted) alone. */
     public record ReasoningBlock(String text, String signature, String redacted) {}
 
-    /** A tool call's parts: id and name as they arrived (either may be null), the arguments concatenated. */
-    public static final class ToolCallParts {
-        private final int index;
-        private String id;
-        private String name;
-        private final StringBuilder arguments = new StringBuilder();
+    /** A tool call as assembled: id and name as they arrived (either may be null), the arguments concatenated. */
+    public record ToolCallParts(int index, String id, String name, String arguments) {}
 
-        ToolCallParts(int index) {
-            this.index = index;
-        }
-
-        public int index() {
-            return index;
-        }
-
-        public String id() {
-            return id;
-        }
-
-        public String name() {
-            return name;
-        }
-
-        public String arguments() {
-            return arguments.toString();
-        }
+    private static final class PartsSoFar {
+        String id;
+        String name;
+        final StringBuilder arguments = new StringBuilder();
     }
 
     public void add(RouteEvent.Delta delta) {
@@ -81,7 +61,7 @@ public final class MessageAccumulator {
             logprobs.addAll((ArrayNode) delta.logprobs().get("content"));
         }
         for (ToolCallDelta call : delta.toolCalls()) {
-            ToolCallParts parts = toolCalls.computeIfAbsent(call.index(), ToolCallParts::new);
+            PartsSoFar parts = toolCalls.computeIfAbsent(call.index(), i -> new PartsSoFar());
             if (call.id() != null) {
                 parts.id = call.id();
             }
@@ -122,8 +102,15 @@ public final class MessageAccumulator {
     }
 
     /** Tool calls in index order. */
-    public Collection<ToolCallParts> toolCalls() {
-        return toolCalls.values();
+    public List<ToolCallParts> toolCalls() {
+        List<ToolCallParts> out = new ArrayList<>(toolCalls.size());
+        toolCalls.forEach(
+                (index, parts) -> out.add(new ToolCallParts(index, parts.id, parts.name, parts.arguments.toString())));
+        return out;
+    }
+
+    public boolean hasToolCalls() {
+        return !toolCalls.isEmpty();
     }
 
     /** The log-probabilities of every token so far, in OpenAI's {@code content} array; null when none came. */

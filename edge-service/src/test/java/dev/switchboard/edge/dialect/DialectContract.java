@@ -286,6 +286,26 @@ public abstract class DialectContract {
                 .toList();
     }
 
+    /** The last finish reason of OpenAI-shaped chunks. */
+    protected static String openAiFinish(List<Event> events) {
+        String finish = null;
+        for (JsonNode choice : openAiChoices(events)) {
+            if (choice.hasNonNull("finish_reason")) {
+                finish = choice.get("finish_reason").asText();
+            }
+        }
+        return finish;
+    }
+
+    /** The message of the first OpenAI-shaped chunk that carries an {@code error}. */
+    protected static String openAiStreamError(List<Event> events) {
+        return events.stream()
+                .filter(e -> e.data() != null && e.data().has("error"))
+                .map(e -> e.data().at("/error/message").asText())
+                .findFirst()
+                .orElse(null);
+    }
+
     /** Parses a stream into its events; comment lines (keep-alives) are skipped. */
     protected static List<Event> events(String stream) {
         List<Event> events = new ArrayList<>();

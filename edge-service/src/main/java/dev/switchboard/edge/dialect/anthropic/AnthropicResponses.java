@@ -192,7 +192,7 @@ public final class AnthropicResponses extends ResponseDialect {
                     .put("thinking", message.unsignedReasoning())
                     .put("signature", "");
         }
-        if (message.hasContent() || message.toolCalls().isEmpty()) {
+        if (message.hasContent() || !message.hasToolCalls()) {
             content.addObject()
                     .put("type", "text")
                     .put("text", message.content())

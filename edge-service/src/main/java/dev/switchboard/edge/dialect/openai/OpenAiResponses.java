@@ -144,7 +144,7 @@ public final class OpenAiResponses extends ResponseDialect {
         response.put("system_fingerprint", SYSTEM_FINGERPRINT);
         ObjectNode choice = response.putArray("choices").addObject().put("index", 0);
         ObjectNode out = choice.putObject("message").put("role", "assistant");
-        if (!message.hasContent() && !message.toolCalls().isEmpty()) {
+        if (!message.hasContent() && message.hasToolCalls()) {
             out.putNull("content");
         } else {
             out.put("content", message.content());
@@ -157,7 +157,7 @@ public final class OpenAiResponses extends ResponseDialect {
         if (details != null) {
             out.set("reasoning_details", details);
         }
-        if (!message.toolCalls().isEmpty()) {
+        if (message.hasToolCalls()) {
             ArrayNode calls = out.putArray("tool_calls");
             for (MessageAccumulator.ToolCallParts call : message.toolCalls()) {
                 ObjectNode c = calls.addObject();

@@ -49,13 +49,7 @@ class LegacyCompletionsDialectTest extends DialectContract {
 
     @Override
     protected String streamedFinish(List<Event> events) {
-        String finish = null;
-        for (JsonNode choice : openAiChoices(events)) {
-            if (choice.hasNonNull("finish_reason")) {
-                finish = choice.get("finish_reason").asText();
-            }
-        }
-        return finish;
+        return openAiFinish(events);
     }
 
     @Override
@@ -65,11 +59,7 @@ class LegacyCompletionsDialectTest extends DialectContract {
 
     @Override
     protected String streamedError(List<Event> events) {
-        return events.stream()
-                .filter(e -> e.data() != null && e.data().has("error"))
-                .map(e -> e.data().at("/error/message").asText())
-                .findFirst()
-                .orElse(null);
+        return openAiStreamError(events);
     }
 
     @Override
