@@ -1,13 +1,9 @@
 package dev.switchboard.e2e;
 
-import dev.switchboard.wire.AccountPreferences;
-import dev.switchboard.wire.AuthContext;
-import dev.switchboard.wire.ChatMessage;
-import dev.switchboard.wire.ChatRequest;
+import dev.switchboard.testsupport.RouteRequests;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.RouteRequest;
 import dev.switchboard.wire.RoutingPreferences;
-import dev.switchboard.wire.Sampling;
 import dev.switchboard.wire.WireCodec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -97,27 +93,7 @@ class TwoRoutersE2eTest {
     /** Routes a short chat through the second router's internal API; the events it answered. */
     static List<RouteEvent> viaSecond(RoutingPreferences routing, String model) {
         String generation = "gen-" + UUID.randomUUID();
-        ChatRequest chat = new ChatRequest(
-                List.of(model),
-                List.of(ChatMessage.text(ChatMessage.Role.USER, "hi")),
-                Sampling.DEFAULT.withMaxTokens(16),
-                null,
-                null,
-                null,
-                null,
-                null,
-                true,
-                null,
-                routing);
-        RouteRequest request = new RouteRequest(
-                generation,
-                new AuthContext(
-                        UUID.randomUUID().toString(),
-                        UUID.randomUUID().toString(),
-                        generation,
-                        1_000_000L,
-                        AccountPreferences.NONE),
-                chat);
+        RouteRequest request = RouteRequests.shortChat(generation, model, routing);
         HttpResponse<String> response = Stack.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + PORT + "/internal/v1/chat"))
                 .header("X-Switchboard-Service-Token", Stack.getOr("SWITCHBOARD_INTERNAL_TOKEN", "dev-internal-token"))

@@ -42,15 +42,11 @@ class VaultCredentialsProbeTest {
     public static class FromVault implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "switchboard.credentials.source",
-                    "vault",
-                    "switchboard.credentials.refresh-interval",
-                    "300ms",
+            return FakeVault.credentialsFromVault(Map.of(
                     "switchboard.credentials.vault.renew-token",
                     "false",
                     "quarkus.vault.authentication.client-token",
-                    TOKEN);
+                    TOKEN));
         }
 
         @Override

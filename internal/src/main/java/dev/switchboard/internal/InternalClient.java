@@ -3,7 +3,6 @@ package dev.switchboard.internal;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -17,11 +16,11 @@ import java.time.Duration;
  * The one way a service calls another: a pooled keep-alive HTTP/1.1 client whose every request
  * carries the service credential, the caller's trace context ({@code traceparent}, so one trace
  * spans edge → auth → router) and a timeout its caller chose (a {@link Duration}: no bare
- * milliseconds at call sites). Safe to share; close it with its owner.
+ * milliseconds at call sites). Safe to share; {@link InternalClients} makes and closes it.
  */
-public final class InternalClient implements AutoCloseable {
+public final class InternalClient {
 
-    /** How long a connection may take to open, unless the owner says otherwise. */
+    /** How long a connection may take to open. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     private final HttpClient client;
@@ -29,29 +28,18 @@ public final class InternalClient implements AutoCloseable {
     private final OpenTelemetry openTelemetry;
     private final String base;
 
-    /**
-     * @param baseUrl   the service called, e.g. {@code http://127.0.0.1:8081} (a trailing slash is ignored)
-     * @param poolSize  pooled connections to it
-     */
-    public InternalClient(
-            Vertx vertx,
-            ServiceCredentials credentials,
-            OpenTelemetry openTelemetry,
-            String baseUrl,
-            int poolSize,
-            Duration connectTimeout) {
-        this.credentials = credentials;
-        this.openTelemetry = openTelemetry;
-        this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.client = vertx.createHttpClient(
-                new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout((int)
-                        connectTimeout.toMillis()),
-                new PoolOptions().setHttp1MaxSize(poolSize));
-    }
-
-    public InternalClient(
-            Vertx vertx, ServiceCredentials credentials, OpenTelemetry openTelemetry, String baseUrl, int poolSize) {
-        this(vertx, credentials, openTelemetry, baseUrl, poolSize, CONNECT_TIMEOUT);
+    /** Made by {@link InternalClients#to}, which owns and closes it. */
+    InternalClient(InternalClients owner, String base, int poolSize) {
+        this.credentials = owner.credentials();
+        this.openTelemetry = owner.openTelemetry();
+        this.base = base;
+        this.client = owner.vertx()
+                .createHttpClient(
+                        new HttpClientOptions()
+                                .setKeepAlive(true)
+                                .setTcpNoDelay(true)
+                                .setConnectTimeout((int) CONNECT_TIMEOUT.toMillis()),
+                        new PoolOptions().setHttp1MaxSize(poolSize));
     }
 
     /**
@@ -89,8 +77,7 @@ public final class InternalClient implements AutoCloseable {
         return client;
     }
 
-    @Override
-    public void close() {
+    void close() {
         client.close();
     }
 

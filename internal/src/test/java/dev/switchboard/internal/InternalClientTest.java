@@ -36,6 +36,7 @@ class InternalClientTest {
     private final AtomicReference<MultiMap> seen = new AtomicReference<>();
     private final AtomicReference<String> path = new AtomicReference<>();
     private HttpServer server;
+    private InternalClients clients;
     private InternalClient client;
 
     @BeforeEach
@@ -58,17 +59,13 @@ class InternalClientTest {
                 .get(10, TimeUnit.SECONDS);
         OpenTelemetry telemetry =
                 OpenTelemetry.propagating(ContextPropagators.create(W3CTraceContextPropagator.getInstance()));
-        client = new InternalClient(
-                vertx,
-                new ServiceCredentials("the-service-token"),
-                telemetry,
-                "http://127.0.0.1:" + server.actualPort() + "/",
-                4);
+        clients = new InternalClients(vertx, new ServiceCredentials("the-service-token"), telemetry);
+        client = clients.to("http://127.0.0.1:" + server.actualPort() + "/", 4);
     }
 
     @AfterEach
     void stop() throws Exception {
-        client.close();
+        clients.close();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -91,6 +88,14 @@ class InternalClientTest {
         assertThat(seen.get().get(ServiceToken.HEADER)).isEqualTo("the-service-token");
         assertThat(seen.get().get("traceparent")).isEqualTo("00-" + TRACE_ID + "-" + SPAN_ID + "-01");
         assertThat(seen.get().get("Content-Type")).isEqualTo("application/json");
+    }
+
+    @Test
+    void oneClientPerCalledService() {
+        String base = "http://127.0.0.1:" + server.actualPort();
+        assertThat(clients.to(base, 8)).isSameAs(client);
+        assertThat(clients.to(base + "/", 2)).isSameAs(client);
+        assertThat(clients.to("http://127.0.0.1:9", 2)).isNotSameAs(client);
     }
 
     @Test

@@ -9,15 +9,11 @@ import dev.switchboard.router.health.HealthView;
 import dev.switchboard.simulator.Behaviour;
 import dev.switchboard.testsupport.KafkaResource;
 import dev.switchboard.testsupport.RedisResource;
+import dev.switchboard.testsupport.RouteRequests;
 import dev.switchboard.testsupport.SimulatorResource;
 import dev.switchboard.testsupport.TopicProbe;
-import dev.switchboard.wire.AccountPreferences;
-import dev.switchboard.wire.AuthContext;
-import dev.switchboard.wire.ChatMessage;
-import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.RouteRequest;
 import dev.switchboard.wire.RoutingPreferences;
-import dev.switchboard.wire.Sampling;
 import dev.switchboard.wire.WireCodec;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -64,27 +60,7 @@ class RetryTest {
     private static UsageV1 route(String generation) {
         RoutingPreferences only = new RoutingPreferences(
                 List.of(), true, false, false, false, List.of(PROVIDER), List.of(), List.of(), null, null, null);
-        ChatRequest chat = new ChatRequest(
-                List.of("meta-llama/llama-3.1-8b-instruct"),
-                List.of(ChatMessage.text(ChatMessage.Role.USER, "hi")),
-                Sampling.DEFAULT.withMaxTokens(16),
-                null,
-                null,
-                null,
-                null,
-                null,
-                true,
-                null,
-                only);
-        RouteRequest request = new RouteRequest(
-                generation,
-                new AuthContext(
-                        UUID.randomUUID().toString(),
-                        UUID.randomUUID().toString(),
-                        generation,
-                        1_000_000L,
-                        AccountPreferences.NONE),
-                chat);
+        RouteRequest request = RouteRequests.shortChat(generation, "meta-llama/llama-3.1-8b-instruct", only);
         given().header("X-Switchboard-Service-Token", "dev-internal-token")
                 .contentType(ContentType.JSON)
                 .body(WireCodec.encode(request))

@@ -1,19 +1,14 @@
 package dev.switchboard.router;
 
-import dev.switchboard.wire.AccountPreferences;
-import dev.switchboard.wire.AuthContext;
-import dev.switchboard.wire.ChatMessage;
-import dev.switchboard.wire.ChatRequest;
+import dev.switchboard.testsupport.RouteRequests;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.RouteRequest;
 import dev.switchboard.wire.RoutingPreferences;
-import dev.switchboard.wire.Sampling;
 import dev.switchboard.wire.WireCodec;
 import io.restassured.http.ContentType;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 
@@ -50,28 +45,7 @@ public final class RouteCalls {
 
     /** A short streamed chat for {@code model} with the given preferences. */
     public static RouteRequest with(String model, RoutingPreferences routing) {
-        String generation = "gen-" + UUID.randomUUID();
-        ChatRequest chat = new ChatRequest(
-                List.of(model),
-                List.of(ChatMessage.text(ChatMessage.Role.USER, "hi")),
-                Sampling.DEFAULT.withMaxTokens(16),
-                null,
-                null,
-                null,
-                null,
-                null,
-                true,
-                null,
-                routing);
-        return new RouteRequest(
-                generation,
-                new AuthContext(
-                        UUID.randomUUID().toString(),
-                        UUID.randomUUID().toString(),
-                        generation,
-                        1_000_000L,
-                        AccountPreferences.NONE),
-                chat);
+        return RouteRequests.shortChat(model, routing);
     }
 
     /** Routes {@code request} and returns its final event (completed or failed). */

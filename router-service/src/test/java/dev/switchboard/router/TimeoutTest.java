@@ -3,15 +3,11 @@ package dev.switchboard.router;
 import dev.switchboard.simulator.Behaviour;
 import dev.switchboard.testsupport.KafkaResource;
 import dev.switchboard.testsupport.RedisResource;
+import dev.switchboard.testsupport.RouteRequests;
 import dev.switchboard.testsupport.SimulatorResource;
-import dev.switchboard.wire.AccountPreferences;
-import dev.switchboard.wire.AuthContext;
-import dev.switchboard.wire.ChatMessage;
-import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.ErrorClass;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.RouteRequest;
-import dev.switchboard.wire.Sampling;
 import dev.switchboard.wire.WireCodec;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -60,27 +56,7 @@ class TimeoutTest {
         SimulatorResource.simulator().behave("openai", new Behaviour(3_000, 1, 5, 0, 0, 0, 0));
         SimulatorResource.simulator().behave("azure", new Behaviour(3_000, 1, 5, 0, 0, 0, 0));
         String generation = "gen-" + UUID.randomUUID();
-        ChatRequest chat = new ChatRequest(
-                List.of("openai/gpt-4o-mini"),
-                List.of(ChatMessage.text(ChatMessage.Role.USER, "hi")),
-                Sampling.DEFAULT.withMaxTokens(16),
-                null,
-                null,
-                null,
-                null,
-                null,
-                true,
-                null,
-                null);
-        RouteRequest request = new RouteRequest(
-                generation,
-                new AuthContext(
-                        UUID.randomUUID().toString(),
-                        UUID.randomUUID().toString(),
-                        generation,
-                        1_000_000L,
-                        AccountPreferences.NONE),
-                chat);
+        RouteRequest request = RouteRequests.shortChat(generation, "openai/gpt-4o-mini", null);
         String body = given().header("X-Switchboard-Service-Token", "dev-internal-token")
                 .contentType(ContentType.JSON)
                 .body(WireCodec.encode(request))

@@ -45,6 +45,17 @@ public class FakeVault implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /**
+     * The settings that make {@code switchboard.credentials} read from this fake every 300 ms,
+     * plus {@code more} (how the service authenticates: a client token, or Kubernetes auth).
+     */
+    public static Map<String, String> credentialsFromVault(Map<String, String> more) {
+        Map<String, String> config = new java.util.HashMap<>(more);
+        config.put("switchboard.credentials.source", "vault");
+        config.put("switchboard.credentials.refresh-interval", "300ms");
+        return config;
+    }
+
     public static WireMockServer server() {
         return server;
     }

@@ -40,6 +40,38 @@ public record ChatRequest(
         return new ChatRequest(List.of(model), messages, null, null, null, null, null, null, stream, null, null);
     }
 
+    /** The same request with other tools. */
+    public ChatRequest withTools(List<Tool> others) {
+        return new ChatRequest(
+                models,
+                messages,
+                sampling,
+                others,
+                toolChoice,
+                parallelToolCalls,
+                responseFormat,
+                reasoning,
+                stream,
+                user,
+                routing);
+    }
+
+    /** The same request with other routing preferences. */
+    public ChatRequest withRouting(RoutingPreferences others) {
+        return new ChatRequest(
+                models,
+                messages,
+                sampling,
+                tools,
+                toolChoice,
+                parallelToolCalls,
+                responseFormat,
+                reasoning,
+                stream,
+                user,
+                others);
+    }
+
     /** The same request with another list of models to try. */
     public ChatRequest withModels(List<String> others) {
         return new ChatRequest(

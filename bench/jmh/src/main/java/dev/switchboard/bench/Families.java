@@ -81,18 +81,12 @@ public enum Families {
                                 json(
                                         "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\"},\"limit\":{\"type\":\"integer\"}},\"required\":[\"query\"]}")))
                 : List.of();
-        return new ChatRequest(
-                List.of(endpoint().model()),
-                List.of(ChatMessage.text(ChatMessage.Role.USER, "Tell me about the weather in Paris")),
-                Sampling.DEFAULT.withMaxTokens(4096),
-                tools,
-                null,
-                null,
-                null,
-                null,
-                true,
-                null,
-                null);
+        return ChatRequest.of(
+                        endpoint().model(),
+                        List.of(ChatMessage.text(ChatMessage.Role.USER, "Tell me about the weather in Paris")),
+                        true)
+                .withSampling(Sampling.DEFAULT.withMaxTokens(4096))
+                .withTools(tools);
     }
 
     private static com.fasterxml.jackson.databind.JsonNode json(String text) {

@@ -86,18 +86,13 @@ public class RoutingBenchmark {
         for (int i = 0; i < requests.length; i++) {
             ModelSpec model = chat.get(random.nextInt(chat.size()));
             ModelSpec fallback = chat.get(random.nextInt(chat.size()));
-            requests[i] = new ChatRequest(
-                    List.of(model.id(), fallback.id()),
-                    List.of(ChatMessage.text(ChatMessage.Role.USER, "Summarize the attached notes")),
-                    Sampling.DEFAULT.withMaxTokens(512),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    true,
-                    null,
-                    routing);
+            requests[i] = ChatRequest.of(
+                            model.id(),
+                            List.of(ChatMessage.text(ChatMessage.Role.USER, "Summarize the attached notes")),
+                            true)
+                    .withModels(List.of(model.id(), fallback.id()))
+                    .withSampling(Sampling.DEFAULT.withMaxTokens(512))
+                    .withRouting(routing);
         }
         if (planner.plan(requests[0], 1200, AccountPreferences.NONE)
                 .candidates()

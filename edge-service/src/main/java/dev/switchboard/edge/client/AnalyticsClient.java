@@ -3,6 +3,7 @@ package dev.switchboard.edge.client;
 import dev.switchboard.edge.config.EdgeConfig;
 import dev.switchboard.edge.service.EdgeException;
 import dev.switchboard.internal.InternalClient;
+import dev.switchboard.internal.InternalClients;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -19,8 +20,8 @@ public class AnalyticsClient {
     private final InternalClient http;
     private final Duration timeout;
 
-    public AnalyticsClient(InternalHttp internal, EdgeConfig config) {
-        this.http = internal.analytics();
+    public AnalyticsClient(InternalClients clients, EdgeConfig config) {
+        this.http = clients.to(config.analyticsUrl(), config.internalPoolSize());
         this.timeout = config.internalTimeout();
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.edge.config.EdgeConfig;
 import dev.switchboard.edge.service.EdgeException;
 import dev.switchboard.internal.InternalClient;
+import dev.switchboard.internal.InternalClients;
 import dev.switchboard.wire.AuthContext;
 import dev.switchboard.wire.AuthorizeRequest;
 import dev.switchboard.wire.KeyClaims;
@@ -32,8 +33,8 @@ public class AuthClient {
     private final InternalClient http;
     private final Duration timeout;
 
-    public AuthClient(InternalHttp internal, EdgeConfig config) {
-        this.http = internal.auth();
+    public AuthClient(InternalClients clients, EdgeConfig config) {
+        this.http = clients.to(config.authUrl(), config.internalPoolSize());
         this.timeout = config.internalTimeout();
     }
 

@@ -3,6 +3,7 @@ package dev.switchboard.edge.client;
 import dev.switchboard.edge.config.EdgeConfig;
 import dev.switchboard.edge.service.EdgeException;
 import dev.switchboard.internal.InternalClient;
+import dev.switchboard.internal.InternalClients;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.RouteRequest;
 import dev.switchboard.wire.WireCodec;
@@ -25,8 +26,8 @@ public class RouterClient {
     private final InternalClient http;
     private final Duration idle;
 
-    public RouterClient(InternalHttp internal, EdgeConfig config) {
-        this.http = internal.router();
+    public RouterClient(InternalClients clients, EdgeConfig config) {
+        this.http = clients.to(config.routerUrl(), config.internalPoolSize());
         this.idle = config.routerIdleTimeout();
     }
 

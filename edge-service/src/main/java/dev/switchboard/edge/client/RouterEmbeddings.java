@@ -3,6 +3,7 @@ package dev.switchboard.edge.client;
 import dev.switchboard.edge.config.EdgeConfig;
 import dev.switchboard.edge.service.EdgeException;
 import dev.switchboard.internal.InternalClient;
+import dev.switchboard.internal.InternalClients;
 import dev.switchboard.wire.EmbeddingRequest;
 import dev.switchboard.wire.EmbeddingResult;
 import dev.switchboard.wire.WireCodec;
@@ -20,8 +21,8 @@ public class RouterEmbeddings {
     private final InternalClient http;
     private final Duration timeout;
 
-    public RouterEmbeddings(InternalHttp internal, EdgeConfig config) {
-        this.http = internal.router();
+    public RouterEmbeddings(InternalClients clients, EdgeConfig config) {
+        this.http = clients.to(config.routerUrl(), config.internalPoolSize());
         this.timeout = config.embeddingsTimeout();
     }
 

@@ -1,8 +1,8 @@
 package dev.switchboard.edge.health;
 
-import dev.switchboard.edge.client.InternalHttp;
 import dev.switchboard.edge.config.EdgeConfig;
 import dev.switchboard.internal.InternalClient;
+import dev.switchboard.internal.InternalClients;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
@@ -18,18 +18,20 @@ import java.time.Duration;
 @ApplicationScoped
 public class DependenciesReadiness implements AsyncHealthCheck {
 
-    private final InternalHttp http;
+    private final InternalClient auth;
+    private final InternalClient router;
     private final Duration timeout;
 
-    public DependenciesReadiness(InternalHttp http, EdgeConfig config) {
-        this.http = http;
+    public DependenciesReadiness(InternalClients clients, EdgeConfig config) {
+        this.auth = clients.to(config.authUrl(), config.internalPoolSize());
+        this.router = clients.to(config.routerUrl(), config.internalPoolSize());
         this.timeout = config.internalTimeout();
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        Future<Boolean> auth = ready(http.auth());
-        Future<Boolean> router = ready(http.router());
+        Future<Boolean> auth = ready(this.auth);
+        Future<Boolean> router = ready(this.router);
         return Uni.createFrom()
                 .completionStage(Future.join(auth, router).toCompletionStage())
                 .onFailure()

@@ -1,7 +1,7 @@
 package dev.switchboard.router.credit;
 
 import dev.switchboard.internal.InternalClient;
-import dev.switchboard.internal.ServiceCredentials;
+import dev.switchboard.internal.InternalClients;
 import dev.switchboard.router.config.RouterConfig;
 import dev.switchboard.wire.ErrorResponse;
 import dev.switchboard.wire.HoldExtension;
@@ -9,12 +9,10 @@ import dev.switchboard.wire.HoldFinishes;
 import dev.switchboard.wire.WireCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -40,20 +38,10 @@ public class CreditClient {
     static final int FINISH_BATCH = 500;
     static final long FINISH_DELAY_MS = 2;
 
-    public CreditClient(
-            Vertx vertx,
-            RouterConfig config,
-            ServiceCredentials credentials,
-            OpenTelemetry openTelemetry,
-            MeterRegistry registry) {
+    public CreditClient(Vertx vertx, RouterConfig config, InternalClients clients, MeterRegistry registry) {
         this.finishFailures = registry.counter("switchboard.router.credit.finish.failures");
         this.vertx = vertx;
-        this.http = new InternalClient(
-                vertx,
-                credentials,
-                openTelemetry,
-                config.credit().authUrl(),
-                config.credit().maxConnections());
+        this.http = clients.to(config.credit().authUrl(), config.credit().maxConnections());
         this.timeout = config.credit().timeout();
     }
 
@@ -143,10 +131,5 @@ public class CreditClient {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("malformed answer from auth-service", e);
         }
-    }
-
-    @PreDestroy
-    void close() {
-        http.close();
     }
 }

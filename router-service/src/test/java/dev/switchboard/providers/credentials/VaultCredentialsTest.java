@@ -45,13 +45,7 @@ class VaultCredentialsTest {
     public static class StaticToken implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "switchboard.credentials.source",
-                    "vault",
-                    "switchboard.credentials.refresh-interval",
-                    "300ms",
-                    "quarkus.vault.authentication.client-token",
-                    TOKEN);
+            return FakeVault.credentialsFromVault(Map.of("quarkus.vault.authentication.client-token", TOKEN));
         }
 
         @Override

@@ -49,11 +49,7 @@ class VaultKubernetesAuthTest {
                 throw new UncheckedIOException(e);
             }
             jwt.toFile().deleteOnExit();
-            return Map.of(
-                    "switchboard.credentials.source",
-                    "vault",
-                    "switchboard.credentials.refresh-interval",
-                    "300ms",
+            return FakeVault.credentialsFromVault(Map.of(
                     "quarkus.vault.authentication.kubernetes.role",
                     ROLE,
                     "quarkus.vault.authentication.kubernetes.jwt-token-path",
@@ -62,7 +58,7 @@ class VaultKubernetesAuthTest {
                     "quarkus.vault.tls.use-kubernetes-ca-cert",
                     "false",
                     "quarkus.vault.renew-grace-period",
-                    "1h");
+                    "1h"));
         }
 
         @Override
