@@ -44,6 +44,21 @@ final class AttemptLog {
         breakers.succeeded(candidate.provider().name());
     }
 
+    /**
+     * A chat attempt that answered: timed to its first token for passive health, and its output
+     * tokens over their streaming time recorded as the endpoint's throughput (shared through Redis).
+     */
+    void answered(UpstreamAttempt attempt, int httpStatus, int completionTokens) {
+        long latency = attempt.elapsedMs();
+        long firstToken = attempt.firstTokenMs();
+        succeeded(attempt.candidate(), httpStatus, latency, firstToken >= 0 ? firstToken : latency);
+        if (firstToken >= 0 && completionTokens >= 0) {
+            Candidate candidate = attempt.candidate();
+            passive.recordThroughput(
+                    candidate.provider().name(), candidate.endpoint().id(), completionTokens, latency - firstToken);
+        }
+    }
+
     /** A failed attempt. */
     void failed(Candidate candidate, ErrorClass failure, Integer httpStatus, long latencyMs) {
         String outcome = outcome(failure);

@@ -1,12 +1,11 @@
 package dev.switchboard.router.stream;
 
-import dev.switchboard.catalog.Pricing;
-import dev.switchboard.providers.StreamTranslator;
 import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.router.health.ProviderState;
 import dev.switchboard.router.routing.Candidate;
 import dev.switchboard.router.routing.RoutePlanner;
 import dev.switchboard.router.routing.StickyRoutes;
+import dev.switchboard.router.usage.UsageCount;
 import dev.switchboard.router.usage.UsageEvents;
 import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.ErrorClass;
@@ -27,7 +26,8 @@ import java.util.List;
  * and exactly one terminal event and one usage event at the end. The decisions are elsewhere:
  * what follows a failure is {@link FallbackPolicy}'s, the books of each attempt are
  * {@link AttemptLog}'s, the credit hold is watched by {@link CreditMeter}, sticky ordering is
- * {@link StickyRoutes}' and the usage event is built by {@link UsageEvents}.
+ * {@link StickyRoutes}', what was consumed is counted by {@link UsageCount} and the usage event is
+ * built by {@link UsageEvents}.
  *
  * <p>Fallback: a retryable failure before the first output token moves to the next candidate at
  * once. After the first token a failure ends the stream with a {@code Failed} event; it is never
@@ -176,8 +176,7 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
         if (ended) {
             return;
         }
-        recordSuccess(httpStatus);
-        recordThroughput();
+        attempts.answered(attempt, httpStatus, usage().completionTokens());
         Candidate active = active();
         if (order.key() != null && active.endpoint().model().equals(request.primaryModel())) {
             d.sticky.served(order.key(), active.provider().name());
@@ -233,7 +232,7 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
         if (ended) {
             return;
         }
-        recordSuccess(200);
+        attempts.answered(attempt, 200, -1);
         // end first: the abort below must find the execution over, not report a provider failure
         fail(ErrorClass.INSUFFICIENT_CREDIT, reason, List.of());
         attempt.abort();
@@ -243,22 +242,6 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
 
     private boolean outputStarted() {
         return ttftMs != null;
-    }
-
-    private void recordSuccess(int httpStatus) {
-        long latency = attempt.elapsedMs();
-        attempts.succeeded(
-                active(), httpStatus, latency, attempt.firstTokenMs() >= 0 ? attempt.firstTokenMs() : latency);
-    }
-
-    /** The answer's output tokens over the time they took to stream: the endpoint's throughput, shared through Redis. */
-    private void recordThroughput() {
-        if (attempt.firstTokenMs() < 0) {
-            return;
-        }
-        long generationMs = attempt.elapsedMs() - attempt.firstTokenMs();
-        d.passive.recordThroughput(
-                active().provider().name(), active().endpoint().id(), usage().completionTokens(), generationMs);
     }
 
     private void fail(ErrorClass errorClass, String message, List<String> reasons) {
@@ -307,36 +290,17 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
                 ttftMs);
     }
 
-    /**
-     * What the request consumed: the provider's own counts when it reported them, else jtokkit's.
-     * Nothing is charged when no output was produced and the request did not succeed.
-     */
+    /** What the request consumed and costs ({@link UsageCount}). */
     private Usage usage() {
         Candidate active = active();
-        StreamTranslator translator = attempt == null ? null : attempt.translator();
-        boolean succeeded = translator != null && translator.completed() && !cancelled;
-        if (active == null || (!outputStarted() && !succeeded)) {
-            return new Usage(0, 0, 0, 0, 0, Usage.SOURCE_ESTIMATED);
-        }
-        StreamTranslator.ReportedUsage reported = translator == null ? null : translator.reportedUsage();
-        int prompt;
-        int completion;
-        int cached = 0;
-        int reasoning = 0;
-        String source;
-        if (reported != null && succeeded) {
-            prompt = reported.promptTokens();
-            completion = reported.completionTokens();
-            cached = reported.cachedPromptTokens();
-            reasoning = reported.reasoningTokens();
-            source = Usage.SOURCE_PROVIDER;
-        } else {
-            prompt = promptTokens;
-            completion = d.tokens.count(active.endpoint().model(), meter.output());
-            source = Usage.SOURCE_ESTIMATED;
-        }
-        long cost = Pricing.costNanos(active.endpoint().prices(), prompt, completion, cached, reasoning, images);
-        return new Usage(prompt, completion, cached, reasoning, cost, source);
+        return UsageCount.of(
+                active == null ? null : active.endpoint(),
+                attempt == null ? null : attempt.translator(),
+                outputStarted(),
+                cancelled,
+                promptTokens,
+                () -> d.tokens.count(active.endpoint().model(), meter.output()),
+                images);
     }
 
     private void emit(RouteEvent event) {
