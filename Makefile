@@ -10,7 +10,7 @@ LOCAL := deploy/local
 JDK = $(shell bash -c 'source $(LOCAL)/lib.sh >/dev/null && select_jdk >/dev/null && echo $$JAVA_HOME')
 MVN = JAVA_HOME="$(JDK)" ./mvnw -B -ntp
 
-.PHONY: help prereqs jdk build stack run stop status test unit e2e bench lint format logs clean
+.PHONY: help prereqs jdk build stack run stop status test unit e2e bench lint format logs clean replay-dlq
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9_-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -67,6 +67,9 @@ lint: jdk ## check the formatting of every Java file (palantir-java-format, impo
 
 format: jdk ## reformat every Java file the way `make lint` checks it
 	@for pom in $(LINT_POMS); do $(MVN) -q -f $$pom spotless:apply; done
+
+replay-dlq: jdk ## send a DLQ's parked records back to their topic: TOPIC=switchboard.usage.v1 (or switchboard.charges.v1), DRY_RUN=1 only lists the reasons
+	@$(LOCAL)/replay-dlq.sh "$(TOPIC)" $(if $(DRY_RUN),--dry-run)
 
 logs: ## follow the service logs
 	@tail -n 20 -F .local/logs/*.log

@@ -28,6 +28,18 @@ public interface AuthConfig {
 
     Lease lease();
 
+    StoreRetry storeRetry();
+
+    /** Settling charges that fails for want of the database is retried, consumption paused, until it succeeds. */
+    interface StoreRetry {
+        /** First wait before a retry; it doubles up to {@link #maxBackoff()}. */
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        @WithDefault("5s")
+        Duration maxBackoff();
+    }
+
     /** Credit reserved in batches per key, against which holds are placed in memory. */
     interface Lease {
         /** Smallest batch reserved at once, in USD; a batch is larger when the holds need it (four holds, or as much again as is held). */

@@ -1,5 +1,6 @@
 package dev.switchboard.auth.messaging;
 
+import dev.switchboard.auth.config.AuthConfig;
 import dev.switchboard.auth.service.CreditService;
 import dev.switchboard.events.ChargeV1;
 import dev.switchboard.events.DeadLetters;
@@ -7,9 +8,11 @@ import dev.switchboard.events.EventCodec;
 import dev.switchboard.events.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -18,7 +21,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -26,8 +28,9 @@ import java.util.UUID;
 /**
  * Settles credit holds from {@code switchboard.charges.v1}, a poll at a time: one transaction per
  * batch ({@link CreditService#settleAll}). Settlement is idempotent by charge id, so redelivery is
- * harmless. A record that cannot be decoded goes to the DLQ alone, with the reason in a header; a
- * database failure is retried with backoff before the batch is parked there.
+ * harmless. A record that cannot be decoded, or that the database refuses as data, goes to the DLQ
+ * alone, with the reason in a header ({@code make replay-dlq TOPIC=switchboard.charges.v1}
+ * re-drives it); a database that is down pauses consumption until it is back, and parks nothing.
  */
 @ApplicationScoped
 public class ChargeConsumer {
@@ -36,22 +39,31 @@ public class ChargeConsumer {
 
     private final CreditService credit;
     private final MutinyEmitter<byte[]> deadLetters;
+    private final AuthConfig.StoreRetry retry;
     private final Counter applied;
     private final Counter duplicates;
+    private final Counter storeRetries;
+    private volatile boolean storeDown;
+
+    /** A charge record that decoded: the charge, and where it came from. */
+    private record Received(ConsumerRecord<String, byte[]> record, ChargeV1 charge) {}
 
     public ChargeConsumer(
             CreditService credit,
             @Channel("charge-dead-letters") MutinyEmitter<byte[]> deadLetters,
+            AuthConfig config,
             MeterRegistry registry) {
         this.credit = credit;
         this.deadLetters = deadLetters;
+        this.retry = config.storeRetry();
         this.applied = registry.counter("switchboard.auth.charges", "result", "applied");
         this.duplicates = registry.counter("switchboard.auth.charges", "result", "duplicate");
+        this.storeRetries = registry.counter("switchboard.auth.store.retries");
     }
 
     @Incoming("charges")
     public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
-        List<ChargeV1> charges = new ArrayList<>(records.count());
+        List<Received> received = new ArrayList<>(records.count());
         List<Uni<Void>> parked = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
@@ -64,33 +76,84 @@ public class ChargeConsumer {
                 if (charge.keyId() != null) {
                     UUID.fromString(charge.keyId());
                 }
-                charges.add(charge);
+                received.add(new Received(record, charge));
             } catch (RuntimeException e) {
-                LOG.warnf("malformed charge record sent to %s: %s", Topics.deadLetter(Topics.CHARGES), e.getMessage());
-                parked.add(deadLetters.sendMessage(Message.of(record.value() == null ? new byte[0] : record.value())
-                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                                .withTopic(Topics.deadLetter(Topics.CHARGES))
-                                .withKey(record.key())
-                                .withHeaders(DeadLetters.headers(e.getMessage()))
-                                .build())));
+                parked.add(park(record, e.getMessage()));
             }
         }
         Uni<Void> dlq = parked.isEmpty()
                 ? Uni.createFrom().voidItem()
                 : Uni.join().all(parked).andFailFast().replaceWithVoid();
-        if (charges.isEmpty()) {
-            return dlq;
-        }
-        return dlq.chain(() -> credit.settleAll(charges)
-                        .onFailure()
-                        .retry()
-                        .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5))
-                        .atMost(8))
+        return received.isEmpty() ? dlq : dlq.chain(() -> settle(received));
+    }
+
+    /**
+     * Settles the batch, retrying while the database is unavailable however long it takes (consumption
+     * pauses meanwhile); a batch the database refuses as data is settled one charge at a time, so only
+     * the refused charge goes to the DLQ.
+     */
+    private Uni<Void> settle(List<Received> batch) {
+        List<ChargeV1> charges = batch.stream().map(Received::charge).toList();
+        return credit.settleAll(charges)
+                .onFailure(ChargeConsumer::unavailable)
+                .invoke(this::storeFailed)
+                .onFailure(ChargeConsumer::unavailable)
+                .retry()
+                .withBackOff(retry.initialBackoff(), retry.maxBackoff())
+                .indefinitely()
                 .invoke(fresh -> {
+                    if (storeDown) {
+                        storeDown = false;
+                        LOG.info("credit ledger writable again; charge consumption resumed");
+                    }
                     applied.increment(fresh);
                     duplicates.increment(charges.size() - fresh);
                     LOG.debugf("%d charges settled (%d new)", charges.size(), fresh);
                 })
-                .replaceWithVoid();
+                .replaceWithVoid()
+                .onFailure(ChargeConsumer::refused)
+                .recoverWithUni(refused -> batch.size() == 1
+                        ? park(batch.get(0).record(), "the credit ledger refused it: " + describe(refused))
+                        : Multi.createFrom()
+                                .iterable(batch)
+                                .onItem()
+                                .transformToUniAndConcatenate(one -> settle(List.of(one)))
+                                .collect()
+                                .last()
+                                .replaceWithVoid());
+    }
+
+    private static boolean unavailable(Throwable failure) {
+        return !refused(failure);
+    }
+
+    private static boolean refused(Throwable failure) {
+        return failure instanceof PgException pg && DeadLetters.refusedAsData(pg.getSqlState());
+    }
+
+    private void storeFailed(Throwable failure) {
+        storeRetries.increment();
+        if (!storeDown) {
+            storeDown = true;
+            LOG.warnf(
+                    "settling charges failed, charge consumption paused and retried until it succeeds: %s",
+                    describe(failure));
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        return failure instanceof PgException pg
+                ? pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")"
+                : String.valueOf(failure.getMessage());
+    }
+
+    private Uni<Void> park(ConsumerRecord<String, byte[]> record, String reason) {
+        LOG.warnf("charge record sent to %s: %s", Topics.deadLetter(Topics.CHARGES), reason);
+        return deadLetters.sendMessage(Message.of(record.value() == null ? new byte[0] : record.value())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withTopic(Topics.deadLetter(Topics.CHARGES))
+                        .withKey(record.key())
+                        .withHeaders(DeadLetters.headers(reason))
+                        .build()));
     }
 }

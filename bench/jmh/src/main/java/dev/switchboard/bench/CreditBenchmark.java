@@ -194,6 +194,21 @@ public class CreditBenchmark {
                     }
                 };
             }
+
+            @Override
+            public StoreRetry storeRetry() {
+                return new StoreRetry() {
+                    @Override
+                    public Duration initialBackoff() {
+                        return Duration.ofMillis(200);
+                    }
+
+                    @Override
+                    public Duration maxBackoff() {
+                        return Duration.ofSeconds(5);
+                    }
+                };
+            }
         };
     }
 }

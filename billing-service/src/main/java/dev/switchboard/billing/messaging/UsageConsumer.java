@@ -1,35 +1,31 @@
 package dev.switchboard.billing.messaging;
 
+import dev.switchboard.billing.config.BillingConfig;
+import dev.switchboard.billing.repository.ChargeOutbox;
+import dev.switchboard.billing.repository.LedgerEntry;
 import dev.switchboard.billing.service.BillingService;
 import dev.switchboard.events.ChargeV1;
-import dev.switchboard.events.CloudEvent;
 import dev.switchboard.events.DeadLetters;
 import dev.switchboard.events.EventCodec;
 import dev.switchboard.events.Topics;
 import dev.switchboard.events.UsageV1;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,116 +33,152 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * {@code switchboard.usage.v1} → ledger → {@code switchboard.charges.v1}, a poll at a time: the
- * batch's ledger entries are written in one transaction and its charges sent together. The batch is
- * acknowledged only after every charge is acknowledged by Kafka, so a crash in between replays it;
- * the ledger makes the replay harmless and the charge id lets auth ignore the repeat. A record that
- * cannot be decoded goes to the DLQ alone, with the reason in a header; the rest of its batch proceeds.
+ * {@code switchboard.usage.v1} → ledger and charge outbox, a poll at a time: the batch's ledger
+ * entries and their charges are written in one transaction, and the {@link ChargeRelay} publishes
+ * the charges to {@code switchboard.charges.v1}. The batch is acknowledged once that transaction
+ * committed, so a crash before it replays the batch (the ledger makes the replay harmless) and a
+ * crash after it leaves the charges in the outbox for the relay.
+ *
+ * <p>A database that is down or unreachable pauses consumption: the write is retried with backoff
+ * until it succeeds, however long the outage, and nothing goes to the DLQ for it. The DLQ is for
+ * records that can never be processed: undecodable or invalid ones, ones that cannot be priced, and
+ * ones the database refuses as data (a constraint or a value it rejects), each alone with the reason
+ * in a header while the rest of its batch proceeds. {@code make replay-dlq TOPIC=switchboard.usage.v1}
+ * re-drives them once the cause is fixed.
  */
 @ApplicationScoped
 public class UsageConsumer {
 
     private static final Logger LOG = Logger.getLogger(UsageConsumer.class);
-    static final String SOURCE = "/switchboard/billing-service";
 
     private final BillingService billing;
-    private final MutinyEmitter<byte[]> charges;
+    private final ChargeRelay relay;
     private final MutinyEmitter<byte[]> deadLetters;
+    private final BillingConfig.StoreRetry retry;
     private final Counter priced;
-    private final OpenTelemetry openTelemetry;
+    private final Counter storeRetries;
+    private volatile boolean storeDown;
+
+    /** A usage record that decoded and priced: its ledger entry, and where it came from. */
+    private record Received(ConsumerRecord<String, byte[]> record, LedgerEntry entry) {}
 
     public UsageConsumer(
             BillingService billing,
-            OpenTelemetry openTelemetry,
-            @Channel("charges-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16384)
-                    MutinyEmitter<byte[]> charges,
+            ChargeRelay relay,
             @Channel("usage-dead-letters") MutinyEmitter<byte[]> deadLetters,
+            BillingConfig config,
             MeterRegistry registry) {
         this.billing = billing;
-        this.openTelemetry = openTelemetry;
-        this.charges = charges;
+        this.relay = relay;
         this.deadLetters = deadLetters;
+        this.retry = config.storeRetry();
         this.priced = registry.counter("switchboard.billing.usage.priced");
+        this.storeRetries = registry.counter("switchboard.billing.store.retries");
     }
 
     @Incoming("usage")
     public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
-        List<UsageV1> usages = new ArrayList<>(records.count());
-        // a batch has no one trace: each charge continues the trace of the usage record it prices
-        Map<String, Context> traces = new HashMap<>();
+        List<Received> received = new ArrayList<>(records.count());
         List<Uni<Void>> parked = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> consumed : records) {
-            byte[] record = consumed.value();
             try {
-                UsageV1 usage =
-                        EventCodec.decode(record, UsageV1.TYPE, UsageV1.class).data();
+                UsageV1 usage = EventCodec.decode(consumed.value(), UsageV1.TYPE, UsageV1.class)
+                        .data();
                 if (usage.accountId() == null || usage.keyId() == null || usage.generationId() == null) {
                     throw new IllegalArgumentException("usage event without account, key or generation id");
                 }
                 UUID.fromString(usage.accountId());
                 UUID.fromString(usage.keyId());
-                usages.add(usage);
-                traces.put(ChargeV1.chargeId(usage.generationId(), usage.sequence()), trace(consumed));
+                received.add(new Received(consumed, billing.price(usage)));
             } catch (RuntimeException e) {
-                LOG.warnf("malformed usage record sent to %s: %s", Topics.deadLetter(Topics.USAGE), e.getMessage());
-                parked.add(deadLetters.sendMessage(Message.of(record == null ? new byte[0] : record)
-                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                                .withTopic(Topics.deadLetter(Topics.USAGE))
-                                .withKey(consumed.key())
-                                .withHeaders(DeadLetters.headers(e.getMessage()))
-                                .build())));
+                parked.add(park(consumed, e.getMessage()));
             }
         }
         Uni<Void> dlq = parked.isEmpty()
                 ? Uni.createFrom().voidItem()
                 : Uni.join().all(parked).andFailFast().replaceWithVoid();
-        if (usages.isEmpty()) {
-            return dlq;
-        }
-        return dlq.chain(() -> billing.recordAll(usages)
-                        .onFailure()
-                        .retry()
-                        .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5))
-                        .atMost(8))
-                .chain(list -> Uni.join()
-                        .all(list.stream()
-                                .map(c -> emit(c, traces.get(c.chargeId())))
-                                .toList())
-                        .andFailFast())
-                .invoke(sent -> priced.increment(sent.size()))
-                .replaceWithVoid();
+        return received.isEmpty() ? dlq : dlq.chain(() -> write(received));
     }
 
-    private Context trace(ConsumerRecord<String, byte[]> record) {
-        return openTelemetry.getPropagators().getTextMapPropagator().extract(Context.root(), record.headers(), HEADERS);
+    /**
+     * Writes the batch, retrying while the database is unavailable; a batch the database refuses as
+     * data is written one record at a time, so only the refused record goes to the DLQ.
+     */
+    private Uni<Void> write(List<Received> batch) {
+        List<LedgerEntry> entries = new ArrayList<>(batch.size());
+        Map<String, ChargeOutbox.Trace> traces = new HashMap<>();
+        for (Received r : batch) {
+            entries.add(r.entry());
+            // a batch has no one trace: each charge continues the trace of the usage record it prices
+            traces.put(
+                    ChargeV1.chargeId(r.entry().id.generationId, r.entry().id.sequence),
+                    new ChargeOutbox.Trace(header(r.record(), "traceparent"), header(r.record(), "tracestate")));
+        }
+        return billing.record(entries, traces)
+                .onFailure(UsageConsumer::unavailable)
+                .invoke(this::storeFailed)
+                .onFailure(UsageConsumer::unavailable)
+                .retry()
+                .withBackOff(retry.initialBackoff(), retry.maxBackoff())
+                .indefinitely()
+                .invoke(charges -> {
+                    if (storeDown) {
+                        storeDown = false;
+                        LOG.info("ledger writable again; usage consumption resumed");
+                    }
+                    priced.increment(charges.size());
+                    relay.nudge();
+                })
+                .replaceWithVoid()
+                .onFailure(UsageConsumer::refused)
+                .recoverWithUni(refused -> batch.size() == 1
+                        ? park(batch.get(0).record(), "the ledger refused it: " + describe(refused))
+                        : Multi.createFrom()
+                                .iterable(batch)
+                                .onItem()
+                                .transformToUniAndConcatenate(one -> write(List.of(one)))
+                                .collect()
+                                .last()
+                                .replaceWithVoid());
     }
 
-    private static final TextMapGetter<Headers> HEADERS = new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Headers headers) {
-            List<String> keys = new ArrayList<>();
-            headers.forEach(h -> keys.add(h.key()));
-            return keys;
-        }
+    /** Whether a failed write is the database's unavailability (retry until it is back), not its refusal of the data. */
+    static boolean unavailable(Throwable failure) {
+        return !refused(failure);
+    }
 
-        @Override
-        public String get(Headers headers, String key) {
-            Header header = headers == null ? null : headers.lastHeader(key);
-            return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-        }
-    };
+    static boolean refused(Throwable failure) {
+        return failure instanceof PgException pg && DeadLetters.refusedAsData(pg.getSqlState());
+    }
 
-    private Uni<Void> emit(ChargeV1 charge, Context trace) {
-        CloudEvent<ChargeV1> event =
-                CloudEvent.of(ChargeV1.TYPE, charge.chargeId(), SOURCE, charge.accountId(), Instant.now(), charge);
-        Message<byte[]> message = Message.of(EventCodec.encode(event))
+    private void storeFailed(Throwable failure) {
+        storeRetries.increment();
+        if (!storeDown) {
+            storeDown = true;
+            LOG.warnf(
+                    "ledger write failed, usage consumption paused and retried until it succeeds: %s",
+                    describe(failure));
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        return failure instanceof PgException pg
+                ? pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")"
+                : String.valueOf(failure.getMessage());
+    }
+
+    private Uni<Void> park(ConsumerRecord<String, byte[]> record, String reason) {
+        LOG.warnf("usage record sent to %s: %s", Topics.deadLetter(Topics.USAGE), reason);
+        return deadLetters.sendMessage(Message.of(record.value() == null ? new byte[0] : record.value())
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                        .withKey(charge.accountId())
-                        .build());
-        if (trace != null) {
-            message = message.addMetadata(TracingMetadata.withCurrent(trace));
-        }
-        LOG.debugf("charge %s: %d nano-USD", charge.chargeId(), charge.costNanos());
-        return charges.sendMessage(message);
+                        .withTopic(Topics.deadLetter(Topics.USAGE))
+                        .withKey(record.key())
+                        .withHeaders(DeadLetters.headers(reason))
+                        .build()));
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

@@ -35,13 +35,20 @@ public class LedgerBatch {
               ON l.generation_id = b.generation_id AND l.sequence = b.sequence""";
 
     private final Pool pool;
+    private final ChargeOutbox outbox;
 
-    public LedgerBatch(Pool pool) {
+    public LedgerBatch(Pool pool, ChargeOutbox outbox) {
         this.pool = pool;
+        this.outbox = outbox;
     }
 
-    /** Records the entries not recorded yet; answers the charge of every entry, in the order given (a repeated entry's charge repeated). */
-    public Uni<List<ChargeV1>> record(List<LedgerEntry> entries) {
+    /**
+     * Records the entries not recorded yet and, in the same transaction, puts the charge of every entry
+     * in the outbox unless it is there already (a redelivered event adds nothing); answers the charge of
+     * every entry, in the order given (a repeated entry's charge repeated). {@code traces} holds, by
+     * charge id, the trace of the usage record each charge prices.
+     */
+    public Uni<List<ChargeV1>> record(List<LedgerEntry> entries, Map<String, ChargeOutbox.Trace> traces) {
         Map<LedgerEntry.Id, LedgerEntry> distinct = new LinkedHashMap<>();
         entries.forEach(e -> distinct.putIfAbsent(e.id, e));
         List<Tuple> rows = new ArrayList<>(distinct.size());
@@ -78,13 +85,17 @@ public class LedgerBatch {
         }
         return pool.withTransaction(c -> c.preparedQuery(INSERT)
                         .executeBatch(rows)
-                        .chain(() -> c.preparedQuery(READ_BACK).execute(Tuple.of(generations, sequences))))
-                .map(read -> {
-                    Map<LedgerEntry.Id, ChargeV1> charges = new LinkedHashMap<>();
-                    for (Row r : read) {
-                        ChargeV1 charge = charge(r);
-                        charges.put(new LedgerEntry.Id(charge.generationId(), charge.sequence()), charge);
-                    }
+                        .chain(() -> c.preparedQuery(READ_BACK).execute(Tuple.of(generations, sequences)))
+                        .chain(read -> {
+                            Map<LedgerEntry.Id, ChargeV1> charges = new LinkedHashMap<>();
+                            for (Row r : read) {
+                                ChargeV1 charge = charge(r);
+                                charges.put(new LedgerEntry.Id(charge.generationId(), charge.sequence()), charge);
+                            }
+                            return outbox.add(c, List.copyOf(charges.values()), traces)
+                                    .replaceWith(charges);
+                        }))
+                .map(charges -> {
                     // one charge per event received, a repeat included: a redelivery is answered with the same charge
                     // again
                     List<ChargeV1> ordered = new ArrayList<>(entries.size());

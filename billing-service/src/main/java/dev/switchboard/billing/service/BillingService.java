@@ -1,5 +1,6 @@
 package dev.switchboard.billing.service;
 
+import dev.switchboard.billing.repository.ChargeOutbox;
 import dev.switchboard.billing.repository.LedgerBatch;
 import dev.switchboard.billing.repository.LedgerEntry;
 import dev.switchboard.catalog.EndpointSpec;
@@ -14,8 +15,8 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -38,13 +39,17 @@ public class BillingService {
         this.batch = batch;
     }
 
-    /** Records every event not recorded yet, in one transaction; answers the charge of each event, a repeat's included. */
-    public Uni<List<ChargeV1>> recordAll(List<UsageV1> usages) {
-        List<LedgerEntry> entries = new ArrayList<>(usages.size());
-        for (UsageV1 usage : usages) {
-            entries.add(price(usage, new LedgerEntry.Id(usage.generationId(), usage.sequence())));
-        }
-        return batch.record(entries);
+    /**
+     * Records every priced entry not recorded yet, with its charge in the outbox, in one transaction;
+     * answers the charge of each entry, a repeat's included ({@link LedgerBatch#record}).
+     */
+    public Uni<List<ChargeV1>> record(List<LedgerEntry> entries, Map<String, ChargeOutbox.Trace> traces) {
+        return batch.record(entries, traces);
+    }
+
+    /** The ledger entry of a usage event, priced; throws when the event cannot be priced (an overflow). */
+    public LedgerEntry price(UsageV1 usage) {
+        return price(usage, new LedgerEntry.Id(usage.generationId(), usage.sequence()));
     }
 
     public Uni<LedgerEntry> find(String generationId, int sequence) {
