@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the JMH benchmarks (bench/jmh) against the installed modules and runs one report main:
-#   bench/jmh/run.sh REPORT_CLASS [args...]      (REPORT_CLASS: TranslationReport, RoutingReport, CreditReport, DialectReport)
+#   bench/jmh/run.sh REPORT_CLASS [args...]      (REPORT_CLASS: TranslationReport, RoutingReport, CreditReport, DialectReport, UsageCountReport)
 # The report writes its tables under bench/results/. Called by bench/translation.sh and bench/routing.sh.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -9,6 +9,7 @@ import dev.switchboard.events.ProviderHealthV1;
 import dev.switchboard.events.Topics;
 import dev.switchboard.events.UsageV1;
 import dev.switchboard.testsupport.ClickHouseResource;
+import dev.switchboard.testsupport.Events;
 import dev.switchboard.testsupport.KafkaResource;
 import dev.switchboard.testsupport.TopicProbe;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -131,6 +132,32 @@ class AnalyticsTest {
                 .then()
                 .statusCode(404)
                 .body("error.code", equalTo(404));
+    }
+
+    @Test
+    void bothCountsAreStoredSoAProvidersDriftShows() {
+        String account = UUID.randomUUID().toString();
+        UsageV1 counted =
+                Events.with(usage("gen-" + UUID.randomUUID(), account), "counted", new UsageV1.Counted(10, 45));
+        UsageV1 uncounted = usage("gen-" + UUID.randomUUID(), account);
+        send(Topics.USAGE, UsageV1.TYPE, counted.eventId(), counted.generationId(), counted);
+        send(Topics.USAGE, UsageV1.TYPE, uncounted.eventId(), uncounted.generationId(), uncounted);
+        String drift = "SELECT toInt64(completion_tokens) - toInt64(ifNull(counted_completion_tokens, 0)) AS drift,"
+                + " toInt64(ifNull(counted_prompt_tokens, 0)) AS prompt, isNull(counted_completion_tokens) AS missing"
+                + " FROM generations FINAL WHERE id = {id:String}";
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(store.query(drift, Map.of("id", counted.generationId())))
+                        .singleElement()
+                        .satisfies(r -> {
+                            // the golden provider reported 48 completion tokens where Switchboard counted 45
+                            assertThat(r.getLong("drift")).isEqualTo(counted.completionTokens() - 45L);
+                            assertThat(r.getLong("prompt")).isEqualTo(10L);
+                            assertThat(r.getLong("missing")).isZero();
+                        }));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(store.query(drift, Map.of("id", uncounted.generationId())))
+                        .singleElement()
+                        .satisfies(r -> assertThat(r.getLong("missing")).isEqualTo(1L)));
     }
 
     @Test

@@ -3,19 +3,16 @@ package dev.switchboard.auth;
 import dev.switchboard.events.ChargeV1;
 import dev.switchboard.events.CloudEvent;
 import dev.switchboard.events.EventCodec;
-import dev.switchboard.events.GoldenEvents;
 import dev.switchboard.events.Topics;
 import dev.switchboard.testsupport.KafkaResource;
 import dev.switchboard.testsupport.ProxiedPostgresResource;
 import dev.switchboard.testsupport.TopicProbe;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,21 +24,8 @@ import static org.awaitility.Awaitility.await;
  * database is back the charge is settled, once, and nothing was parked.
  */
 @QuarkusTest
-@TestProfile(SettlementOutageTest.BehindAProxy.class)
+@TestProfile(ProxiedPostgresResource.Profile.class)
 class SettlementOutageTest {
-
-    public static class BehindAProxy implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(
-                    new TestResourceEntry(ProxiedPostgresResource.class), new TestResourceEntry(KafkaResource.class));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
-        }
-    }
 
     @Test
     void aChargeArrivingDuringADatabaseOutageIsSettledOnceTheDatabaseIsBack() {
@@ -49,24 +33,7 @@ class SettlementOutageTest {
         String key = AuthApi.key(account, "inference");
         String generation = "gen-" + UUID.randomUUID();
         String hold = AuthApi.hold(key, generation, 300_000_000L);
-        ChargeV1 golden = GoldenEvents.read(Topics.CHARGES, ChargeV1.class).data();
-        ChargeV1 charge = new ChargeV1(
-                ChargeV1.chargeId(generation, 0),
-                generation,
-                0,
-                true,
-                account,
-                AuthApi.keyId(key),
-                hold,
-                golden.model(),
-                golden.provider(),
-                10,
-                20,
-                0,
-                0,
-                54_321L,
-                "USD",
-                Instant.now());
+        ChargeV1 charge = SettlementTest.charge(account, key, generation, hold, 54_321L);
 
         ProxiedPostgresResource.proxy().cut();
         TopicProbe.send(

@@ -41,7 +41,7 @@ class SettlementTest {
         TopicProbe.send(KafkaResource.bootstrapServers(), Topics.CHARGES, charge.accountId(), EventCodec.encode(event));
     }
 
-    private static ChargeV1 charge(String account, String key, String generation, String hold, long cost) {
+    static ChargeV1 charge(String account, String key, String generation, String hold, long cost) {
         ChargeV1 golden = GoldenEvents.read(Topics.CHARGES, ChargeV1.class).data();
         return new ChargeV1(
                 ChargeV1.chargeId(generation, 0),

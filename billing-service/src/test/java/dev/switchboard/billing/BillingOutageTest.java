@@ -5,11 +5,11 @@ import dev.switchboard.events.DeadLetters;
 import dev.switchboard.events.EventCodec;
 import dev.switchboard.events.Topics;
 import dev.switchboard.events.UsageV1;
+import dev.switchboard.testsupport.Events;
 import dev.switchboard.testsupport.KafkaResource;
 import dev.switchboard.testsupport.ProxiedPostgresResource;
 import dev.switchboard.testsupport.TopicProbe;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -33,51 +33,8 @@ import static org.hamcrest.Matchers.equalTo;
  * ledger once with its charge; the one event the database refuses as data is parked alone.
  */
 @QuarkusTest
-@TestProfile(BillingOutageTest.BehindAProxy.class)
+@TestProfile(ProxiedPostgresResource.Profile.class)
 class BillingOutageTest {
-
-    public static class BehindAProxy implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(
-                    new TestResourceEntry(ProxiedPostgresResource.class), new TestResourceEntry(KafkaResource.class));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
-        }
-    }
-
-    /** A usage event the ledger refuses as data: no status, which the ledger's NOT NULL rejects. */
-    private static UsageV1 withoutStatus(UsageV1 u) {
-        return new UsageV1(
-                u.generationId(),
-                u.sequence(),
-                u.isFinal(),
-                u.accountId(),
-                u.keyId(),
-                u.holdId(),
-                u.requestedModel(),
-                u.model(),
-                u.provider(),
-                u.upstreamModel(),
-                null,
-                u.finishReason(),
-                u.errorClass(),
-                u.streamed(),
-                u.promptTokens(),
-                u.completionTokens(),
-                u.cachedPromptTokens(),
-                u.reasoningTokens(),
-                u.usageSource(),
-                u.estimatedCostNanos(),
-                u.attempts(),
-                u.ttftMs(),
-                u.latencyMs(),
-                u.startedAt(),
-                u.completedAt());
-    }
 
     private static Optional<ConsumerRecord<String, byte[]>> parked(String generation, Duration wait) {
         return TopicProbe.find(
@@ -101,7 +58,8 @@ class BillingOutageTest {
             BillingTest.publish(BillingTest.usage(generation, "openai/gpt-4o-mini", "openai", 1000, 100, 0));
         }
         String refused = "gen-" + UUID.randomUUID();
-        UsageV1 bad = withoutStatus(BillingTest.usage(refused, "openai/gpt-4o-mini", "openai", 1, 1, 0));
+        // no status: the ledger's NOT NULL refuses it as data
+        UsageV1 bad = Events.with(BillingTest.usage(refused, "openai/gpt-4o-mini", "openai", 1, 1, 0), "status", null);
         TopicProbe.send(
                 KafkaResource.bootstrapServers(),
                 Topics.USAGE,

@@ -7,6 +7,7 @@ import dev.switchboard.events.EventCodec;
 import dev.switchboard.events.GoldenEvents;
 import dev.switchboard.events.Topics;
 import dev.switchboard.events.UsageV1;
+import dev.switchboard.testsupport.Events;
 import dev.switchboard.testsupport.KafkaResource;
 import dev.switchboard.testsupport.PostgresResource;
 import dev.switchboard.testsupport.TopicProbe;
@@ -135,8 +136,11 @@ class BillingTest {
     void aUsageEventIsChargedAtThePricesItWasRoutedWith() {
         // gpt-4o-mini is 150,000 / 600,000 pico in billing's catalog; the router routed at a price edited since
         String repriced = "gen-" + UUID.randomUUID();
-        publish(withPrices(
+        publish(Events.with(
                 usage(repriced, "openai/gpt-4o-mini", "openai", 1000, 100, 400),
+                "routing",
+                "price",
+                "prices",
                 new UsageV1.Prices(300_000, 1_200_000, 30_000, 1_200_000, 5_000, 0)));
         // 600 * 300,000 + 400 * 30,000 + 100 * 1,200,000 pico = 312,000 nano, plus the 5,000 nano request fee
         await().atMost(Duration.ofSeconds(20))
@@ -148,8 +152,11 @@ class BillingTest {
 
         // an endpoint removed from the catalog since routing is still charged at its routed prices
         String removed = "gen-" + UUID.randomUUID();
-        publish(withPrices(
+        publish(Events.with(
                 usage(removed, "acme/retired", "acme", 1000, 100, 0),
+                "routing",
+                "price",
+                "prices",
                 new UsageV1.Prices(1_000_000, 2_000_000, 0, 0, 0, 0)));
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> given().header("X-Switchboard-Service-Token", "dev-internal-token")
@@ -157,38 +164,6 @@ class BillingTest {
                         .then()
                         .statusCode(200)
                         .body("cost_nanos", equalTo(1_200_000)));
-    }
-
-    private static UsageV1 withPrices(UsageV1 u, UsageV1.Prices prices) {
-        return new UsageV1(
-                u.generationId(),
-                u.sequence(),
-                u.isFinal(),
-                u.accountId(),
-                u.keyId(),
-                u.holdId(),
-                u.requestedModel(),
-                u.model(),
-                u.provider(),
-                u.upstreamModel(),
-                u.status(),
-                u.finishReason(),
-                u.errorClass(),
-                u.streamed(),
-                u.promptTokens(),
-                u.completionTokens(),
-                u.cachedPromptTokens(),
-                u.reasoningTokens(),
-                u.usageSource(),
-                u.estimatedCostNanos(),
-                u.attempts(),
-                u.ttftMs(),
-                u.latencyMs(),
-                u.startedAt(),
-                u.completedAt(),
-                "price",
-                0,
-                prices);
     }
 
     /** The outbox holds one charge per ledger entry: a redelivered event writes nothing and publishes nothing more. */

@@ -13,16 +13,6 @@ public final class DeadLetters {
 
     private DeadLetters() {}
 
-    /**
-     * Whether a failed database write refused the record itself, so retrying cannot help and the record
-     * is parked: SQLSTATE class 22 (data exception) or 23 (integrity constraint violation). Any other
-     * failure (no connection, a timeout, the server shutting down) is the store's unavailability, and the
-     * write is retried until it succeeds.
-     */
-    public static boolean refusedAsData(String sqlState) {
-        return sqlState != null && (sqlState.startsWith("22") || sqlState.startsWith("23"));
-    }
-
     /** Headers of a parked record: {@link #REASON} with {@code reason} (or "null"). */
     public static Headers headers(String reason) {
         return new RecordHeaders().add(REASON, String.valueOf(reason).getBytes(StandardCharsets.UTF_8));

@@ -18,6 +18,10 @@ import java.util.List;
  *                     which billing charges, so a price edit that reaches billing before the event does
  *                     not reprice it; null when nothing was served (and in events written before prices
  *                     were carried, which billing prices with its own catalog)
+ * @param counted      Switchboard's own count of the request's tokens (jtokkit, OpenAI's tokenizers), beside
+ *                     the provider's in the token fields when {@code usageSource} is {@code provider}, so a
+ *                     provider whose reported usage drifts from what was sent and received shows; null when
+ *                     nothing was served (and in events written before both counts were carried)
  */
 public record UsageV1(
         String generationId,
@@ -47,12 +51,75 @@ public record UsageV1(
         Instant completedAt,
         String routing,
         int images,
-        Prices prices) {
+        Prices prices,
+        Counted counted) {
 
     public static final String TYPE = Topics.USAGE;
 
     public UsageV1 {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
+    }
+
+    /** An event without Switchboard's own count (written before both counts were carried, or by tests). */
+    public UsageV1(
+            String generationId,
+            int sequence,
+            boolean isFinal,
+            String accountId,
+            String keyId,
+            String holdId,
+            String requestedModel,
+            String model,
+            String provider,
+            String upstreamModel,
+            String status,
+            String finishReason,
+            String errorClass,
+            boolean streamed,
+            int promptTokens,
+            int completionTokens,
+            int cachedPromptTokens,
+            int reasoningTokens,
+            String usageSource,
+            long estimatedCostNanos,
+            List<Attempt> attempts,
+            Long ttftMs,
+            long latencyMs,
+            Instant startedAt,
+            Instant completedAt,
+            String routing,
+            int images,
+            Prices prices) {
+        this(
+                generationId,
+                sequence,
+                isFinal,
+                accountId,
+                keyId,
+                holdId,
+                requestedModel,
+                model,
+                provider,
+                upstreamModel,
+                status,
+                finishReason,
+                errorClass,
+                streamed,
+                promptTokens,
+                completionTokens,
+                cachedPromptTokens,
+                reasoningTokens,
+                usageSource,
+                estimatedCostNanos,
+                attempts,
+                ttftMs,
+                latencyMs,
+                startedAt,
+                completedAt,
+                routing,
+                images,
+                prices,
+                null);
     }
 
     /** An event without a routing decision (written before routing was recorded, or by tests). */
@@ -110,6 +177,7 @@ public record UsageV1(
                 completedAt,
                 null,
                 0,
+                null,
                 null);
     }
 
@@ -129,6 +197,12 @@ public record UsageV1(
             long reasoningPico,
             long requestNanos,
             long imageNanos) {}
+
+    /**
+     * Switchboard's count of a request's tokens: the prompt as counted before routing (chat framing
+     * included), the output as the client received it.
+     */
+    public record Counted(int promptTokens, int completionTokens) {}
 
     /** One try against one provider. {@code outcome} is {@code success} or a normalized error class. */
     public record Attempt(String provider, String model, String outcome, Integer httpStatus, long latencyMs) {}

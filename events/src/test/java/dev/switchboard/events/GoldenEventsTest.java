@@ -63,6 +63,22 @@ class GoldenEventsTest {
     }
 
     @Test
+    void aUsageEventCarriesSwitchboardsOwnCountAndOneWrittenBeforeItReadsAsNone() {
+        UsageV1 usage = GoldenEvents.read(Topics.USAGE, UsageV1.class).data();
+        assertThat(usage.usageSource()).isEqualTo("provider");
+        assertThat(usage.counted()).isEqualTo(new UsageV1.Counted(12, 47));
+
+        String golden = new String(GoldenEvents.bytes(Topics.USAGE), StandardCharsets.UTF_8);
+        String older = golden.substring(0, golden.indexOf(",\n    \"counted\""))
+                + golden.substring(golden.indexOf("}\n  }\n}") + 1);
+        assertThat(older).doesNotContain("counted").contains("prices");
+        UsageV1 before = EventCodec.decode(older.getBytes(StandardCharsets.UTF_8), Topics.USAGE, UsageV1.class)
+                .data();
+        assertThat(before.counted()).isNull();
+        assertThat(before.prices()).isNotNull();
+    }
+
+    @Test
     void usageEventIdIsStableForAGenerationAndSequence() {
         UsageV1 usage = GoldenEvents.read(Topics.USAGE, UsageV1.class).data();
         assertThat(usage.eventId()).isEqualTo(usage.generationId() + ":0");

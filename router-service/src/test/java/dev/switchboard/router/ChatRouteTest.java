@@ -168,6 +168,11 @@ class ChatRouteTest {
         assertThat(usage.prices()).isEqualTo(new UsageV1.Prices(150_000, 600_000, 75_000, 600_000, 0, 0));
         assertThat(usage.ttftMs()).isNotNull();
         assertThat(usage.attempts()).hasSize(1);
+        // the provider's figures are billed; Switchboard's own count travels beside them
+        assertThat(usage.usageSource()).isEqualTo("provider");
+        assertThat(usage.counted()).isNotNull();
+        assertThat(usage.counted().promptTokens()).isPositive();
+        assertThat(usage.counted().completionTokens()).isPositive();
         String propagated =
                 new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8);
         assertThat(propagated).contains(traceId);

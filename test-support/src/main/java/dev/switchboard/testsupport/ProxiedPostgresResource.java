@@ -1,9 +1,11 @@
 package dev.switchboard.testsupport;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.net.URI;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +14,23 @@ import java.util.Map;
  * for this service alone. Flyway (JDBC) connects directly, so the migrations run at start as usual.
  */
 public final class ProxiedPostgresResource implements QuarkusTestResourceLifecycleManager {
+
+    /**
+     * The test profile of an outage test ({@code @TestProfile(ProxiedPostgresResource.Profile.class)}):
+     * PostgreSQL through the proxy and the in-JVM Kafka, instead of the module's global resources.
+     */
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(
+                    new TestResourceEntry(ProxiedPostgresResource.class), new TestResourceEntry(KafkaResource.class));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+    }
 
     private static volatile TcpProxy proxy;
 

@@ -73,6 +73,12 @@ public final class Rows {
         } else {
             row.put("ttft_ms", u.ttftMs());
         }
+        if (u.counted() == null) {
+            row.putNull("counted_prompt_tokens").putNull("counted_completion_tokens");
+        } else {
+            row.put("counted_prompt_tokens", u.counted().promptTokens())
+                    .put("counted_completion_tokens", u.counted().completionTokens());
+        }
         return row;
     }
 

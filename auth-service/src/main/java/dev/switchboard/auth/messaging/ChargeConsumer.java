@@ -6,13 +6,12 @@ import dev.switchboard.events.ChargeV1;
 import dev.switchboard.events.DeadLetters;
 import dev.switchboard.events.EventCodec;
 import dev.switchboard.events.Topics;
+import dev.switchboard.internal.StoreWrites;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -39,11 +38,9 @@ public class ChargeConsumer {
 
     private final CreditService credit;
     private final MutinyEmitter<byte[]> deadLetters;
-    private final AuthConfig.StoreRetry retry;
+    private final StoreWrites writes;
     private final Counter applied;
     private final Counter duplicates;
-    private final Counter storeRetries;
-    private volatile boolean storeDown;
 
     /** A charge record that decoded: the charge, and where it came from. */
     private record Received(ConsumerRecord<String, byte[]> record, ChargeV1 charge) {}
@@ -55,10 +52,15 @@ public class ChargeConsumer {
             MeterRegistry registry) {
         this.credit = credit;
         this.deadLetters = deadLetters;
-        this.retry = config.storeRetry();
+        Counter retries = registry.counter("switchboard.auth.store.retries");
+        this.writes = new StoreWrites(
+                LOG,
+                "credit ledger",
+                config.storeRetry().initialBackoff(),
+                config.storeRetry().maxBackoff(),
+                retries::increment);
         this.applied = registry.counter("switchboard.auth.charges", "result", "applied");
         this.duplicates = registry.counter("switchboard.auth.charges", "result", "duplicate");
-        this.storeRetries = registry.counter("switchboard.auth.store.retries");
     }
 
     @Incoming("charges")
@@ -87,64 +89,19 @@ public class ChargeConsumer {
         return received.isEmpty() ? dlq : dlq.chain(() -> settle(received));
     }
 
-    /**
-     * Settles the batch, retrying while the database is unavailable however long it takes (consumption
-     * pauses meanwhile); a batch the database refuses as data is settled one charge at a time, so only
-     * the refused charge goes to the DLQ.
-     */
+    /** Settles the batch ({@link StoreWrites}: an outage waits, a refused charge is parked alone). */
     private Uni<Void> settle(List<Received> batch) {
-        List<ChargeV1> charges = batch.stream().map(Received::charge).toList();
-        return credit.settleAll(charges)
-                .onFailure(ChargeConsumer::unavailable)
-                .invoke(this::storeFailed)
-                .onFailure(ChargeConsumer::unavailable)
-                .retry()
-                .withBackOff(retry.initialBackoff(), retry.maxBackoff())
-                .indefinitely()
-                .invoke(fresh -> {
-                    if (storeDown) {
-                        storeDown = false;
-                        LOG.info("credit ledger writable again; charge consumption resumed");
-                    }
-                    applied.increment(fresh);
-                    duplicates.increment(charges.size() - fresh);
-                    LOG.debugf("%d charges settled (%d new)", charges.size(), fresh);
-                })
-                .replaceWithVoid()
-                .onFailure(ChargeConsumer::refused)
-                .recoverWithUni(refused -> batch.size() == 1
-                        ? park(batch.get(0).record(), "the credit ledger refused it: " + describe(refused))
-                        : Multi.createFrom()
-                                .iterable(batch)
-                                .onItem()
-                                .transformToUniAndConcatenate(one -> settle(List.of(one)))
-                                .collect()
-                                .last()
-                                .replaceWithVoid());
-    }
-
-    private static boolean unavailable(Throwable failure) {
-        return !refused(failure);
-    }
-
-    private static boolean refused(Throwable failure) {
-        return failure instanceof PgException pg && DeadLetters.refusedAsData(pg.getSqlState());
-    }
-
-    private void storeFailed(Throwable failure) {
-        storeRetries.increment();
-        if (!storeDown) {
-            storeDown = true;
-            LOG.warnf(
-                    "settling charges failed, charge consumption paused and retried until it succeeds: %s",
-                    describe(failure));
-        }
-    }
-
-    private static String describe(Throwable failure) {
-        return failure instanceof PgException pg
-                ? pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")"
-                : String.valueOf(failure.getMessage());
+        return writes.write(
+                batch,
+                received -> credit.settleAll(
+                                received.stream().map(Received::charge).toList())
+                        .map(fresh -> new int[] {received.size(), fresh}),
+                counts -> {
+                    applied.increment(counts[1]);
+                    duplicates.increment(counts[0] - counts[1]);
+                    LOG.debugf("%d charges settled (%d new)", counts[0], counts[1]);
+                },
+                (received, reason) -> park(received.record(), reason));
     }
 
     private Uni<Void> park(ConsumerRecord<String, byte[]> record, String reason) {

@@ -9,13 +9,12 @@ import dev.switchboard.events.DeadLetters;
 import dev.switchboard.events.EventCodec;
 import dev.switchboard.events.Topics;
 import dev.switchboard.events.UsageV1;
+import dev.switchboard.internal.StoreWrites;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -54,10 +53,8 @@ public class UsageConsumer {
     private final BillingService billing;
     private final ChargeRelay relay;
     private final MutinyEmitter<byte[]> deadLetters;
-    private final BillingConfig.StoreRetry retry;
+    private final StoreWrites writes;
     private final Counter priced;
-    private final Counter storeRetries;
-    private volatile boolean storeDown;
 
     /** A usage record that decoded and priced: its ledger entry, and where it came from. */
     private record Received(ConsumerRecord<String, byte[]> record, LedgerEntry entry) {}
@@ -71,9 +68,14 @@ public class UsageConsumer {
         this.billing = billing;
         this.relay = relay;
         this.deadLetters = deadLetters;
-        this.retry = config.storeRetry();
+        Counter retries = registry.counter("switchboard.billing.store.retries");
+        this.writes = new StoreWrites(
+                LOG,
+                "ledger",
+                config.storeRetry().initialBackoff(),
+                config.storeRetry().maxBackoff(),
+                retries::increment);
         this.priced = registry.counter("switchboard.billing.usage.priced");
-        this.storeRetries = registry.counter("switchboard.billing.store.retries");
     }
 
     @Incoming("usage")
@@ -100,11 +102,19 @@ public class UsageConsumer {
         return received.isEmpty() ? dlq : dlq.chain(() -> write(received));
     }
 
-    /**
-     * Writes the batch, retrying while the database is unavailable; a batch the database refuses as
-     * data is written one record at a time, so only the refused record goes to the DLQ.
-     */
+    /** Writes the batch and its charges ({@link StoreWrites}: an outage waits, a refused record is parked alone). */
     private Uni<Void> write(List<Received> batch) {
+        return writes.write(
+                batch,
+                this::record,
+                charges -> {
+                    priced.increment(charges.size());
+                    relay.nudge();
+                },
+                (received, reason) -> park(received.record(), reason));
+    }
+
+    private Uni<List<ChargeV1>> record(List<Received> batch) {
         List<LedgerEntry> entries = new ArrayList<>(batch.size());
         Map<String, ChargeOutbox.Trace> traces = new HashMap<>();
         for (Received r : batch) {
@@ -114,57 +124,7 @@ public class UsageConsumer {
                     ChargeV1.chargeId(r.entry().id.generationId, r.entry().id.sequence),
                     new ChargeOutbox.Trace(header(r.record(), "traceparent"), header(r.record(), "tracestate")));
         }
-        return billing.record(entries, traces)
-                .onFailure(UsageConsumer::unavailable)
-                .invoke(this::storeFailed)
-                .onFailure(UsageConsumer::unavailable)
-                .retry()
-                .withBackOff(retry.initialBackoff(), retry.maxBackoff())
-                .indefinitely()
-                .invoke(charges -> {
-                    if (storeDown) {
-                        storeDown = false;
-                        LOG.info("ledger writable again; usage consumption resumed");
-                    }
-                    priced.increment(charges.size());
-                    relay.nudge();
-                })
-                .replaceWithVoid()
-                .onFailure(UsageConsumer::refused)
-                .recoverWithUni(refused -> batch.size() == 1
-                        ? park(batch.get(0).record(), "the ledger refused it: " + describe(refused))
-                        : Multi.createFrom()
-                                .iterable(batch)
-                                .onItem()
-                                .transformToUniAndConcatenate(one -> write(List.of(one)))
-                                .collect()
-                                .last()
-                                .replaceWithVoid());
-    }
-
-    /** Whether a failed write is the database's unavailability (retry until it is back), not its refusal of the data. */
-    static boolean unavailable(Throwable failure) {
-        return !refused(failure);
-    }
-
-    static boolean refused(Throwable failure) {
-        return failure instanceof PgException pg && DeadLetters.refusedAsData(pg.getSqlState());
-    }
-
-    private void storeFailed(Throwable failure) {
-        storeRetries.increment();
-        if (!storeDown) {
-            storeDown = true;
-            LOG.warnf(
-                    "ledger write failed, usage consumption paused and retried until it succeeds: %s",
-                    describe(failure));
-        }
-    }
-
-    private static String describe(Throwable failure) {
-        return failure instanceof PgException pg
-                ? pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")"
-                : String.valueOf(failure.getMessage());
+        return billing.record(entries, traces);
     }
 
     private Uni<Void> park(ConsumerRecord<String, byte[]> record, String reason) {

@@ -1,6 +1,7 @@
 package dev.switchboard.router.stream;
 
 import dev.switchboard.catalog.Pricing;
+import dev.switchboard.events.UsageV1;
 import dev.switchboard.providers.ProviderAdapter;
 import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.providers.UpstreamRequest;
@@ -170,7 +171,8 @@ final class EmbeddingExecution {
                 usage,
                 attempts.attempts(),
                 startedAt,
-                Instant.now());
+                Instant.now(),
+                candidate == null ? null : new UsageV1.Counted(promptTokens, 0));
         d.usage.publish(
                 UsageEvents.embedding(
                         routed.generationId(),

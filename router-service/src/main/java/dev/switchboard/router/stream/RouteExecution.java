@@ -1,5 +1,6 @@
 package dev.switchboard.router.stream;
 
+import dev.switchboard.events.UsageV1;
 import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.router.health.ProviderState;
 import dev.switchboard.router.routing.Candidate;
@@ -267,8 +268,14 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
                             : new RouteEvent.Failed(failure.errorClass(), failure.message(), usage, failure.reasons()));
             sink.end();
         }
+        // a provider's usage is set beside the count the credit meter kept while the output streamed
+        UsageV1.Counted counted = UsageCount.counted(
+                active == null ? null : active.endpoint(), usage, promptTokens, meter::completionTokens);
+        if (active != null) {
+            d.metrics.usageDivergence(active.provider().name(), usage, counted);
+        }
         UsageEvents.Outcome outcome = new UsageEvents.Outcome(
-                status, finishReason, errorClass, usage, attempts.attempts(), startedAt, Instant.now());
+                status, finishReason, errorClass, usage, attempts.attempts(), startedAt, Instant.now(), counted);
         d.usage.publish(
                 UsageEvents.chat(
                         routeRequest.generationId(),

@@ -1,5 +1,8 @@
 package dev.switchboard.router.stream;
 
+import dev.switchboard.events.UsageV1;
+import dev.switchboard.wire.Usage;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -27,6 +30,33 @@ final class RouterMetrics {
     void attempt(String provider, String outcome) {
         registry.counter("switchboard.router.attempts", "provider", provider, "outcome", outcome)
                 .increment();
+    }
+
+    /**
+     * How far a provider's reported usage is from Switchboard's own count, in percent of the count
+     * ({@code switchboard.router.usage.divergence{provider, part=prompt|completion}}); only for answers
+     * whose usage the provider reported. The prompt count includes OpenAI's chat framing, and other
+     * families tokenize differently, so a steady offset is expected; a change in it is the signal.
+     */
+    void usageDivergence(String provider, Usage usage, UsageV1.Counted counted) {
+        if (counted == null || !Usage.SOURCE_PROVIDER.equals(usage.source())) {
+            return;
+        }
+        divergence(provider, "prompt", usage.promptTokens(), counted.promptTokens());
+        divergence(provider, "completion", usage.completionTokens(), counted.completionTokens());
+    }
+
+    private void divergence(String provider, String part, int reported, int counted) {
+        if (counted <= 0) {
+            return;
+        }
+        DistributionSummary.builder("switchboard.router.usage.divergence")
+                .description("Provider-reported tokens minus Switchboard's count, in percent of the count")
+                .baseUnit("percent")
+                .tag("provider", provider)
+                .tag("part", part)
+                .register(registry)
+                .record(100.0 * (reported - counted) / counted);
     }
 
     void request(String status, String provider, Duration latency, Long ttftMs) {

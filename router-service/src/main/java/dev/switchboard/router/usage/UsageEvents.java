@@ -28,7 +28,8 @@ public final class UsageEvents {
             Usage usage,
             List<UsageV1.Attempt> attempts,
             Instant startedAt,
-            Instant completedAt) {
+            Instant completedAt,
+            UsageV1.Counted counted) {
 
         public long latencyMs() {
             return Duration.between(startedAt, completedAt).toMillis();
@@ -111,6 +112,7 @@ public final class UsageEvents {
                 outcome.completedAt(),
                 strategy,
                 images,
-                served == null ? null : UsagePublisher.prices(served.endpoint().prices()));
+                served == null ? null : UsagePublisher.prices(served.endpoint().prices()),
+                served == null ? null : outcome.counted());
     }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.router.usage;
 import dev.switchboard.catalog.CatalogLoader;
 import dev.switchboard.catalog.EndpointSpec;
 import dev.switchboard.catalog.Pricing;
+import dev.switchboard.events.UsageV1;
 import dev.switchboard.providers.StreamTranslator;
 import dev.switchboard.wire.RouteEvent;
 import dev.switchboard.wire.Usage;
@@ -84,5 +85,22 @@ class UsageCountTest {
     void imagesArePricedOnceWithTheRequest() {
         Usage withImages = UsageCount.of(ENDPOINT, translator(true, REPORTED), true, false, 99, NOT_ASKED, 3);
         assertThat(withImages.costNanos()).isEqualTo(Pricing.costNanos(ENDPOINT.prices(), 12, 48, 4, 2, 3));
+    }
+
+    @Test
+    void theRoutersOwnCountGoesBesideTheProvidersFigures() {
+        Usage reported = UsageCount.of(ENDPOINT, translator(true, REPORTED), true, false, 99, NOT_ASKED, 0);
+        UsageV1.Counted counted = UsageCount.counted(ENDPOINT, reported, 99, COUNTED_40);
+        assertThat(counted).isEqualTo(new UsageV1.Counted(99, 40));
+        // the billed figures stay the provider's
+        assertThat(reported.promptTokens()).isEqualTo(12);
+        assertThat(reported.completionTokens()).isEqualTo(48);
+    }
+
+    @Test
+    void anEstimateIsItsOwnCountAndNothingServedHasNone() {
+        Usage estimated = UsageCount.of(ENDPOINT, translator(true, null), true, false, 30, COUNTED_40, 0);
+        assertThat(UsageCount.counted(ENDPOINT, estimated, 30, NOT_ASKED)).isEqualTo(new UsageV1.Counted(30, 40));
+        assertThat(UsageCount.counted(null, estimated, 30, NOT_ASKED)).isNull();
     }
 }
