@@ -5,6 +5,7 @@
 #
 #   bench/usage-count.sh [quick|full]   (needs `make build` first; quick: shorter iterations, for a smoke run)
 #
-# Results: bench/results/usage-count.txt (table) and bench/results/usage-count.json (JMH's own output)
+# Also: what appending one usage event to the router's spool costs (UsageSpoolBenchmark).
+# Results: bench/results/usage-count.txt (tables), bench/results/usage-count.json and usage-spool.json (JMH)
 set -euo pipefail
 exec "$(dirname "${BASH_SOURCE[0]}")/jmh/run.sh" UsageCountReport "${1:-full}"

@@ -143,6 +143,8 @@ cmd_start() {
   export_provider_defaults
   export KAFKA_BOOTSTRAP_SERVERS POSTGRES_URL POSTGRES_USER POSTGRES_PASSWORD REDIS_URL CLICKHOUSE_URL
   export SIM_PORT
+  # the router's usage spool (switchboard.router.usage.spool-dir) lives with the rest of the local state
+  export SWITCHBOARD_ROUTER_USAGE_SPOOL_DIR="${SWITCHBOARD_ROUTER_USAGE_SPOOL_DIR:-$STATE/spool/router}"
   local entry
   for entry in "${SERVICES[@]}"; do
     start_one "${entry%%:*}" "${entry##*:}"

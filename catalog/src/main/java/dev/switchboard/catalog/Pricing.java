@@ -44,7 +44,10 @@ public final class Pricing {
                 Math.multiplyExact((long) images, prices.imageNanos()));
     }
 
-    /** The most a request can cost: every prompt token uncached, {@code maxOutputTokens} produced at the dearer output price. */
+    /**
+     * The most a request can cost: every prompt token at the dearer of the prompt and cached prices,
+     * {@code maxOutputTokens} produced at the dearer output price.
+     */
     public static long worstCaseNanos(Prices prices, int promptTokens, int maxOutputTokens) {
         return worstCaseNanos(prices, promptTokens, maxOutputTokens, 0);
     }
@@ -52,8 +55,10 @@ public final class Pricing {
     /** {@link #worstCaseNanos(Prices, int, int)} plus the per-image fee on {@code images} input images. */
     public static long worstCaseNanos(Prices prices, int promptTokens, int maxOutputTokens, int images) {
         long outputPico = Math.max(prices.completionPico(), prices.reasoningPico());
+        // a cached token is cheaper in every catalog, but a hold must not depend on it
+        long promptPico = Math.max(prices.promptPico(), prices.cachedPromptPico());
         long pico = Math.addExact(
-                Math.multiplyExact((long) promptTokens, prices.promptPico()),
+                Math.multiplyExact((long) promptTokens, promptPico),
                 Math.multiplyExact((long) maxOutputTokens, outputPico));
         // Round up: a hold must cover the cost.
         return Math.addExact(

@@ -54,7 +54,12 @@ class TwoRoutersE2eTest {
     @BeforeAll
     static void startSecondRouter() throws IOException {
         // the same configuration as the stack's router (providers, credentials, stores), another port
-        second = Stack.startReplica("router-service", "ROUTER_PORT", PORT, environmentOf("router-service"));
+        Map<String, String> env = new HashMap<>(environmentOf("router-service"));
+        // a spool directory is one router's (the first one holds its lock)
+        env.put(
+                "SWITCHBOARD_ROUTER_USAGE_SPOOL_DIR",
+                Path.of("target", "usage-spool-" + PORT).toAbsolutePath().toString());
+        second = Stack.startReplica("router-service", "ROUTER_PORT", PORT, env);
     }
 
     @AfterAll

@@ -13,8 +13,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Runs {@link UsageCountBenchmark} with JMH's GC profiler and writes {@code usage-count.txt} (the
- * table) and {@code usage-count.json} (JMH's own results) in the output directory.
+ * Runs {@link UsageSpoolBenchmark} and {@link UsageCountBenchmark} (the router's per-event usage
+ * costs) with JMH's GC profiler and writes {@code usage-count.txt} (both tables) and
+ * {@code usage-spool.json} / {@code usage-count.json} (JMH's own results) in the output directory.
  *
  * <p>java -cp ... dev.switchboard.bench.UsageCountReport OUT_DIR [quick|full]
  */
@@ -29,6 +30,15 @@ public final class UsageCountReport {
         System.out.println("==> bench: running JMH ("
                 + (quick ? "quick: 1 warm-up and 2 measured 1 s iterations" : "3 warm-up and 5 measured 2 s iterations")
                 + " per output size, one fork, GC profiler)");
+        Collection<RunResult> spooled = new Runner(Jmh.options(
+                                UsageSpoolBenchmark.class,
+                                out.resolve("usage-spool.json"),
+                                quick,
+                                quick ? 1 : 2,
+                                "-Xms512m",
+                                "-Xmx512m")
+                        .build())
+                .run();
         Collection<RunResult> results = new Runner(Jmh.options(
                                 UsageCountBenchmark.class,
                                 out.resolve("usage-count.json"),
@@ -66,6 +76,18 @@ public final class UsageCountReport {
                     primary.getScore(),
                     primary.getScoreError(),
                     primary.getScore() * 1000 / tokens,
+                    Jmh.secondary(run.getSecondaryResults(), "gc.alloc.rate.norm")));
+        }
+        text.append("\n# router: appending one usage event to the spool (UsageSpoolBenchmark, ")
+                .append(spooled.iterator().next().getParams().getParam("bytes"))
+                .append(" bytes; fsync every 100 ms in the background, or after every event)\n");
+        text.append(String.format("%-9s %11s %9s %10s%n", "fsync", "us_event", "±us", "B_event"));
+        for (RunResult run : spooled) {
+            text.append(String.format(
+                    "%-9s %11.2f %9.2f %10.0f%n",
+                    run.getParams().getParam("fsync"),
+                    run.getPrimaryResult().getScore(),
+                    run.getPrimaryResult().getScoreError(),
                     Jmh.secondary(run.getSecondaryResults(), "gc.alloc.rate.norm")));
         }
         Files.writeString(out.resolve("usage-count.txt"), text);

@@ -107,12 +107,31 @@ public interface RouterConfig {
 
     /** Usage events. */
     interface Usage {
-        /** How long the producer keeps retrying an event while Kafka is unreachable before giving up (and logging it). */
+        /**
+         * How long the producer keeps retrying one send while Kafka is unreachable; then the event is
+         * sent again (it stays in the spool until Kafka acknowledges it), and the failure is logged.
+         */
         @WithDefault("10m")
         Duration deliveryTimeout();
 
-        /** Events waiting to be handed to the producer; beyond this they are dropped and counted. */
-        @WithDefault("100000")
-        int queueCapacity();
+        /**
+         * The local append-only log every usage event is written to before it goes to Kafka, kept until
+         * Kafka acknowledged it and read again at start ({@code UsageSpool}). One router per directory.
+         * In Kubernetes: an {@code emptyDir} survives a killed container, a PersistentVolume (StatefulSet)
+         * the loss of the pod.
+         */
+        @WithDefault("${java.io.tmpdir}/switchboard-router-${quarkus.http.port}/usage-spool")
+        String spoolDir();
+
+        /** A spool segment is closed and a new one started past this size, in MiB; a segment is deleted once all of it is acknowledged. */
+        @WithDefault("16")
+        int spoolSegmentMib();
+
+        /**
+         * How often the spool is forced to disk: what a machine crash (not a killed process) can lose.
+         * {@code 0} forces after every event.
+         */
+        @WithDefault("100ms")
+        Duration spoolFsyncInterval();
     }
 }

@@ -10,11 +10,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -22,33 +24,45 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Publishes usage events with the plain Kafka producer: idempotent, {@code acks=all}, retrying
- * until the delivery timeout, so a Kafka outage delays events instead of losing them. The request
- * path only enqueues: {@code send} can block while the producer has no metadata, so it runs on one
- * dedicated thread, never on an event loop. The trace context of the request travels in the
- * record headers.
+ * Publishes usage events with the plain Kafka producer (idempotent, {@code acks=all}) through the
+ * {@link UsageSpool}: {@link #publish} appends the event to the spool on the caller's thread, so it
+ * survives a killed router before it is sent, and one sender thread reads the spool in order and
+ * hands each event to the producer; a spool segment is deleted once Kafka acknowledged all of it,
+ * and what was not acknowledged is sent again at the next start. Nothing is dropped: a Kafka outage
+ * lets the spool grow on disk (the producer's buffer full, the sender waits), a send that failed
+ * after the delivery timeout is sent again. The trace context of the request travels in the record
+ * headers, which the spool keeps with the event.
  */
+@Startup // at start, not at the first request: what a killed router left in the spool is sent at once
 @ApplicationScoped
 public class UsagePublisher {
 
     private static final Logger LOG = Logger.getLogger(UsagePublisher.class);
     static final String SOURCE = "/switchboard/router-service";
+    private static final long RESEND_AFTER_MILLIS = 5_000;
 
     private final KafkaProducer<String, byte[]> producer;
-    private final ThreadPoolExecutor sender;
     private final OpenTelemetry openTelemetry;
+    private final UsageSpool spool;
+    private final boolean syncEveryEvent;
+    private final Thread sender;
+    private final ScheduledExecutorService flusher;
+    private final Queue<UsageSpool.Entry> resend = new ConcurrentLinkedQueue<>();
     private final Counter sent;
     private final Counter failed;
-    private final Counter dropped;
+    private volatile boolean running = true;
 
     /** An endpoint's catalog prices as a usage event carries them (billing charges these). */
     public static UsageV1.Prices prices(Prices prices) {
@@ -79,23 +93,31 @@ public class UsagePublisher {
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2_000);
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-        this.sender = new ThreadPoolExecutor(
-                1,
-                1,
-                0,
-                TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(config.usage().queueCapacity()),
-                r -> {
-                    Thread t = new Thread(r, "usage-publisher");
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.spool = UsageSpool.open(
+                Path.of(config.usage().spoolDir()), (long) config.usage().spoolSegmentMib() << 20);
+        this.syncEveryEvent = config.usage().spoolFsyncInterval().isZero();
         this.sent = registry.counter("switchboard.router.usage.events", "result", "sent");
         this.failed = registry.counter("switchboard.router.usage.events", "result", "failed");
-        this.dropped = registry.counter("switchboard.router.usage.events", "result", "dropped");
+        registry.gauge("switchboard.router.usage.spool.segments", spool, UsageSpool::segments);
+        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "usage-spool-fsync");
+            t.setDaemon(true);
+            return t;
+        });
+        if (!syncEveryEvent) {
+            long every = config.usage().spoolFsyncInterval().toMillis();
+            flusher.scheduleWithFixedDelay(spool::sync, every, every, TimeUnit.MILLISECONDS);
+        }
+        this.sender = new Thread(this::send, "usage-publisher");
+        sender.setDaemon(true);
+        sender.start();
     }
 
-    /** Hands the event to Kafka asynchronously. Never blocks and never throws. */
+    /**
+     * Writes the event to the spool (from then on it survives the router) and leaves sending to the
+     * sender thread. Never blocks on Kafka; throws only when the spool cannot be written (a full or
+     * broken disk), which is logged and counted.
+     */
     public void publish(UsageV1 usage, Context trace) {
         CloudEvent<UsageV1> event =
                 CloudEvent.of(UsageV1.TYPE, usage.eventId(), SOURCE, usage.generationId(), usage.completedAt(), usage);
@@ -103,24 +125,68 @@ public class UsagePublisher {
                 new ProducerRecord<>(Topics.USAGE, usage.generationId(), EventCodec.encode(event));
         inject(trace, record.headers());
         try {
-            sender.execute(() -> {
-                try {
-                    producer.send(record, (metadata, error) -> {
-                        if (error == null) {
-                            sent.increment();
-                        } else {
-                            failed.increment();
-                            LOG.errorf("usage event %s not delivered: %s", usage.eventId(), error.getMessage());
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    failed.increment();
-                    LOG.errorf("usage event %s not delivered: %s", usage.eventId(), e.getMessage());
+            spool.append(SpooledRecord.encode(record));
+            if (syncEveryEvent) {
+                spool.sync();
+            }
+        } catch (RuntimeException e) {
+            failed.increment();
+            LOG.errorf("usage event %s not written to the spool: %s", usage.eventId(), e.getMessage());
+        }
+    }
+
+    /** The sender thread: spool → producer, in order; a failed send is retried after a pause. */
+    private void send() {
+        while (running) {
+            try {
+                UsageSpool.Entry entry = resend.poll();
+                if (entry == null) {
+                    entry = spool.next(200);
                 }
-            });
-        } catch (RejectedExecutionException e) {
-            dropped.increment();
-            LOG.errorf("usage event %s dropped: publisher queue full", usage.eventId());
+                if (entry != null) {
+                    sendOne(entry);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.errorf("usage publisher: %s", e.getMessage());
+                pause(RESEND_AFTER_MILLIS);
+            }
+        }
+    }
+
+    private void sendOne(UsageSpool.Entry entry) {
+        ProducerRecord<String, byte[]> record = SpooledRecord.decode(Topics.USAGE, entry.bytes());
+        while (running) {
+            try {
+                // blocks while the producer's buffer is full (Kafka away): the spool holds the rest
+                producer.send(record, (metadata, error) -> {
+                    if (error == null) {
+                        sent.increment();
+                        spool.acked(entry.segment());
+                    } else {
+                        failed.increment();
+                        LOG.errorf(
+                                "usage event for %s not delivered (%s); it stays in the spool and is sent again",
+                                record.key(), error.getMessage());
+                        CompletableFuture.delayedExecutor(RESEND_AFTER_MILLIS, TimeUnit.MILLISECONDS)
+                                .execute(() -> resend.add(entry));
+                    }
+                });
+                return;
+            } catch (KafkaException e) {
+                LOG.warnf("usage publisher waiting for Kafka: %s", e.getMessage());
+                pause(RESEND_AFTER_MILLIS);
+            }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -134,23 +200,32 @@ public class UsagePublisher {
                         (carrier, key, value) -> carrier.remove(key).add(key, value.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Events accepted but not yet handed to the producer. */
-    public int backlog() {
-        return sender.getQueue().size();
+    /** Events written to the spool in this run and not yet acknowledged by Kafka. */
+    public long backlog() {
+        return spool.pending();
     }
 
+    /**
+     * Stops the sender after what the producer holds is delivered (up to 30 s); what is still
+     * unacknowledged stays in the spool for the next start.
+     */
     @PreDestroy
     void close() {
-        sender.shutdown();
+        running = false;
+        sender.interrupt();
         try {
-            if (!sender.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.warnf(
-                        "%d usage events still queued at shutdown",
-                        sender.getQueue().size());
-            }
+            sender.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         producer.close(Duration.ofSeconds(30));
+        flusher.shutdownNow();
+        long left = spool.pending();
+        if (left > 0) {
+            LOG.warnf(
+                    "%d usage events not acknowledged at shutdown; they stay in the spool and are sent at the next start",
+                    left);
+        }
+        spool.close();
     }
 }
