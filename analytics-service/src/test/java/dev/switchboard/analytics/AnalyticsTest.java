@@ -161,6 +161,63 @@ class AnalyticsTest {
     }
 
     @Test
+    void reconciliationReadsAWindowsGenerationsAndTheirChargesPageByPage() {
+        // a window of its own, years ago, so no other test's rows fall in it
+        Instant start = Instant.parse("2020-01-01T00:00:00Z")
+                .plusSeconds(new java.util.Random().nextInt(100_000_000))
+                .truncatedTo(ChronoUnit.SECONDS);
+        String account = UUID.randomUUID().toString();
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            UsageV1 u = Events.with(usage("gen-" + UUID.randomUUID(), account), "completed_at", start.plusMillis(i));
+            ids.add(u.generationId());
+            send(Topics.USAGE, UsageV1.TYPE, u.eventId(), u.generationId(), u);
+            if (i < 2) {
+                send(Topics.CHARGES, ChargeV1.TYPE, u.eventId(), account, charge(u, 100L + i));
+            }
+        }
+        // outside the window by a millisecond
+        UsageV1 later = Events.with(usage("gen-" + UUID.randomUUID(), account), "completed_at", start.plusMillis(3));
+        send(Topics.USAGE, UsageV1.TYPE, later.eventId(), later.generationId(), later);
+        java.util.Collections.sort(ids);
+        long from = start.toEpochMilli();
+        long to = start.plusMillis(3).toEpochMilli();
+
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().header("X-Switchboard-Service-Token", TOKEN)
+                        .queryParam("from", from)
+                        .queryParam("to", to)
+                        .get("/internal/v1/reconcile/generations")
+                        .then()
+                        .statusCode(200)
+                        .body("generations.id", equalTo(ids))
+                        .body("generations.findAll { it.charges.size() > 0 }.size()", equalTo(2)));
+        var first = given().header("X-Switchboard-Service-Token", TOKEN)
+                .queryParam("from", from)
+                .queryParam("to", to)
+                .queryParam("limit", 2)
+                .get("/internal/v1/reconcile/generations")
+                .then()
+                .statusCode(200)
+                .body("generations.id", equalTo(ids.subList(0, 2)))
+                .extract();
+        given().header("X-Switchboard-Service-Token", TOKEN)
+                .queryParam("from", from)
+                .queryParam("to", to)
+                .queryParam("after", first.<String>path("generations[1].id"))
+                .get("/internal/v1/reconcile/generations")
+                .then()
+                .statusCode(200)
+                .body("generations.id", equalTo(ids.subList(2, 3)));
+        given().header("X-Switchboard-Service-Token", TOKEN)
+                .queryParam("from", to)
+                .queryParam("to", from)
+                .get("/internal/v1/reconcile/generations")
+                .then()
+                .statusCode(400);
+    }
+
+    @Test
     void redeliveredEventsLeaveOneRow() {
         String generation = "gen-" + UUID.randomUUID();
         String account = UUID.randomUUID().toString();

@@ -174,13 +174,9 @@ class SettlementTest {
         assertThat(days).isEqualTo(expected);
     }
 
-    @Test
-    void aClosedLeaseIsSweptOnceItsChargesHadTimeToArrive() {
-        String account = AuthApi.account("1.00");
-        String key = AuthApi.key(account, "inference");
-        String generation = "gen-" + UUID.randomUUID();
+    /** A lease that reserves 5,000 for a finished request whose charge has not come, closed (its key changed). */
+    private String closedLeaseAwaitingACharge(String account, String key, String generation) {
         String hold = AuthApi.hold(key, generation, 100_000_000L);
-        // the request ended at 5,000 but its charge never comes: the cost stays in the lease
         AuthApi.internal()
                 .body(java.util.Map.of("costNanos", 5_000L))
                 .post("/internal/v1/holds/" + hold + "/finish")
@@ -190,13 +186,119 @@ class SettlementTest {
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(leaseAmount(hold)).isEqualTo(5_000L));
         assertThat(AuthApi.held(account)).isEqualTo(5_000L);
+        return hold;
+    }
 
-        int swept = leases.sweep(Instant.now().plusSeconds(1)).await().indefinitely();
+    @Test
+    void aClosedLeaseWaitsForItsChargesHoweverLateTheyCome() {
+        String account = AuthApi.account("1.00");
+        String key = AuthApi.key(account, "inference");
+        String generation = "gen-" + UUID.randomUUID();
+        String hold = closedLeaseAwaitingACharge(account, key, generation);
+        // closed a day ago, its charge still in a stalled pipeline: the sweep leaves it reserved
+        pool.preparedQuery("UPDATE auth.credit_leases SET closed_at = now() - interval '1 day' WHERE id = $1")
+                .execute(Tuple.of(CreditLeases.leaseOf(hold)))
+                .await()
+                .indefinitely();
 
-        assertThat(swept).isGreaterThanOrEqualTo(1);
+        leases.sweep(Instant.now().minusSeconds(60)).await().indefinitely();
+
+        assertThat(leaseAmount(hold)).isEqualTo(5_000L);
+        assertThat(AuthApi.held(account)).isEqualTo(5_000L);
+
+        publish(charge(account, key, generation, hold, 5_000L));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(leaseAmount(hold)).isZero());
+        leases.sweep(Instant.now().minusSeconds(60)).await().indefinitely();
+
+        assertThat(leaseAmount(hold)).isNull();
+        assertThat(AuthApi.held(account)).isZero();
+        assertThat(AuthApi.balance(account)).isEqualTo(1_000_000_000L - 5_000L);
+    }
+
+    @Test
+    void theOperatorReleasesAClosedLeaseWhoseChargesWillNotCome() {
+        String account = AuthApi.account("1.00");
+        String key = AuthApi.key(account, "inference");
+        String hold = closedLeaseAwaitingACharge(account, key, "gen-" + UUID.randomUUID());
+        String lease = CreditLeases.leaseOf(hold).toString();
+
+        io.restassured.RestAssured.given()
+                .header("Authorization", AuthApi.ADMIN)
+                .post("/admin/v1/leases/" + lease + "/release")
+                .then()
+                .statusCode(200)
+                .body("lease_id", org.hamcrest.Matchers.equalTo(lease))
+                .body("released_nanos", org.hamcrest.Matchers.equalTo(5_000));
+
         assertThat(leaseAmount(hold)).isNull();
         assertThat(AuthApi.held(account)).isZero();
         assertThat(AuthApi.balance(account)).isEqualTo(1_000_000_000L);
+        io.restassured.RestAssured.given()
+                .header("Authorization", AuthApi.ADMIN)
+                .post("/admin/v1/leases/" + lease + "/release")
+                .then()
+                .statusCode(404);
+        io.restassured.RestAssured.given()
+                .post("/admin/v1/leases/" + lease + "/release")
+                .then()
+                .statusCode(401);
+    }
+
+    @Test
+    void theSweepGivesBackTheLeasesOfAReplicaThatDied() {
+        String account = AuthApi.account("1.00");
+        String key = AuthApi.key(account, "inference");
+        String hold = AuthApi.hold(key, "gen-" + UUID.randomUUID(), 100_000_000L);
+        assertThat(AuthApi.held(account)).isPositive();
+        // its replica stopped beating an hour ago (this replica's copy of it is not what the sweep reads)
+        pool.preparedQuery("UPDATE auth.credit_leases SET heartbeat_at = now() - interval '1 hour' WHERE id = $1")
+                .execute(Tuple.of(CreditLeases.leaseOf(hold)))
+                .await()
+                .indefinitely();
+
+        int swept = leases.sweep(Instant.now().minusSeconds(60)).await().indefinitely();
+
+        assertThat(swept).isGreaterThanOrEqualTo(1);
+        assertThat(leaseAmount(hold)).isNull();
+        assertThat(AuthApi.balance(account)).isEqualTo(1_000_000_000L);
+        var held = pool.preparedQuery("SELECT held_nanos FROM auth.accounts WHERE id = $1")
+                .execute(Tuple.of(UUID.fromString(account)))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getLong("held_nanos");
+        assertThat(held).isZero();
+    }
+
+    @Test
+    void anAccountInDebtGets402UntilItIsToppedUp() {
+        String account = AuthApi.account("1.00");
+        String key = AuthApi.key(account, "inference");
+        String first = "gen-" + UUID.randomUUID();
+        String hold = AuthApi.hold(key, first, 10_000_000L);
+        AuthApi.internal()
+                .body(java.util.Map.of("costNanos", 0L))
+                .post("/internal/v1/holds/" + hold + "/finish")
+                .then()
+                .statusCode(204);
+        // a charge no lease covers (a request served in grace mode while auth was down): 1.5 USD on a 1 USD balance
+        publish(charge(account, key, "gen-" + UUID.randomUUID(), null, 1_500_000_000L));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(AuthApi.balance(account)).isEqualTo(-500_000_000L));
+
+        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 1_000L).statusCode(402);
+
+        io.restassured.RestAssured.given()
+                .header("Authorization", AuthApi.ADMIN)
+                .header("Idempotency-Key", "top-up-" + UUID.randomUUID())
+                .contentType("application/json")
+                .body("{\"amount_usd\":\"2.00\"}")
+                .post("/admin/v1/accounts/" + account + "/credits")
+                .then()
+                .statusCode(200);
+        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 1_000L).statusCode(200);
     }
 
     private Long leaseAmount(String hold) {

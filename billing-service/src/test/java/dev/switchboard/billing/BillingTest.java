@@ -86,6 +86,57 @@ class BillingTest {
     }
 
     @Test
+    void reconciliationReadsAWindowsLedgerEntriesPageByPage() {
+        // a window of its own, years ago, so no other test's entries fall in it
+        Instant start = Instant.parse("2020-01-01T00:00:00Z")
+                .plusSeconds(new java.util.Random().nextInt(100_000_000))
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            UsageV1 u = Events.with(
+                    usage("gen-" + UUID.randomUUID(), "openai/gpt-4o-mini", "openai", 10, 10, 0),
+                    "completed_at",
+                    start.plusMillis(i));
+            if (i < 3) {
+                ids.add(u.generationId());
+            }
+            publish(u);
+        }
+        java.util.Collections.sort(ids);
+        long from = start.toEpochMilli();
+        long to = start.plusMillis(3).toEpochMilli();
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().header("X-Switchboard-Service-Token", "dev-internal-token")
+                        .queryParam("from", from)
+                        .queryParam("to", to)
+                        .get("/internal/v1/reconcile/ledger")
+                        .then()
+                        .statusCode(200)
+                        .body("entries.generationId", equalTo(ids))
+                        .body("entries.costNanos", equalTo(List.of(7_500, 7_500, 7_500))));
+        given().header("X-Switchboard-Service-Token", "dev-internal-token")
+                .queryParam("from", from)
+                .queryParam("to", to)
+                .queryParam("after_generation", ids.get(0))
+                .queryParam("after_sequence", 0)
+                .queryParam("limit", 1)
+                .get("/internal/v1/reconcile/ledger")
+                .then()
+                .statusCode(200)
+                .body("entries.generationId", equalTo(ids.subList(1, 2)));
+        given().header("X-Switchboard-Service-Token", "dev-internal-token")
+                .queryParam("from", from)
+                .get("/internal/v1/reconcile/ledger")
+                .then()
+                .statusCode(400);
+        given().queryParam("from", from)
+                .queryParam("to", to)
+                .get("/internal/v1/reconcile/ledger")
+                .then()
+                .statusCode(401);
+    }
+
+    @Test
     void theGoldenUsageEventIsPricedExactlyIntoTheLedgerAndCharged() {
         UsageV1 golden = GoldenEvents.read(Topics.USAGE, UsageV1.class).data();
         String generation = "gen-" + UUID.randomUUID();

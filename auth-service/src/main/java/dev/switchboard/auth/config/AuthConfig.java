@@ -17,7 +17,8 @@ public interface AuthConfig {
 
     /**
      * How long a hold whose request never finished reserves credit before it is released, and how long
-     * a closed (or abandoned) lease waits for its charges before what is left in it is given back.
+     * the leases of a replica that is not heard of (it died) keep their credit before it is given back.
+     * A closed lease is not bound by it: it waits for its charges however late they come.
      */
     @WithDefault("PT10M")
     Duration holdTtl();
@@ -29,6 +30,44 @@ public interface AuthConfig {
     Lease lease();
 
     StoreRetry storeRetry();
+
+    Reconcile reconcile();
+
+    /** Reconciliation ({@code GET /admin/v1/reconcile}, {@code make reconcile}) of the ledger, the balances and ClickHouse. */
+    interface Reconcile {
+        /** billing-service, whose ledger is read ({@code BILLING_URL}). */
+        String billingUrl();
+
+        /** analytics-service, whose ClickHouse rows are read ({@code ANALYTICS_URL}). */
+        String analyticsUrl();
+
+        /** Entries asked for per page of the ledger and of ClickHouse. */
+        @WithDefault("5000")
+        int pageSize();
+
+        /** A window with more ledger entries than this is refused (400): reconcile it in shorter windows. */
+        @WithDefault("200000")
+        int maxEntries();
+
+        /** How long one page may take to come back. */
+        @WithDefault("30s")
+        Duration timeout();
+
+        /** Without {@code to}, a window ends this long ago, so that requests still in the pipeline are left out. */
+        @WithDefault("1m")
+        Duration settleDelay();
+
+        /**
+         * An open hold older than this is listed: its request should have ended (a router call lasts at
+         * most its total timeout, 120 s by default, retries included).
+         */
+        @WithDefault("5m")
+        Duration holdDeadline();
+
+        /** At most this many items are listed per kind of discrepancy (the counts are always whole). */
+        @WithDefault("1000")
+        int maxListed();
+    }
 
     /** Settling charges that fails for want of the database is retried, consumption paused, until it succeeds. */
     interface StoreRetry {

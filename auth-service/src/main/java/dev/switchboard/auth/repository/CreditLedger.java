@@ -214,30 +214,72 @@ public class CreditLedger {
     }
 
     /**
-     * Gives back what is left in leases closed, or not heard of, since {@code before}: by then every
-     * charge they were waiting for has arrived (or is late, and is then debited without a lease).
-     * One lease per transaction, in the usual lock order; answers how many were swept.
+     * Ends the leases that no longer wait for anything: a closed lease once its charges have taken
+     * everything it reserved (its amount is 0), and an open lease whose replica has not been heard of
+     * since {@code abandonedBefore} (it died: what it reserved, unused credit and costs whose charges
+     * have not arrived alike, is given back, and those charges are later debited without a lease).
+     * A closed lease that still reserves costs waits for their charges however late they are (a
+     * Kafka outage, a router replaying its spool), or for {@link #release}. One lease per
+     * transaction, in the usual lock order; answers how many ended.
      */
-    public Uni<Integer> sweep(Instant before, int batch) {
-        return pool.preparedQuery(
-                        "SELECT id, key_id FROM auth.credit_leases WHERE coalesce(closed_at, heartbeat_at) < $1 LIMIT $2")
-                .execute(Tuple.of(odt(before), batch))
+    public Uni<Integer> sweep(Instant abandonedBefore, int batch) {
+        return pool.preparedQuery("""
+                        (SELECT id, key_id FROM auth.credit_leases WHERE closed_at IS NULL AND heartbeat_at < $1 LIMIT $2)
+                        UNION ALL
+                        (SELECT id, key_id FROM auth.credit_leases WHERE closed_at IS NOT NULL AND amount_nanos = 0 LIMIT $2)""")
+                .execute(Tuple.of(odt(abandonedBefore), batch))
                 .onItem()
                 .transformToMulti(rows -> io.smallrye.mutiny.Multi.createFrom().iterable(rows))
                 .onItem()
-                .transformToUniAndConcatenate(row -> pool.withTransaction(c -> c.preparedQuery(
-                                "SELECT id FROM auth.api_keys WHERE id = $1 FOR UPDATE")
-                        .execute(Tuple.of(row.getUUID("key_id")))
-                        .chain(() -> c.preparedQuery(
-                                        "DELETE FROM auth.credit_leases WHERE id = $1 AND coalesce(closed_at, heartbeat_at) < $2"
-                                                + " RETURNING account_id, key_id, amount_nanos AS given")
-                                .execute(Tuple.of(row.getUUID("id"), odt(before))))
-                        .chain(deleted -> deleted.iterator().hasNext()
-                                ? release(c, deleted.iterator().next()).replaceWith(1)
-                                : Uni.createFrom().item(0))))
+                .transformToUniAndConcatenate(row -> end(
+                        row.getUUID("id"),
+                        row.getUUID("key_id"),
+                        "(closed_at IS NULL AND heartbeat_at < $2) OR (closed_at IS NOT NULL AND amount_nanos = 0)",
+                        odt(abandonedBefore)))
                 .collect()
                 .asList()
-                .map(done -> done.stream().mapToInt(Integer::intValue).sum());
+                .map(done -> done.stream().filter(Lease::ended).mapToInt(e -> 1).sum());
+    }
+
+    /** What a lease reserved when it ended: the lease, its account and what went back to it. */
+    public record Lease(UUID id, UUID accountId, UUID keyId, long givenNanos) {
+        boolean ended() {
+            return id != null;
+        }
+    }
+
+    private static final Lease NOT_ENDED = new Lease(null, null, null, 0);
+
+    /**
+     * Ends a closed lease now and gives back what it still reserves: the operator's way to settle a
+     * lease whose charges will never come (a router that lost its spool), after reconciliation showed
+     * which. Null when there is no such closed lease (an open lease is its replica's to end).
+     */
+    public Uni<Lease> release(UUID leaseId) {
+        return pool.preparedQuery("SELECT key_id FROM auth.credit_leases WHERE id = $1 AND closed_at IS NOT NULL")
+                .execute(Tuple.of(leaseId))
+                .chain(rows -> rows.iterator().hasNext()
+                        ? end(leaseId, rows.iterator().next().getUUID("key_id"), "closed_at IS NOT NULL AND $2", true)
+                        : Uni.createFrom().item(NOT_ENDED))
+                .map(lease -> lease.ended() ? lease : null);
+    }
+
+    /** Deletes the lease if {@code condition} (on {@code $2}) still holds under its key's lock, giving back its amount. */
+    private Uni<Lease> end(UUID leaseId, UUID keyId, String condition, Object parameter) {
+        return pool.withTransaction(c -> c.preparedQuery("SELECT id FROM auth.api_keys WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(keyId))
+                .chain(() -> c.preparedQuery("DELETE FROM auth.credit_leases WHERE id = $1 AND (" + condition + ")"
+                                + " RETURNING account_id, key_id, amount_nanos AS given")
+                        .execute(Tuple.of(leaseId, parameter)))
+                .chain(deleted -> {
+                    if (!deleted.iterator().hasNext()) {
+                        return Uni.createFrom().item(NOT_ENDED);
+                    }
+                    Row row = deleted.iterator().next();
+                    Lease ended =
+                            new Lease(leaseId, row.getUUID("account_id"), row.getUUID("key_id"), row.getLong("given"));
+                    return release(c, row).replaceWith(ended);
+                }));
     }
 
     /** A charge to apply: its id, hold, lease (null when the hold names none), account, key and cost. */
@@ -247,12 +289,13 @@ public class CreditLedger {
      * Applies a batch of charges in one transaction, with the effect of applying them one by one:
      * records them (those applied before are skipped), locks their keys in id order, takes their
      * costs out of their leases, then debits accounts, keys and key days with one statement each.
-     * Answers the charges that were new. Charges of one account arrive on one Kafka partition, so
-     * two batches never contend for an account.
+     * Answers the charges that were new, and the accounts they left in debt (a balance below zero:
+     * charges that no lease covered, see docs/architecture.md "Credit holds"). Charges of one account
+     * arrive on one Kafka partition, so two batches never contend for an account.
      */
-    public Uni<List<Charge>> settleAll(List<Charge> charges, Instant now) {
+    public Uni<Settled> settleAll(List<Charge> charges, Instant now) {
         if (charges.isEmpty()) {
-            return Uni.createFrom().item(List.of());
+            return Uni.createFrom().item(new Settled(List.of(), Map.of()));
         }
         String[] ids = new String[charges.size()];
         String[] holds = new String[charges.size()];
@@ -282,12 +325,16 @@ public class CreditLedger {
                         }
                     }
                     return applied.isEmpty()
-                            ? Uni.createFrom().item(applied)
-                            : debitAll(c, applied, now).replaceWith(applied);
+                            ? Uni.createFrom().item(new Settled(applied, Map.of()))
+                            : debitAll(c, applied, now).map(debts -> new Settled(applied, debts));
                 }));
     }
 
-    private Uni<Void> debitAll(SqlConnection c, List<Charge> applied, Instant now) {
+    /** The charges a batch applied (those new to it), and each account it left below zero with its balance. */
+    public record Settled(List<Charge> applied, Map<UUID, Long> debts) {}
+
+    /** Debits the charges; answers the balance of every account they left below zero. */
+    private Uni<Map<UUID, Long>> debitAll(SqlConnection c, List<Charge> applied, Instant now) {
         Map<UUID, Long> costPerLease = new TreeMap<>();
         Map<UUID, Long> costPerKey = new TreeMap<>();
         Map<UUID, Long> costPerAccount = new TreeMap<>();
@@ -333,12 +380,21 @@ public class CreditLedger {
                 accountCovered[i] = coveredPerAccount.getOrDefault(e.getKey(), 0L);
                 accountCost[i++] = e.getValue();
             }
-            Uni<Void> accounts = c.preparedQuery("""
+            Uni<Map<UUID, Long>> accounts = c.preparedQuery("""
                             UPDATE auth.accounts a SET held_nanos = a.held_nanos - d.covered, balance_nanos = a.balance_nanos - d.cost,
                                 total_spent_nanos = a.total_spent_nanos + d.cost
-                            FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS d(id, covered, cost) WHERE a.id = d.id""")
+                            FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS d(id, covered, cost) WHERE a.id = d.id
+                            RETURNING a.id, a.balance_nanos""")
                     .execute(Tuple.of(accountIds, accountCovered, accountCost))
-                    .replaceWithVoid();
+                    .map(rows -> {
+                        Map<UUID, Long> debts = new HashMap<>();
+                        rows.forEach(r -> {
+                            if (r.getLong("balance_nanos") < 0) {
+                                debts.put(r.getUUID("id"), r.getLong("balance_nanos"));
+                            }
+                        });
+                        return debts;
+                    });
             List<LockedKey> keyRows = new ArrayList<>(locked.values());
             if (keyRows.isEmpty()) {
                 return accounts;
@@ -361,17 +417,17 @@ public class CreditLedger {
                 cost[j] = keyCost;
                 days[j] = today;
             }
-            return accounts.chain(() -> c.preparedQuery("""
+            return accounts.call(() -> c.preparedQuery("""
                                     UPDATE auth.api_keys k SET held_nanos = greatest(0, k.held_nanos - d.release), period_start = d.period_start,
                                         period_spent_nanos = d.spent, total_spent_nanos = k.total_spent_nanos + d.cost
                                     FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::bigint[], $5::bigint[])
-                                        AS d(id, release, period_start, spent, cost) WHERE k.id = d.id""").execute(Tuple.of(ids, release, periodStart, spent, cost)))
+                                        AS d(id, release, period_start, spent, cost) WHERE k.id = d.id""")
+                    .execute(Tuple.of(ids, release, periodStart, spent, cost))
                     .chain(() -> c.preparedQuery("""
                                     INSERT INTO auth.key_spend_days (key_id, day, spent_nanos)
                                     SELECT d.key_id, d.day, d.cost FROM unnest($1::uuid[], $2::date[], $3::bigint[]) AS d(key_id, day, cost)
                                     WHERE d.cost > 0
-                                    ON CONFLICT (key_id, day) DO UPDATE SET spent_nanos = key_spend_days.spent_nanos + excluded.spent_nanos""").execute(Tuple.of(ids, days, cost)))
-                    .replaceWithVoid();
+                                    ON CONFLICT (key_id, day) DO UPDATE SET spent_nanos = key_spend_days.spent_nanos + excluded.spent_nanos""").execute(Tuple.of(ids, days, cost))));
         }));
     }
 

@@ -1,5 +1,7 @@
 package dev.switchboard.auth.service;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.switchboard.auth.config.AuthConfig;
 import dev.switchboard.auth.repository.CreditLedger;
 import dev.switchboard.wire.AccountPreferences;
@@ -73,6 +75,7 @@ public class CreditLeases {
 
     private final Counter grants;
     private final Counter expired;
+    private final Counter inDebt;
 
     public CreditLeases(CreditLedger ledger, KeyCodec codec, AuthConfig config, MeterRegistry registry) {
         this.ledger = ledger;
@@ -84,6 +87,7 @@ public class CreditLeases {
         this.batchNanos = Money.nanosFromUsd(config.lease().batchUsd());
         this.grants = registry.counter("switchboard.auth.lease.grants");
         this.expired = registry.counter("switchboard.auth.holds.expired");
+        this.inDebt = registry.counter("switchboard.auth.accounts.in_debt");
         registry.gauge("switchboard.auth.leases", this, l -> l.current.size() + l.draining.size());
         registry.gauge("switchboard.auth.holds.open", this, l -> l.holds.size());
     }
@@ -263,6 +267,19 @@ public class CreditLeases {
         }
     }
 
+    /**
+     * A charge left the account below zero (charges no lease covered: see docs/architecture.md "Credit
+     * holds"): its leases on this replica retire at once, so its next request needs a new grant, which
+     * answers 402 until the account is topped up. Other replicas' leases retire within {@code lease.ttl}.
+     */
+    public void inDebt(UUID accountId, long balanceNanos) {
+        inDebt.increment();
+        LOG.infof(
+                "account %s is in debt (balance %d nano-USD): new requests get 402 until it is topped up",
+                accountId, balanceNanos);
+        invalidateAccount(accountId);
+    }
+
     /** Credit this replica leased for the account and holds for no request: reserved in PostgreSQL, but free. */
     public long unusedNanos(UUID accountId) {
         long unused = 0;
@@ -274,6 +291,22 @@ public class CreditLeases {
             }
         }
         return unused;
+    }
+
+    /** A hold open on this replica, as reconciliation lists it. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record OpenHold(String holdId, String accountId, long amountNanos, long ageMillis) {}
+
+    /** The holds open here for longer than {@code age} (their requests should have ended), oldest first; at most {@code limit}. */
+    public List<OpenHold> openHoldsOlderThan(Duration age, UUID account, int limit) {
+        long now = System.currentTimeMillis();
+        return holds.values().stream()
+                .filter(h -> now - h.createdMillis > age.toMillis())
+                .filter(h -> account == null || h.lease.accountId.equals(account))
+                .sorted(java.util.Comparator.comparingLong(h -> h.createdMillis))
+                .limit(limit)
+                .map(h -> new OpenHold(h.id, h.lease.accountId.toString(), h.amount(), now - h.createdMillis))
+                .toList();
     }
 
     /** Releases holds older than the hold TTL whose request never finished (a lost router, say); answers how many. */
@@ -334,7 +367,10 @@ public class CreditLeases {
                 .replaceWithVoid();
     }
 
-    /** Sweeps leases closed, or left by a replica that died, more than a hold TTL ago. */
+    /**
+     * Ends closed leases whose charges have all arrived, and gives back the leases of a replica that has
+     * not been heard of for a hold TTL ({@link CreditLedger#sweep}).
+     */
     @Scheduled(
             every = "${switchboard.auth.hold-sweep-interval}",
             delayed = "5s",
@@ -343,7 +379,7 @@ public class CreditLeases {
         return sweep(Instant.now().minus(holdTtl)).replaceWithVoid();
     }
 
-    /** Gives back what is left in leases closed or abandoned before {@code before}; answers how many. */
+    /** Ends settled leases and those abandoned before {@code before}; answers how many. */
     public Uni<Integer> sweep(Instant before) {
         return ledger.sweep(before, 500)
                 .invoke(n -> {

@@ -107,12 +107,13 @@ public class CreditService {
         }
         Map<String, ChargeV1> byId = new HashMap<>();
         charges.forEach(c -> byId.put(c.chargeId(), c));
-        return ledger.settleAll(batch, Instant.now()).map(applied -> {
-            for (CreditLedger.Charge ch : applied) {
+        return ledger.settleAll(batch, Instant.now()).map(settled -> {
+            for (CreditLedger.Charge ch : settled.applied()) {
                 leases.charged(
                         ch.holdId(), ch.costNanos(), byId.get(ch.chargeId()).isFinal());
             }
-            return applied.size();
+            settled.debts().forEach(leases::inDebt);
+            return settled.applied().size();
         });
     }
 }
