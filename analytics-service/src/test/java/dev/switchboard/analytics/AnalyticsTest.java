@@ -169,7 +169,7 @@ class AnalyticsTest {
         String account = UUID.randomUUID().toString();
         java.util.List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            UsageV1 u = Events.with(usage("gen-" + UUID.randomUUID(), account), "completed_at", start.plusMillis(i));
+            UsageV1 u = Events.with(usage("gen-" + UUID.randomUUID(), account), "started_at", start.plusMillis(i));
             ids.add(u.generationId());
             send(Topics.USAGE, UsageV1.TYPE, u.eventId(), u.generationId(), u);
             if (i < 2) {
@@ -177,7 +177,7 @@ class AnalyticsTest {
             }
         }
         // outside the window by a millisecond
-        UsageV1 later = Events.with(usage("gen-" + UUID.randomUUID(), account), "completed_at", start.plusMillis(3));
+        UsageV1 later = Events.with(usage("gen-" + UUID.randomUUID(), account), "started_at", start.plusMillis(3));
         send(Topics.USAGE, UsageV1.TYPE, later.eventId(), later.generationId(), later);
         java.util.Collections.sort(ids);
         long from = start.toEpochMilli();

@@ -273,6 +273,44 @@ class SettlementTest {
     }
 
     @Test
+    void aFinalChargeThatEndsAnOpenHoldCountsTheInterimChargesBeforeIt() {
+        // a 1 USD balance, all of it leased; a long stream holds 0.5 and is charged 0.3 while it runs, 0.4 at the end
+        String account = AuthApi.account("1.00");
+        String key = AuthApi.key(account, "inference");
+        String generation = "gen-" + UUID.randomUUID();
+        String hold = AuthApi.hold(key, generation, 500_000_000L);
+        ChargeV1 fin = charge(account, key, generation, hold, 400_000_000L);
+        ChargeV1 interim = new ChargeV1(
+                ChargeV1.chargeId(generation, 1),
+                generation,
+                1,
+                false,
+                fin.accountId(),
+                fin.keyId(),
+                hold,
+                fin.model(),
+                fin.provider(),
+                10,
+                10,
+                0,
+                0,
+                300_000_000L,
+                "USD",
+                Instant.now());
+        publish(interim);
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(AuthApi.balance(account)).isEqualTo(700_000_000L));
+        // the router's finish was lost: the final charge ends the hold at 0.7, what the generation cost
+        publish(fin);
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(AuthApi.balance(account)).isEqualTo(300_000_000L));
+
+        // 0.3 is left: a hold of 0.5 is refused, as the lease has no more than that to give
+        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 500_000_000L).statusCode(402);
+        AuthApi.authorize(key, "gen-" + UUID.randomUUID(), 300_000_000L).statusCode(200);
+    }
+
+    @Test
     void anAccountInDebtGets402UntilItIsToppedUp() {
         String account = AuthApi.account("1.00");
         String key = AuthApi.key(account, "inference");

@@ -86,6 +86,70 @@ class BillingTest {
     }
 
     @Test
+    void aLongStreamsInterimAndFinalEventsAreChargedTheirDifferencesWhichAddUpToTheWhole() {
+        String generation = "gen-" + UUID.randomUUID();
+        UsageV1 whole = usage(generation, "openai/gpt-4o-mini", "openai", 12, 1_001, 0);
+        UsageV1.Billed first = new UsageV1.Billed(12, 333, 0, 0, 0, 0);
+        UsageV1.Billed second = new UsageV1.Billed(12, 667, 0, 0, 0, 0);
+        publish(Events.with(
+                whole, "sequence", 1, "is_final", false, "status", "in_progress", "completion_tokens", 333));
+        publish(Events.with(
+                whole,
+                "sequence",
+                2,
+                "is_final",
+                false,
+                "status",
+                "in_progress",
+                "completion_tokens",
+                667,
+                "billed_before",
+                first));
+        publish(Events.with(whole, "billed_before", second));
+
+        // gpt-4o-mini at OpenAI: 150,000 pico per prompt token, 600,000 per completion token
+        long total = (12 * 150_000L + 1_001 * 600_000L + 500) / 1_000;
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(charges(generation, Duration.ofSeconds(2)))
+                        .hasSize(3)
+                        .satisfies(cs -> {
+                            assertThat(cs.stream()
+                                            .mapToLong(ChargeV1::costNanos)
+                                            .sum())
+                                    .isEqualTo(total);
+                            assertThat(cs.stream()
+                                            .mapToInt(ChargeV1::completionTokens)
+                                            .sum())
+                                    .isEqualTo(1_001);
+                            assertThat(cs.stream()
+                                            .mapToInt(ChargeV1::promptTokens)
+                                            .sum())
+                                    .isEqualTo(12);
+                            assertThat(cs.stream().filter(ChargeV1::isFinal).count())
+                                    .isEqualTo(1);
+                        }));
+    }
+
+    @Test
+    void aFinalCountBelowWhatInterimEventsBilledIsChargedNothingMore() {
+        String generation = "gen-" + UUID.randomUUID();
+        UsageV1 fin = Events.with(
+                usage(generation, "openai/gpt-4o-mini", "openai", 12, 40, 0),
+                "billed_before",
+                new UsageV1.Billed(12, 45, 0, 0, 0, 0));
+        publish(fin);
+
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().header("X-Switchboard-Service-Token", "dev-internal-token")
+                        .get("/internal/v1/ledger/" + generation)
+                        .then()
+                        .statusCode(200)
+                        .body("cost_nanos", equalTo(0))
+                        .body("completion_tokens", equalTo(0))
+                        .body("waived_reason", org.hamcrest.Matchers.nullValue()));
+    }
+
+    @Test
     void reconciliationReadsAWindowsLedgerEntriesPageByPage() {
         // a window of its own, years ago, so no other test's entries fall in it
         Instant start = Instant.parse("2020-01-01T00:00:00Z")
@@ -95,7 +159,7 @@ class BillingTest {
         for (int i = 0; i < 4; i++) {
             UsageV1 u = Events.with(
                     usage("gen-" + UUID.randomUUID(), "openai/gpt-4o-mini", "openai", 10, 10, 0),
-                    "completed_at",
+                    "started_at",
                     start.plusMillis(i));
             if (i < 3) {
                 ids.add(u.generationId());

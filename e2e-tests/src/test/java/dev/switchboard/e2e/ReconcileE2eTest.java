@@ -143,14 +143,15 @@ class ReconcileE2eTest {
         }
         try (PreparedStatement insert = db.prepareStatement("""
                 INSERT INTO billing.ledger (generation_id, sequence, is_final, account_id, key_id, status, prompt_tokens,
-                    completion_tokens, cached_prompt_tokens, reasoning_tokens, usage_source, cost_nanos, usage_event_id, occurred_at)
-                VALUES (?, 0, true, ?::uuid, ?::uuid, 'success', 1, 1, 0, 0, 'provider', ?, ?, ?)""")) {
+                    completion_tokens, cached_prompt_tokens, reasoning_tokens, usage_source, cost_nanos, usage_event_id, occurred_at, started_at)
+                VALUES (?, 0, true, ?::uuid, ?::uuid, 'success', 1, 1, 0, 0, 'provider', ?, ?, ?, ?)""")) {
             insert.setString(1, generation);
             insert.setString(2, account);
             insert.setString(3, keyId);
             insert.setLong(4, cost);
             insert.setString(5, generation + ":0");
             insert.setObject(6, java.sql.Timestamp.from(at));
+            insert.setObject(7, java.sql.Timestamp.from(at));
             insert.executeUpdate();
         }
     }

@@ -22,6 +22,12 @@ import java.util.List;
  *                     the provider's in the token fields when {@code usageSource} is {@code provider}, so a
  *                     provider whose reported usage drifts from what was sent and received shows; null when
  *                     nothing was served (and in events written before both counts were carried)
+ * @param billedBefore for the events of a long stream, what the generation's earlier events of it
+ *                     already billed (their cumulative usage as of the previous event: every event
+ *                     carries the usage so far, and billing charges the difference, so the charges of a
+ *                     generation add up to its final usage priced once); null for a generation's first
+ *                     (or only) event. Interim events ({@code isFinal = false}) have sequences 1, 2, …
+ *                     and status {@code in_progress}; the final event keeps sequence 0.
  */
 public record UsageV1(
         String generationId,
@@ -52,12 +58,77 @@ public record UsageV1(
         String routing,
         int images,
         Prices prices,
-        Counted counted) {
+        Counted counted,
+        Billed billedBefore) {
 
     public static final String TYPE = Topics.USAGE;
 
     public UsageV1 {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
+    }
+
+    /** A generation's first or only event: nothing billed before it. */
+    public UsageV1(
+            String generationId,
+            int sequence,
+            boolean isFinal,
+            String accountId,
+            String keyId,
+            String holdId,
+            String requestedModel,
+            String model,
+            String provider,
+            String upstreamModel,
+            String status,
+            String finishReason,
+            String errorClass,
+            boolean streamed,
+            int promptTokens,
+            int completionTokens,
+            int cachedPromptTokens,
+            int reasoningTokens,
+            String usageSource,
+            long estimatedCostNanos,
+            List<Attempt> attempts,
+            Long ttftMs,
+            long latencyMs,
+            Instant startedAt,
+            Instant completedAt,
+            String routing,
+            int images,
+            Prices prices,
+            Counted counted) {
+        this(
+                generationId,
+                sequence,
+                isFinal,
+                accountId,
+                keyId,
+                holdId,
+                requestedModel,
+                model,
+                provider,
+                upstreamModel,
+                status,
+                finishReason,
+                errorClass,
+                streamed,
+                promptTokens,
+                completionTokens,
+                cachedPromptTokens,
+                reasoningTokens,
+                usageSource,
+                estimatedCostNanos,
+                attempts,
+                ttftMs,
+                latencyMs,
+                startedAt,
+                completedAt,
+                routing,
+                images,
+                prices,
+                counted,
+                null);
     }
 
     /** An event without Switchboard's own count (written before both counts were carried, or by tests). */
@@ -119,6 +190,7 @@ public record UsageV1(
                 routing,
                 images,
                 prices,
+                null,
                 null);
     }
 
@@ -178,6 +250,7 @@ public record UsageV1(
                 null,
                 0,
                 null,
+                null,
                 null);
     }
 
@@ -185,6 +258,18 @@ public record UsageV1(
     public String eventId() {
         return generationId + ":" + sequence;
     }
+
+    /**
+     * Usage a generation's earlier events billed, cumulatively: tokens, input images and the router's
+     * estimate of their cost (what billing subtracts when an event carries no prices).
+     */
+    public record Billed(
+            int promptTokens,
+            int completionTokens,
+            int cachedPromptTokens,
+            int reasoningTokens,
+            int images,
+            long estimatedCostNanos) {}
 
     /**
      * An endpoint's prices as the catalog states them: per token in pico-USD (1e-12), per request and

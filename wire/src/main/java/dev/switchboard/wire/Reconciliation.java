@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * What auth-service's reconciliation reads from the other money stores, a page at a time, for one
- * window of generation completion times ({@code from} inclusive, {@code to} exclusive, whole
+ * window of generation start times ({@code from} inclusive, {@code to} exclusive, whole
  * milliseconds): billing's ledger and analytics' ClickHouse rows. Pages are ordered by generation id
  * (then sequence); the next page starts after the last item of this one.
  */

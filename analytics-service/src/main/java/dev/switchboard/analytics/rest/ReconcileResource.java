@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * {@code GET /internal/v1/reconcile/generations?from=&to=&after=&limit=}: a page of the generations
- * ClickHouse recorded as completed in [from, to) (epoch milliseconds), by id, each with its charges,
+ * ClickHouse recorded as started in [from, to) (epoch milliseconds), by id, each with its charges,
  * for auth-service's reconciliation. Service token required ({@code InternalEndpointsFilter}). Runs
  * on a worker thread.
  */
@@ -31,7 +31,7 @@ public class ReconcileResource {
 
     private static final String PAGE = """
             SELECT id, account_id FROM generations FINAL
-            WHERE completed_at >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND completed_at < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
+            WHERE started_at >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND started_at < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
               AND id > {after:String}
             ORDER BY id LIMIT {limit:UInt32}""";
 

@@ -19,7 +19,7 @@ import java.util.UUID;
 
 /**
  * The operator's money checks (admin token): {@code GET /admin/v1/reconcile?from=&to=&account_id=}
- * compares the ledger, the charges applied to balances and ClickHouse for generations completed in
+ * compares the ledger, the charges applied to balances and ClickHouse for generations started in
  * [from, to) (ISO-8601 instants), and {@code POST /admin/v1/leases/{id}/release} gives back what a
  * closed lease still reserves once reconciliation shows its charges will not come.
  */

@@ -215,12 +215,21 @@ public class CreditLeases {
         }
     }
 
-    /** A charge was applied: a final one for a hold still open here (its finish was lost) ends the hold at that cost. */
+    /**
+     * A charge was applied. An interim one (a long stream's usage so far) for a hold open here is
+     * remembered with it; a final one for a hold still open here (its finish was lost) ends the hold at
+     * the generation's cost, its interim charges included.
+     */
     public void charged(String holdId, long costNanos, boolean isFinal) {
         if (holdId == null) {
             return;
         }
-        if (isFinal && finish(holdId, costNanos)) {
+        Hold open = holds.get(holdId);
+        if (!isFinal && open != null) {
+            open.charged(costNanos);
+            return;
+        }
+        if (isFinal && finish(holdId, costNanos + (open == null ? 0 : open.chargedNanos()))) {
             return;
         }
         Lease lease = expiredHolds.remove(holdId);
@@ -706,6 +715,17 @@ public class CreditLeases {
         synchronized long grow(long nanos) {
             amount += nanos;
             return amount;
+        }
+
+        /** What interim charges of this hold's generation have debited so far. */
+        private long charged;
+
+        synchronized void charged(long nanos) {
+            charged += nanos;
+        }
+
+        synchronized long chargedNanos() {
+            return charged;
         }
     }
 }

@@ -24,8 +24,9 @@ public class LedgerBatch {
     private static final String INSERT = """
             INSERT INTO billing.ledger (generation_id, sequence, is_final, account_id, key_id, hold_id, model, provider, status,
                 prompt_tokens, completion_tokens, cached_prompt_tokens, reasoning_tokens, images, usage_source,
-                prompt_price_pico, completion_price_pico, cost_nanos, usage_event_id, occurred_at, priced_at, waived_reason)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+                prompt_price_pico, completion_price_pico, cost_nanos, usage_event_id, occurred_at, priced_at, waived_reason,
+                started_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
             ON CONFLICT (generation_id, sequence) DO NOTHING""";
 
     private static final String READ_BACK = """
@@ -78,7 +79,8 @@ public class LedgerBatch {
                 e.usageEventId,
                 e.occurredAt.atOffset(ZoneOffset.UTC),
                 e.pricedAt.atOffset(ZoneOffset.UTC),
-                e.waivedReason
+                e.waivedReason,
+                e.startedAt.atOffset(ZoneOffset.UTC)
             }));
             generations[i] = e.id.generationId;
             sequences[i++] = e.id.sequence;

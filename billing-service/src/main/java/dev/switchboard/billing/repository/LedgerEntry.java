@@ -76,6 +76,10 @@ public class LedgerEntry {
     @Column(name = "occurred_at", nullable = false)
     public Instant occurredAt;
 
+    /** When the generation started: the same for all of its entries, so reconciliation windows keep them together. */
+    @Column(name = "started_at", nullable = false)
+    public Instant startedAt;
+
     @Column(name = "priced_at", nullable = false)
     public Instant pricedAt;
 

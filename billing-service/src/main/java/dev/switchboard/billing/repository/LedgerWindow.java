@@ -13,7 +13,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads the ledger for reconciliation: the entries of generations completed in a window, a page at a time. */
+/** Reads the ledger for reconciliation: the entries of generations started in a window, a page at a time. */
 @ApplicationScoped
 public class LedgerWindow {
 
@@ -24,13 +24,13 @@ public class LedgerWindow {
     }
 
     /**
-     * Entries with {@code from <= occurred_at < to} after ({@code afterGeneration}, {@code afterSequence})
+     * Entries of generations started in [from, to) ({@code from <= started_at < to}) after ({@code afterGeneration}, {@code afterSequence})
      * in (generation, sequence) order, at most {@code limit}; with the outbox's unpublished charges.
      */
     public Uni<LedgerPage> page(Instant from, Instant to, String afterGeneration, int afterSequence, int limit) {
         Uni<List<LedgerItem>> entries = pool.preparedQuery("""
                         SELECT generation_id, sequence, account_id, cost_nanos, is_final FROM billing.ledger
-                        WHERE occurred_at >= $1 AND occurred_at < $2 AND (generation_id, sequence) > ($3, $4)
+                        WHERE started_at >= $1 AND started_at < $2 AND (generation_id, sequence) > ($3, $4)
                         ORDER BY generation_id, sequence LIMIT $5""")
                 .execute(Tuple.of(
                         from.atOffset(ZoneOffset.UTC),

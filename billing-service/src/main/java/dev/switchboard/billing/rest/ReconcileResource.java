@@ -14,7 +14,7 @@ import java.time.Instant;
 
 /**
  * {@code GET /internal/v1/reconcile/ledger?from=&to=&after_generation=&after_sequence=&limit=}: a page
- * of the ledger entries of generations completed in [from, to) (epoch milliseconds), for auth-service's
+ * of the ledger entries of generations started in [from, to) (epoch milliseconds), for auth-service's
  * reconciliation. Service token required ({@code InternalEndpointsFilter}).
  */
 @Path("/internal/v1/reconcile/ledger")

@@ -57,7 +57,15 @@ public class BillingService {
                 session -> session.find(LedgerEntry.class, new LedgerEntry.Id(generationId, sequence)));
     }
 
+    /**
+     * The entry of one event. An event carries the generation's usage so far; one that follows interim
+     * events ({@code billedBefore}) is charged the difference from what they billed, priced with the
+     * same prices, so a generation's charges add up to its final usage priced once. Its tokens are the
+     * difference too, so a generation's entries sum to its usage. A final usage below what interim
+     * events billed (the provider counted fewer tokens than Switchboard) is charged 0, not refunded.
+     */
     LedgerEntry price(UsageV1 usage, LedgerEntry.Id id) {
+        UsageV1.Billed before = usage.billedBefore();
         LedgerEntry entry = new LedgerEntry();
         entry.id = id;
         entry.isFinal = usage.isFinal();
@@ -67,17 +75,22 @@ public class BillingService {
         entry.model = usage.model();
         entry.provider = usage.provider();
         entry.status = usage.status();
-        entry.promptTokens = usage.promptTokens();
-        entry.completionTokens = usage.completionTokens();
-        entry.cachedPromptTokens = usage.cachedPromptTokens();
-        entry.reasoningTokens = usage.reasoningTokens();
-        entry.images = usage.images();
+        entry.promptTokens =
+                usage.promptTokens() - (before == null ? 0 : Math.min(usage.promptTokens(), before.promptTokens()));
+        entry.completionTokens = usage.completionTokens()
+                - (before == null ? 0 : Math.min(usage.completionTokens(), before.completionTokens()));
+        entry.cachedPromptTokens = usage.cachedPromptTokens()
+                - (before == null ? 0 : Math.min(usage.cachedPromptTokens(), before.cachedPromptTokens()));
+        entry.reasoningTokens = usage.reasoningTokens()
+                - (before == null ? 0 : Math.min(usage.reasoningTokens(), before.reasoningTokens()));
+        entry.images = usage.images() - (before == null ? 0 : Math.min(usage.images(), before.images()));
         entry.usageSource = usage.usageSource() == null ? "estimated" : usage.usageSource();
         entry.usageEventId = usage.eventId();
         entry.occurredAt = usage.completedAt() == null ? Instant.now() : usage.completedAt();
+        entry.startedAt = usage.startedAt() == null ? entry.occurredAt : usage.startedAt();
         entry.pricedAt = Instant.now();
         Optional<Prices> prices = routedPrices(usage);
-        entry.waivedReason = waiver(usage);
+        entry.waivedReason = before == null ? waiver(usage) : null;
         if (entry.waivedReason != null) {
             prices.ifPresent(p -> {
                 entry.promptPricePico = p.promptPico();
@@ -85,19 +98,31 @@ public class BillingService {
             });
             entry.costNanos = 0;
         } else if (prices.isPresent()) {
-            entry.promptPricePico = prices.get().promptPico();
-            entry.completionPricePico = prices.get().completionPico();
-            entry.costNanos = Pricing.costNanos(
-                    prices.get(),
+            Prices p = prices.get();
+            entry.promptPricePico = p.promptPico();
+            entry.completionPricePico = p.completionPico();
+            long sofar = Pricing.costNanos(
+                    p,
                     usage.promptTokens(),
                     usage.completionTokens(),
                     usage.cachedPromptTokens(),
                     usage.reasoningTokens(),
                     usage.images());
+            long billed = before == null
+                    ? 0
+                    : Pricing.costNanos(
+                            p,
+                            before.promptTokens(),
+                            before.completionTokens(),
+                            before.cachedPromptTokens(),
+                            before.reasoningTokens(),
+                            before.images());
+            entry.costNanos = Math.max(0, sofar - billed);
         } else {
             // nothing was served (no provider), or an event without prices whose endpoint left the
             // catalog since routing: the router priced it with the catalog it routed with
-            entry.costNanos = Math.max(0, usage.estimatedCostNanos());
+            entry.costNanos =
+                    Math.max(0, usage.estimatedCostNanos() - (before == null ? 0 : before.estimatedCostNanos()));
             if (usage.provider() != null) {
                 LOG.warnf(
                         "generation %s: %s@%s not in the catalog; billing the router's price",

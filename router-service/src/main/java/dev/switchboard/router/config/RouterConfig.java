@@ -133,5 +133,13 @@ public interface RouterConfig {
          */
         @WithDefault("100ms")
         Duration spoolFsyncInterval();
+
+        /**
+         * A generation still streaming publishes an interim usage event (the usage so far) this often, so
+         * that a router killed mid-stream loses at most this much of its billing; {@code 0} publishes
+         * only the final event.
+         */
+        @WithDefault("15s")
+        Duration interimInterval();
     }
 }

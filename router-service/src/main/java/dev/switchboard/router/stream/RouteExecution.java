@@ -1,11 +1,13 @@
 package dev.switchboard.router.stream;
 
+import dev.switchboard.catalog.Pricing;
 import dev.switchboard.events.UsageV1;
 import dev.switchboard.providers.UpstreamFailure;
 import dev.switchboard.router.health.ProviderState;
 import dev.switchboard.router.routing.Candidate;
 import dev.switchboard.router.routing.RoutePlanner;
 import dev.switchboard.router.routing.StickyRoutes;
+import dev.switchboard.router.usage.InterimUsage;
 import dev.switchboard.router.usage.UsageCount;
 import dev.switchboard.router.usage.UsageEvents;
 import dev.switchboard.wire.ChatRequest;
@@ -51,6 +53,7 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
     private final long startNanos = System.nanoTime();
     private final AttemptLog attempts;
     private final CreditMeter meter;
+    private final InterimUsage interim;
     private final java.util.function.Consumer<String> creditRanOut = this::creditRanOut;
     /** Input images of the request: a per-image fee applies to them once, like the per-request fee. */
     private final int images;
@@ -83,6 +86,7 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
                 dispatcher.config.credit(),
                 routeRequest.auth().holdId(),
                 routeRequest.auth().holdNanos());
+        this.interim = new InterimUsage(dispatcher.config.usage().interimInterval(), startNanos);
     }
 
     void start() {
@@ -163,6 +167,7 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
                 meter.count(active.endpoint().model(), delta);
                 emit(delta);
                 meter.watch(active.endpoint(), promptTokens, images, attempt, creditRanOut);
+                publishInterim(active);
             }
             case RouteEvent.Finished finished -> {
                 finishReason = finished.reason();
@@ -286,7 +291,8 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
                         outcome,
                         ttftMs,
                         order == null ? null : order.strategy(),
-                        images),
+                        images,
+                        interim.billedBefore()),
                 trace);
         // the rest of the hold is free again now, not when the charge comes back through billing
         d.credit.finish(routeRequest.auth().holdId(), usage.costNanos());
@@ -295,6 +301,32 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
                 active == null ? null : active.provider().name(),
                 Duration.ofMillis(outcome.latencyMs()),
                 ttftMs);
+    }
+
+    /** A long stream's usage so far, when an interim event is due ({@link InterimUsage}). */
+    private void publishInterim(Candidate active) {
+        int completion = meter.completionTokens();
+        InterimUsage.Interim due = interim.due(
+                System.nanoTime(),
+                promptTokens,
+                completion,
+                images,
+                Pricing.costNanos(active.endpoint().prices(), promptTokens, completion, 0, 0, images));
+        if (due != null) {
+            d.usage.publish(
+                    UsageEvents.interim(
+                            routeRequest.generationId(),
+                            routeRequest.auth(),
+                            request.primaryModel(),
+                            request.stream(),
+                            active,
+                            due,
+                            attempts.attempts(),
+                            startedAt,
+                            ttftMs,
+                            order.strategy()),
+                    trace);
+        }
     }
 
     /** What the request consumed and costs ({@link UsageCount}). */

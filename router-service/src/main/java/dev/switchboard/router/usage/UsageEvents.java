@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The usage events the router publishes, one per request (sequence 0, final): what was asked, who
- * served it (null when nobody did), the outcome, the counts and cost, the attempts, the timings and
- * the prices the request was routed with (billing prices from these, not from its own catalog).
+ * The usage events the router publishes: one final event per request (sequence 0), after interim
+ * ones for a long stream ({@link InterimUsage}): what was asked, who served it (null when nobody did),
+ * the outcome, the counts and cost, the attempts, the timings and the prices the request was routed
+ * with (billing prices from these, not from its own catalog).
  */
 public final class UsageEvents {
 
@@ -42,6 +43,7 @@ public final class UsageEvents {
      * @param served   the candidate that served it last, or null when no provider was tried
      * @param strategy the routing strategy that ordered the candidates
      * @param images   the request's input images (their per-image fee applies once a provider was tried)
+     * @param billedBefore what the request's interim events billed, or null
      */
     public static UsageV1 chat(
             String generationId,
@@ -52,8 +54,10 @@ public final class UsageEvents {
             Outcome outcome,
             Long ttftMs,
             String strategy,
-            int images) {
+            int images,
+            UsageV1.Billed billedBefore) {
         return event(
+                0,
                 generationId,
                 auth,
                 requestedModel,
@@ -62,16 +66,59 @@ public final class UsageEvents {
                 outcome,
                 ttftMs,
                 strategy,
-                served == null ? 0 : images);
+                served == null ? 0 : images,
+                billedBefore);
+    }
+
+    /**
+     * An interim event of a generation still streaming on {@code served}: its usage so far as the
+     * router counted it (status {@code in_progress}, {@code usage_source: estimated}).
+     */
+    public static UsageV1 interim(
+            String generationId,
+            AuthContext auth,
+            String requestedModel,
+            boolean streamed,
+            Candidate served,
+            InterimUsage.Interim interim,
+            List<UsageV1.Attempt> attempts,
+            Instant startedAt,
+            Long ttftMs,
+            String strategy) {
+        UsageV1.Billed now = interim.usage();
+        Usage usage = new Usage(
+                now.promptTokens(), now.completionTokens(), 0, 0, now.estimatedCostNanos(), Usage.SOURCE_ESTIMATED);
+        Outcome outcome = new Outcome(
+                "in_progress",
+                null,
+                null,
+                usage,
+                attempts,
+                startedAt,
+                Instant.now(),
+                new UsageV1.Counted(now.promptTokens(), now.completionTokens()));
+        return event(
+                interim.sequence(),
+                generationId,
+                auth,
+                requestedModel,
+                streamed,
+                served,
+                outcome,
+                ttftMs,
+                strategy,
+                now.images(),
+                interim.before());
     }
 
     /** An embeddings request's event (prompt tokens only). */
     public static UsageV1 embedding(
             String generationId, AuthContext auth, String requestedModel, Candidate served, Outcome outcome) {
-        return event(generationId, auth, requestedModel, false, served, outcome, null, null, 0);
+        return event(0, generationId, auth, requestedModel, false, served, outcome, null, null, 0, null);
     }
 
     private static UsageV1 event(
+            int sequence,
             String generationId,
             AuthContext auth,
             String requestedModel,
@@ -80,12 +127,13 @@ public final class UsageEvents {
             Outcome outcome,
             Long ttftMs,
             String strategy,
-            int images) {
+            int images,
+            UsageV1.Billed billedBefore) {
         Usage usage = outcome.usage();
         return new UsageV1(
                 generationId,
-                0,
-                true,
+                sequence,
+                sequence == 0,
                 auth.accountId(),
                 auth.keyId(),
                 auth.holdId(),
@@ -113,6 +161,7 @@ public final class UsageEvents {
                 strategy,
                 images,
                 served == null ? null : UsagePublisher.prices(served.endpoint().prices()),
-                served == null ? null : outcome.counted());
+                served == null ? null : outcome.counted(),
+                billedBefore);
     }
 }
