@@ -10,7 +10,7 @@ LOCAL := deploy/local
 JDK = $(shell bash -c 'source $(LOCAL)/lib.sh >/dev/null && select_jdk >/dev/null && echo $$JAVA_HOME')
 MVN = JAVA_HOME="$(JDK)" ./mvnw -B -ntp
 
-.PHONY: help prereqs jdk build stack run stop status test unit e2e bench lint format logs clean replay-dlq
+.PHONY: help prereqs jdk build stack run stop status test unit e2e bench lint format logs clean replay-dlq manifests
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9_-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -70,6 +70,10 @@ format: jdk ## reformat every Java file the way `make lint` checks it
 
 replay-dlq: jdk ## send a DLQ's parked records back to their topic: TOPIC=switchboard.usage.v1 (or switchboard.charges.v1), DRY_RUN=1 only lists the reasons
 	@$(LOCAL)/replay-dlq.sh "$(TOPIC)" $(if $(DRY_RUN),--dry-run)
+
+manifests: jdk ## render deploy/k8s/switchboard.yaml from the Helm chart's defaults (and copy the built-in catalog into the chart)
+	@echo "==> manifests: helm template deploy/helm/switchboard -> deploy/k8s/switchboard.yaml"
+	@$(MVN) -q -pl deploy/chart-tests compile exec:java
 
 logs: ## follow the service logs
 	@tail -n 20 -F .local/logs/*.log

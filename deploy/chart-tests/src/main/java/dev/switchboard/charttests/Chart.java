@@ -87,8 +87,11 @@ public final class Chart {
      * {@link IllegalStateException} with helm's message) when the values break the schema or a template.
      */
     public String render(List<Path> valuesFiles, Map<String, String> sets) {
-        TemplateCommand command =
-                new Helm(dir()).template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION);
+        TemplateCommand command = new Helm(dir())
+                .template()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
+                .withKubeVersion(KUBE_VERSION);
         for (Path file : valuesFiles) {
             command = command.withValuesFile(file);
         }

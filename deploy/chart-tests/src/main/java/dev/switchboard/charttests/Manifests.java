@@ -25,9 +25,8 @@ public final class Manifests {
     public static List<String> documents(String yaml) {
         List<String> documents = new ArrayList<>();
         for (String document : SEPARATOR.split(yaml)) {
-            boolean content = document.lines()
-                    .map(String::strip)
-                    .anyMatch(line -> !line.isEmpty() && !line.startsWith("#"));
+            boolean content =
+                    document.lines().map(String::strip).anyMatch(line -> !line.isEmpty() && !line.startsWith("#"));
             if (content) {
                 documents.add(document);
             }
