@@ -10,7 +10,7 @@ LOCAL := deploy/local
 JDK = $(shell bash -c 'source $(LOCAL)/lib.sh >/dev/null && select_jdk >/dev/null && echo $$JAVA_HOME')
 MVN = JAVA_HOME="$(JDK)" ./mvnw -B -ntp
 
-.PHONY: help prereqs jdk build stack run stop status test unit e2e bench lint format logs clean replay-dlq reconcile
+.PHONY: help prereqs jdk build stack run stop status test unit e2e bench lint format logs clean replay-dlq reconcile manifests
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9_-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -73,6 +73,10 @@ replay-dlq: jdk ## send a DLQ's parked records back to their topic: TOPIC=switch
 
 reconcile: ## compare ledger, balances and ClickHouse for a window to the nano-dollar: [FROM=2026-12-07T10:00:00Z] [TO=...] [ACCOUNT=id]; exits 1 on drift
 	@$(LOCAL)/reconcile.sh $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO)) $(if $(ACCOUNT),--account $(ACCOUNT))
+
+manifests: jdk ## render deploy/k8s/switchboard.yaml from the Helm chart's defaults (and copy the built-in catalog into the chart)
+	@echo "==> manifests: helm template deploy/helm/switchboard -> deploy/k8s/switchboard.yaml"
+	@$(MVN) -q -pl deploy/chart-tests compile exec:java
 
 logs: ## follow the service logs
 	@tail -n 20 -F .local/logs/*.log
