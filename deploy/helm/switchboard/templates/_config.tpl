@@ -78,6 +78,10 @@ ANALYTICS_URL: {{ include "switchboard.url" (dict "root" $root "component" "anal
 AUTH_URL: {{ include "switchboard.url" (dict "root" $root "component" "auth") | quote }}
 SWITCHBOARD_ROUTER_USAGE_SPOOL_DIR: {{ $v.router.usageSpool.mountPath | quote }}
 {{- end }}
+{{- if eq .component "auth" }}
+BILLING_URL: {{ include "switchboard.url" (dict "root" $root "component" "billing") | quote }}
+ANALYTICS_URL: {{ include "switchboard.url" (dict "root" $root "component" "analytics") | quote }}
+{{- end }}
 {{- if has .component (list "auth" "billing") }}
 POSTGRES_URL: {{ include "switchboard.postgresUrl" $root | quote }}
 {{- end }}

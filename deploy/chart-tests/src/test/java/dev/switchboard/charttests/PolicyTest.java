@@ -241,8 +241,9 @@ class PolicyTest {
                 "edge", Set.of(),
                 "auth", Set.of("edge", "router"),
                 "router", Set.of("edge"),
-                "analytics", Set.of("edge"),
-                "billing", Set.of(),
+                // auth reads billing's ledger and analytics' ClickHouse rows to reconcile (GET /admin/v1/reconcile)
+                "analytics", Set.of("auth", "edge"),
+                "billing", Set.of("auth"),
                 "prober", Set.of(),
                 "provider-simulator", Set.of("router", "prober"));
         Renders.all().forEach((render, objects) -> {
