@@ -11,7 +11,7 @@ Both take dict "root" $ "component" "edge".
 */}}
 
 {{- define "switchboard.usesKafkaChannels" -}}
-{{- has .component (list "edge" "auth" "billing" "analytics" "prober") -}}
+{{- has .component (list "edge" "auth" "router" "billing" "analytics" "prober") -}}
 {{- end -}}
 
 {{- define "switchboard.usesRedis" -}}
@@ -45,11 +45,7 @@ QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
 {{- if $v.observability.traceSampleRatio }}
 SWITCHBOARD_TRACE_SAMPLE_RATIO: {{ $v.observability.traceSampleRatio | toString | quote }}
 {{- end }}
-{{- if eq .component "router" }}
-KAFKA_BOOTSTRAP_SERVERS: {{ default $v.kafka.bootstrapServers $v.kafka.routerBootstrapServers | quote }}
-{{- else }}
 KAFKA_BOOTSTRAP_SERVERS: {{ $v.kafka.bootstrapServers | quote }}
-{{- end }}
 {{- if eq (include "switchboard.usesKafkaChannels" .) "true" }}
 {{- if ne $v.kafka.securityProtocol "PLAINTEXT" }}
 KAFKA_SECURITY_PROTOCOL: {{ $v.kafka.securityProtocol | quote }}

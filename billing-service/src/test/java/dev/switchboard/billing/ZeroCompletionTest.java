@@ -27,7 +27,8 @@ import static org.hamcrest.Matchers.startsWith;
  * Zero-completion insurance at Perplexity's Sonar ($1 per million tokens each way, and a 0.005 USD
  * fee per request): a request that failed or was cancelled before any output costs nothing, fee
  * included, and the ledger says why; one that failed after some output, or finished with no output,
- * pays its tokens and the fee.
+ * pays its tokens and the fee. A non-streamed answer that did not succeed reached the client not at
+ * all (the edge answers an error without it), so it costs nothing whatever the provider produced.
  */
 @QuarkusTest
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
@@ -38,6 +39,11 @@ class ZeroCompletionTest {
     private static final UsageV1.Prices SONAR = new UsageV1.Prices(1_000_000, 1_000_000, 0, 0, 5_000_000, 0);
 
     private static String send(String status, String finishReason, String errorClass, int prompt, int completion) {
+        return send(true, status, finishReason, errorClass, prompt, completion);
+    }
+
+    private static String send(
+            boolean streamed, String status, String finishReason, String errorClass, int prompt, int completion) {
         String generation = "gen-" + UUID.randomUUID();
         UsageV1 usage = new UsageV1(
                 generation,
@@ -53,7 +59,7 @@ class ZeroCompletionTest {
                 status,
                 finishReason,
                 errorClass,
-                true,
+                streamed,
                 prompt,
                 completion,
                 0,
@@ -119,5 +125,24 @@ class ZeroCompletionTest {
                 generation,
                 r -> r.body("cost_nanos", equalTo(0))
                         .body("waived_reason", equalTo("zero completion: success, finish reason none")));
+    }
+
+    @Test
+    void aNonStreamedAnswerCutShortByCreditReachedNobodyAndCostsNothing() {
+        String generation = send(false, "error", null, "insufficient_credit", 12, 5_000);
+        ledger(
+                generation,
+                r -> r.body("cost_nanos", equalTo(0))
+                        .body("completion_tokens", equalTo(5_000))
+                        .body(
+                                "waived_reason",
+                                equalTo("not delivered: a non-streamed answer that ended in error"
+                                        + " (insufficient_credit)")));
+    }
+
+    @Test
+    void aNonStreamedAnswerThatSucceededPaysAsAStreamedOneDoes() {
+        String generation = send(false, "success", "stop", null, 12, 5);
+        ledger(generation, r -> r.body("cost_nanos", equalTo(5_017_000)).body("waived_reason", nullValue()));
     }
 }

@@ -137,12 +137,21 @@ public class BillingService {
      * finish successfully (it failed, timed out or was cancelled before any output, or the provider
      * ended it without a finish reason or with an error one) costs nothing at all, per-request and
      * per-image fees included, even though a provider was tried. Null when the request is charged;
-     * else the reason, kept in the ledger. A request that failed after some output is charged for the
-     * output the client received, and its fees.
+     * else the reason, kept in the ledger. A streamed request that failed after some output is charged
+     * for the output the client received, and its fees; a non-streamed one that did not succeed received
+     * nothing (the edge answers an error without the partial answer) and costs nothing either.
      */
     static String waiver(UsageV1 usage) {
-        if (usage.provider() == null || usage.completionTokens() > 0 || usage.reasoningTokens() > 0) {
+        if (usage.provider() == null) {
             return null;
+        }
+        if (usage.completionTokens() > 0 || usage.reasoningTokens() > 0) {
+            // a client that did not ask for a stream gets the answer whole or an error without it: an
+            // answer cut short (by credit, a provider failure, a disconnect) reached it not at all
+            return usage.streamed() || "success".equals(usage.status())
+                    ? null
+                    : "not delivered: a non-streamed answer that ended in " + usage.status()
+                            + (usage.errorClass() == null ? "" : " (" + usage.errorClass() + ")");
         }
         boolean finished = "success".equals(usage.status())
                 && usage.finishReason() != null

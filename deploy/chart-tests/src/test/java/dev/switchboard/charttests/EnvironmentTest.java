@@ -82,8 +82,8 @@ class EnvironmentTest {
         "auth, SWITCHBOARD_ROUTER_USAGE_SPOOL_DIR",
         // the catalog is not loaded by auth
         "auth, SWITCHBOARD_CATALOG_CONFIG_MAP_NAME",
-        // the router's Kafka producer takes no kafka.* settings
-        "router, KAFKA_SASL_MECHANISM",
+        // the simulator has no Kafka client
+        "provider-simulator, KAFKA_SASL_MECHANISM",
         // no such Kafka client setting
         "billing, KAFKA_SASL_JASS_CONFIG",
         // billing has no Vault
@@ -113,6 +113,8 @@ class EnvironmentTest {
         "router, SWITCHBOARD_ROUTER_UPSTREAM_TOTAL_TIMEOUT",
         "router, SWITCHBOARD_PROVIDERS_GROQ_API_KEY",
         "billing, KAFKA_SASL_MECHANISM",
+        // the router's usage producer takes every kafka.* setting
+        "router, KAFKA_SASL_MECHANISM",
         "prober, QUARKUS_VAULT_URL",
         "analytics, CLICKHOUSE_USER",
         "provider-simulator, SIM_KEY_OPENAI"

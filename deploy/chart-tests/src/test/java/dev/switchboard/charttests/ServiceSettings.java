@@ -144,8 +144,9 @@ final class ServiceSettings {
             // Quarkus passes every kafka.* setting (KAFKA_* variables, '_' read as '.') to the SmallRye channels'
             // clients
             String client = env.substring("KAFKA_".length()).toLowerCase().replace('_', '.');
-            if (!artifacts.contains("quarkus-messaging-kafka")) {
-                return Optional.of(module + " has no SmallRye Kafka channels to read " + env);
+            // (the router's own usage producer takes them too, from Quarkus' default-kafka-broker configuration)
+            if (!artifacts.contains("quarkus-messaging-kafka") && !artifacts.contains("quarkus-kafka-client")) {
+                return Optional.of(module + " has no Kafka client to read " + env);
             }
             return kafkaConfigNames().contains(client)
                     ? Optional.empty()

@@ -86,7 +86,10 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
                 dispatcher.config.credit(),
                 routeRequest.auth().holdId(),
                 routeRequest.auth().holdNanos());
-        this.interim = new InterimUsage(dispatcher.config.usage().interimInterval(), startNanos);
+        // a client that did not ask for a stream receives the answer whole or not at all, so only a
+        // stream has usage to bill before its end
+        this.interim = new InterimUsage(
+                request.stream() ? dispatcher.config.usage().interimInterval() : Duration.ZERO, startNanos);
     }
 
     void start() {
