@@ -28,7 +28,22 @@ public final class ConcurrentMigrations {
     private ConcurrentMigrations() {}
 
     /** The outcome: migrations each run applied, and how often each version is in the schema history. */
-    public record Outcome(List<Integer> appliedPerRun, Map<String, Integer> historyCountByVersion) {}
+    public record Outcome(List<Integer> appliedPerRun, Map<String, Integer> historyCountByVersion) {
+
+        /** Every replica ran, and the {@code migrations} versions were applied once each, by one of them or several. */
+        public void assertEachMigrationAppliedOnce(int replicas, int migrations) {
+            org.assertj.core.api.Assertions.assertThat(appliedPerRun).hasSize(replicas);
+            org.assertj.core.api.Assertions.assertThat(
+                            appliedPerRun.stream().mapToInt(Integer::intValue).sum())
+                    .as("migrations applied, all runs together")
+                    .isEqualTo(migrations);
+            org.assertj.core.api.Assertions.assertThat(historyCountByVersion)
+                    .hasSize(migrations)
+                    .allSatisfy((version, count) -> org.assertj.core.api.Assertions.assertThat(count)
+                            .as("version %s in the history", version)
+                            .isEqualTo(1));
+        }
+    }
 
     /** Runs {@code replicas} migrations of {@code classpath:db/migration} at once; answers what each did. */
     public static Outcome run(int replicas) throws Exception {
