@@ -28,6 +28,8 @@ import java.util.UUID;
 public class BillingService {
 
     private static final Logger LOG = Logger.getLogger(BillingService.class);
+    /** What an event without {@code billed_before} follows: nothing (its priced cost is 0, not a fee). */
+    private static final UsageV1.Billed NOTHING_BILLED = new UsageV1.Billed(0, 0, 0, 0, 0, 0);
 
     private final Mutiny.SessionFactory sessions;
     private final LiveCatalog catalog;
@@ -75,15 +77,12 @@ public class BillingService {
         entry.model = usage.model();
         entry.provider = usage.provider();
         entry.status = usage.status();
-        entry.promptTokens =
-                usage.promptTokens() - (before == null ? 0 : Math.min(usage.promptTokens(), before.promptTokens()));
-        entry.completionTokens = usage.completionTokens()
-                - (before == null ? 0 : Math.min(usage.completionTokens(), before.completionTokens()));
-        entry.cachedPromptTokens = usage.cachedPromptTokens()
-                - (before == null ? 0 : Math.min(usage.cachedPromptTokens(), before.cachedPromptTokens()));
-        entry.reasoningTokens = usage.reasoningTokens()
-                - (before == null ? 0 : Math.min(usage.reasoningTokens(), before.reasoningTokens()));
-        entry.images = usage.images() - (before == null ? 0 : Math.min(usage.images(), before.images()));
+        UsageV1.Billed billed = before == null ? NOTHING_BILLED : before;
+        entry.promptTokens = Math.max(0, usage.promptTokens() - billed.promptTokens());
+        entry.completionTokens = Math.max(0, usage.completionTokens() - billed.completionTokens());
+        entry.cachedPromptTokens = Math.max(0, usage.cachedPromptTokens() - billed.cachedPromptTokens());
+        entry.reasoningTokens = Math.max(0, usage.reasoningTokens() - billed.reasoningTokens());
+        entry.images = Math.max(0, usage.images() - billed.images());
         entry.usageSource = usage.usageSource() == null ? "estimated" : usage.usageSource();
         entry.usageEventId = usage.eventId();
         entry.occurredAt = usage.completedAt() == null ? Instant.now() : usage.completedAt();
@@ -108,7 +107,7 @@ public class BillingService {
                     usage.cachedPromptTokens(),
                     usage.reasoningTokens(),
                     usage.images());
-            long billed = before == null
+            long billedNanos = before == null
                     ? 0
                     : Pricing.costNanos(
                             p,
@@ -117,12 +116,11 @@ public class BillingService {
                             before.cachedPromptTokens(),
                             before.reasoningTokens(),
                             before.images());
-            entry.costNanos = Math.max(0, sofar - billed);
+            entry.costNanos = Math.max(0, sofar - billedNanos);
         } else {
             // nothing was served (no provider), or an event without prices whose endpoint left the
             // catalog since routing: the router priced it with the catalog it routed with
-            entry.costNanos =
-                    Math.max(0, usage.estimatedCostNanos() - (before == null ? 0 : before.estimatedCostNanos()));
+            entry.costNanos = Math.max(0, usage.estimatedCostNanos() - billed.estimatedCostNanos());
             if (usage.provider() != null) {
                 LOG.warnf(
                         "generation %s: %s@%s not in the catalog; billing the router's price",

@@ -314,7 +314,7 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
                 promptTokens,
                 completion,
                 images,
-                Pricing.costNanos(active.endpoint().prices(), promptTokens, completion, 0, 0, images));
+                () -> Pricing.costNanos(active.endpoint().prices(), promptTokens, completion, 0, 0, images));
         if (due != null) {
             d.usage.publish(
                     UsageEvents.interim(

@@ -28,9 +28,11 @@ public final class InterimUsage {
 
     /**
      * The interim event due at {@code nowNanos} with the usage so far, or null: none is due before an
-     * interval has passed since the last one, nor while no output was produced since it.
+     * interval has passed since the last one, nor while no output was produced since it. {@code cost}
+     * prices the usage so far; it is asked only when an event is due, not on every delta.
      */
-    public Interim due(long nowNanos, int promptTokens, int completionTokens, int images, long costNanos) {
+    public Interim due(
+            long nowNanos, int promptTokens, int completionTokens, int images, java.util.function.LongSupplier cost) {
         if (intervalNanos <= 0 || nowNanos - lastNanos < intervalNanos) {
             return null;
         }
@@ -38,7 +40,7 @@ public final class InterimUsage {
             return null;
         }
         UsageV1.Billed before = billed;
-        billed = new UsageV1.Billed(promptTokens, completionTokens, 0, 0, images, costNanos);
+        billed = new UsageV1.Billed(promptTokens, completionTokens, 0, 0, images, cost.getAsLong());
         lastNanos = nowNanos;
         return new Interim(++sequence, billed, before);
     }
