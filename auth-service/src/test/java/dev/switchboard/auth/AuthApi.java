@@ -100,6 +100,17 @@ final class AuthApi {
                 .longValue();
     }
 
+    /** What the account's leases reserve (held, plus their unused credit). */
+    static long leased(String accountId) {
+        return ((Number) given().header("Authorization", ADMIN)
+                        .get("/admin/v1/accounts/" + accountId)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("leased_nanos"))
+                .longValue();
+    }
+
     static long held(String accountId) {
         return ((Number) given().header("Authorization", ADMIN)
                         .get("/admin/v1/accounts/" + accountId)

@@ -1,5 +1,7 @@
 package dev.switchboard.auth;
 
+import dev.switchboard.auth.service.AuthException;
+import dev.switchboard.auth.service.CreditLeases;
 import dev.switchboard.auth.service.CreditService;
 import dev.switchboard.auth.service.LimitPeriod;
 import dev.switchboard.events.ChargeV1;
@@ -12,12 +14,16 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -31,6 +37,9 @@ class CreditLimitsTest {
 
     @Inject
     CreditService credit;
+
+    @Inject
+    CreditLeases leases;
 
     @Test
     void aKeyLimitCapsHoldsOnTopOfTheAccountBalance() {
@@ -121,6 +130,24 @@ class CreditLimitsTest {
                 .then()
                 .statusCode(404);
         assertThat(AuthApi.held(account)).isZero();
+    }
+
+    @Test
+    void anExtensionTakenAfterItsHoldFinishedGivesBackWhatItTook() {
+        String account = AuthApi.account("10.00");
+        String key = AuthApi.key(account, "inference");
+        String hold = AuthApi.hold(key, "gen-" + UUID.randomUUID(), 40_000_000L);
+
+        // more than the lease has left: the extension waits for a grant (a database round trip), and the
+        // request ends meanwhile (a stream's last tokens asked for it)
+        CompletableFuture<Long> extension = leases.extend(hold, 2_000_000_000L).subscribeAsCompletionStage();
+        assertThat(leases.finish(hold, 0)).isTrue();
+        assertThatThrownBy(extension::join).hasCauseInstanceOf(AuthException.class);
+
+        // what the extension took is not held for a request that ended
+        assertThat(AuthApi.held(account)).isZero();
+        // and the idle lease gives everything back
+        await().atMost(Duration.ofSeconds(30)).until(() -> AuthApi.leased(account) == 0);
     }
 
     @Test

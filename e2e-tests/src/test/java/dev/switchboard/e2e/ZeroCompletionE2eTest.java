@@ -17,7 +17,8 @@ import static org.awaitility.Awaitility.await;
  * Zero-completion insurance through the whole stack, at Perplexity's Sonar (0.005 USD per request on
  * top of its tokens): a request whose provider fails before any output costs 0 in the ledger (with
  * the reason) and in {@code /generation}. (A cancelled request's waiver is proven in billing's
- * {@code ZeroCompletionTest}.)
+ * {@code ZeroCompletionTest}.) An embedding, which has no output tokens and no finish reason, is
+ * not such a request: it pays its prompt tokens.
  */
 @Order(14)
 class ZeroCompletionE2eTest {
@@ -38,6 +39,33 @@ class ZeroCompletionE2eTest {
         assertThat(failed.statusCode()).as(failed.body()).isEqualTo(502);
         String id = failed.headers().firstValue("X-Generation-Id").orElseThrow();
         assertFree(id, "zero completion: error");
+    }
+
+    @Test
+    void anEmbeddingPaysItsPromptTokensThoughItHasNoCompletion() throws Exception {
+        HttpResponse<String> embedded = Stack.call(
+                "POST",
+                Stack.url(),
+                "/embeddings",
+                Stack.key(),
+                "{\"model\":\"openai/text-embedding-3-small\",\"input\":\"the cost of a vector\"}");
+        assertThat(embedded.statusCode()).as(embedded.body()).isEqualTo(200);
+        String id = embedded.headers().firstValue("X-Generation-Id").orElseThrow();
+        try (Connection db = Stack.postgres();
+                PreparedStatement read = db.prepareStatement(
+                        "SELECT cost_nanos, waived_reason, prompt_tokens FROM billing.ledger WHERE generation_id = ?")) {
+            read.setString(1, id);
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> {
+                        try (ResultSet row = read.executeQuery()) {
+                            assertThat(row.next()).as("ledger row of %s", id).isTrue();
+                            assertThat(row.getString("waived_reason")).isNull();
+                            assertThat(row.getInt("prompt_tokens")).isPositive();
+                            assertThat(row.getLong("cost_nanos")).isPositive();
+                        }
+                    });
+        }
     }
 
     private static void assertFree(String id, String reason) throws Exception {

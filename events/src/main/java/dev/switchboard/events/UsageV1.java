@@ -28,6 +28,9 @@ import java.util.List;
  *                     generation add up to its final usage priced once); null for a generation's first
  *                     (or only) event. Interim events ({@code isFinal = false}) have sequences 1, 2, …
  *                     and status {@code in_progress}; the final event keeps sequence 0.
+ * @param kind         what was asked for: {@code chat} or {@code embedding} ({@link #EMBEDDING}); null in
+ *                     events written before it was carried, which were all chats. An embedding has no
+ *                     output tokens and no finish reason: its answer is its vectors
  */
 public record UsageV1(
         String generationId,
@@ -59,12 +62,86 @@ public record UsageV1(
         int images,
         Prices prices,
         Counted counted,
-        Billed billedBefore) {
+        Billed billedBefore,
+        String kind) {
 
     public static final String TYPE = Topics.USAGE;
+    public static final String CHAT = "chat";
+    public static final String EMBEDDING = "embedding";
 
     public UsageV1 {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
+    }
+
+    /** An event without its kind: a chat's (written before the kind was carried, or by tests). */
+    public UsageV1(
+            String generationId,
+            int sequence,
+            boolean isFinal,
+            String accountId,
+            String keyId,
+            String holdId,
+            String requestedModel,
+            String model,
+            String provider,
+            String upstreamModel,
+            String status,
+            String finishReason,
+            String errorClass,
+            boolean streamed,
+            int promptTokens,
+            int completionTokens,
+            int cachedPromptTokens,
+            int reasoningTokens,
+            String usageSource,
+            long estimatedCostNanos,
+            List<Attempt> attempts,
+            Long ttftMs,
+            long latencyMs,
+            Instant startedAt,
+            Instant completedAt,
+            String routing,
+            int images,
+            Prices prices,
+            Counted counted,
+            Billed billedBefore) {
+        this(
+                generationId,
+                sequence,
+                isFinal,
+                accountId,
+                keyId,
+                holdId,
+                requestedModel,
+                model,
+                provider,
+                upstreamModel,
+                status,
+                finishReason,
+                errorClass,
+                streamed,
+                promptTokens,
+                completionTokens,
+                cachedPromptTokens,
+                reasoningTokens,
+                usageSource,
+                estimatedCostNanos,
+                attempts,
+                ttftMs,
+                latencyMs,
+                startedAt,
+                completedAt,
+                routing,
+                images,
+                prices,
+                counted,
+                billedBefore,
+                null);
+    }
+
+    /** Whether the request was for embeddings (else a chat). */
+    public boolean embedding() {
+        return EMBEDDING.equals(kind);
     }
 
     /** A generation's first or only event: nothing billed before it. */

@@ -151,7 +151,16 @@ public class CreditLeases {
             return Uni.createFrom()
                     .failure(new AuthException(402, "The account's maximum cost per request is reached"));
         }
-        return take(hold.lease, nanos, 0, hold.lease.invalid).map(ignored -> hold.grow(nanos));
+        return take(hold.lease, nanos, 0, hold.lease.invalid).map(ignored -> {
+            long grown = hold.grow(nanos);
+            if (grown < 0) {
+                // the request ended while its extension was being taken (a stream's last tokens): what the
+                // extension took goes back, or it would stay reserved in the lease for good
+                returnToLease(hold.lease, nanos);
+                throw AuthException.notFound("hold");
+            }
+            return grown;
+        });
     }
 
     private Uni<Void> take(Lease lease, long nanos, int grantsSoFar, boolean recheckKey) {
@@ -183,35 +192,43 @@ public class CreditLeases {
         if (hold == null) {
             return false;
         }
-        finish(hold.lease, hold.amount(), Math.max(0, costNanos));
+        finish(hold.lease, hold.finish(), Math.max(0, costNanos));
         return true;
     }
 
     private void finish(Lease lease, long amount, long cost) {
         boolean close;
-        long giveBack = 0;
         synchronized (lease) {
             lease.open--;
             lease.lastUsedMillis = System.currentTimeMillis();
-            if (lease.closed) {
-                // the lease gave its unused credit back while this hold was open: what the hold frees goes back now
-                giveBack = amount - cost;
-            } else {
-                lease.available += amount - cost;
-            }
             close = lease.open == 0 && draining.contains(lease);
         }
-        if (giveBack > 0) {
-            ledger.giveBack(lease.id, lease.keyId, giveBack, true)
+        returnToLease(lease, amount - cost);
+        if (close) {
+            close(lease);
+        }
+    }
+
+    /**
+     * Credit a hold no longer needs: available in its lease again, or, when the lease gave its unused
+     * credit back while the hold was open, given back to the account now.
+     */
+    private void returnToLease(Lease lease, long nanos) {
+        boolean closed;
+        synchronized (lease) {
+            closed = lease.closed;
+            if (!closed) {
+                lease.available += nanos;
+            }
+        }
+        if (closed && nanos > 0) {
+            ledger.giveBack(lease.id, lease.keyId, nanos, true)
                     .subscribe()
                     .with(
                             ok -> {},
                             e -> LOG.warnf(
                                     "lease %s: a finished hold's credit was not given back (%s); it is swept after the hold TTL",
                                     lease.id, e.getMessage()));
-        }
-        if (close) {
-            close(lease);
         }
     }
 
@@ -700,6 +717,7 @@ public class CreditLeases {
         final Lease lease;
         final long createdMillis;
         private long amount;
+        private boolean finished;
 
         Hold(String id, Lease lease, long amount, long createdMillis) {
             this.id = id;
@@ -712,8 +730,18 @@ public class CreditLeases {
             return amount;
         }
 
+        /** Adds an extension; -1 (nothing added) when the hold was finished meanwhile. */
         synchronized long grow(long nanos) {
+            if (finished) {
+                return -1;
+            }
             amount += nanos;
+            return amount;
+        }
+
+        /** Ends the hold: no extension is added after this; answers what it reserved. */
+        synchronized long finish() {
+            finished = true;
             return amount;
         }
 

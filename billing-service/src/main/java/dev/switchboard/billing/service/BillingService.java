@@ -9,6 +9,7 @@ import dev.switchboard.catalog.Prices;
 import dev.switchboard.catalog.Pricing;
 import dev.switchboard.events.ChargeV1;
 import dev.switchboard.events.UsageV1;
+import dev.switchboard.events.Waivers;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -89,7 +90,7 @@ public class BillingService {
         entry.startedAt = usage.startedAt() == null ? entry.occurredAt : usage.startedAt();
         entry.pricedAt = Instant.now();
         Optional<Prices> prices = routedPrices(usage);
-        entry.waivedReason = before == null ? waiver(usage) : null;
+        entry.waivedReason = Waivers.reason(usage);
         if (entry.waivedReason != null) {
             prices.ifPresent(p -> {
                 entry.promptPricePico = p.promptPico();
@@ -128,41 +129,6 @@ public class BillingService {
             }
         }
         return entry;
-    }
-
-    /**
-     * Zero-completion insurance (as OpenRouter's): a request that produced no output token and did not
-     * finish successfully (it failed, timed out or was cancelled before any output, or the provider
-     * ended it without a finish reason or with an error one) costs nothing at all, per-request and
-     * per-image fees included, even though a provider was tried. Null when the request is charged;
-     * else the reason, kept in the ledger. A streamed request that failed after some output is charged
-     * for the output the client received, and its fees; a non-streamed one that did not succeed received
-     * nothing (the edge answers an error without the partial answer) and costs nothing either.
-     */
-    static String waiver(UsageV1 usage) {
-        if (usage.provider() == null) {
-            return null;
-        }
-        if (usage.completionTokens() > 0 || usage.reasoningTokens() > 0) {
-            // a client that did not ask for a stream gets the answer whole or an error without it: an
-            // answer cut short (by credit, a provider failure, a disconnect) reached it not at all
-            return usage.streamed() || "success".equals(usage.status())
-                    ? null
-                    : "not delivered: a non-streamed answer that ended in " + usage.status()
-                            + (usage.errorClass() == null ? "" : " (" + usage.errorClass() + ")");
-        }
-        boolean finished = "success".equals(usage.status())
-                && usage.finishReason() != null
-                && !usage.finishReason().isBlank()
-                && !"error".equals(usage.finishReason());
-        if (finished) {
-            return null;
-        }
-        return "zero completion: " + usage.status()
-                + (usage.errorClass() == null ? "" : " (" + usage.errorClass() + ")")
-                + ("success".equals(usage.status())
-                        ? ", finish reason " + (usage.finishReason() == null ? "none" : usage.finishReason())
-                        : "");
     }
 
     /**

@@ -173,15 +173,10 @@ final class EmbeddingExecution {
                 startedAt,
                 Instant.now(),
                 candidate == null ? null : new UsageV1.Counted(promptTokens, 0));
-        d.usage.publish(
-                UsageEvents.embedding(
-                        routed.generationId(),
-                        routed.auth(),
-                        routed.request().models().getFirst(),
-                        candidate,
-                        outcome),
-                trace);
-        d.credit.finish(routed.auth().holdId(), usage.costNanos());
+        UsageV1 event = UsageEvents.embedding(
+                routed.generationId(), routed.auth(), routed.request().models().getFirst(), candidate, outcome);
+        d.usage.publish(event, trace);
+        d.credit.finish(routed.auth().holdId(), UsageEvents.holdCost(event, usage));
         d.metrics.request(
                 status,
                 candidate == null ? null : candidate.provider().name(),

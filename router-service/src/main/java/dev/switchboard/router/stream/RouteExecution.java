@@ -284,21 +284,20 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
         }
         UsageEvents.Outcome outcome = new UsageEvents.Outcome(
                 status, finishReason, errorClass, usage, attempts.attempts(), startedAt, Instant.now(), counted);
-        d.usage.publish(
-                UsageEvents.chat(
-                        routeRequest.generationId(),
-                        routeRequest.auth(),
-                        request.primaryModel(),
-                        request.stream(),
-                        active,
-                        outcome,
-                        ttftMs,
-                        order == null ? null : order.strategy(),
-                        images,
-                        interim.billedBefore()),
-                trace);
+        UsageV1 event = UsageEvents.chat(
+                routeRequest.generationId(),
+                routeRequest.auth(),
+                request.primaryModel(),
+                request.stream(),
+                active,
+                outcome,
+                ttftMs,
+                order == null ? null : order.strategy(),
+                images,
+                interim.billedBefore());
+        d.usage.publish(event, trace);
         // the rest of the hold is free again now, not when the charge comes back through billing
-        d.credit.finish(routeRequest.auth().holdId(), usage.costNanos());
+        d.credit.finish(routeRequest.auth().holdId(), UsageEvents.holdCost(event, usage));
         d.metrics.request(
                 status,
                 active == null ? null : active.provider().name(),

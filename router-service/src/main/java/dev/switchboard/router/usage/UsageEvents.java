@@ -1,6 +1,7 @@
 package dev.switchboard.router.usage;
 
 import dev.switchboard.events.UsageV1;
+import dev.switchboard.events.Waivers;
 import dev.switchboard.router.routing.Candidate;
 import dev.switchboard.wire.AuthContext;
 import dev.switchboard.wire.ErrorClass;
@@ -67,7 +68,8 @@ public final class UsageEvents {
                 ttftMs,
                 strategy,
                 served == null ? 0 : images,
-                billedBefore);
+                billedBefore,
+                UsageV1.CHAT);
     }
 
     /**
@@ -108,13 +110,15 @@ public final class UsageEvents {
                 ttftMs,
                 strategy,
                 now.images(),
-                interim.before());
+                interim.before(),
+                UsageV1.CHAT);
     }
 
     /** An embeddings request's event (prompt tokens only). */
     public static UsageV1 embedding(
             String generationId, AuthContext auth, String requestedModel, Candidate served, Outcome outcome) {
-        return event(0, generationId, auth, requestedModel, false, served, outcome, null, null, 0, null);
+        return event(
+                0, generationId, auth, requestedModel, false, served, outcome, null, null, 0, null, UsageV1.EMBEDDING);
     }
 
     private static UsageV1 event(
@@ -128,7 +132,8 @@ public final class UsageEvents {
             Long ttftMs,
             String strategy,
             int images,
-            UsageV1.Billed billedBefore) {
+            UsageV1.Billed billedBefore,
+            String kind) {
         Usage usage = outcome.usage();
         return new UsageV1(
                 generationId,
@@ -162,6 +167,15 @@ public final class UsageEvents {
                 images,
                 served == null ? null : UsagePublisher.prices(served.endpoint().prices()),
                 served == null ? null : outcome.counted(),
-                billedBefore);
+                billedBefore,
+                kind);
+    }
+
+    /**
+     * The cost to finish the request's credit hold with: its usage's, or 0 when its event is waived
+     * ({@link Waivers}), so that the hold keeps reserved exactly what the charge will take.
+     */
+    public static long holdCost(UsageV1 event, Usage usage) {
+        return Waivers.waived(event) ? 0 : usage.costNanos();
     }
 }
