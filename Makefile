@@ -10,7 +10,7 @@ LOCAL := deploy/local
 JDK = $(shell bash -c 'source $(LOCAL)/lib.sh >/dev/null && select_jdk >/dev/null && echo $$JAVA_HOME')
 MVN = JAVA_HOME="$(JDK)" ./mvnw -B -ntp
 
-.PHONY: help prereqs jdk build stack run stop status test unit e2e bench lint format logs clean replay-dlq reconcile manifests
+.PHONY: help prereqs jdk build stack run stop status test unit e2e chaos bench lint format logs clean replay-dlq reconcile manifests
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9_-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -48,6 +48,9 @@ unit: stack ## unit tests and @QuarkusTests against the real stores
 
 e2e: stack ## end-to-end suite against freshly started services (needs a previous build)
 	@$(LOCAL)/e2e.sh
+
+chaos: stack build ## the chaos money run at full size (REQUESTS=1000 over SECONDS=150, SEED=...): kills, Kafka outage, duplicates; then ledger, balances, leases, reconcile → e2e-tests/target/chaos-money.json
+	@$(LOCAL)/e2e.sh -Dtest=ChaosMoneyE2eTest -Dchaos.requests=$(or $(REQUESTS),1000) -Dchaos.seconds=$(or $(SECONDS),150) $(if $(SEED),-Dchaos.seed=$(SEED))
 
 test: prereqs ## everything: unit, @QuarkusTest and end-to-end suites (starts and stops what it needs)
 	@$(LOCAL)/test.sh

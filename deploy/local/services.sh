@@ -2,6 +2,7 @@
 # Starts, stops and reports the provider simulator and the six Switchboard services on this machine.
 #
 #   deploy/local/services.sh start|stop|restart|status
+#   deploy/local/services.sh start|stop|restart|kill NAME...   # only those services (kill: SIGKILL, no drain)
 #   deploy/local/services.sh seed        # demo account, credit and keys → .local/run.env
 #
 # start: copies each built service (<module>/target/quarkus-app, provider-simulator/target) to
@@ -147,7 +148,26 @@ cmd_start() {
   export SWITCHBOARD_ROUTER_USAGE_SPOOL_DIR="${SWITCHBOARD_ROUTER_USAGE_SPOOL_DIR:-$STATE/spool/router}"
   local entry
   for entry in "${SERVICES[@]}"; do
-    start_one "${entry%%:*}" "${entry##*:}"
+    selected "${entry%%:*}" "$@" && start_one "${entry%%:*}" "${entry##*:}"
+  done
+  return 0
+}
+
+# selected NAME [NAMES...] → whether NAME is among NAMES (no NAMES: every service)
+selected() {
+  local name="$1" n
+  shift
+  (($# == 0)) && return 0
+  for n in "$@"; do [[ "$n" == "$name" ]] && return 0; done
+  return 1
+}
+
+check_names() { # check_names NAMES... → dies on a name that is not a service
+  local n entry known
+  for n in "$@"; do
+    known=0
+    for entry in "${SERVICES[@]}"; do [[ "${entry%%:*}" == "$n" ]] && known=1; done
+    ((known)) || die services "no service named $n (one of: ${SERVICES[*]%%:*})"
   done
 }
 
@@ -156,7 +176,26 @@ cmd_stop() {
   for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
     entry="${SERVICES[$i]}"
     name="${entry%%:*}"
-    stop_pid "$name" "switchboard.service=$name" 30
+    selected "$name" "$@" && stop_pid "$name" "switchboard.service=$name" 30
+  done
+  return 0
+}
+
+# kill NAME... → SIGKILL, as a crash would: no drain, no shutdown hooks (chaos runs)
+cmd_kill() {
+  local name pid
+  (($#)) || die services "kill needs the services to kill"
+  for name in "$@"; do
+    if pid="$(running_pid "$name" "switchboard.service=$name")"; then
+      kill -KILL "$pid" 2>/dev/null || true
+      while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+      rm -f "$(pid_file "$name")"
+      # the next start truncates the log: keep what led up to the kill
+      cp "$LOGS/$name.log" "$LOGS/$name.killed-$(date +%s).log" 2>/dev/null || true
+      say "$name" "killed (SIGKILL, pid $pid)"
+    else
+      say "$name" "not running"
+    fi
   done
 }
 
@@ -233,10 +272,14 @@ cmd_seed() {
 
 main() {
   [[ $# -ge 1 ]] || usage
-  case "$1" in
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    restart) cmd_stop; cmd_start ;;
+  local command="$1"
+  shift
+  check_names "$@"
+  case "$command" in
+    start) cmd_start "$@" ;;
+    stop) cmd_stop "$@" ;;
+    restart) cmd_stop "$@"; cmd_start "$@" ;;
+    kill) cmd_kill "$@" ;;
     status) cmd_status ;;
     running) cmd_running ;;
     seed) cmd_seed ;;

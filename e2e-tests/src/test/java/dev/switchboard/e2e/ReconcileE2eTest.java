@@ -104,7 +104,7 @@ class ReconcileE2eTest {
         assertThat(garbled.body()).contains("ISO-8601");
     }
 
-    private static JsonNode reconcile(Instant from, Instant to, String account) {
+    static JsonNode reconcile(Instant from, Instant to, String account) {
         HttpResponse<String> response = Stack.admin(
                 "GET", "/admin/v1/reconcile?from=" + from + "&to=" + to + "&account_id=" + account, null, null);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -112,7 +112,7 @@ class ReconcileE2eTest {
     }
 
     /** Runs deploy/local/reconcile.sh (what make reconcile runs) for the window; answers its exit status. */
-    private static int script(Instant from, Instant to, String account) throws IOException, InterruptedException {
+    static int script(Instant from, Instant to, String account) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(
                         "bash",
                         Stack.ROOT.resolve("deploy/local/reconcile.sh").toString(),

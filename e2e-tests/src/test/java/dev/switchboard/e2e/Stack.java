@@ -327,19 +327,32 @@ final class Stack {
 
     /** Runs {@code deploy/local/stack.sh <args>} and fails the test if it fails. */
     static void stackScript(String... args) {
+        script("stack.sh", Map.of(), args);
+    }
+
+    /**
+     * Runs {@code deploy/local/services.sh <args>} (start, stop, restart or kill of named services)
+     * with {@code env} on top of this process's environment, and fails the test if it fails.
+     */
+    static void services(Map<String, String> env, String... args) {
+        script("services.sh", env, args);
+    }
+
+    private static void script(String name, Map<String, String> env, String... args) {
         List<String> command = new java.util.ArrayList<>(
-                List.of("bash", ROOT.resolve("deploy/local/stack.sh").toString()));
+                List.of("bash", ROOT.resolve("deploy/local/" + name).toString()));
         command.addAll(List.of(args));
+        String log = "e2e-tests/target/" + name.replace(".sh", "") + "-script.log";
         try {
-            java.io.File log = ROOT.resolve("e2e-tests/target/stack-script.log").toFile();
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(ROOT.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
-                    .start();
+                    .redirectOutput(
+                            ProcessBuilder.Redirect.appendTo(ROOT.resolve(log).toFile()));
+            builder.environment().putAll(env);
+            Process process = builder.start();
             if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new AssertionError(
-                        "stack.sh " + String.join(" ", args) + " failed; see e2e-tests/target/stack-script.log");
+                throw new AssertionError(name + " " + String.join(" ", args) + " failed; see " + log);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

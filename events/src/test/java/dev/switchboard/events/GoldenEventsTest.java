@@ -79,6 +79,20 @@ class GoldenEventsTest {
     }
 
     @Test
+    void aUsageEventSaysWhatWasAskedForAndOneWrittenBeforeItIsAChat() {
+        UsageV1 usage = GoldenEvents.read(Topics.USAGE, UsageV1.class).data();
+        assertThat(usage.kind()).isEqualTo(UsageV1.CHAT);
+
+        String older = new String(GoldenEvents.bytes(Topics.USAGE), StandardCharsets.UTF_8)
+                .replace("\n    \"kind\": \"chat\",", "");
+        assertThat(older).doesNotContain("kind");
+        UsageV1 before = EventCodec.decode(older.getBytes(StandardCharsets.UTF_8), Topics.USAGE, UsageV1.class)
+                .data();
+        assertThat(before.kind()).isNull();
+        assertThat(before.embedding()).isFalse();
+    }
+
+    @Test
     void usageEventIdIsStableForAGenerationAndSequence() {
         UsageV1 usage = GoldenEvents.read(Topics.USAGE, UsageV1.class).data();
         assertThat(usage.eventId()).isEqualTo(usage.generationId() + ":0");
