@@ -91,33 +91,26 @@ final class AuthApi {
     }
 
     static long balance(String accountId) {
-        return ((Number) given().header("Authorization", ADMIN)
-                        .get("/admin/v1/accounts/" + accountId)
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .path("balance_nanos"))
-                .longValue();
+        return nanos(accountId, "balance_nanos");
     }
 
     /** What the account's leases reserve (held, plus their unused credit). */
     static long leased(String accountId) {
-        return ((Number) given().header("Authorization", ADMIN)
-                        .get("/admin/v1/accounts/" + accountId)
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .path("leased_nanos"))
-                .longValue();
+        return nanos(accountId, "leased_nanos");
     }
 
     static long held(String accountId) {
+        return nanos(accountId, "held_nanos");
+    }
+
+    /** One amount of the admin view of an account. */
+    private static long nanos(String accountId, String field) {
         return ((Number) given().header("Authorization", ADMIN)
                         .get("/admin/v1/accounts/" + accountId)
                         .then()
                         .statusCode(200)
                         .extract()
-                        .path("held_nanos"))
+                        .path(field))
                 .longValue();
     }
 }

@@ -51,44 +51,46 @@ class ZeroCompletionE2eTest {
                 "{\"model\":\"openai/text-embedding-3-small\",\"input\":\"the cost of a vector\"}");
         assertThat(embedded.statusCode()).as(embedded.body()).isEqualTo(200);
         String id = embedded.headers().firstValue("X-Generation-Id").orElseThrow();
-        try (Connection db = Stack.postgres();
-                PreparedStatement read = db.prepareStatement(
-                        "SELECT cost_nanos, waived_reason, prompt_tokens FROM billing.ledger WHERE generation_id = ?")) {
-            read.setString(1, id);
-            await().atMost(Duration.ofSeconds(20))
-                    .pollInterval(Duration.ofMillis(200))
-                    .untilAsserted(() -> {
-                        try (ResultSet row = read.executeQuery()) {
-                            assertThat(row.next()).as("ledger row of %s", id).isTrue();
-                            assertThat(row.getString("waived_reason")).isNull();
-                            assertThat(row.getInt("prompt_tokens")).isPositive();
-                            assertThat(row.getLong("cost_nanos")).isPositive();
-                        }
-                    });
-        }
+        assertLedgerRow(id, row -> {
+            assertThat(row.getString("waived_reason")).isNull();
+            assertThat(row.getInt("prompt_tokens")).isPositive();
+            assertThat(row.getLong("cost_nanos")).isPositive();
+        });
     }
 
     private static void assertFree(String id, String reason) throws Exception {
-        try (Connection db = Stack.postgres();
-                PreparedStatement read = db.prepareStatement(
-                        "SELECT cost_nanos, waived_reason, provider FROM billing.ledger WHERE generation_id = ?")) {
-            read.setString(1, id);
-            await().atMost(Duration.ofSeconds(20))
-                    .pollInterval(Duration.ofMillis(200))
-                    .untilAsserted(() -> {
-                        try (ResultSet row = read.executeQuery()) {
-                            assertThat(row.next()).as("ledger row of %s", id).isTrue();
-                            assertThat(row.getString("provider")).isEqualTo("perplexity");
-                            assertThat(row.getLong("cost_nanos")).isZero();
-                            assertThat(row.getString("waived_reason")).startsWith(reason);
-                        }
-                    });
-        }
+        assertLedgerRow(id, row -> {
+            assertThat(row.getString("provider")).isEqualTo("perplexity");
+            assertThat(row.getLong("cost_nanos")).isZero();
+            assertThat(row.getString("waived_reason")).startsWith(reason);
+        });
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             HttpResponse<String> generation = Stack.get("/generation?id=" + id, Stack.key());
             assertThat(generation.statusCode()).isEqualTo(200);
             assertThat(Stack.json(generation.body()).at("/data/total_cost").asDouble())
                     .isZero();
         });
+    }
+
+    /** Checks of a ledger row. */
+    private interface RowCheck {
+        void check(ResultSet row) throws Exception;
+    }
+
+    /** Waits (20 s at most) for the generation's ledger row to pass {@code check}. */
+    private static void assertLedgerRow(String id, RowCheck check) throws Exception {
+        try (Connection db = Stack.postgres();
+                PreparedStatement read = db.prepareStatement("SELECT cost_nanos, waived_reason, provider, prompt_tokens"
+                        + " FROM billing.ledger WHERE generation_id = ?")) {
+            read.setString(1, id);
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> {
+                        try (ResultSet row = read.executeQuery()) {
+                            assertThat(row.next()).as("ledger row of %s", id).isTrue();
+                            check.check(row);
+                        }
+                    });
+        }
     }
 }
