@@ -1,61 +1,95 @@
 package dev.switchboard.catalog;
 
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.RandomDistribution;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.statistics.Statistics;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Properties of the pricing arithmetic, each checked over {@value #CASES} generated cases from a fixed
- * seed (a failure names its case, and the same seed reproduces it) against a reference computed in
- * {@link BigInteger}: the exact cost rounded once, half up; sums of parts that equal the whole within
- * that one rounding; overflow that throws instead of wrapping; holds that cover every cost they can
- * meet; tiny prices that are not lost.
+ * Properties of the pricing arithmetic (jqwik: each property over {@value #TRIES} generated cases; a
+ * failure is shrunk to its smallest case and reported with the seed that reproduces it), against a
+ * reference computed in {@link BigInteger}: the exact cost rounded once, half up; sums of parts that
+ * equal the whole within that one rounding; overflow that throws instead of wrapping; holds that cover
+ * every cost they can meet; tiny prices that are not lost.
  */
 class PricingPropertiesTest {
 
-    private static final int CASES = 20_000;
-    private static final long SEED = 20261207L;
+    private static final int TRIES = 5_000;
     private static final BigInteger THOUSAND = BigInteger.valueOf(1000);
 
     /** A generated case: prices, token counts and images, as they can arrive. */
-    private record Case(Prices prices, int prompt, int completion, int cached, int reasoning, int images) {}
+    record Case(Prices prices, int prompt, int completion, int cached, int reasoning, int images) {}
 
-    private static Case generate(SplittableRandom random, long maxPico, int maxTokens) {
-        Prices prices = new Prices(
-                price(random, maxPico),
-                price(random, maxPico),
-                price(random, maxPico),
-                price(random, maxPico),
-                random.nextInt(4) == 0 ? random.nextLong(10_000_000L) : 0,
-                random.nextInt(4) == 0 ? random.nextLong(10_000_000L) : 0);
-        int prompt = tokens(random, maxTokens);
-        int completion = tokens(random, maxTokens);
-        return new Case(
-                prices,
-                prompt,
-                completion,
-                // cached and reasoning may exceed their totals when a provider reports them so: capped, not trusted
-                tokens(random, maxTokens),
-                tokens(random, maxTokens),
-                random.nextInt(8) == 0 ? random.nextInt(16) : 0);
+    /** Up to 1,000 USD per million tokens and 2 M tokens per field: far from overflow. */
+    @Provide
+    Arbitrary<Case> modest() {
+        return cases(1_000_000_000L, 2_000_000, RandomDistribution.biased());
+    }
+
+    /** Prices up to Long.MAX / 2^20 pico per token and counts up to Integer.MAX: many overflow. */
+    @Provide
+    Arbitrary<Case> huge() {
+        // uniform: jqwik's default bias towards 0 would leave almost no case that overflows
+        return cases(Long.MAX_VALUE >> 20, Integer.MAX_VALUE, RandomDistribution.uniform());
+    }
+
+    private static Arbitrary<Case> cases(long maxPico, int maxTokens, RandomDistribution distribution) {
+        Arbitrary<Prices> prices = Combinators.combine(
+                        price(maxPico, distribution),
+                        price(maxPico, distribution),
+                        price(maxPico, distribution),
+                        price(maxPico, distribution),
+                        fee(),
+                        fee())
+                .as(Prices::new);
+        Arbitrary<Integer> images = Arbitraries.frequencyOf(
+                Tuple.of(7, Arbitraries.just(0)),
+                Tuple.of(1, Arbitraries.integers().between(0, 15)));
+        // cached and reasoning may exceed their totals when a provider reports them so: capped, not trusted
+        return Combinators.combine(
+                        prices,
+                        tokens(maxTokens, distribution),
+                        tokens(maxTokens, distribution),
+                        tokens(maxTokens, distribution),
+                        tokens(maxTokens, distribution),
+                        images)
+                .as(Case::new);
     }
 
     /** Prices as catalogs have them: often zero or tiny, sometimes large. */
-    private static long price(SplittableRandom random, long max) {
-        return switch (random.nextInt(4)) {
-            case 0 -> 0;
-            case 1 -> random.nextLong(1, 100);
-            default -> random.nextLong(0, max + 1);
-        };
+    private static Arbitrary<Long> price(long max, RandomDistribution distribution) {
+        return Arbitraries.frequencyOf(
+                Tuple.of(1, Arbitraries.just(0L)),
+                Tuple.of(1, Arbitraries.longs().between(1, 99)),
+                Tuple.of(2, Arbitraries.longs().between(0, max).withDistribution(distribution)));
     }
 
-    private static int tokens(SplittableRandom random, int max) {
-        return random.nextInt(5) == 0 ? random.nextInt(4) : (int) random.nextLong(0, (long) max + 1);
+    /** A per-request or per-image fee, nano-USD: usually none. */
+    private static Arbitrary<Long> fee() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.just(0L)),
+                Tuple.of(1, Arbitraries.longs().between(0, 9_999_999L)));
+    }
+
+    private static Arbitrary<Integer> tokens(int max, RandomDistribution distribution) {
+        return Arbitraries.frequencyOf(
+                Tuple.of(1, Arbitraries.integers().between(0, 3)),
+                Tuple.of(4, Arbitraries.integers().between(0, max).withDistribution(distribution)));
     }
 
     /** The cost in exact arithmetic: picos summed, rounded once half up to nanos, plus the fees. */
@@ -80,39 +114,42 @@ class PricingPropertiesTest {
         return Pricing.costNanos(c.prices(), c.prompt(), c.completion(), c.cached(), c.reasoning(), c.images());
     }
 
-    @Test
-    void theCostIsTheExactSumRoundedOnceHalfUp() {
-        SplittableRandom random = new SplittableRandom(SEED);
-        for (int i = 0; i < CASES; i++) {
-            // up to 1,000 USD per million tokens and 2 M tokens per field: far from overflow
-            Case c = generate(random, 1_000_000_000L, 2_000_000);
-            assertThat(BigInteger.valueOf(cost(c))).as("case %d: %s", i, c).isEqualTo(reference(c));
-        }
+    private static Prices withoutFees(Prices p) {
+        return new Prices(p.promptPico(), p.completionPico(), p.cachedPromptPico(), p.reasoningPico(), 0, 0);
     }
 
-    @Test
-    void anOverflowThrowsAndNeverWraps() {
-        SplittableRandom random = new SplittableRandom(SEED + 1);
-        int threw = 0;
-        for (int i = 0; i < CASES; i++) {
-            // prices up to Long.MAX / 2^20 pico per token and counts up to Integer.MAX: many overflow
-            Case c = generate(random, Long.MAX_VALUE >> 20, Integer.MAX_VALUE);
-            BigInteger exact = reference(c);
-            if (exact.bitLength() < 63 && fitsEveryStep(c)) {
-                assertThat(BigInteger.valueOf(cost(c))).as("case %d: %s", i, c).isEqualTo(exact);
-            } else {
-                try {
-                    long wrapped = cost(c);
-                    // a step may overflow although the total would not: then the total must still be right
-                    assertThat(BigInteger.valueOf(wrapped))
-                            .as("case %d: %s", i, c)
-                            .isEqualTo(exact);
-                } catch (ArithmeticException expected) {
-                    threw++;
-                }
-            }
+    @Property(tries = TRIES)
+    void theCostIsTheExactSumRoundedOnceHalfUp(@ForAll("modest") Case c) {
+        assertThat(BigInteger.valueOf(cost(c))).isEqualTo(reference(c));
+    }
+
+    /** A cost either is exact or throws: a step may overflow although the total would not, never wrap. */
+    @Property(tries = TRIES)
+    void anOverflowThrowsAndNeverWraps(@ForAll("huge") Case c) {
+        long computed;
+        boolean overflows = reference(c).bitLength() >= 63 || !fitsEveryStep(c);
+        Statistics.collect(overflows ? "overflows" : "fits");
+        // the generator reaches both sides, or the property proves nothing
+        Statistics.coverage(coverage -> {
+            coverage.check("overflows").percentage(p -> p > 5);
+            coverage.check("fits").percentage(p -> p > 5);
+        });
+        try {
+            computed = cost(c);
+        } catch (ArithmeticException overflow) {
+            assertThat(reference(c).bitLength() >= 63 || !fitsEveryStep(c))
+                    .as("threw although every step fits")
+                    .isTrue();
+            return;
         }
-        assertThat(threw).as("cases that overflowed").isPositive();
+        assertThat(BigInteger.valueOf(computed)).isEqualTo(reference(c));
+    }
+
+    @Example
+    void aCostPastALongThrows() {
+        Prices dear = new Prices(Long.MAX_VALUE >> 20, 0, 0, 0, 0);
+        assertThatThrownBy(() -> Pricing.costNanos(dear, Integer.MAX_VALUE, 0, 0, 0))
+                .isInstanceOf(ArithmeticException.class);
     }
 
     /** Whether every intermediate pico sum fits a long (so the exact method cannot throw). */
@@ -140,84 +177,65 @@ class PricingPropertiesTest {
                         < 63;
     }
 
-    @Test
-    void splittingARequestsTokensChangesItsCostByAtMostTheOneRounding() {
-        SplittableRandom random = new SplittableRandom(SEED + 2);
-        for (int i = 0; i < CASES; i++) {
-            Case c = generate(random, 1_000_000_000L, 1_000_000);
-            Prices noFees = new Prices(
-                    c.prices().promptPico(),
-                    c.prices().completionPico(),
-                    c.prices().cachedPromptPico(),
-                    c.prices().reasoningPico(),
-                    0,
-                    0);
-            int firstPrompt = random.nextInt(c.prompt() + 1);
-            int firstCompletion = random.nextInt(c.completion() + 1);
-            long whole = Pricing.costNanos(noFees, c.prompt(), c.completion(), 0, 0);
-            long parts = Pricing.costNanos(noFees, firstPrompt, firstCompletion, 0, 0)
-                    + Pricing.costNanos(noFees, c.prompt() - firstPrompt, c.completion() - firstCompletion, 0, 0);
-            assertThat(Math.abs(whole - parts)).as("case %d: %s", i, c).isLessThanOrEqualTo(1);
-            // parts that are whole nanos add up exactly
-            Prices nanoPrices =
-                    new Prices(noFees.promptPico() / 1000 * 1000, noFees.completionPico() / 1000 * 1000, 0, 0, 0, 0);
-            assertThat(Pricing.costNanos(nanoPrices, firstPrompt, firstCompletion, 0, 0)
-                            + Pricing.costNanos(
-                                    nanoPrices, c.prompt() - firstPrompt, c.completion() - firstCompletion, 0, 0))
-                    .isEqualTo(Pricing.costNanos(nanoPrices, c.prompt(), c.completion(), 0, 0));
-        }
+    /** A long stream billed in parts (interim events) costs what it costs whole, within the one rounding. */
+    @Property(tries = TRIES)
+    void splittingARequestsTokensChangesItsCostByAtMostTheOneRounding(
+            @ForAll("modest") Case c,
+            @ForAll @DoubleRange(min = 0, max = 1) double promptShare,
+            @ForAll @DoubleRange(min = 0, max = 1) double completionShare) {
+        Prices noFees = withoutFees(c.prices());
+        int firstPrompt = (int) (c.prompt() * promptShare);
+        int firstCompletion = (int) (c.completion() * completionShare);
+        long whole = Pricing.costNanos(noFees, c.prompt(), c.completion(), 0, 0);
+        long parts = Pricing.costNanos(noFees, firstPrompt, firstCompletion, 0, 0)
+                + Pricing.costNanos(noFees, c.prompt() - firstPrompt, c.completion() - firstCompletion, 0, 0);
+        assertThat(Math.abs(whole - parts)).isLessThanOrEqualTo(1);
+        // parts priced in whole nanos add up exactly
+        Prices nanoPrices =
+                new Prices(noFees.promptPico() / 1000 * 1000, noFees.completionPico() / 1000 * 1000, 0, 0, 0, 0);
+        assertThat(Pricing.costNanos(nanoPrices, firstPrompt, firstCompletion, 0, 0)
+                        + Pricing.costNanos(
+                                nanoPrices, c.prompt() - firstPrompt, c.completion() - firstCompletion, 0, 0))
+                .isEqualTo(Pricing.costNanos(nanoPrices, c.prompt(), c.completion(), 0, 0));
     }
 
-    @Test
-    void moreTokensNeverCostLess() {
-        SplittableRandom random = new SplittableRandom(SEED + 3);
-        for (int i = 0; i < CASES; i++) {
-            Case c = generate(random, 1_000_000_000L, 1_000_000);
-            long base = cost(c);
-            assertThat(Pricing.costNanos(
-                            c.prices(), c.prompt() + 1, c.completion(), c.cached(), c.reasoning(), c.images()))
-                    .as("case %d: %s", i, c)
-                    .isGreaterThanOrEqualTo(base);
-            assertThat(Pricing.costNanos(
-                            c.prices(), c.prompt(), c.completion() + 1, c.cached(), c.reasoning(), c.images()))
-                    .as("case %d: %s", i, c)
-                    .isGreaterThanOrEqualTo(base);
-        }
+    @Property(tries = TRIES)
+    void moreTokensNeverCostLess(@ForAll("modest") Case c) {
+        long base = cost(c);
+        assertThat(Pricing.costNanos(c.prices(), c.prompt() + 1, c.completion(), c.cached(), c.reasoning(), c.images()))
+                .isGreaterThanOrEqualTo(base);
+        assertThat(Pricing.costNanos(c.prices(), c.prompt(), c.completion() + 1, c.cached(), c.reasoning(), c.images()))
+                .isGreaterThanOrEqualTo(base);
     }
 
-    @Test
-    void aHoldCoversEveryCostItCanMeet() {
-        SplittableRandom random = new SplittableRandom(SEED + 4);
-        for (int i = 0; i < CASES; i++) {
-            Case c = generate(random, 1_000_000_000L, 1_000_000);
-            int maxOutput = c.completion() + random.nextInt(1000);
-            long hold = Pricing.worstCaseNanos(c.prices(), c.prompt(), maxOutput, c.images());
-            assertThat(hold).as("case %d: %s, max output %d", i, c, maxOutput).isGreaterThanOrEqualTo(cost(c));
-        }
+    @Property(tries = TRIES)
+    void aHoldCoversEveryCostItCanMeet(@ForAll("modest") Case c, @ForAll @IntRange(max = 999) int spareOutput) {
+        int maxOutput = c.completion() + spareOutput;
+        assertThat(Pricing.worstCaseNanos(c.prices(), c.prompt(), maxOutput, c.images()))
+                .isGreaterThanOrEqualTo(cost(c));
     }
 
-    @Test
-    void tinyPricesAreNotLost() {
+    @Example
+    void aTokenAtTwoCentsPerMillionCostsTwentyNanos() {
         // 0.02 USD per million tokens is 20,000 pico a token: one token costs 20 nano-USD
         long twoCents = Pricing.picoPerTokenFromUsdPerMillion("0.02");
         assertThat(twoCents).isEqualTo(20_000L);
         assertThat(Pricing.costNanos(new Prices(twoCents, twoCents, 0, 0, 0), 1, 0, 0, 0))
                 .isEqualTo(20L);
-
-        SplittableRandom random = new SplittableRandom(SEED + 5);
-        for (int i = 0; i < CASES; i++) {
-            // any price with up to six decimals per million, and a million tokens of it, cost its exact USD
-            long micro = random.nextLong(0, 100_000_000L); // up to 100 USD per million, in millionths
-            String quoted = BigDecimal.valueOf(micro, 6).toPlainString();
-            long pico = Pricing.picoPerTokenFromUsdPerMillion(quoted);
-            assertThat(Pricing.costNanos(new Prices(pico, 0, 0, 0, 0), 1_000_000, 0, 0, 0))
-                    .as("%s USD per million", quoted)
-                    .isEqualTo(micro * 1000);
-            assertThat(Pricing.usdPerMillion(pico)).isEqualByComparingTo(new BigDecimal(quoted));
-        }
     }
 
-    @Test
+    /** Any price with up to six decimals per million: a million tokens of it cost its exact USD. */
+    @Property(tries = TRIES)
+    void tinyPricesAreNotLost(@ForAll @LongRange(max = 99_999_999L) long micro) {
+        String quoted = BigDecimal.valueOf(micro, 6).toPlainString();
+        long pico = Pricing.picoPerTokenFromUsdPerMillion(quoted);
+        assertThat(Pricing.costNanos(new Prices(pico, 0, 0, 0, 0), 1_000_000, 0, 0, 0))
+                .as("%s USD per million", quoted)
+                .isEqualTo(micro * 1000);
+        assertThat(Pricing.usdPerMillion(pico)).isEqualByComparingTo(new BigDecimal(quoted));
+    }
+
+    @Example
     void negativeCountsAreRefused() {
         Prices prices = new Prices(1, 1, 1, 1, 0);
         assertThatThrownBy(() -> Pricing.costNanos(prices, -1, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
