@@ -267,7 +267,11 @@ final class ChaosRun {
         JsonNode answer = Stack.json(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         Optional<Long> cost = nanos(answer.at("/usage/cost"));
         if (answer.has("error") || cost.isEmpty()) {
-            return outcome.of(generation, Result.FAILED, 0, answer.toString());
+            return outcome.of(
+                    generation,
+                    Result.FAILED,
+                    0,
+                    "answer without a cost " + answer.at("/error/code").asText(""));
         }
         return outcome.of(generation, Result.COMPLETED, cost.get(), "");
     }
@@ -293,7 +297,12 @@ final class ChaosRun {
             }
             JsonNode chunk = Stack.json(data);
             if (chunk.has("error")) {
-                return outcome.of(generation, Result.FAILED, 0, chunk.toString());
+                // a stream ended by an error event (its router died mid-answer, say)
+                return outcome.of(
+                        generation,
+                        Result.FAILED,
+                        0,
+                        "error event " + chunk.at("/error/code").asText("?"));
             }
             Optional<Long> chunkCost = nanos(chunk.at("/usage/cost"));
             if (chunkCost.isPresent()) {
