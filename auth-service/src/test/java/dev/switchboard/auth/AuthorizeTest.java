@@ -91,6 +91,31 @@ class AuthorizeTest {
     }
 
     @Test
+    void aTokenBeingRotatedOutIsAcceptedBesideTheCurrentOne() {
+        String account = AuthApi.account("1.00");
+        for (String admin : List.of("Bearer dev-admin-token", "Bearer dev-admin-token-previous")) {
+            given().header("Authorization", admin)
+                    .get("/admin/v1/accounts/" + account)
+                    .then()
+                    .statusCode(200);
+        }
+        given().header("Authorization", "Bearer dev-admin-token-previou")
+                .get("/admin/v1/accounts/" + account)
+                .then()
+                .statusCode(401);
+        for (String token : List.of("dev-internal-token", "dev-internal-token-previous")) {
+            given().header("X-Switchboard-Service-Token", token)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("key", "sk-sb-v1-unknown"))
+                    .post("/internal/v1/keys/verify")
+                    .then()
+                    .statusCode(401)
+                    // past the credential: the key itself is what is refused
+                    .body("error.message", not(containsString("service token")));
+        }
+    }
+
+    @Test
     void verifyAnswersTheKeysClaimsWithoutReservingCredit() {
         String account = AuthApi.account("1.00");
         String key = AuthApi.key(account, "inference");

@@ -14,11 +14,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.RequestOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -130,5 +133,17 @@ class InternalClientTest {
         assertThat(credentials.accepts("abc ")).isFalse();
         assertThat(credentials.accepts(null)).isFalse();
         assertThat(credentials.toString()).doesNotContain("abc");
+    }
+
+    @Test
+    void duringARotationTheOtherCredentialIsAcceptedButNeverSent() {
+        ServiceCredentials rotating = new ServiceCredentials("new-token", Optional.of(List.of("old-token", " ")));
+        assertThat(rotating.accepts("new-token")).isTrue();
+        assertThat(rotating.accepts("old-token")).isTrue();
+        assertThat(rotating.accepts("")).isFalse();
+        assertThat(rotating.accepts(" ")).isFalse();
+        assertThat(rotating.accepts("other")).isFalse();
+        RequestOptions signed = rotating.sign(new RequestOptions());
+        assertThat(signed.getHeaders().get(ServiceToken.HEADER)).isEqualTo("new-token");
     }
 }

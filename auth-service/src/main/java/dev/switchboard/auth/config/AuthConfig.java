@@ -4,6 +4,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** auth-service settings ({@code switchboard.auth.*}). */
 @ConfigMapping(prefix = "switchboard.auth")
@@ -14,6 +16,13 @@ public interface AuthConfig {
 
     /** Bearer token of the admin API ({@code /admin/v1}). */
     String adminToken();
+
+    /**
+     * Admin tokens accepted beside {@link #adminToken()} while it is rotated
+     * ({@code SWITCHBOARD_AUTH_ADMIN_TOKEN_ALSO_ACCEPTED}, comma-separated): set the new token, keep the
+     * old one here until every operator and script has switched, then remove it.
+     */
+    Optional<List<String>> adminTokenAlsoAccepted();
 
     /**
      * How long a hold whose request never finished reserves credit before it is released, and how long

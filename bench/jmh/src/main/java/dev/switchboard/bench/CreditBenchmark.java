@@ -161,6 +161,11 @@ public class CreditBenchmark {
             }
 
             @Override
+            public java.util.Optional<java.util.List<String>> adminTokenAlsoAccepted() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
             public Duration holdTtl() {
                 return Duration.ofMinutes(10);
             }
