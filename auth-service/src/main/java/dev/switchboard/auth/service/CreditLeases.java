@@ -198,12 +198,20 @@ public class CreditLeases {
 
     private void finish(Lease lease, long amount, long cost) {
         boolean close;
+        boolean closed;
         synchronized (lease) {
             lease.open--;
             lease.lastUsedMillis = System.currentTimeMillis();
+            closed = lease.closed;
+            if (!closed) {
+                lease.available += amount - cost;
+            }
             close = lease.open == 0 && draining.contains(lease);
         }
-        returnToLease(lease, amount - cost);
+        if (closed) {
+            // the lease gave its unused credit back while this hold was open: what the hold frees goes back now
+            giveBackNow(lease, amount - cost);
+        }
         if (close) {
             close(lease);
         }
@@ -211,7 +219,7 @@ public class CreditLeases {
 
     /**
      * Credit a hold no longer needs: available in its lease again, or, when the lease gave its unused
-     * credit back while the hold was open, given back to the account now.
+     * credit back meanwhile, given back to the account now.
      */
     private void returnToLease(Lease lease, long nanos) {
         boolean closed;
@@ -221,7 +229,13 @@ public class CreditLeases {
                 lease.available += nanos;
             }
         }
-        if (closed && nanos > 0) {
+        if (closed) {
+            giveBackNow(lease, nanos);
+        }
+    }
+
+    private void giveBackNow(Lease lease, long nanos) {
+        if (nanos > 0) {
             ledger.giveBack(lease.id, lease.keyId, nanos, true)
                     .subscribe()
                     .with(

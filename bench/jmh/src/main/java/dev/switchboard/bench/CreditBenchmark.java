@@ -145,6 +145,7 @@ public class CreditBenchmark {
         return ledger.settleAll(batch, Instant.now())
                 .await()
                 .atMost(Duration.ofSeconds(30))
+                .applied()
                 .size();
     }
 
@@ -213,6 +214,11 @@ public class CreditBenchmark {
                         return Duration.ofSeconds(5);
                     }
                 };
+            }
+
+            @Override
+            public Reconcile reconcile() {
+                throw new UnsupportedOperationException("the benchmark does not reconcile");
             }
         };
     }
