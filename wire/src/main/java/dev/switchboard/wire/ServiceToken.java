@@ -1,7 +1,5 @@
 package dev.switchboard.wire;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +12,7 @@ public final class ServiceToken {
 
     public static final String HEADER = "X-Switchboard-Service-Token";
 
-    private final List<byte[]> accepted;
+    private final AcceptedSecrets accepted;
 
     public ServiceToken(String token) {
         this(token, List.of());
@@ -25,26 +23,17 @@ public final class ServiceToken {
         if (token == null || token.isBlank()) {
             throw new IllegalStateException("switchboard.internal.token must be set");
         }
-        List<byte[]> all = new ArrayList<>();
-        all.add(token.getBytes(StandardCharsets.UTF_8));
+        List<String> all = new ArrayList<>();
+        all.add(token);
         for (String other : alsoAccepted) {
             if (other != null && !other.isBlank()) {
-                all.add(other.strip().getBytes(StandardCharsets.UTF_8));
+                all.add(other.strip());
             }
         }
-        this.accepted = List.copyOf(all);
+        this.accepted = new AcceptedSecrets(all);
     }
 
     public boolean accepts(String presented) {
-        if (presented == null) {
-            return false;
-        }
-        byte[] bytes = presented.getBytes(StandardCharsets.UTF_8);
-        boolean matched = false;
-        for (byte[] expected : accepted) {
-            // no early exit: the time taken does not say which credential matched
-            matched |= MessageDigest.isEqual(bytes, expected);
-        }
-        return matched;
+        return accepted.accepts(presented);
     }
 }

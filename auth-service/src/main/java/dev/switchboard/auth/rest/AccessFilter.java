@@ -1,14 +1,13 @@
 package dev.switchboard.auth.rest;
 
 import dev.switchboard.auth.config.AuthConfig;
+import dev.switchboard.wire.AcceptedSecrets;
 import dev.switchboard.wire.ErrorResponse;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,41 +18,28 @@ import java.util.List;
  */
 public class AccessFilter {
 
-    private final List<byte[]> adminBearers;
+    private final AcceptedSecrets adminBearers;
 
     public AccessFilter(AuthConfig auth) {
-        List<byte[]> bearers = new ArrayList<>();
-        bearers.add(("Bearer " + auth.adminToken()).getBytes(StandardCharsets.UTF_8));
+        List<String> bearers = new ArrayList<>();
+        bearers.add("Bearer " + auth.adminToken());
         for (String other : auth.adminTokenAlsoAccepted().orElse(List.of())) {
             if (!other.isBlank()) {
-                bearers.add(("Bearer " + other.strip()).getBytes(StandardCharsets.UTF_8));
+                bearers.add("Bearer " + other.strip());
             }
         }
-        this.adminBearers = List.copyOf(bearers);
+        this.adminBearers = new AcceptedSecrets(bearers);
     }
 
     @ServerRequestFilter(preMatching = true)
     public Response check(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
         if (path.startsWith("/admin/")) {
-            return matches(request.getHeaderString("Authorization"), adminBearers)
+            return adminBearers.accepts(request.getHeaderString("Authorization"))
                     ? null
                     : deny(401, "missing or invalid admin token");
         }
         return null;
-    }
-
-    private static boolean matches(String presented, List<byte[]> accepted) {
-        if (presented == null) {
-            return false;
-        }
-        byte[] bytes = presented.getBytes(StandardCharsets.UTF_8);
-        boolean matched = false;
-        for (byte[] expected : accepted) {
-            // no early exit: the time taken does not say which token matched
-            matched |= MessageDigest.isEqual(bytes, expected);
-        }
-        return matched;
     }
 
     private static Response deny(int status, String message) {
