@@ -176,7 +176,7 @@ final class EmbeddingExecution {
         UsageV1 event = UsageEvents.embedding(
                 routed.generationId(), routed.auth(), routed.request().models().getFirst(), candidate, outcome);
         d.usage.publish(event, trace);
-        d.credit.finish(routed.auth().holdId(), UsageEvents.holdCost(event, usage));
+        d.credit.finish(routed.auth().holdId(), UsageEvents.holdCost(event));
         d.metrics.request(
                 status,
                 candidate == null ? null : candidate.provider().name(),

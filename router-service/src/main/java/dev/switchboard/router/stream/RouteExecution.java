@@ -297,7 +297,7 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
                 interim.billedBefore());
         d.usage.publish(event, trace);
         // the rest of the hold is free again now, not when the charge comes back through billing
-        d.credit.finish(routeRequest.auth().holdId(), UsageEvents.holdCost(event, usage));
+        d.credit.finish(routeRequest.auth().holdId(), UsageEvents.holdCost(event));
         d.metrics.request(
                 status,
                 active == null ? null : active.provider().name(),

@@ -3,6 +3,7 @@ package dev.switchboard.router.usage;
 import dev.switchboard.events.UsageV1;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * When a long generation publishes an interim usage event, and what it and the final event carry as
@@ -31,8 +32,7 @@ public final class InterimUsage {
      * interval has passed since the last one, nor while no output was produced since it. {@code cost}
      * prices the usage so far; it is asked only when an event is due, not on every delta.
      */
-    public Interim due(
-            long nowNanos, int promptTokens, int completionTokens, int images, java.util.function.LongSupplier cost) {
+    public Interim due(long nowNanos, int promptTokens, int completionTokens, int images, LongSupplier cost) {
         if (intervalNanos <= 0 || nowNanos - lastNanos < intervalNanos) {
             return null;
         }

@@ -172,10 +172,11 @@ public final class UsageEvents {
     }
 
     /**
-     * The cost to finish the request's credit hold with: its usage's, or 0 when its event is waived
+     * The cost to finish the request's credit hold with: its usage's (the event's
+     * {@code estimated_cost_nanos}), or 0 when its event is waived
      * ({@link Waivers}), so that the hold keeps reserved exactly what the charge will take.
      */
-    public static long holdCost(UsageV1 event, Usage usage) {
-        return Waivers.waived(event) ? 0 : usage.costNanos();
+    public static long holdCost(UsageV1 event) {
+        return Waivers.waived(event) ? 0 : event.estimatedCostNanos();
     }
 }

@@ -55,7 +55,7 @@ class HoldCostTest {
                 "weighted",
                 0,
                 null);
-        return UsageEvents.holdCost(event, USAGE);
+        return UsageEvents.holdCost(event);
     }
 
     @Test
@@ -83,6 +83,6 @@ class HoldCostTest {
                 candidate("openai/text-embedding-3-small"),
                 outcome("success", null, null, usage));
         assertThat(event.kind()).isEqualTo(UsageV1.EMBEDDING);
-        assertThat(UsageEvents.holdCost(event, usage)).isEqualTo(160);
+        assertThat(UsageEvents.holdCost(event)).isEqualTo(160);
     }
 }
