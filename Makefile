@@ -52,7 +52,8 @@ e2e: stack ## end-to-end suite against freshly started services (needs a previou
 chaos: stack build ## the chaos money run at full size (REQUESTS=1000 over SECONDS=150, SEED=...): kills, Kafka outage, duplicates; then ledger, balances, leases, reconcile → e2e-tests/target/chaos-money.json
 	@$(LOCAL)/e2e.sh -Dtest=ChaosMoneyE2eTest -Dchaos.requests=$(or $(REQUESTS),1000) -Dchaos.seconds=$(or $(SECONDS),150) $(if $(SEED),-Dchaos.seed=$(SEED))
 
-test: prereqs ## everything: unit, @QuarkusTest and end-to-end suites (starts and stops what it needs)
+test: ## everything: unit, @QuarkusTest, end-to-end and browser suites (installs and starts what it needs, stops it after)
+	@$(LOCAL)/prereqs.sh --browser
 	@$(LOCAL)/test.sh
 
 bench: stack build ## gateway benchmark: direct vs Switchboard vs Portkey (BENCH=quick for a smoke run) → bench/results

@@ -2,7 +2,9 @@
 # Installs what the local stack needs and is missing, on a Debian 12 machine without Docker; safe to
 # run again (it then only checks). Needs no TTY. Afterwards `deploy/local/stack.sh start` only starts.
 #
-#   deploy/local/prereqs.sh
+#   deploy/local/prereqs.sh [--browser]
+#
+# --browser: also Debian's chromium and chromium-driver, for the dashboard's browser test (make test)
 #
 # - picks the JDK (JAVA_HOME if it is >= 21, else the newest >= 21 under /usr/lib/jvm; fails if none)
 # - apt (only for what is missing, one `apt-get update`): curl, jq, nodejs+npm when node is missing,
@@ -45,6 +47,10 @@ if ! external redis; then
 fi
 # the tests start throw-away Redis servers of their own (deploy/local/README.md)
 command -v redis-server >/dev/null || missing+=(redis-server)
+if [[ "${1:-}" == --browser ]]; then
+  command -v chromium >/dev/null || missing+=(chromium fonts-liberation)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+fi
 
 if ((${#missing[@]} > 0)); then
   say prereqs "missing: ${missing[*]}"

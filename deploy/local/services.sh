@@ -144,6 +144,8 @@ cmd_start() {
   export_provider_defaults
   export KAFKA_BOOTSTRAP_SERVERS POSTGRES_URL POSTGRES_USER POSTGRES_PASSWORD REDIS_URL CLICKHOUSE_URL
   export SIM_PORT
+  # the chDB stand-in speaks no LZ4 framing; a real server (CLICKHOUSE_URL) may set it back to true
+  export SWITCHBOARD_CLICKHOUSE_COMPRESSION="${SWITCHBOARD_CLICKHOUSE_COMPRESSION:-false}"
   # the router's usage spool (switchboard.router.usage.spool-dir) lives with the rest of the local state
   export SWITCHBOARD_ROUTER_USAGE_SPOOL_DIR="${SWITCHBOARD_ROUTER_USAGE_SPOOL_DIR:-$STATE/spool/router}"
   local entry

@@ -84,6 +84,9 @@ POSTGRES_URL: {{ include "switchboard.postgresUrl" $root | quote }}
 {{- if eq .component "analytics" }}
 CLICKHOUSE_URL: {{ $v.clickhouse.url | quote }}
 CLICKHOUSE_DATABASE: {{ $v.clickhouse.database | quote }}
+SWITCHBOARD_CLICKHOUSE_COMPRESSION: {{ $v.clickhouse.compression | quote }}
+SWITCHBOARD_CLICKHOUSE_RAW_TTL_DAYS: {{ $v.clickhouse.rawTtlDays | quote }}
+SWITCHBOARD_CLICKHOUSE_ROLLUP_TTL_DAYS: {{ $v.clickhouse.rollupTtlDays | quote }}
 {{- end }}
 {{- if eq .component "prober" }}
 SWITCHBOARD_PROBER_LEADER_ELECTION_MODE: "lease"
@@ -134,6 +137,8 @@ QUARKUS_VAULT_TLS_CA_CERT: {{ printf "/etc/switchboard/vault-ca/%s" $vault.caSec
 {{- end }}
 {{- if eq .component "auth" }}
 {{ include "switchboard.secretKeyRef" (dict "name" "SWITCHBOARD_KEY_SECRET" "secret" $v.secrets.existingSecret "key" $v.secrets.keys.keySecret) }}
+{{- end }}
+{{- if has .component (list "auth" "analytics") }}
 {{ include "switchboard.secretKeyRef" (dict "name" "SWITCHBOARD_ADMIN_TOKEN" "secret" $v.secrets.existingSecret "key" $v.secrets.keys.adminToken) }}
 {{- end }}
 {{- if has .component (list "auth" "billing") }}

@@ -40,7 +40,7 @@ class AnalyticsTest {
     @Inject
     ClickHouseStore store;
 
-    private static UsageV1 usage(String generation, String account) {
+    static UsageV1 usage(String generation, String account) {
         UsageV1 g = GoldenEvents.read(Topics.USAGE, UsageV1.class).data();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         return new UsageV1(
@@ -71,7 +71,7 @@ class AnalyticsTest {
                 now);
     }
 
-    private static ChargeV1 charge(UsageV1 u, long cost) {
+    static ChargeV1 charge(UsageV1 u, long cost) {
         return new ChargeV1(
                 ChargeV1.chargeId(u.generationId(), 0),
                 u.generationId(),
@@ -91,7 +91,7 @@ class AnalyticsTest {
                 Instant.now());
     }
 
-    private static void send(String topic, String type, String id, String key, Object data) {
+    static void send(String topic, String type, String id, String key, Object data) {
         TopicProbe.send(
                 KafkaResource.bootstrapServers(),
                 topic,

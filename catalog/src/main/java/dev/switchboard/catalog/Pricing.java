@@ -45,6 +45,41 @@ public final class Pricing {
     }
 
     /**
+     * A cost's parts in nano-USD, for display: each part is rounded on its own (half up), so the
+     * parts can add up to {@link #costNanos} ± a few nano-dollars; the charge is always {@link #costNanos}.
+     */
+    public record Breakdown(
+            long promptNanos,
+            long cachedPromptNanos,
+            long completionNanos,
+            long reasoningNanos,
+            long requestNanos,
+            long imageNanos) {}
+
+    /** The parts of {@link #costNanos(Prices, int, int, int, int, int)}, counted the same way. */
+    public static Breakdown breakdown(
+            Prices prices,
+            int promptTokens,
+            int completionTokens,
+            int cachedPromptTokens,
+            int reasoningTokens,
+            int images) {
+        long cached = Math.max(0, Math.min(cachedPromptTokens, promptTokens));
+        long reasoning = Math.max(0, Math.min(reasoningTokens, completionTokens));
+        return new Breakdown(
+                nanos(Math.multiplyExact(Math.max(0, promptTokens - cached), prices.promptPico())),
+                nanos(Math.multiplyExact(cached, prices.cachedPromptPico())),
+                nanos(Math.multiplyExact(Math.max(0, completionTokens - reasoning), prices.completionPico())),
+                nanos(Math.multiplyExact(reasoning, prices.reasoningPico())),
+                prices.requestNanos(),
+                Math.multiplyExact((long) Math.max(0, images), prices.imageNanos()));
+    }
+
+    private static long nanos(long pico) {
+        return Math.floorDiv(Math.addExact(pico, 500L), 1000L);
+    }
+
+    /**
      * The most a request can cost: every prompt token at the dearer of the prompt and cached prices,
      * {@code maxOutputTokens} produced at the dearer output price.
      */

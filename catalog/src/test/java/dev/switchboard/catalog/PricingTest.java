@@ -33,6 +33,22 @@ class PricingTest {
     }
 
     @Test
+    void theBreakdownSplitsTheCostTheWayItIsCharged() {
+        // 1000 prompt tokens of which 500 cached, 48 completion tokens
+        Pricing.Breakdown b = Pricing.breakdown(mini, 1000, 48, 500, 0, 0);
+        assertThat(b.promptNanos()).isEqualTo(75_000L);
+        assertThat(b.cachedPromptNanos()).isEqualTo(37_500L);
+        assertThat(b.completionNanos()).isEqualTo(28_800L);
+        assertThat(b.promptNanos()
+                        + b.cachedPromptNanos()
+                        + b.completionNanos()
+                        + b.reasoningNanos()
+                        + b.requestNanos()
+                        + b.imageNanos())
+                .isEqualTo(Pricing.costNanos(mini, 1000, 48, 500, 0));
+    }
+
+    @Test
     void cachedTokensArePartOfPromptAndPricedAtTheCachedRate() {
         long full = Pricing.costNanos(mini, 1000, 0, 0, 0);
         long halfCached = Pricing.costNanos(mini, 1000, 0, 500, 0);

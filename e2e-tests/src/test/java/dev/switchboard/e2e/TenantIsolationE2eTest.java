@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 class TenantIsolationE2eTest {
 
     /** A fresh account with credit, an inference key and a management key: [account, inference, management]. */
-    private static String[] tenant(String credit) {
+    static String[] tenant(String credit) {
         String[] account = Stack.account(credit, null);
         String management = Stack.json(Stack.admin(
                                 "POST", "/admin/v1/accounts/" + account[0] + "/keys", "{\"kind\":\"management\"}", null)

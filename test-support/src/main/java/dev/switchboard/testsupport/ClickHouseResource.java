@@ -19,7 +19,10 @@ public final class ClickHouseResource implements QuarkusTestResourceLifecycleMan
                 "switchboard.clickhouse.url",
                 LocalStack.clickhouse().toString(),
                 "switchboard.clickhouse.database",
-                TEST_DATABASE);
+                TEST_DATABASE,
+                // the local stand-in speaks no LZ4 framing (a real server works either way)
+                "switchboard.clickhouse.compression",
+                "false");
     }
 
     @Override

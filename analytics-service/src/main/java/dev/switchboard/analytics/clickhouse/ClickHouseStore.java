@@ -5,19 +5,12 @@ import com.clickhouse.client.api.command.CommandSettings;
 import com.clickhouse.client.api.query.GenericRecord;
 import com.clickhouse.data.ClickHouseFormat;
 import dev.switchboard.analytics.config.ClickHouseConfig;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -26,8 +19,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The ClickHouse side of analytics, through the official Java client (v2) over HTTP. Blocking:
- * call it from worker threads only. Creates the database and applies the ordered migrations in
- * {@code db/clickhouse/} at start.
+ * call it from worker threads only. {@link Migrations} creates the database and its tables at start.
  */
 @ApplicationScoped
 public class ClickHouseStore {
@@ -40,48 +32,34 @@ public class ClickHouseStore {
 
     public ClickHouseStore(ClickHouseConfig config) {
         this.config = config;
-        this.client = new Client.Builder()
+        Client.Builder builder = new Client.Builder()
                 .addEndpoint(config.url())
                 .setUsername(config.username())
                 .setPassword(config.password().orElse(""))
                 .setDefaultDatabase(config.database())
-                // plain HTTP bodies: the local stand-in does not speak ClickHouse's LZ4 framing
-                .compressServerResponse(false)
-                .compressClientRequest(false)
+                // off only for the local stand-in, which does not speak ClickHouse's LZ4 framing
+                .compressServerResponse(config.compression())
+                .compressClientRequest(config.compression())
                 .setSocketTimeout(config.socketTimeout().toMillis(), ChronoUnit.MILLIS)
-                .setConnectTimeout(5, ChronoUnit.SECONDS)
-                .build();
+                .setConnectTimeout(5, ChronoUnit.SECONDS);
+        config.rootCertificate().ifPresent(builder::setRootCertificate);
+        this.client = builder.build();
     }
 
-    void migrateOnStart(@Observes StartupEvent event) {
-        migrate();
+    /** Runs a statement that returns no rows (DDL, {@code INSERT … SELECT}) in this service's database. */
+    public void execute(String sql) {
+        await(client.execute(sql));
     }
 
-    /** Creates the database and applies every migration not yet applied, in order. */
-    public void migrate() {
+    /** Runs a statement in the server's {@code default} database (to create this service's own). */
+    public void executeInDefault(String sql) {
         CommandSettings inDefault = new CommandSettings();
         inDefault.setDatabase("default");
-        await(client.execute("CREATE DATABASE IF NOT EXISTS `" + config.database() + "`", inDefault));
-        await(client.execute("""
-                CREATE TABLE IF NOT EXISTS schema_migrations (version String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
-                ENGINE = ReplacingMergeTree ORDER BY version"""));
-        List<String> applied = client.queryAll("SELECT version FROM schema_migrations FINAL").stream()
-                .map(r -> r.getString("version"))
-                .toList();
-        for (String file : resource(MIGRATIONS + "index.txt")
-                .lines()
-                .map(String::strip)
-                .filter(l -> !l.isEmpty())
-                .toList()) {
-            if (applied.contains(file)) {
-                continue;
-            }
-            for (String statement : statements(resource(MIGRATIONS + file))) {
-                await(client.execute(statement));
-            }
-            await(client.execute("INSERT INTO schema_migrations (version) VALUES ('" + file.replace("'", "") + "')"));
-            LOG.infof("ClickHouse migration %s applied to %s", file, config.database());
-        }
+        await(client.execute(sql, inDefault));
+    }
+
+    public List<GenericRecord> query(String sql) {
+        return client.queryAll(sql);
     }
 
     /** Inserts rows given as JSON objects, one per line. */
@@ -117,37 +95,5 @@ public class ClickHouseStore {
         } catch (TimeoutException e) {
             throw new IllegalStateException("ClickHouse did not answer in 60 s", e);
         }
-    }
-
-    private static String resource(String path) {
-        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Splits a migration into statements at semicolons that end a line; drops comment lines. */
-    public static List<String> statements(String sql) {
-        List<String> out = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : sql.split("\n")) {
-            if (line.strip().startsWith("--")) {
-                continue;
-            }
-            current.append(line).append('\n');
-            if (line.strip().endsWith(";")) {
-                String statement = current.toString().strip();
-                out.add(statement.substring(0, statement.length() - 1));
-                current.setLength(0);
-            }
-        }
-        if (!current.toString().isBlank()) {
-            out.add(current.toString().strip());
-        }
-        return out;
     }
 }

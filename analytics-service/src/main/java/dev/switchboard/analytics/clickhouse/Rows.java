@@ -24,6 +24,9 @@ public final class Rows {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
+    /** The status of a long stream's interim usage rows, which the rollups skip. */
+    public static final String IN_PROGRESS = "in_progress";
+
     private Rows() {}
 
     public static <T> byte[] jsonEachRow(List<T> items, Function<T, ObjectNode> toRow) {
@@ -67,6 +70,11 @@ public final class Rows {
                 .put("latency_ms", u.latencyMs())
                 .put("started_at", time(u.startedAt()))
                 .put("completed_at", time(u.completedAt()))
+                .put(
+                        "prices_json",
+                        u.prices() == null
+                                ? ""
+                                : EventCodec.mapper().valueToTree(u.prices()).toString())
                 .put("event_id", eventId);
         if (u.ttftMs() == null) {
             row.putNull("ttft_ms");

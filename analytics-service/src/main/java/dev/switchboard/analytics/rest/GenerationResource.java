@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.analytics.clickhouse.ClickHouseStore;
-import dev.switchboard.catalog.LiveCatalog;
-import dev.switchboard.catalog.ProviderSpec;
+import dev.switchboard.analytics.query.JsonFields;
+import dev.switchboard.analytics.query.ProviderNames;
 import dev.switchboard.wire.ErrorResponse;
 import dev.switchboard.wire.Money;
 import jakarta.ws.rs.GET;
@@ -45,11 +45,11 @@ public class GenerationResource {
                 ON c.generation_id = g.id""";
 
     private final ClickHouseStore store;
-    private final LiveCatalog catalog;
+    private final ProviderNames names;
 
-    public GenerationResource(ClickHouseStore store, LiveCatalog catalog) {
+    public GenerationResource(ClickHouseStore store, ProviderNames names) {
         this.store = store;
-        this.catalog = catalog;
+        this.names = names;
     }
 
     /** The service credential is checked before this runs ({@code InternalEndpointsFilter}). */
@@ -84,11 +84,11 @@ public class GenerationResource {
         data.putNull("app_id");
         data.put("streamed", r.getBoolean("streamed"));
         data.put("cancelled", "cancelled".equals(r.getString("status")));
-        data.put("provider_name", displayName(provider));
+        data.put("provider_name", names.of(provider));
         data.put("latency", r.getLong("latency_ms"));
         data.putNull("moderation_latency");
         data.put("generation_time", r.getLong("latency_ms") - r.getLong("ttft_ms"));
-        putNullable(data, "finish_reason", r.getString("finish_reason"));
+        JsonFields.text(data, "finish_reason", r.getString("finish_reason"));
         data.putNull("service_tier");
         data.put("tokens_prompt", r.getLong("prompt_tokens"));
         data.put("tokens_completion", r.getLong("completion_tokens"));
@@ -112,7 +112,7 @@ public class GenerationResource {
                 "workspace_id")) {
             data.putNull(absent);
         }
-        putNullable(data, "native_finish_reason", r.getString("finish_reason"));
+        JsonFields.text(data, "native_finish_reason", r.getString("finish_reason"));
         data.put("origin", "");
         data.put("usage", Money.usd(costNanos));
         data.put("is_byok", false);
@@ -131,7 +131,7 @@ public class GenerationResource {
         try {
             for (JsonNode attempt : JSON.readTree(attemptsJson)) {
                 ObjectNode item = out.addObject();
-                item.put("provider_name", displayName(attempt.path("provider").asText()));
+                item.put("provider_name", names.of(attempt.path("provider").asText()));
                 item.put("model_permaslug", attempt.path("model").asText());
                 item.put(
                         "endpoint_id",
@@ -147,24 +147,6 @@ public class GenerationResource {
             // an unreadable attempts column leaves the list empty rather than failing the lookup
         }
         return out;
-    }
-
-    private String displayName(String provider) {
-        if (provider == null || provider.isEmpty()) {
-            return null;
-        }
-        return catalog.current()
-                .provider(provider)
-                .map(ProviderSpec::displayName)
-                .orElse(provider);
-    }
-
-    private static void putNullable(ObjectNode node, String field, String value) {
-        if (value == null || value.isEmpty()) {
-            node.putNull(field);
-        } else {
-            node.put(field, value);
-        }
     }
 
     private static Response error(int status, String message) {

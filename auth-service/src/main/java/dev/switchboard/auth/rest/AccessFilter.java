@@ -8,9 +8,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * The admin API needs the admin token (or one also accepted while it is rotated), compared in
  * constant time. (Internal endpoints need the service credential:
@@ -21,14 +18,7 @@ public class AccessFilter {
     private final AcceptedSecrets adminBearers;
 
     public AccessFilter(AuthConfig auth) {
-        List<String> bearers = new ArrayList<>();
-        bearers.add("Bearer " + auth.adminToken());
-        for (String other : auth.adminTokenAlsoAccepted().orElse(List.of())) {
-            if (!other.isBlank()) {
-                bearers.add("Bearer " + other.strip());
-            }
-        }
-        this.adminBearers = new AcceptedSecrets(bearers);
+        this.adminBearers = AcceptedSecrets.bearers(auth.adminToken(), auth.adminTokenAlsoAccepted());
     }
 
     @ServerRequestFilter(preMatching = true)

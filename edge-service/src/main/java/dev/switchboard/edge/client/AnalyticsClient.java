@@ -13,7 +13,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** analytics-service: generation lookups, answered as-is (OpenRouter's shape). */
+/** analytics-service: generation lookups, activity, the dashboard's page and data, answered as-is. */
 @ApplicationScoped
 public class AnalyticsClient {
 
@@ -34,5 +34,11 @@ public class AnalyticsClient {
                 .compose(reply -> reply.status() == 200
                         ? Future.succeededFuture(reply.body())
                         : Future.failedFuture(ErrorBodies.toException(reply, "Generation lookup failed")));
+    }
+
+    /** A GET answered as analytics-service answers it (status and body); unreachable → 503. */
+    public Future<InternalClient.Reply> get(String pathAndQuery) {
+        return http.exchange(HttpMethod.GET, pathAndQuery, null, timeout)
+                .recover(e -> Future.failedFuture(new EdgeException(503, "Analytics service unavailable")));
     }
 }

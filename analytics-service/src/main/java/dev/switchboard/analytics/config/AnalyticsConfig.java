@@ -1,0 +1,26 @@
+package dev.switchboard.analytics.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The operator's side of analytics ({@code switchboard.analytics.*}). */
+@ConfigMapping(prefix = "switchboard.analytics")
+public interface AnalyticsConfig {
+
+    /**
+     * Bearer token of the operator's API ({@code /admin/v1/statistics}, {@code /admin/v1/dashboard/*});
+     * the same admin token as auth-service's ({@code SWITCHBOARD_ADMIN_TOKEN}).
+     */
+    String adminToken();
+
+    /** Admin tokens accepted beside {@link #adminToken()} while it is rotated. */
+    Optional<List<String>> adminTokenAlsoAccepted();
+
+    /** Longest window a statistics or dashboard query may ask for. */
+    @WithDefault("31d")
+    Duration maxWindow();
+}
