@@ -10,7 +10,7 @@ LOCAL := deploy/local
 JDK = $(shell bash -c 'source $(LOCAL)/lib.sh >/dev/null && select_jdk >/dev/null && echo $$JAVA_HOME')
 MVN = JAVA_HOME="$(JDK)" ./mvnw -B -ntp
 
-.PHONY: help prereqs jdk build stack run stop status test unit e2e chaos bench lint format logs clean replay-dlq reconcile manifests
+.PHONY: help prereqs jdk build stack run stop status test unit e2e chaos bench bench-analytics lint format logs clean replay-dlq reconcile manifests
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9_-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -55,6 +55,9 @@ chaos: stack build ## the chaos money run at full size (REQUESTS=1000 over SECON
 test: ## everything: unit, @QuarkusTest, end-to-end and browser suites (installs and starts what it needs, stops it after)
 	@$(LOCAL)/prereqs.sh --browser
 	@$(LOCAL)/test.sh
+
+bench-analytics: stack build ## analytics benchmark: ingestion rate, statistics over 10M rows, dashboard first paint (EVENTS=200000 ROWS=10000000) → bench/results/analytics.*
+	@bench/analytics.sh $(or $(EVENTS),200000) $(or $(ROWS),10000000)
 
 bench: stack build ## gateway benchmark: direct vs Switchboard vs Portkey (BENCH=quick for a smoke run) → bench/results
 	@bench/gateway.sh $(or $(BENCH),full)

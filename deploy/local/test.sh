@@ -3,7 +3,8 @@
 #   1. the stack (stack.sh start): PostgreSQL, Redis, Kafka, the ClickHouse stand-in
 #   2. unit tests and @QuarkusTests of every module (mvnw install)
 #   3. the end-to-end suite against freshly started services (e2e.sh)
-#   4. the Surefire summary of every module
+#   4. the ClickHouse stand-in's own tests (node, a server of its own on a free port)
+#   5. the Surefire summary of every module
 # Kafka and ClickHouse are stopped at the end when they were not running before (services likewise,
 # in e2e.sh), so a test run leaves the machine as it found it.
 set -euo pipefail
@@ -19,6 +20,10 @@ restore() {
 trap restore EXIT
 
 "$LOCAL_DIR/stack.sh" start
+if ! external clickhouse; then
+  say test "the ClickHouse stand-in's own tests (deploy/local/clickhouse-front/test.js)"
+  (cd "$LOCAL_DIR/clickhouse-front" && node test.js)
+fi
 say test "unit tests and @QuarkusTests (mvnw install)"
 (cd "$ROOT" && ./mvnw -B -ntp install)
 "$LOCAL_DIR/e2e.sh"

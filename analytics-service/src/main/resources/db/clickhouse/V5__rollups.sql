@@ -5,6 +5,14 @@
 -- Interim usage rows (status in_progress) are superseded by their final row and never rolled up.
 ALTER TABLE generations ADD INDEX IF NOT EXISTS id_bloom id TYPE bloom_filter GRANULARITY 4;
 ALTER TABLE charges ADD INDEX IF NOT EXISTS charge_id_bloom charge_id TYPE bloom_filter GRANULARITY 4;
+-- the lookup is bounded by the batch's event times (a copy has the same): these prune it to their parts
+ALTER TABLE generations ADD INDEX IF NOT EXISTS completed_minmax completed_at TYPE minmax GRANULARITY 1;
+ALTER TABLE charges ADD INDEX IF NOT EXISTS priced_minmax priced_at TYPE minmax GRANULARITY 1;
+-- parts written before the indexes existed get them too (a background mutation; no-op on a new install)
+ALTER TABLE generations MATERIALIZE INDEX id_bloom;
+ALTER TABLE charges MATERIALIZE INDEX charge_id_bloom;
+ALTER TABLE generations MATERIALIZE INDEX completed_minmax;
+ALTER TABLE charges MATERIALIZE INDEX priced_minmax;
 
 -- Served after an earlier attempt failed (fail-over within the request).
 ALTER TABLE generations ADD COLUMN IF NOT EXISTS fallback Bool MATERIALIZED attempts > 1 AND status = 'success';
@@ -13,7 +21,7 @@ ALTER TABLE generations ADD COLUMN IF NOT EXISTS fallback Bool MATERIALIZED atte
 -- dashboard's cost breakdown; '' when nothing was served.
 ALTER TABLE generations ADD COLUMN IF NOT EXISTS prices_json String DEFAULT '';
 
--- The operator's view: per minute × provider × model × outcome.
+-- The operator's view: per minute × provider × model × outcome (latency below, in latency_minutes).
 CREATE TABLE IF NOT EXISTS provider_minutes (
     minute            DateTime('UTC'),
     provider          LowCardinality(String),
@@ -26,9 +34,7 @@ CREATE TABLE IF NOT EXISTS provider_minutes (
     prompt_tokens     SimpleAggregateFunction(sum, UInt64),
     completion_tokens SimpleAggregateFunction(sum, UInt64),
     cost_nanos        SimpleAggregateFunction(sum, Int64),
-    latency_ms_sum    SimpleAggregateFunction(sum, UInt64),
-    latency           AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
-    ttft              AggregateFunction(quantilesTDigestIf(0.5, 0.95, 0.99), UInt32, UInt8)
+    latency_ms_sum    SimpleAggregateFunction(sum, UInt64)
 ) ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(minute)
 ORDER BY (minute, provider, model, status, error_class, fallback, streamed);
@@ -37,12 +43,36 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS provider_minutes_mv TO provider_minutes A
 SELECT toStartOfMinute(completed_at) AS minute, provider, model, status, error_class, fallback, streamed,
        count() AS requests, sum(toUInt64(prompt_tokens)) AS prompt_tokens,
        sum(toUInt64(completion_tokens)) AS completion_tokens, sum(estimated_cost_nanos) AS cost_nanos,
-       sum(toUInt64(latency_ms)) AS latency_ms_sum,
-       quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
-       quantilesTDigestIfState(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), ttft_ms IS NOT NULL) AS ttft
+       sum(toUInt64(latency_ms)) AS latency_ms_sum
 FROM generations
 WHERE status != 'in_progress'
 GROUP BY minute, provider, model, status, error_class, fallback, streamed;
+
+-- Latency per minute × provider × model: t-digest states of latency and TTFT (streamed requests) and
+-- the histogram's bucket counts (upper edges 50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000,
+-- 10000, 30000 ms at index 1..13; index 0 holds the rest), apart from the outcome rollup so that a
+-- day's quantiles merge 1,440 × endpoints states, not one per outcome as well.
+CREATE TABLE IF NOT EXISTS latency_minutes (
+    minute    DateTime('UTC'),
+    provider  LowCardinality(String),
+    model     LowCardinality(String),
+    requests  SimpleAggregateFunction(sum, UInt64),
+    latency   AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt32),
+    ttft      AggregateFunction(quantilesTDigestIf(0.5, 0.95, 0.99), UInt32, UInt8),
+    histogram AggregateFunction(sumForEach, Array(UInt64))
+) ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(minute)
+ORDER BY (minute, provider, model);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS latency_minutes_mv TO latency_minutes AS
+SELECT toStartOfMinute(completed_at) AS minute, provider, model, count() AS requests,
+       quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms) AS latency,
+       quantilesTDigestIfState(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), ttft_ms IS NOT NULL) AS ttft,
+       sumForEachState(arrayMap(i -> toUInt64(arrayFirstIndex(e -> latency_ms < e,
+           [50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000, 30000]) = i), range(14))) AS histogram
+FROM generations
+WHERE status != 'in_progress'
+GROUP BY minute, provider, model;
 
 -- Every attempt of every request, by the provider that answered it (a fail-over's failed attempt
 -- counts against its own provider, not the one that served): the provider uptime.
@@ -116,11 +146,20 @@ GROUP BY minute, account_id, key_id, model, provider;
 INSERT INTO provider_minutes
 SELECT toStartOfMinute(completed_at) AS minute, provider, model, status, error_class, fallback, streamed,
        count(), sum(toUInt64(prompt_tokens)), sum(toUInt64(completion_tokens)), sum(estimated_cost_nanos),
-       sum(toUInt64(latency_ms)), quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms),
-       quantilesTDigestIfState(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), ttft_ms IS NOT NULL)
+       sum(toUInt64(latency_ms))
 FROM generations FINAL
 WHERE status != 'in_progress'
 GROUP BY minute, provider, model, status, error_class, fallback, streamed;
+
+INSERT INTO latency_minutes
+SELECT toStartOfMinute(completed_at) AS minute, provider, model, count(),
+       quantilesTDigestState(0.5, 0.95, 0.99)(latency_ms),
+       quantilesTDigestIfState(0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), ttft_ms IS NOT NULL),
+       sumForEachState(arrayMap(i -> toUInt64(arrayFirstIndex(e -> latency_ms < e,
+           [50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000, 30000]) = i), range(14)))
+FROM generations FINAL
+WHERE status != 'in_progress'
+GROUP BY minute, provider, model;
 
 INSERT INTO attempt_minutes
 SELECT toStartOfMinute(completed_at) AS minute, a.provider AS provider, a.model AS model, a.outcome AS outcome,

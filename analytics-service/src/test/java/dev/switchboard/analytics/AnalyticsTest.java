@@ -100,6 +100,34 @@ class AnalyticsTest {
     }
 
     @Test
+    void consumerLagIsAMetricPerTopic() {
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(given().get("/q/metrics").asString())
+                        .contains("switchboard_analytics_consumer_lag{topic=\"switchboard.usage.v1\"}")
+                        .contains("switchboard_analytics_consumer_lag{topic=\"switchboard.charges.v1\"}")
+                        .contains("switchboard_analytics_consumer_lag{topic=\"switchboard.provider-health.v1\"}"));
+    }
+
+    @Inject
+    dev.switchboard.analytics.messaging.ConsumerLag lag;
+
+    @Test
+    void theLagCountsWhatAGroupHasNotCommittedYet() throws Exception {
+        UsageV1 usage = usage("gen-" + UUID.randomUUID(), UUID.randomUUID().toString());
+        send(Topics.USAGE, UsageV1.TYPE, usage.eventId(), usage.generationId(), usage);
+        // a group that never consumed lags by every record on the topic
+        long onTopic = lag.lagOf("never-consumed-" + UUID.randomUUID(), java.util.List.of(Topics.USAGE))
+                .get(Topics.USAGE);
+        assertThat(onTopic).isPositive();
+        // analytics' own group catches up with it
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            lag.measure();
+            return lag.of(Topics.USAGE) == 0;
+        });
+        assertThat(lag.of("no.such.topic")).isEqualTo(-1);
+    }
+
+    @Test
     void aGenerationIsReadableWithItsBilledCostOnlyByItsAccount() {
         String generation = "gen-" + UUID.randomUUID();
         String account = UUID.randomUUID().toString();

@@ -97,7 +97,9 @@ class DashboardTest {
                 "ttft_ms",
                 40L,
                 "attempts",
-                List.of(attempt(provider, model, "success", 200)));
+                List.of(attempt(provider, model, "success", 200)),
+                "app",
+                new UsageV1.App("https://app.example", "Example App", "user-7"));
         for (int i = 0; i < 3; i++) {
             send(Topics.USAGE, UsageV1.TYPE, served.eventId(), served.generationId(), served);
         }
@@ -238,6 +240,9 @@ class DashboardTest {
                         .body("data", hasSize(4))
                         .body("data.findAll { it.status == 'error' }.size()", equalTo(1))
                         .body("data.find { it.latency_ms == 100 }.cost_nanos", equalTo(30_600))
+                        .body("data.find { it.latency_ms == 100 }.app", equalTo("Example App"))
+                        .body("data.find { it.latency_ms == 100 }.user", equalTo("user-7"))
+                        .body("data.find { it.latency_ms == 300 }.app", org.hamcrest.Matchers.nullValue())
                         .body(
                                 "data.find { it.latency_ms == 100 }.cost_parts.completion",
                                 org.hamcrest.Matchers.notNullValue()));

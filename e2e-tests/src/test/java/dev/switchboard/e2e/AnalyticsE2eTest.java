@@ -126,6 +126,33 @@ class AnalyticsE2eTest {
     }
 
     @Test
+    void theAppAndTheUserAClientNamesAreRecordedWithTheGeneration() {
+        HttpResponse<String> response = Stack.send(HttpRequest.newBuilder(URI.create(Stack.url() + "/chat/completions"))
+                .header("Authorization", "Bearer " + b[1])
+                .header("Content-Type", "application/json")
+                .header("HTTP-Referer", "https://app.example/chat")
+                .header("X-Title", "Example App")
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(ChatE2eTest.CHAT + ",\"user\":\"end-user-9\"}"))
+                .build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        String id = response.headers().firstValue("X-Generation-Id").orElseThrow();
+        awaitGeneration(id, b[1]);
+        JsonNode generation =
+                Stack.json(Stack.get("/generation?id=" + id, b[1]).body()).path("data");
+        assertThat(generation.path("http_referer").asText()).isEqualTo("https://app.example/chat");
+        assertThat(generation.path("origin").asText()).isEqualTo("https://app.example/chat");
+        assertThat(generation.path("app_title").asText()).isEqualTo("Example App");
+        assertThat(generation.path("external_user").asText()).isEqualTo("end-user-9");
+        // a request that names none has none
+        assertThat(Stack.json(Stack.get("/generation?id=" + bGeneration, b[1]).body())
+                        .path("data")
+                        .path("http_referer")
+                        .isNull())
+                .isTrue();
+    }
+
+    @Test
     void theDashboardsDataIsTheAccountsOwnWithItsCosts() {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             HttpResponse<String> page = Stack.get("/dashboard/generations?window=1h", a[2]);

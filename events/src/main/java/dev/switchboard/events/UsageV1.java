@@ -31,6 +31,7 @@ import java.util.List;
  * @param kind         what was asked for: {@code chat} or {@code embedding} ({@link #EMBEDDING}); null in
  *                     events written before it was carried, which were all chats. An embedding has no
  *                     output tokens and no finish reason: its answer is its vectors
+ * @param app          the client's attribution: app and end user ({@link App}); null when it sent none
  */
 public record UsageV1(
         String generationId,
@@ -63,7 +64,8 @@ public record UsageV1(
         Prices prices,
         Counted counted,
         Billed billedBefore,
-        String kind) {
+        String kind,
+        App app) {
 
     public static final String TYPE = Topics.USAGE;
     public static final String CHAT = "chat";
@@ -71,6 +73,111 @@ public record UsageV1(
 
     public UsageV1 {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
+    }
+
+    /** An event without the client's attribution (written before it was carried, or by tests). */
+    public UsageV1(
+            String generationId,
+            int sequence,
+            boolean isFinal,
+            String accountId,
+            String keyId,
+            String holdId,
+            String requestedModel,
+            String model,
+            String provider,
+            String upstreamModel,
+            String status,
+            String finishReason,
+            String errorClass,
+            boolean streamed,
+            int promptTokens,
+            int completionTokens,
+            int cachedPromptTokens,
+            int reasoningTokens,
+            String usageSource,
+            long estimatedCostNanos,
+            List<Attempt> attempts,
+            Long ttftMs,
+            long latencyMs,
+            Instant startedAt,
+            Instant completedAt,
+            String routing,
+            int images,
+            Prices prices,
+            Counted counted,
+            Billed billedBefore,
+            String kind) {
+        this(
+                generationId,
+                sequence,
+                isFinal,
+                accountId,
+                keyId,
+                holdId,
+                requestedModel,
+                model,
+                provider,
+                upstreamModel,
+                status,
+                finishReason,
+                errorClass,
+                streamed,
+                promptTokens,
+                completionTokens,
+                cachedPromptTokens,
+                reasoningTokens,
+                usageSource,
+                estimatedCostNanos,
+                attempts,
+                ttftMs,
+                latencyMs,
+                startedAt,
+                completedAt,
+                routing,
+                images,
+                prices,
+                counted,
+                billedBefore,
+                kind,
+                null);
+    }
+
+    /** The same event with the client's attribution. */
+    public UsageV1 withApp(App attribution) {
+        return new UsageV1(
+                generationId,
+                sequence,
+                isFinal,
+                accountId,
+                keyId,
+                holdId,
+                requestedModel,
+                model,
+                provider,
+                upstreamModel,
+                status,
+                finishReason,
+                errorClass,
+                streamed,
+                promptTokens,
+                completionTokens,
+                cachedPromptTokens,
+                reasoningTokens,
+                usageSource,
+                estimatedCostNanos,
+                attempts,
+                ttftMs,
+                latencyMs,
+                startedAt,
+                completedAt,
+                routing,
+                images,
+                prices,
+                counted,
+                billedBefore,
+                kind,
+                attribution);
     }
 
     /** An event without its kind: a chat's (written before the kind was carried, or by tests). */
@@ -365,6 +472,19 @@ public record UsageV1(
      * included), the output as the client received it.
      */
     public record Counted(int promptTokens, int completionTokens) {}
+
+    /**
+     * Who the request came from, as the client said: its app ({@code HTTP-Referer} and
+     * {@code X-Title}, OpenRouter's attribution headers) and its end user (the OpenAI {@code user}
+     * field). Each null when not sent; null as a whole when none was.
+     */
+    public record App(String referer, String title, String user) {
+
+        /** Null when nothing was sent. */
+        public static App of(String referer, String title, String user) {
+            return referer == null && title == null && user == null ? null : new App(referer, title, user);
+        }
+    }
 
     /** One try against one provider. {@code outcome} is {@code success} or a normalized error class. */
     public record Attempt(String provider, String model, String outcome, Integer httpStatus, long latencyMs) {}

@@ -37,6 +37,22 @@ class GoldenEventsTest {
     }
 
     @Test
+    void aUsageEventCarriesTheClientsAttributionAndOneWrittenBeforeItReadsAsNone() {
+        UsageV1 usage = GoldenEvents.read(Topics.USAGE, UsageV1.class).data();
+        assertThat(usage.app()).isEqualTo(new UsageV1.App("https://app.example", "Example App", "user-42"));
+        String older = new String(GoldenEvents.bytes(Topics.USAGE), StandardCharsets.UTF_8)
+                .replace(
+                        ",\n    \"app\": {\"referer\": \"https://app.example\", \"title\": \"Example App\", \"user\": \"user-42\"}",
+                        "");
+        assertThat(older).doesNotContain("\"app\"");
+        assertThat(EventCodec.decode(older.getBytes(StandardCharsets.UTF_8), Topics.USAGE, UsageV1.class)
+                        .data()
+                        .app())
+                .isNull();
+        assertThat(UsageV1.App.of(null, null, null)).isNull();
+    }
+
+    @Test
     void aUsageEventWrittenBeforeImagesWereCountedReadsAsNoImages() {
         String older = new String(GoldenEvents.bytes(Topics.USAGE), StandardCharsets.UTF_8)
                 .replace(",\n    \"images\": 0", "");

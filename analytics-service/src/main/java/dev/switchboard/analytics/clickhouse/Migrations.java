@@ -38,7 +38,7 @@ public class Migrations {
             Map.of("generations", "completed_at", "charges", "priced_at", "provider_health", "checked_at");
 
     static final List<String> ROLLUPS =
-            List.of("provider_minutes", "attempt_minutes", "account_minutes", "spend_minutes");
+            List.of("provider_minutes", "latency_minutes", "attempt_minutes", "account_minutes", "spend_minutes");
 
     private final ClickHouseStore store;
     private final ClickHouseConfig config;

@@ -75,6 +75,9 @@ public final class Rows {
                         u.prices() == null
                                 ? ""
                                 : EventCodec.mapper().valueToTree(u.prices()).toString())
+                .put("app_referer", u.app() == null ? "" : nullToEmpty(u.app().referer()))
+                .put("app_title", u.app() == null ? "" : nullToEmpty(u.app().title()))
+                .put("user", u.app() == null ? "" : nullToEmpty(u.app().user()))
                 .put("event_id", eventId);
         if (u.ttftMs() == null) {
             row.putNull("ttft_ms");
@@ -119,6 +122,11 @@ public final class Rows {
             row.put("latency_ms", h.latencyMs());
         }
         return row;
+    }
+
+    /** The epoch milliseconds a time column holds for {@code instant} (the epoch for none, as {@link #time}). */
+    public static long millis(Instant instant) {
+        return instant == null ? 0 : instant.toEpochMilli();
     }
 
     static String time(Instant instant) {

@@ -20,6 +20,13 @@ public interface AnalyticsConfig {
     /** Admin tokens accepted beside {@link #adminToken()} while it is rotated. */
     Optional<List<String>> adminTokenAlsoAccepted();
 
+    /**
+     * How often the consumer group's lag per topic is measured ({@code switchboard_analytics_consumer_lag}):
+     * the records on each topic not yet stored, from the group's committed offsets and the topics' ends.
+     */
+    @WithDefault("15s")
+    Duration lagInterval();
+
     /** Longest window a statistics or dashboard query may ask for. */
     @WithDefault("31d")
     Duration maxWindow();

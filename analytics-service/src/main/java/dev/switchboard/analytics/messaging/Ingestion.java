@@ -67,7 +67,10 @@ public class Ingestion {
             CloudEvent<UsageV1> event = EventCodec.decode(bytes, UsageV1.TYPE, UsageV1.class);
             UsageV1 usage = event.data();
             return new Row(
-                    usage.generationId(), !Rows.IN_PROGRESS.equals(usage.status()), Rows.generation(event.id(), usage));
+                    usage.generationId(),
+                    !Rows.IN_PROGRESS.equals(usage.status()),
+                    Rows.millis(usage.completedAt()),
+                    Rows.generation(event.id(), usage));
         });
     }
 
@@ -77,14 +80,14 @@ public class Ingestion {
         ingest(Topics.CHARGES, FreshRows.Identity.CHARGES, records, bytes -> {
             ChargeV1 charge =
                     EventCodec.decode(bytes, ChargeV1.TYPE, ChargeV1.class).data();
-            return new Row(charge.chargeId(), true, Rows.charge(charge));
+            return new Row(charge.chargeId(), true, Rows.millis(charge.pricedAt()), Rows.charge(charge));
         });
     }
 
     @Incoming("provider-health")
     @Blocking(ordered = true)
     public void health(List<byte[]> records) {
-        ingest(Topics.PROVIDER_HEALTH, new FreshRows.Identity("provider_health", null, ""), records, bytes -> {
+        ingest(Topics.PROVIDER_HEALTH, new FreshRows.Identity("provider_health", null, "", null), records, bytes -> {
             CloudEvent<ProviderHealthV1> event =
                     EventCodec.decode(bytes, ProviderHealthV1.TYPE, ProviderHealthV1.class);
             return Row.plain(Rows.health(event.id(), event.data()));

@@ -13,9 +13,11 @@ import dev.switchboard.wire.Money;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The dashboard's data, one method per panel, computed in ClickHouse: the generations table, the
@@ -25,10 +27,6 @@ import java.util.Map;
 public class Dashboard {
 
     public static final int MAX_GENERATIONS = 200;
-
-    /** Upper edges of the latency histogram's buckets, in ms; a last bucket holds the rest. */
-    static final List<Integer> LATENCY_EDGES =
-            List.of(50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000, 30000);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,14 +39,22 @@ public class Dashboard {
     /** Newest first, each with its token counts, billed cost and its cost's parts. */
     public ObjectNode generations(Window window, Filters filters, int limit) {
         Map<String, Object> p = filters.windowParameters(window);
-        p.put("limit", Math.max(1, Math.min(limit, MAX_GENERATIONS)));
-        List<GenericRecord> rows = store.query("""
+        int wanted = Math.max(1, Math.min(limit, MAX_GENERATIONS));
+        // twice as many as shown, deduplicated here: a top-N read instead of a merge of the window (FINAL)
+        p.put("limit", 2 * wanted);
+        List<GenericRecord> read = store.query("""
                 SELECT id, key_id, model, provider, status, error_class, streamed, prompt_tokens, completion_tokens,
                        cached_prompt_tokens, reasoning_tokens, images, latency_ms, ifNull(ttft_ms, -1) AS ttft,
-                       attempts, estimated_cost_nanos, prices_json, toUnixTimestamp64Milli(completed_at) AS at
-                FROM generations FINAL
+                       attempts, estimated_cost_nanos, prices_json, app_referer, app_title, user,
+                       toUnixTimestamp64Milli(completed_at) AS at
+                FROM generations
                 WHERE %s%s
                 ORDER BY completed_at DESC, id LIMIT {limit:UInt32}""".formatted(Sources.RAW.range(), filters.where(true, true, p)), p);
+        Set<String> seen = new HashSet<>();
+        List<GenericRecord> rows = read.stream()
+                .filter(r -> seen.add(r.getString("id")))
+                .limit(wanted)
+                .toList();
         Map<String, Long> billed =
                 billed(rows.stream().map(r -> r.getString("id")).toList());
         ArrayNode data = JSON.createArrayNode();
@@ -62,6 +68,11 @@ public class Dashboard {
             g.put("status", r.getString("status"));
             JsonFields.text(g, "error_class", r.getString("error_class"));
             g.put("streamed", r.getBoolean("streamed"));
+            JsonFields.text(
+                    g,
+                    "app",
+                    r.getString("app_title").isEmpty() ? r.getString("app_referer") : r.getString("app_title"));
+            JsonFields.text(g, "user", r.getString("user"));
             g.put("attempts", r.getInteger("attempts"));
             g.put("latency_ms", r.getLong("latency_ms"));
             long ttft = r.getLong("ttft");
@@ -94,12 +105,12 @@ public class Dashboard {
 
     /** p50/p95/p99 of latency and time to first token per bucket and provider, and a histogram. */
     public ObjectNode latency(Window window, Filters filters) {
-        Sources s = Sources.of(filters);
+        Sources s = Sources.latency(filters);
         Map<String, Object> p = filters.windowParameters(window);
+        String where = filters.where(s.raw(), s.raw(), p);
         List<GenericRecord> rows = store.query(
                 """
-                SELECT t, provider, requests,
-                       %s
+                SELECT t, provider, requests, %s
                 FROM (SELECT %s AS t, provider, %s AS requests, %s AS lq, %s AS tq
                       FROM %s WHERE %s%s GROUP BY t, provider)
                 ORDER BY t, provider""".formatted(
@@ -110,7 +121,7 @@ public class Dashboard {
                                 s.ttft(),
                                 s.table(),
                                 s.range(),
-                                filters.where(s == Sources.RAW, true, p)),
+                                where),
                 p);
         ArrayNode series = JSON.createArrayNode();
         for (GenericRecord r : rows) {
@@ -122,22 +133,26 @@ public class Dashboard {
                 JsonFields.measured(point, q, r.getDouble(q));
             }
         }
-        Map<String, Object> hp = filters.windowParameters(window);
-        List<GenericRecord> buckets =
-                store.query("""
-                SELECT arrayFirstIndex(e -> latency_ms < e, %s) AS bucket, count() AS requests
-                FROM generations FINAL WHERE %s%s GROUP BY bucket ORDER BY bucket""".formatted(LATENCY_EDGES, Sources.RAW.range(), filters.where(true, true, hp)), hp);
-        long[] counts = new long[LATENCY_EDGES.size() + 1];
-        for (GenericRecord r : buckets) {
-            int bucket = r.getInteger("bucket");
-            counts[bucket == 0 ? LATENCY_EDGES.size() : bucket - 1] += r.getLong("requests");
+        List<GenericRecord> counted = store.query(
+                "SELECT arrayStringConcat(arrayMap(x -> toString(x), %s), ',') AS h FROM %s WHERE %s%s"
+                        .formatted(s.histogram(), s.table(), s.range(), where),
+                p);
+        List<Integer> edges = Sources.LATENCY_EDGES;
+        long[] counts = new long[edges.size() + 1];
+        String h = counted.isEmpty() ? "" : counted.getFirst().getString("h");
+        if (h != null && !h.isEmpty()) {
+            String[] parts = h.split(",");
+            for (int i = 0; i < parts.length && i < counts.length; i++) {
+                // index 0 of the counts is the overflow bucket; it goes last
+                counts[i == 0 ? edges.size() : i - 1] = Long.parseLong(parts[i]);
+            }
         }
         ArrayNode histogram = JSON.createArrayNode();
         for (int i = 0; i < counts.length; i++) {
             ObjectNode b = histogram.addObject();
-            b.put("from_ms", i == 0 ? 0 : LATENCY_EDGES.get(i - 1));
-            if (i < LATENCY_EDGES.size()) {
-                b.put("to_ms", LATENCY_EDGES.get(i));
+            b.put("from_ms", i == 0 ? 0 : edges.get(i - 1));
+            if (i < edges.size()) {
+                b.put("to_ms", edges.get(i));
             } else {
                 b.putNull("to_ms");
             }
@@ -151,14 +166,13 @@ public class Dashboard {
 
     /** Per bucket and provider: requests served, served by a fallback, cancelled, and failed by error class. */
     public ObjectNode reliability(Window window, Filters filters) {
-        Sources s = Sources.of(filters);
+        Sources s = Sources.outcomes(filters);
         Map<String, Object> p = filters.windowParameters(window);
         List<GenericRecord> rows = store.query(
                 """
                 SELECT %s AS t, provider, status, error_class, fallback, %s AS requests
                 FROM %s WHERE %s%s
-                GROUP BY t, provider, status, error_class, fallback ORDER BY t, provider""".formatted(s.bucket(), s.requests(), s.table(), s.range(), filters.where(s == Sources.RAW, true, p)),
-                p);
+                GROUP BY t, provider, status, error_class, fallback ORDER BY t, provider""".formatted(s.bucket(), s.requests(), s.table(), s.range(), filters.where(s.raw(), true, p)), p);
         Map<String, ObjectNode> points = new LinkedHashMap<>();
         for (GenericRecord r : rows) {
             long t = r.getLong("t");

@@ -1,34 +1,63 @@
 package dev.switchboard.analytics.query;
 
+import java.util.List;
+
 /**
  * Where a series comes from. The operator's view reads the per-minute rollups; an account's view
  * reads its own raw rows (the table is sorted by account, and the provider rollups carry no
- * account), with the same output columns.
+ * account), with the same output columns. Raw rows are read without {@code FINAL}: ingestion
+ * stores each generation once ({@code FreshRows}), as the rollups count it, and a long stream's
+ * interim rows are left out by their status; {@code FINAL} would merge a day's rows at every read.
  */
-record Sources(String table, String time, String requests, String latency, String ttft, String range) {
+record Sources(
+        String table, String time, String requests, String latency, String ttft, String histogram, String range) {
 
     static final String QUANTILES = "(0.5, 0.95, 0.99)";
+    /** The latency histogram's upper edges in ms (as in V5__rollups.sql); index 0 of its counts holds the rest. */
+    static final List<Integer> LATENCY_EDGES =
+            List.of(50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000, 30000);
 
-    static final Sources ROLLUP = new Sources(
-            "provider_minutes",
+    private static final String ROLLUP_RANGE =
+            "minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64}, 'UTC'))"
+                    + " AND minute < fromUnixTimestamp64Milli({to:Int64}, 'UTC')";
+
+    /** Outcomes per minute × provider × model × status × error class × fallback (no latency states). */
+    static final Sources OUTCOMES =
+            new Sources("provider_minutes", "minute", "sum(requests)", null, null, null, ROLLUP_RANGE);
+
+    /** Latency per minute × provider × model: quantile states and histogram counts. */
+    static final Sources LATENCY = new Sources(
+            "latency_minutes",
             "minute",
             "sum(requests)",
             "quantilesTDigestMerge" + QUANTILES + "(latency)",
             "quantilesTDigestIfMerge" + QUANTILES + "(ttft)",
-            "minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64}, 'UTC'))"
-                    + " AND minute < fromUnixTimestamp64Milli({to:Int64}, 'UTC')");
+            "sumForEachMerge(histogram)",
+            ROLLUP_RANGE);
 
     static final Sources RAW = new Sources(
-            "generations FINAL",
+            "generations",
             "toDateTime(completed_at)",
             "count()",
             "quantilesTDigest" + QUANTILES + "(latency_ms)",
             "quantilesTDigestIf" + QUANTILES + "(assumeNotNull(ttft_ms), ttft_ms IS NOT NULL)",
+            "sumForEach(arrayMap(i -> toUInt64(arrayFirstIndex(e -> latency_ms < e, " + LATENCY_EDGES + ") = i), range("
+                    + (LATENCY_EDGES.size() + 1) + ")))",
             "completed_at >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')"
                     + " AND completed_at < fromUnixTimestamp64Milli({to:Int64}, 'UTC') AND status != 'in_progress'");
 
-    static Sources of(Filters filters) {
-        return filters.account() == null && filters.key() == null ? ROLLUP : RAW;
+    /** Outcomes: the rollup for the operator's view (any account, any key), else the raw rows. */
+    static Sources outcomes(Filters filters) {
+        return filters.account() == null && filters.key() == null ? OUTCOMES : RAW;
+    }
+
+    /** Latency: the rollup when the filters are only model and provider, else the raw rows. */
+    static Sources latency(Filters filters) {
+        return filters.account() == null && filters.key() == null && filters.status() == null ? LATENCY : RAW;
+    }
+
+    boolean raw() {
+        return this == RAW;
     }
 
     /** Epoch milliseconds of the bucket a row falls in. */

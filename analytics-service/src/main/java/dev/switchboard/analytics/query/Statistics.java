@@ -53,20 +53,29 @@ public class Statistics {
     public ObjectNode of(Window window, Filters filters) {
         Map<String, Object> p = filters.windowParameters(window);
         String where = filters.where(false, false, p);
-        String range = Sources.ROLLUP.range();
-        List<GenericRecord> rows = store.query(
-                """
-                SELECT provider, model, requests, succeeded, failed, cancelled, fallbacks, prompt_tokens,
-                       completion_tokens, latency_ms_sum, cost_nanos, %s
-                FROM (SELECT provider, model, sum(m.requests) AS requests, sumIf(m.requests, status = 'success') AS succeeded,
+        String range = Sources.OUTCOMES.range();
+        List<GenericRecord> rows = store.query("""
+                SELECT provider, model, sum(m.requests) AS requests, sumIf(m.requests, status = 'success') AS succeeded,
                              sumIf(m.requests, status = 'error') AS failed,
                              sumIf(m.requests, status = 'cancelled') AS cancelled,
                              sumIf(m.requests, fallback) AS fallbacks, sum(m.prompt_tokens) AS prompt_tokens,
                              sum(m.completion_tokens) AS completion_tokens, sum(m.latency_ms_sum) AS latency_ms_sum,
-                             sum(m.cost_nanos) AS cost_nanos, %s AS lq, %s AS tq
-                      FROM provider_minutes AS m WHERE %s%s GROUP BY provider, model)
-                ORDER BY requests DESC, provider, model""".formatted(Sources.quantileColumns(), Sources.ROLLUP.latency(), Sources.ROLLUP.ttft(), range, where),
-                p);
+                             sum(m.cost_nanos) AS cost_nanos
+                FROM provider_minutes AS m WHERE %s%s GROUP BY provider, model
+                ORDER BY requests DESC, provider, model""".formatted(range, where), p);
+        Map<String, GenericRecord> latency = new HashMap<>();
+        store.query(
+                        """
+                        SELECT provider, model, %s
+                        FROM (SELECT provider, model, %s AS lq, %s AS tq FROM latency_minutes WHERE %s%s
+                              GROUP BY provider, model)""".formatted(
+                                        Sources.quantileColumns(),
+                                        Sources.LATENCY.latency(),
+                                        Sources.LATENCY.ttft(),
+                                        range,
+                                        where),
+                        p)
+                .forEach(r -> latency.put(key(r), r));
         Map<String, ObjectNode> errors = new HashMap<>();
         store.query("""
                         SELECT provider, model, if(error_class = '', 'unknown', error_class) AS error_class,
@@ -83,7 +92,7 @@ public class Statistics {
                         key(r), new long[] {r.getLong("attempts"), r.getLong("ok"), r.getLong("provider_failures")}));
         ArrayNode data = JSON.createArrayNode();
         for (GenericRecord r : rows) {
-            data.add(entry(r, window, errors.get(key(r)), attempts.remove(key(r))));
+            data.add(entry(r, latency.get(key(r)), window, errors.get(key(r)), attempts.remove(key(r))));
         }
         // providers that were only tried (every attempt failed over to another): uptime without requests
         attempts.forEach((k, a) -> {
@@ -97,7 +106,7 @@ public class Statistics {
         return out.set("data", data);
     }
 
-    private ObjectNode entry(GenericRecord r, Window window, ObjectNode errors, long[] attempts) {
+    private ObjectNode entry(GenericRecord r, GenericRecord q, Window window, ObjectNode errors, long[] attempts) {
         long requests = r.getLong("requests");
         ObjectNode e = JSON.createObjectNode();
         e.put("provider", r.getString("provider"));
@@ -112,13 +121,11 @@ public class Statistics {
         e.put("fallback_rate", ratio(r.getLong("fallbacks"), requests));
         e.set("errors", errors == null ? JSON.createObjectNode() : errors);
         ObjectNode latency = e.putObject("latency_ms");
-        JsonFields.measured(latency, "p50", r.getDouble("latency_p50"));
-        JsonFields.measured(latency, "p95", r.getDouble("latency_p95"));
-        JsonFields.measured(latency, "p99", r.getDouble("latency_p99"));
         ObjectNode ttft = e.putObject("ttft_ms");
-        JsonFields.measured(ttft, "p50", r.getDouble("ttft_p50"));
-        JsonFields.measured(ttft, "p95", r.getDouble("ttft_p95"));
-        JsonFields.measured(ttft, "p99", r.getDouble("ttft_p99"));
+        for (String p : List.of("p50", "p95", "p99")) {
+            JsonFields.measured(latency, p, q == null ? -1 : q.getDouble("latency_" + p));
+            JsonFields.measured(ttft, p, q == null ? -1 : q.getDouble("ttft_" + p));
+        }
         e.put("requests_per_second", round(requests / window.seconds()));
         long latencySum = r.getLong("latency_ms_sum");
         e.put(

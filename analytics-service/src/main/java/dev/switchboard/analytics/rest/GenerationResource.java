@@ -38,6 +38,7 @@ public class GenerationResource {
                    g.cached_prompt_tokens AS cached_prompt_tokens, g.reasoning_tokens AS reasoning_tokens,
                    g.usage_source AS usage_source, g.attempts_json AS attempts_json, g.latency_ms AS latency_ms,
                    ifNull(g.ttft_ms, 0) AS ttft_ms, g.started_at AS started_at, g.images AS images,
+                   g.app_referer AS app_referer, g.app_title AS app_title, g.user AS user,
                    c.cost AS cost_nanos, c.charges AS charges
             FROM (SELECT * FROM generations FINAL WHERE account_id = {account:String} AND id = {id:String}) AS g
             LEFT JOIN (SELECT generation_id, sum(cost_nanos) AS cost, count() AS charges FROM charges FINAL
@@ -104,16 +105,17 @@ public class GenerationResource {
                 "num_search_results",
                 "num_fetches",
                 "web_search_engine",
-                "external_user",
                 "preset_id",
                 "router",
                 "user_agent",
-                "http_referer",
                 "workspace_id")) {
             data.putNull(absent);
         }
         JsonFields.text(data, "native_finish_reason", r.getString("finish_reason"));
-        data.put("origin", "");
+        // the client's attribution: OpenRouter's HTTP-Referer (as origin and http_referer) and the OpenAI user
+        data.put("origin", r.getString("app_referer"));
+        JsonFields.text(data, "http_referer", r.getString("app_referer"));
+        JsonFields.text(data, "external_user", r.getString("user"));
         data.put("usage", Money.usd(costNanos));
         data.put("is_byok", false);
         data.put("api_type", "completions");
@@ -123,6 +125,7 @@ public class GenerationResource {
         data.put("cost_nanos", costNanos);
         data.put("usage_source", r.getString("usage_source"));
         data.put("status", r.getString("status"));
+        JsonFields.text(data, "app_title", r.getString("app_title"));
         return data;
     }
 

@@ -11,6 +11,7 @@ import dev.switchboard.edge.service.GenerationIds;
 import dev.switchboard.edge.service.HoldEstimator;
 import dev.switchboard.edge.service.RateLimiter;
 import dev.switchboard.wire.AccountPreferences;
+import dev.switchboard.wire.Attribution;
 import dev.switchboard.wire.AuthContext;
 import dev.switchboard.wire.ChatRequest;
 import dev.switchboard.wire.ErrorClass;
@@ -135,7 +136,10 @@ public class GenerationFlow {
 
     private void route(RoutingContext ctx, String generationId, Authorized authorized, Dialect dialect) {
         Exchange exchange = new Exchange(ctx, generationId, authorized, dialect);
-        router.stream(new RouteRequest(generationId, authorized.context(), authorized.request()), exchange)
+        // OpenRouter's app attribution, recorded with the generation (analytics); never logged
+        Attribution app = Attribution.of(
+                ctx.request().getHeader("HTTP-Referer"), ctx.request().getHeader("X-Title"));
+        router.stream(new RouteRequest(generationId, authorized.context(), authorized.request(), app), exchange)
                 .onFailure(error -> {
                     authorizer.releaseHold(authorized.context().holdId());
                     exchange.failBeforeOutput(error);

@@ -285,16 +285,17 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
         UsageEvents.Outcome outcome = new UsageEvents.Outcome(
                 status, finishReason, errorClass, usage, attempts.attempts(), startedAt, Instant.now(), counted);
         UsageV1 event = UsageEvents.chat(
-                routeRequest.generationId(),
-                routeRequest.auth(),
-                request.primaryModel(),
-                request.stream(),
-                active,
-                outcome,
-                ttftMs,
-                order == null ? null : order.strategy(),
-                images,
-                interim.billedBefore());
+                        routeRequest.generationId(),
+                        routeRequest.auth(),
+                        request.primaryModel(),
+                        request.stream(),
+                        active,
+                        outcome,
+                        ttftMs,
+                        order == null ? null : order.strategy(),
+                        images,
+                        interim.billedBefore())
+                .withApp(UsageEvents.app(routeRequest));
         d.usage.publish(event, trace);
         // the rest of the hold is free again now, not when the charge comes back through billing
         d.credit.finish(routeRequest.auth().holdId(), UsageEvents.holdCost(event));
@@ -317,16 +318,17 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
         if (due != null) {
             d.usage.publish(
                     UsageEvents.interim(
-                            routeRequest.generationId(),
-                            routeRequest.auth(),
-                            request.primaryModel(),
-                            request.stream(),
-                            active,
-                            due,
-                            attempts.attempts(),
-                            startedAt,
-                            ttftMs,
-                            order.strategy()),
+                                    routeRequest.generationId(),
+                                    routeRequest.auth(),
+                                    request.primaryModel(),
+                                    request.stream(),
+                                    active,
+                                    due,
+                                    attempts.attempts(),
+                                    startedAt,
+                                    ttftMs,
+                                    order.strategy())
+                            .withApp(UsageEvents.app(routeRequest)),
                     trace);
         }
     }

@@ -3,8 +3,10 @@ package dev.switchboard.router.usage;
 import dev.switchboard.events.UsageV1;
 import dev.switchboard.events.Waivers;
 import dev.switchboard.router.routing.Candidate;
+import dev.switchboard.wire.Attribution;
 import dev.switchboard.wire.AuthContext;
 import dev.switchboard.wire.ErrorClass;
+import dev.switchboard.wire.RouteRequest;
 import dev.switchboard.wire.Usage;
 
 import java.time.Duration;
@@ -169,6 +171,17 @@ public final class UsageEvents {
                 served == null ? null : outcome.counted(),
                 billedBefore,
                 kind);
+    }
+
+    /** The client's attribution for the event: the app it named and the request's end user; null for none. */
+    public static UsageV1.App app(RouteRequest request) {
+        Attribution app = request.app();
+        return UsageV1.App.of(
+                app == null ? null : app.referer(),
+                app == null ? null : app.title(),
+                request.request() == null
+                        ? null
+                        : Attribution.clean(request.request().user()));
     }
 
     /**
