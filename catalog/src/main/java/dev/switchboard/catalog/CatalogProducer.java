@@ -1,6 +1,7 @@
 package dev.switchboard.catalog;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
@@ -26,6 +27,10 @@ import java.util.function.Function;
  * Each provider's base URL is replaced where {@code switchboard.providers.<name>.base-url} is set.
  * An invalid catalog fails the start with every problem listed; an invalid later version is
  * rejected and the one in force stays (see {@link LiveCatalog}).
+ *
+ * <p>The catalog is made at start ({@link Startup}), on the main thread: reading a ConfigMap is a
+ * blocking Kubernetes API call, and a first use on a Vert.x event loop (the prober's timer) would block
+ * that loop on a response the same loop has to deliver (the chart's boot test caught it hanging).
  */
 @ApplicationScoped
 public class CatalogProducer {
@@ -34,6 +39,7 @@ public class CatalogProducer {
 
     @Produces
     @ApplicationScoped
+    @Startup
     LiveCatalog catalog(Config config, Instance<KubernetesClient> kubernetes) {
         Function<String, Optional<String>> override =
                 provider -> config.getOptionalValue(CatalogLoader.baseUrlProperty(provider), String.class);

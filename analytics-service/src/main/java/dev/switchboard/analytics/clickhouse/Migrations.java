@@ -43,6 +43,7 @@ public class Migrations {
     private final ClickHouseStore store;
     private final ClickHouseConfig config;
     private final CountDownLatch applied = new CountDownLatch(1);
+    private final List<String> appliedHere = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Migrations(ClickHouseStore store, ClickHouseConfig config) {
         this.store = store;
@@ -69,9 +70,19 @@ public class Migrations {
         }
     }
 
-    /** Applies what is missing, checks what was applied, sets the TTLs. */
+    /**
+     * Applies what is missing, checks what was applied, sets the TTLs; one replica at a time
+     * ({@link MigrationLock}), so pods started together apply each migration once.
+     */
     public void apply() {
         store.executeInDefault("CREATE DATABASE IF NOT EXISTS `" + store.database() + "`");
+        try (MigrationLock lock = MigrationLock.take(store)) {
+            applyLocked();
+        }
+        applied.countDown();
+    }
+
+    private void applyLocked() {
         store.execute("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (version String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
                 ENGINE = ReplacingMergeTree ORDER BY version""");
@@ -92,6 +103,7 @@ public class Migrations {
                     store.execute(statement);
                 }
                 record(file, checksum);
+                appliedHere.add(file);
                 LOG.infof("ClickHouse migration %s applied to %s", file, store.database());
             } else if (known.isEmpty()) {
                 // applied before checksums were kept: this file is taken as what was applied
@@ -103,7 +115,11 @@ public class Migrations {
             }
         }
         applyTtls();
-        applied.countDown();
+    }
+
+    /** The migrations this instance applied (not those it found applied). */
+    List<String> appliedHere() {
+        return List.copyOf(appliedHere);
     }
 
     private void record(String file, String checksum) {
