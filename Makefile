@@ -10,7 +10,7 @@ LOCAL := deploy/local
 JDK = $(shell bash -c 'source $(LOCAL)/lib.sh >/dev/null && select_jdk >/dev/null && echo $$JAVA_HOME')
 MVN = JAVA_HOME="$(JDK)" ./mvnw -B -ntp
 
-.PHONY: help prereqs jdk build stack run stop status test unit e2e chaos bench bench-analytics lint format logs clean replay-dlq reconcile manifests
+.PHONY: help prereqs jdk build stack run stop status test unit e2e images chaos bench bench-analytics lint format logs clean replay-dlq reconcile manifests
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9_-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -49,11 +49,15 @@ unit: stack ## unit tests and @QuarkusTests against the real stores
 e2e: stack ## end-to-end suite against freshly started services (needs a previous build)
 	@$(LOCAL)/e2e.sh
 
+images: build ## one OCI image per service (+ provider simulator, topics Job) without Docker: Debian base via mmdebstrap, jlinked Java, Jib → deploy/images/target/images/*.tar (IMAGE_BASE=registry://... for a public base)
+	@$(LOCAL)/prereqs.sh --images
+	@deploy/images/build.sh
+
 chaos: stack build ## the chaos money run at full size (REQUESTS=1000 over SECONDS=150, SEED=...): kills, Kafka outage, duplicates; then ledger, balances, leases, reconcile → e2e-tests/target/chaos-money.json
 	@$(LOCAL)/e2e.sh -Dtest=ChaosMoneyE2eTest -Dchaos.requests=$(or $(REQUESTS),1000) -Dchaos.seconds=$(or $(SECONDS),150) $(if $(SEED),-Dchaos.seed=$(SEED))
 
-test: ## everything: unit, @QuarkusTest, end-to-end and browser suites (installs and starts what it needs, stops it after)
-	@$(LOCAL)/prereqs.sh --browser
+test: ## everything: unit, @QuarkusTest, images and the chart's boot test, end-to-end and browser suites (installs and starts what it needs, stops it after)
+	@$(LOCAL)/prereqs.sh --browser --images
 	@$(LOCAL)/test.sh
 
 bench-analytics: stack build ## analytics benchmark: ingestion rate, statistics over 10M rows, dashboard first paint (EVENTS=200000 ROWS=10000000) → bench/results/analytics.*

@@ -2,9 +2,11 @@
 # Installs what the local stack needs and is missing, on a Debian 12 machine without Docker; safe to
 # run again (it then only checks). Needs no TTY. Afterwards `deploy/local/stack.sh start` only starts.
 #
-#   deploy/local/prereqs.sh [--browser]
+#   deploy/local/prereqs.sh [--browser] [--images]
 #
 # --browser: also Debian's chromium and chromium-driver, for the dashboard's browser test (make test)
+# --images: also Debian's mmdebstrap, which builds the images' base from Debian packages (make images),
+#   and skopeo, with which the images' test reads every archive
 #
 # - picks the JDK (JAVA_HOME if it is >= 21, else the newest >= 21 under /usr/lib/jvm; fails if none)
 # - apt (only for what is missing, one `apt-get update`): curl, jq, nodejs+npm when node is missing,
@@ -47,10 +49,17 @@ if ! external redis; then
 fi
 # the tests start throw-away Redis servers of their own (deploy/local/README.md)
 command -v redis-server >/dev/null || missing+=(redis-server)
-if [[ "${1:-}" == --browser ]]; then
-  command -v chromium >/dev/null || missing+=(chromium fonts-liberation)
-  command -v chromedriver >/dev/null || missing+=(chromium-driver)
-fi
+for option in "$@"; do
+  case "$option" in
+    --browser)
+      command -v chromium >/dev/null || missing+=(chromium fonts-liberation)
+      command -v chromedriver >/dev/null || missing+=(chromium-driver) ;;
+    --images)
+      command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
+      command -v skopeo >/dev/null || missing+=(skopeo) ;;
+    *) die prereqs "unknown option $option (--browser, --images)" ;;
+  esac
+done
 
 if ((${#missing[@]} > 0)); then
   say prereqs "missing: ${missing[*]}"

@@ -4,7 +4,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 total_run=0 total_fail=0 total_err=0 total_skip=0
 printf '\n%-34s %6s %6s %6s %6s\n' "module" "tests" "fail" "error" "skip"
-for dir in "$ROOT"/*/target/surefire-reports; do
+for dir in "$ROOT"/*/target/surefire-reports "$ROOT"/deploy/*/target/surefire-reports; do
   [[ -d "$dir" ]] || continue
   module="$(basename "$(dirname "$(dirname "$dir")")")"
   read -r run fail err skip < <(cat "$dir"/TEST-*.xml 2>/dev/null |
