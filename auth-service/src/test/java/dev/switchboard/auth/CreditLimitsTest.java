@@ -139,9 +139,26 @@ class CreditLimitsTest {
         String hold = AuthApi.hold(key, "gen-" + UUID.randomUUID(), 40_000_000L);
 
         // more than the lease has left: the extension waits for a grant (a database round trip), and the
-        // request ends meanwhile (a stream's last tokens asked for it)
+        // request ends meanwhile (a stream's last tokens asked for it). The test holds the key's and the
+        // account's rows locked, so the grant is still waiting when the hold finishes (without the lock a
+        // fast grant could land first and the race this test is about would not happen).
+        var locked = new CompletableFuture<Void>();
+        var unlock = new CompletableFuture<Void>();
+        CompletableFuture<Void> lock = pool.withTransaction(c -> c.preparedQuery(
+                                "SELECT id FROM auth.api_keys WHERE id = $1 FOR UPDATE")
+                        .execute(Tuple.of(UUID.fromString(AuthApi.keyId(key))))
+                        .chain(() -> c.preparedQuery("SELECT id FROM auth.accounts WHERE id = $1 FOR UPDATE")
+                                .execute(Tuple.of(UUID.fromString(account))))
+                        .invoke(() -> locked.complete(null))
+                        .chain(() -> io.smallrye.mutiny.Uni.createFrom().completionStage(unlock)))
+                .replaceWithVoid()
+                .subscribeAsCompletionStage();
+        locked.join();
         CompletableFuture<Long> extension = leases.extend(hold, 2_000_000_000L).subscribeAsCompletionStage();
         assertThat(leases.finish(hold, 0)).isTrue();
+        assertThat(extension).as("the grant waits for the locked rows").isNotDone();
+        unlock.complete(null);
+        lock.join();
         assertThatThrownBy(extension::join).hasCauseInstanceOf(AuthException.class);
 
         // what the extension took is not held for a request that ended

@@ -6,6 +6,7 @@ import dev.switchboard.images.Component;
 import dev.switchboard.images.ImageBuild;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -101,22 +102,14 @@ class BootTest {
         }
         Map<String, String> api = Map.of("KUBERNETES_MASTER", server.url("/"), "KUBERNETES_TRUST_CERTIFICATES", "true");
         deleteRecursively(WORK);
+        var node = new Node(configMaps, hosts, api);
 
         // the topics Job first, as its pre-install hook runs before the Deployments
         assertThat(Renders.ofKind(objects, Job.class)).as("the topics Job").hasSize(1);
         for (Job job : Renders.ofKind(objects, Job.class)) {
             String name = job.getMetadata().getName();
             var spec = job.getSpec().getTemplate().getSpec();
-            PodProcess pod = PodProcess.start(
-                    name,
-                    spec,
-                    NAMESPACE,
-                    configMaps,
-                    secrets,
-                    image(spec.getContainers().getFirst().getImage()),
-                    WORK.resolve(name),
-                    hosts,
-                    api);
+            PodProcess pod = node.start(name, spec);
             assertThat(pod.process.waitFor(job.getSpec().getActiveDeadlineSeconds(), TimeUnit.SECONDS))
                     .as("the topics Job ends within its deadline")
                     .isTrue();
@@ -129,16 +122,7 @@ class BootTest {
             String name = deployment.getMetadata().getName();
             var spec = deployment.getSpec().getTemplate().getSpec();
             DEPLOYMENTS.put(name, deployment);
-            PODS.add(PodProcess.start(
-                    name,
-                    spec,
-                    NAMESPACE,
-                    configMaps,
-                    secrets,
-                    image(spec.getContainers().getFirst().getImage()),
-                    WORK.resolve(name),
-                    hosts,
-                    api));
+            PODS.add(node.start(name, spec));
         }
         Instant deadline = Instant.now().plus(READY);
         for (PodProcess pod : PODS) {
@@ -270,6 +254,22 @@ class BootTest {
                 .as("the charge billed: %s", answer.body())
                 .isPositive();
         assertThat(data.path("tokens_completion").asLong()).isPositive();
+    }
+
+    /** What every pod of the boot shares: the rendered ConfigMaps, the host names, the API server. */
+    private record Node(List<ConfigMap> configMaps, List<String> hosts, Map<String, String> api) {
+        PodProcess start(String name, PodSpec spec) throws IOException {
+            return PodProcess.start(
+                    name,
+                    spec,
+                    NAMESPACE,
+                    configMaps,
+                    secrets,
+                    image(spec.getContainers().getFirst().getImage()),
+                    WORK.resolve(name),
+                    hosts,
+                    api);
+        }
     }
 
     private static Path image(String reference) {
