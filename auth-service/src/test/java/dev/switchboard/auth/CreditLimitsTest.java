@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -133,7 +134,7 @@ class CreditLimitsTest {
     }
 
     @Test
-    void anExtensionTakenAfterItsHoldFinishedGivesBackWhatItTook() {
+    void anExtensionTakenAfterItsHoldFinishedGivesBackWhatItTook() throws Exception {
         String account = AuthApi.account("10.00");
         String key = AuthApi.key(account, "inference");
         String hold = AuthApi.hold(key, "gen-" + UUID.randomUUID(), 40_000_000L);
@@ -142,24 +143,29 @@ class CreditLimitsTest {
         // request ends meanwhile (a stream's last tokens asked for it). The test holds the key's and the
         // account's rows locked, so the grant is still waiting when the hold finishes (without the lock a
         // fast grant could land first and the race this test is about would not happen).
+        // (the ids are read first: the transaction's callbacks run on an event loop, which must not block)
+        UUID keyId = UUID.fromString(AuthApi.keyId(key));
+        UUID accountId = UUID.fromString(account);
         var locked = new CompletableFuture<Void>();
         var unlock = new CompletableFuture<Void>();
-        CompletableFuture<Void> lock = pool.withTransaction(c -> c.preparedQuery(
-                                "SELECT id FROM auth.api_keys WHERE id = $1 FOR UPDATE")
-                        .execute(Tuple.of(UUID.fromString(AuthApi.keyId(key))))
-                        .chain(() -> c.preparedQuery("SELECT id FROM auth.accounts WHERE id = $1 FOR UPDATE")
-                                .execute(Tuple.of(UUID.fromString(account))))
-                        .invoke(() -> locked.complete(null))
-                        .chain(() -> io.smallrye.mutiny.Uni.createFrom().completionStage(unlock)))
+        CompletableFuture<Void> lock = pool.withTransaction(
+                        c -> c.preparedQuery("SELECT id FROM auth.api_keys WHERE id = $1 FOR UPDATE")
+                                .execute(Tuple.of(keyId))
+                                .chain(() -> c.preparedQuery("SELECT id FROM auth.accounts WHERE id = $1 FOR UPDATE")
+                                        .execute(Tuple.of(accountId)))
+                                .invoke(() -> locked.complete(null))
+                                .chain(() -> io.smallrye.mutiny.Uni.createFrom().completionStage(unlock)))
                 .replaceWithVoid()
+                .onFailure()
+                .invoke(locked::completeExceptionally)
                 .subscribeAsCompletionStage();
-        locked.join();
+        locked.get(30, TimeUnit.SECONDS);
         CompletableFuture<Long> extension = leases.extend(hold, 2_000_000_000L).subscribeAsCompletionStage();
         assertThat(leases.finish(hold, 0)).isTrue();
         assertThat(extension).as("the grant waits for the locked rows").isNotDone();
         unlock.complete(null);
-        lock.join();
-        assertThatThrownBy(extension::join).hasCauseInstanceOf(AuthException.class);
+        lock.get(30, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> extension.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(AuthException.class);
 
         // what the extension took is not held for a request that ended
         assertThat(AuthApi.held(account)).isZero();

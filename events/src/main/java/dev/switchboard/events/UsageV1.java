@@ -143,43 +143,6 @@ public record UsageV1(
                 null);
     }
 
-    /** The same event with the client's attribution. */
-    public UsageV1 withApp(App attribution) {
-        return new UsageV1(
-                generationId,
-                sequence,
-                isFinal,
-                accountId,
-                keyId,
-                holdId,
-                requestedModel,
-                model,
-                provider,
-                upstreamModel,
-                status,
-                finishReason,
-                errorClass,
-                streamed,
-                promptTokens,
-                completionTokens,
-                cachedPromptTokens,
-                reasoningTokens,
-                usageSource,
-                estimatedCostNanos,
-                attempts,
-                ttftMs,
-                latencyMs,
-                startedAt,
-                completedAt,
-                routing,
-                images,
-                prices,
-                counted,
-                billedBefore,
-                kind,
-                attribution);
-    }
-
     /** An event without its kind: a chat's (written before the kind was carried, or by tests). */
     public UsageV1(
             String generationId,

@@ -391,7 +391,8 @@ class ChatRouteTest {
                         1_000_000L,
                         AccountPreferences.NONE),
                 new dev.switchboard.wire.EmbeddingRequest(
-                        List.of("openai/text-embedding-3-small"), List.of("one", "two", "three"), 16, null));
+                        List.of("openai/text-embedding-3-small"), List.of("one", "two", "three"), 16, "end-user-1"),
+                dev.switchboard.wire.Attribution.of("https://app.example/search", "Example Search"));
         String body = given().header("X-Switchboard-Service-Token", "dev-internal-token")
                 .contentType(ContentType.JSON)
                 .body(WireCodec.encode(request))
@@ -412,6 +413,9 @@ class ChatRouteTest {
         UsageV1 usage = usageEvent(generation);
         assertThat(usage.model()).isEqualTo("openai/text-embedding-3-small");
         assertThat(usage.completionTokens()).isZero();
+        // the app the client named, and its end user, as for chat (analytics records them)
+        assertThat(usage.app())
+                .isEqualTo(new UsageV1.App("https://app.example/search", "Example Search", "end-user-1"));
     }
 
     @Test

@@ -16,6 +16,11 @@ public record Attribution(String referer, String title) {
         return r == null && t == null ? null : new Attribution(r, t);
     }
 
+    /** From a request's {@code HTTP-Referer} and {@code X-Title} headers, read with {@code header}. */
+    public static Attribution ofHeaders(java.util.function.Function<String, String> header) {
+        return of(header.apply("HTTP-Referer"), header.apply("X-Title"));
+    }
+
     /** The value without control characters, trimmed, at most {@link #MAX_LENGTH}; null when empty. */
     public static String clean(String value) {
         if (value == null) {

@@ -13,6 +13,14 @@ public record EmbeddingRequest(List<String> models, List<String> inputs, Integer
         }
     }
 
-    /** Edge → router: who asks, under which generation id. */
-    public record Routed(String generationId, AuthContext auth, EmbeddingRequest request) {}
+    /**
+     * Edge → router: who asks, under which generation id, and the app it names ({@link Attribution};
+     * null for none).
+     */
+    public record Routed(String generationId, AuthContext auth, EmbeddingRequest request, Attribution app) {
+
+        public Routed(String generationId, AuthContext auth, EmbeddingRequest request) {
+            this(generationId, auth, request, null);
+        }
+    }
 }

@@ -14,6 +14,7 @@ import dev.switchboard.edge.dialect.JsonBodies;
 import dev.switchboard.edge.service.Authorizer;
 import dev.switchboard.edge.service.EdgeException;
 import dev.switchboard.edge.service.GenerationIds;
+import dev.switchboard.wire.Attribution;
 import dev.switchboard.wire.EmbeddingRequest;
 import dev.switchboard.wire.EmbeddingResult;
 import dev.switchboard.wire.Money;
@@ -109,7 +110,9 @@ public class EmbeddingsRoute {
                 .compose(auth -> router.embed(new EmbeddingRequest.Routed(
                                 generationId,
                                 auth,
-                                new EmbeddingRequest(List.of(model.id()), inputs, dimensions, user)))
+                                new EmbeddingRequest(List.of(model.id()), inputs, dimensions, user),
+                                // OpenRouter's app attribution, recorded with the generation; never logged
+                                Attribution.ofHeaders(ctx.request()::getHeader)))
                         .onFailure(e -> authorizer.releaseHold(auth.holdId())))
                 .compose(result -> result.error() == null
                         ? Future.succeededFuture(result)

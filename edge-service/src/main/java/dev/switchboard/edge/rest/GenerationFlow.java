@@ -137,8 +137,7 @@ public class GenerationFlow {
     private void route(RoutingContext ctx, String generationId, Authorized authorized, Dialect dialect) {
         Exchange exchange = new Exchange(ctx, generationId, authorized, dialect);
         // OpenRouter's app attribution, recorded with the generation (analytics); never logged
-        Attribution app = Attribution.of(
-                ctx.request().getHeader("HTTP-Referer"), ctx.request().getHeader("X-Title"));
+        Attribution app = Attribution.ofHeaders(ctx.request()::getHeader);
         router.stream(new RouteRequest(generationId, authorized.context(), authorized.request(), app), exchange)
                 .onFailure(error -> {
                     authorizer.releaseHold(authorized.context().holdId());

@@ -174,7 +174,12 @@ final class EmbeddingExecution {
                 Instant.now(),
                 candidate == null ? null : new UsageV1.Counted(promptTokens, 0));
         UsageV1 event = UsageEvents.embedding(
-                routed.generationId(), routed.auth(), routed.request().models().getFirst(), candidate, outcome);
+                routed.generationId(),
+                routed.auth(),
+                routed.request().models().getFirst(),
+                candidate,
+                outcome,
+                UsageEvents.app(routed));
         d.usage.publish(event, trace);
         d.credit.finish(routed.auth().holdId(), UsageEvents.holdCost(event));
         d.metrics.request(

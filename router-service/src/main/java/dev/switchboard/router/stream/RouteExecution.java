@@ -46,6 +46,9 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
 
     private final Dispatcher d;
     private final RouteRequest routeRequest;
+    /** The client's attribution, the same on every usage event of this request. */
+    private final UsageV1.App app;
+
     private final ChatRequest request;
     private final EventSink sink;
     private final Context trace;
@@ -75,6 +78,7 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
     RouteExecution(Dispatcher dispatcher, RouteRequest routeRequest, EventSink sink, Context trace) {
         this.d = dispatcher;
         this.routeRequest = routeRequest;
+        this.app = UsageEvents.app(routeRequest);
         this.request = routeRequest.request();
         this.images = request.inputImages();
         this.sink = sink;
@@ -285,17 +289,17 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
         UsageEvents.Outcome outcome = new UsageEvents.Outcome(
                 status, finishReason, errorClass, usage, attempts.attempts(), startedAt, Instant.now(), counted);
         UsageV1 event = UsageEvents.chat(
-                        routeRequest.generationId(),
-                        routeRequest.auth(),
-                        request.primaryModel(),
-                        request.stream(),
-                        active,
-                        outcome,
-                        ttftMs,
-                        order == null ? null : order.strategy(),
-                        images,
-                        interim.billedBefore())
-                .withApp(UsageEvents.app(routeRequest));
+                routeRequest.generationId(),
+                routeRequest.auth(),
+                request.primaryModel(),
+                request.stream(),
+                active,
+                outcome,
+                ttftMs,
+                order == null ? null : order.strategy(),
+                images,
+                interim.billedBefore(),
+                app);
         d.usage.publish(event, trace);
         // the rest of the hold is free again now, not when the charge comes back through billing
         d.credit.finish(routeRequest.auth().holdId(), UsageEvents.holdCost(event));
@@ -318,17 +322,17 @@ public final class RouteExecution implements UpstreamAttempt.Listener {
         if (due != null) {
             d.usage.publish(
                     UsageEvents.interim(
-                                    routeRequest.generationId(),
-                                    routeRequest.auth(),
-                                    request.primaryModel(),
-                                    request.stream(),
-                                    active,
-                                    due,
-                                    attempts.attempts(),
-                                    startedAt,
-                                    ttftMs,
-                                    order.strategy())
-                            .withApp(UsageEvents.app(routeRequest)),
+                            routeRequest.generationId(),
+                            routeRequest.auth(),
+                            request.primaryModel(),
+                            request.stream(),
+                            active,
+                            due,
+                            attempts.attempts(),
+                            startedAt,
+                            ttftMs,
+                            order.strategy(),
+                            app),
                     trace);
         }
     }

@@ -5,6 +5,7 @@ import dev.switchboard.events.Waivers;
 import dev.switchboard.router.routing.Candidate;
 import dev.switchboard.wire.Attribution;
 import dev.switchboard.wire.AuthContext;
+import dev.switchboard.wire.EmbeddingRequest;
 import dev.switchboard.wire.ErrorClass;
 import dev.switchboard.wire.RouteRequest;
 import dev.switchboard.wire.Usage;
@@ -58,7 +59,8 @@ public final class UsageEvents {
             Long ttftMs,
             String strategy,
             int images,
-            UsageV1.Billed billedBefore) {
+            UsageV1.Billed billedBefore,
+            UsageV1.App app) {
         return event(
                 0,
                 generationId,
@@ -71,7 +73,8 @@ public final class UsageEvents {
                 strategy,
                 served == null ? 0 : images,
                 billedBefore,
-                UsageV1.CHAT);
+                UsageV1.CHAT,
+                app);
     }
 
     /**
@@ -88,7 +91,8 @@ public final class UsageEvents {
             List<UsageV1.Attempt> attempts,
             Instant startedAt,
             Long ttftMs,
-            String strategy) {
+            String strategy,
+            UsageV1.App app) {
         UsageV1.Billed now = interim.usage();
         Usage usage = new Usage(
                 now.promptTokens(), now.completionTokens(), 0, 0, now.estimatedCostNanos(), Usage.SOURCE_ESTIMATED);
@@ -113,14 +117,32 @@ public final class UsageEvents {
                 strategy,
                 now.images(),
                 interim.before(),
-                UsageV1.CHAT);
+                UsageV1.CHAT,
+                app);
     }
 
     /** An embeddings request's event (prompt tokens only). */
     public static UsageV1 embedding(
-            String generationId, AuthContext auth, String requestedModel, Candidate served, Outcome outcome) {
+            String generationId,
+            AuthContext auth,
+            String requestedModel,
+            Candidate served,
+            Outcome outcome,
+            UsageV1.App app) {
         return event(
-                0, generationId, auth, requestedModel, false, served, outcome, null, null, 0, null, UsageV1.EMBEDDING);
+                0,
+                generationId,
+                auth,
+                requestedModel,
+                false,
+                served,
+                outcome,
+                null,
+                null,
+                0,
+                null,
+                UsageV1.EMBEDDING,
+                app);
     }
 
     private static UsageV1 event(
@@ -135,7 +157,8 @@ public final class UsageEvents {
             String strategy,
             int images,
             UsageV1.Billed billedBefore,
-            String kind) {
+            String kind,
+            UsageV1.App app) {
         Usage usage = outcome.usage();
         return new UsageV1(
                 generationId,
@@ -170,18 +193,27 @@ public final class UsageEvents {
                 served == null ? null : UsagePublisher.prices(served.endpoint().prices()),
                 served == null ? null : outcome.counted(),
                 billedBefore,
-                kind);
+                kind,
+                app);
     }
 
     /** The client's attribution for the event: the app it named and the request's end user; null for none. */
     public static UsageV1.App app(RouteRequest request) {
-        Attribution app = request.app();
+        return app(
+                request.app(),
+                request.request() == null ? null : request.request().user());
+    }
+
+    /** The same for an embeddings request. */
+    public static UsageV1.App app(EmbeddingRequest.Routed request) {
+        return app(
+                request.app(),
+                request.request() == null ? null : request.request().user());
+    }
+
+    private static UsageV1.App app(Attribution app, String user) {
         return UsageV1.App.of(
-                app == null ? null : app.referer(),
-                app == null ? null : app.title(),
-                request.request() == null
-                        ? null
-                        : Attribution.clean(request.request().user()));
+                app == null ? null : app.referer(), app == null ? null : app.title(), Attribution.clean(user));
     }
 
     /**

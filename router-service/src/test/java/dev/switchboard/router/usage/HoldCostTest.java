@@ -54,6 +54,7 @@ class HoldCostTest {
                 null,
                 "weighted",
                 0,
+                null,
                 null);
         return UsageEvents.holdCost(event);
     }
@@ -81,8 +82,10 @@ class HoldCostTest {
                 AUTH,
                 "openai/text-embedding-3-small",
                 candidate("openai/text-embedding-3-small"),
-                outcome("success", null, null, usage));
+                outcome("success", null, null, usage),
+                UsageV1.App.of("https://app.example", "Example", "user-7"));
         assertThat(event.kind()).isEqualTo(UsageV1.EMBEDDING);
+        assertThat(event.app()).isEqualTo(new UsageV1.App("https://app.example", "Example", "user-7"));
         assertThat(UsageEvents.holdCost(event)).isEqualTo(160);
     }
 }
