@@ -2,11 +2,9 @@ package dev.switchboard.analytics.clickhouse;
 
 import org.jboss.logging.Logger;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * One analytics replica at a time applies the ClickHouse migrations. ClickHouse has no advisory lock,
@@ -14,8 +12,8 @@ import java.util.UUID;
  * {@code schema_migrations_lock}, created by the replica that migrates and dropped when it is done.
  * The others wait for the table to go, then read {@code schema_migrations} again and find every
  * migration applied, so a migration's statements (the rollups' backfill among them, which must not
- * run twice) run once when several pods start together. A lock older than {@link #STALE_AFTER} (its
- * holder died mid-migration) is taken over, with a warning. One ClickHouse server (not a cluster with
+ * run twice) run once when several pods start together. A lock table older than {@link #STALE_AFTER}
+ * (its holder died mid-migration) is taken over, with a warning. One ClickHouse server (not a cluster with
  * {@code ON CLUSTER} DDL) is assumed.
  */
 final class MigrationLock implements AutoCloseable {
@@ -35,14 +33,11 @@ final class MigrationLock implements AutoCloseable {
 
     /** Waits until this replica holds the lock. */
     static MigrationLock take(ClickHouseStore store) {
-        String holder = ManagementFactory.getRuntimeMXBean().getName() + " " + UUID.randomUUID();
         Instant waitingSince = null;
         while (true) {
             try {
-                store.execute(
-                        "CREATE TABLE " + TABLE
-                                + " (holder String, taken_at DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = MergeTree ORDER BY tuple()");
-                store.execute("INSERT INTO " + TABLE + " (holder) VALUES ('" + Sql.escape(holder) + "')");
+                // the table's existence is the lock; its creation time (system.tables) is the lock's age
+                store.execute("CREATE TABLE " + TABLE + " (taken UInt8) ENGINE = MergeTree ORDER BY tuple()");
                 if (waitingSince != null) {
                     LOG.infof(
                             "ClickHouse migration lock taken after %d ms",
@@ -66,19 +61,18 @@ final class MigrationLock implements AutoCloseable {
     }
 
     private static void takeOverIfStale(ClickHouseStore store) {
-        List<Instant> taken;
-        try {
-            taken = store.query("SELECT taken_at FROM " + TABLE).stream()
-                    .map(r -> r.getInstant("taken_at"))
-                    .toList();
-        } catch (RuntimeException gone) {
-            return; // dropped meanwhile: take it next round
-        }
-        if (!taken.isEmpty() && taken.getFirst().isBefore(Instant.now().minus(STALE_AFTER))) {
+        // the age as the server counts it (no clock or time zone of this pod involved); none when dropped
+        List<Long> ages = store
+                .query("SELECT dateDiff('second', metadata_modification_time, now()) AS age FROM system.tables"
+                        + " WHERE database = currentDatabase() AND name = '" + TABLE + "'")
+                .stream()
+                .map(r -> r.getLong("age"))
+                .toList();
+        if (!ages.isEmpty() && ages.getFirst() > STALE_AFTER.toSeconds()) {
             LOG.warnf(
-                    "the ClickHouse migration lock was taken at %s and never released (its holder died"
+                    "the ClickHouse migration lock was taken %d s ago and never released (its holder died"
                             + " mid-migration?): taking it over",
-                    taken.getFirst());
+                    ages.getFirst());
             store.execute("DROP TABLE IF EXISTS " + TABLE);
         }
     }
