@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 /**
  * Runs one rendered container from its OCI image the way a kubelet and a container runtime would, without
  * either: the image's layers unpacked into a root file system, then, in a mount namespace of its own,
- * that root bound read-only, {@code /tmp} and every emptyDir a tmpfs, every Secret and ConfigMap volume
+ * that root bound read-only (readOnlyRootFilesystem), {@code /tmp} and every emptyDir a tmpfs, every Secret and ConfigMap volume
  * its files (read-only), /dev and /proc, the service account's token and namespace where the pod
  * mounts them; the process started with {@code chroot} semantics ({@code unshare --root --wd}) as the
  * pod's runAsUser and runAsGroup, with the image's Env, then the container's envFrom and env (Secret
@@ -87,7 +87,7 @@ final class PodProcess {
         Files.writeString(root.resolve("etc/hosts"), hostsFile);
 
         var script = new StringBuilder("set -e\n");
-        mount(script, "--bind", root, root);
+        line(script, "mount", "--bind", root, root);
         for (VolumeMount mount : container.getVolumeMounts()) {
             Volume volume = pod.getVolumes().stream()
                     .filter(v -> v.getName().equals(mount.getName()))
@@ -96,9 +96,7 @@ final class PodProcess {
             Path target = root.resolve(mount.getMountPath().substring(1));
             Files.createDirectories(target);
             if (volume.getEmptyDir() != null) {
-                script.append("mount -t tmpfs -o mode=1777,size=256m tmpfs '")
-                        .append(target)
-                        .append("'\n");
+                line(script, "mount", "-t", "tmpfs", "-o", "mode=1777,size=256m", "tmpfs", target);
             } else if (volume.getSecret() != null || volume.getConfigMap() != null) {
                 Path files = work.resolve("volumes").resolve(volume.getName());
                 Files.createDirectories(files);
@@ -108,8 +106,8 @@ final class PodProcess {
                 for (var entry : data.entrySet()) {
                     Files.writeString(files.resolve(entry.getKey()), entry.getValue());
                 }
-                mount(script, "--bind", files, target);
-                script.append("mount -o remount,bind,ro '").append(target).append("'\n");
+                line(script, "mount", "--bind", files, target);
+                line(script, "mount", "-o", "remount,bind,ro", target);
             } else {
                 throw new AssertionError(name + ": a volume kind the boot test does not know: " + volume);
             }
@@ -121,26 +119,24 @@ final class PodProcess {
             Files.writeString(account.resolve("token"), "boot-test-token");
             Path target = root.resolve("var/run/secrets/kubernetes.io/serviceaccount");
             Files.createDirectories(target);
-            mount(script, "--bind", account, target);
+            line(script, "mount", "--bind", account, target);
         }
         Files.createDirectories(root.resolve("dev"));
         Files.createDirectories(root.resolve("proc"));
-        script.append("mount -o remount,bind,ro '").append(root).append("'\n");
-        mount(script, "--rbind", Path.of("/dev"), root.resolve("dev"));
-        script.append("mount -t proc proc '").append(root.resolve("proc")).append("'\n");
-        var security = pod.getSecurityContext();
-        long uid = security.getRunAsUser();
-        long gid = security.getRunAsGroup();
+        var own = container.getSecurityContext();
+        if (own != null && Boolean.TRUE.equals(own.getReadOnlyRootFilesystem())) {
+            line(script, "mount", "-o", "remount,bind,ro", root);
+        }
+        line(script, "mount", "--rbind", "/dev", root.resolve("dev"));
+        line(script, "mount", "-t", "proc", "proc", root.resolve("proc"));
+        // the container's ids over the pod's, as the kubelet takes them
+        var pods = pod.getSecurityContext();
+        long uid = own != null && own.getRunAsUser() != null ? own.getRunAsUser() : pods.getRunAsUser();
+        long gid = own != null && own.getRunAsGroup() != null ? own.getRunAsGroup() : pods.getRunAsGroup();
         String workingDir = archive.config().path("config").path("WorkingDir").asText("/");
-        script.append("exec unshare --root='")
-                .append(root)
-                .append("' --wd='")
-                .append(workingDir)
-                .append("' --setgid ")
-                .append(gid)
-                .append(" --setuid ")
-                .append(uid)
-                .append(" -- \"$@\"\n");
+        line(script, "exec", "unshare", "--root", root, "--wd", workingDir, "--setgid", gid, "--setuid", uid, "--");
+        script.setLength(script.length() - 1); // the program's own words follow: sh's arguments, unquoted
+        script.append(" \"$@\"\n");
 
         var command = new ArrayList<String>(List.of(
                 "/usr/bin/unshare",
@@ -234,14 +230,12 @@ final class PodProcess {
                 .orElseThrow(() -> new AssertionError("the pod names a ConfigMap the chart did not render: " + name));
     }
 
-    private static void mount(StringBuilder script, String how, Path source, Path target) {
-        script.append("mount ")
-                .append(how)
-                .append(" '")
-                .append(source)
-                .append("' '")
-                .append(target)
-                .append("'\n");
+    /** One line of the launch script, every word single-quoted (paths, ids and options alike). */
+    private static void line(StringBuilder script, Object... words) {
+        for (Object word : words) {
+            script.append('\'').append(word.toString().replace("'", "'\\''")).append("' ");
+        }
+        script.setCharAt(script.length() - 1, '\n');
     }
 
     /** The last lines of the pod's log, for a failure message. */

@@ -55,15 +55,18 @@ public record Component(String module, Layout layout, OptionalInt port) {
         return layout == Layout.QUARKUS ? target.resolve("quarkus-app") : target;
     }
 
+    /** The jar the image runs, relative to the build output (and to {@link #APP_DIR}). */
+    String jar() {
+        return layout == Layout.QUARKUS ? "quarkus-run.jar" : Path.of(module).getFileName() + ".jar";
+    }
+
     /** The command the image starts (the chart adds only arguments, never a command). */
     List<String> entrypoint() {
-        String jar =
-                layout == Layout.QUARKUS ? "quarkus-run.jar" : Path.of(module).getFileName() + ".jar";
         var command = new java.util.ArrayList<String>();
         command.add("java");
         command.addAll(JVM_OPTIONS);
         command.add("-jar");
-        command.add(APP_DIR + "/" + jar);
+        command.add(APP_DIR + "/" + jar());
         return List.copyOf(command);
     }
 }

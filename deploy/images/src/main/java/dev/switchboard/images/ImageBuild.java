@@ -101,7 +101,6 @@ public final class ImageBuild {
     private static JibContainer build(Component component, Path root, Path out, String base, String version)
             throws Exception {
         Path output = component.buildOutput(root);
-        String projectVersionSuffix = "-" + version + ".jar";
         JibContainerBuilder builder = Jib.from(base)
                 .setFormat(ImageFormat.OCI)
                 .setCreationTime(Instant.EPOCH)
@@ -113,11 +112,7 @@ public final class ImageBuild {
                 .addLabel("org.opencontainers.image.source", "switchboard/" + component.module())
                 .addLabel("org.opencontainers.image.base.name", baseName(base));
         component.port().ifPresent(port -> builder.addExposedPort(Port.tcp(port)));
-        String quarkusJar = "dev.switchboard.";
-        for (var layer : Layers.of(component, output, jar -> {
-            String name = jar.getFileName().toString();
-            return name.startsWith(quarkusJar) || name.endsWith(projectVersionSuffix);
-        })) {
+        for (var layer : Layers.of(component, output, version)) {
             builder.addFileEntriesLayer(layer);
         }
         Path cache = out.resolve(".cache");

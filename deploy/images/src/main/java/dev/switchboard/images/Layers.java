@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -33,21 +32,21 @@ final class Layers {
     /**
      * The layers of one module's build output.
      *
-     * @param projectJar whether a jar under lib/ is one of the project's own (its file name carries the
-     *     project's version)
+     * @param version the project's version: a jar under lib/ is one of the project's own when its name
+     *     carries it (copy-dependencies) or Quarkus names it {@code dev.switchboard.*} (fast-jar)
      */
-    static List<FileEntriesLayer> of(Component component, Path output, Predicate<Path> projectJar) {
+    static List<FileEntriesLayer> of(Component component, Path output, String version) {
         var dependencies = FileEntriesLayer.builder().setName("dependencies");
         var project = FileEntriesLayer.builder().setName("project-libraries");
         var quarkus = FileEntriesLayer.builder().setName("quarkus");
         var application = FileEntriesLayer.builder().setName("application");
         AbsoluteUnixPath app = AbsoluteUnixPath.get(Component.APP_DIR);
-        for (Path file : files(output, component.layout())) {
+        for (Path file : files(output, component)) {
             Path relative = output.relativize(file);
             AbsoluteUnixPath target = app.resolve(relative.toString());
             String top = relative.getName(0).toString();
             if (top.equals("lib")) {
-                (projectJar.test(file) ? project : dependencies).addEntry(file, target);
+                (projectJar(file, version) ? project : dependencies).addEntry(file, target);
             } else if (top.equals("quarkus") || top.equals("quarkus-app-dependencies.txt")) {
                 quarkus.addEntry(file, target);
             } else {
@@ -64,12 +63,16 @@ final class Layers {
         return layers;
     }
 
+    private static boolean projectJar(Path jar, String version) {
+        String name = jar.getFileName().toString();
+        return name.startsWith("dev.switchboard.") || name.endsWith("-" + version + ".jar");
+    }
+
     /** The files of a build output that belong in the image, in a stable order. */
-    private static List<Path> files(Path output, Component.Layout layout) {
-        List<Path> roots = layout == Component.Layout.QUARKUS
+    private static List<Path> files(Path output, Component component) {
+        List<Path> roots = component.layout() == Component.Layout.QUARKUS
                 ? List.of(output)
-                : List.of(
-                        output.resolve("lib"), output.resolve(output.getParent().getFileName() + ".jar"));
+                : List.of(output.resolve("lib"), output.resolve(component.jar()));
         var files = new ArrayList<Path>();
         for (Path root : roots) {
             if (!Files.exists(root)) {
