@@ -16,13 +16,18 @@
   $('mode-label').textContent = mode === 'operator' ? '· operator view (admin token)' : '· account view (management key)';
   $('token').value = sessionStorage.getItem('switchboard.token.' + mode) || '';
 
-  const charts = {
-    latency: echarts.init($('latency-chart')),
-    histogram: echarts.init($('histogram-chart')),
-    reliability: echarts.init($('reliability-chart')),
-    spend: echarts.init($('spend-chart')),
-  };
-  window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
+  // This script runs before the chart library (index.html): the first requests go out at once, and the
+  // charts are made, then drawn, once the library has been evaluated (DOMContentLoaded follows it).
+  const charts = {};
+  const library = new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve));
+  library.then(() => {
+    charts.latency = echarts.init($('latency-chart'));
+    charts.histogram = echarts.init($('histogram-chart'));
+    charts.reliability = echarts.init($('reliability-chart'));
+    charts.spend = echarts.init($('spend-chart'));
+    window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
+  });
+  const whenDrawable = (draw) => (data) => library.then(() => draw(data));
 
   function query(extra) {
     const q = new URLSearchParams({ window: $('window').value });
@@ -204,9 +209,9 @@
       let shown = 0;
       await Promise.all([
         get('/dashboard/generations', { limit: 100 }).then((d) => { drawGenerations(d); shown = d.data.length; }),
-        get('/dashboard/latency').then(drawLatency),
-        get('/dashboard/reliability').then(drawReliability),
-        get('/dashboard/spend').then(drawSpend),
+        get('/dashboard/latency').then(whenDrawable(drawLatency)),
+        get('/dashboard/reliability').then(whenDrawable(drawReliability)),
+        get('/dashboard/spend').then(whenDrawable(drawSpend)),
         mode === 'operator' ? get('/statistics').then(drawStatistics) : Promise.resolve(),
       ]);
       state.loads += 1;

@@ -1,6 +1,9 @@
 package dev.switchboard.analytics;
 
 import dev.switchboard.analytics.clickhouse.ClickHouseStore;
+import dev.switchboard.analytics.clickhouse.FreshRows;
+import dev.switchboard.analytics.clickhouse.Row;
+import dev.switchboard.analytics.clickhouse.Rows;
 import dev.switchboard.events.ChargeV1;
 import dev.switchboard.events.CloudEvent;
 import dev.switchboard.events.EventCodec;
@@ -21,6 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -271,6 +276,39 @@ class AnalyticsTest {
                         .getFirst()
                         .getLong("n"))
                 .isEqualTo(1);
+    }
+
+    @Inject
+    FreshRows freshRows;
+
+    /**
+     * A batch's ids spell a query over ClickHouse's max_query_size (256 KiB): it is looked up in parts;
+     * an id with quotes, a backslash and a non-ASCII letter is found as stored.
+     */
+    @Test
+    void aBatchWithMoreIdsThanOneQueryHoldsIsLookedUpInParts() {
+        String padding = "-" + "x".repeat(40);
+        UsageV1 stored = Events.with(
+                usage(
+                        "gen-" + UUID.randomUUID() + "-'\"\\é" + padding,
+                        UUID.randomUUID().toString()),
+                "provider",
+                "lookup-" + UUID.randomUUID(),
+                "model",
+                "test/lookup");
+        store.insertJsonRows("generations", Rows.jsonEachRow(List.of(row(stored))));
+        List<Row> batch = new ArrayList<>();
+        for (int i = 0; i < 12_000; i++) {
+            batch.add(row(Events.with(stored, "generation_id", "gen-" + UUID.randomUUID() + padding)));
+        }
+        batch.add(row(stored));
+        List<Row> fresh = freshRows.of(FreshRows.Identity.GENERATIONS, batch);
+        assertThat(fresh).hasSize(12_000).noneMatch(r -> r.id().equals(stored.generationId()));
+    }
+
+    private static Row row(UsageV1 usage) {
+        return new Row(
+                usage.generationId(), true, Rows.millis(usage.completedAt()), Rows.generation(usage.eventId(), usage));
     }
 
     @Test

@@ -21,8 +21,10 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,6 +35,7 @@ import static dev.switchboard.analytics.AnalyticsTest.usage;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Percentage.withPercentage;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -191,6 +194,82 @@ class DashboardTest {
                         .getFirst()
                         .getLong("n"))
                 .isEqualTo(4);
+    }
+
+    /**
+     * Over a window longer than 10 h (15-minute buckets) the operator's latency comes from the quarter
+     * rollup for whole quarters and from the minute rollup at the edges: the same requests, histogram
+     * and quantiles as the raw rows in [the window's first minute, its end).
+     */
+    @Test
+    void longWindowsReadWholeQuartersAndTheirEdgeMinutesExactly() {
+        String quartered = "q" + suffix;
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        for (int i = 0; i < 60; i++) {
+            Instant completed = now.minus(Duration.ofMinutes(12L * i + 1)).minusSeconds(i % 50);
+            UsageV1 u = Events.with(
+                    usage("gen-" + UUID.randomUUID(), UUID.randomUUID().toString()),
+                    "provider",
+                    quartered,
+                    "model",
+                    model,
+                    "latency_ms",
+                    100L + 37L * i,
+                    "completed_at",
+                    completed.toString(),
+                    "started_at",
+                    completed.minusMillis(100L + 37L * i).toString());
+            send(Topics.USAGE, UsageV1.TYPE, u.eventId(), u.generationId(), u);
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> store.query(
+                                        "SELECT sum(requests) AS n FROM latency_quarters WHERE provider = {p:String}",
+                                        Map.of("p", quartered))
+                                .getFirst()
+                                .getLong("n")
+                        == 60);
+        // a window whose start is not on a quarter: partial quarters at both ends
+        Instant from =
+                now.minus(Duration.ofHours(11)).minus(Duration.ofMinutes(7)).minusSeconds(20);
+        var latency = given().header("Authorization", ADMIN)
+                .queryParam("provider", quartered)
+                .queryParam("from", from.toString())
+                .queryParam("to", now.toString())
+                .get("/admin/v1/dashboard/latency")
+                .then()
+                .statusCode(200)
+                .body("bucket_seconds", equalTo(900))
+                .extract()
+                .jsonPath();
+        var raw = store.query("""
+                        SELECT count() AS n, arrayMap(x -> toFloat64(x), quantilesTDigest(0.5, 0.95)(latency_ms)) AS q FROM generations
+                        WHERE provider = {p:String} AND status != 'in_progress'
+                          AND completed_at >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64}, 'UTC'))
+                          AND completed_at < fromUnixTimestamp64Milli({to:Int64}, 'UTC')""", Map.of("p", quartered, "from", from.toEpochMilli(), "to", now.toEpochMilli()))
+                .getFirst();
+        long inWindow = raw.getLong("n");
+        assertThat(inWindow).isBetween(50L, 59L);
+        assertThat(latency.getList("series.requests", Integer.class).stream()
+                        .mapToInt(Integer::intValue)
+                        .sum())
+                .isEqualTo((int) inWindow);
+        assertThat(latency.getList("histogram.requests", Integer.class).stream()
+                        .mapToInt(Integer::intValue)
+                        .sum())
+                .isEqualTo((int) inWindow);
+        var statistics = given().header("Authorization", ADMIN)
+                .queryParam("provider", quartered)
+                .queryParam("from", from.toString())
+                .queryParam("to", now.toString())
+                .get("/admin/v1/statistics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        double[] quantiles = raw.getDoubleArray("q");
+        // merged t-digest states against one digest of the same rows: equal to a few per cent
+        assertThat(statistics.getDouble("data[0].latency_ms.p50")).isCloseTo(quantiles[0], withPercentage(5));
+        assertThat(statistics.getDouble("data[0].latency_ms.p95")).isCloseTo(quantiles[1], withPercentage(5));
     }
 
     @Test

@@ -34,6 +34,13 @@ public class FreshRows {
         public static final Identity CHARGES = new Identity("charges", "charge_id", "", "priced_at");
     }
 
+    /**
+     * The ids' bytes per lookup: ClickHouse refuses a query text over {@code max_query_size} (262,144
+     * bytes by default) with a syntax error, so a batch's ids are looked up in parts this size (a
+     * 5,000-row batch of generation ids is one part), leaving room for the rest of the statement.
+     */
+    static final int LOOKUP_BYTES = 250_000;
+
     private final ClickHouseStore store;
 
     public FreshRows(ClickHouseStore store) {
@@ -89,9 +96,12 @@ public class FreshRows {
                 : " AND " + identity.timeColumn() + " BETWEEN fromUnixTimestamp64Milli(" + fromMillis
                         + ", 'UTC') AND fromUnixTimestamp64Milli(" + toMillis + ", 'UTC')";
         Set<String> stored = new HashSet<>();
-        store.query("SELECT DISTINCT " + identity.idColumn() + " AS id FROM " + identity.table() + " WHERE "
-                        + identity.idColumn() + " IN " + Sql.stringTuple(ids) + identity.storedFilter() + time)
-                .forEach(r -> stored.add(r.getString("id")));
+        for (String idsJson : Sql.jsonStringArrays(ids, LOOKUP_BYTES)) {
+            store.query("SELECT DISTINCT " + identity.idColumn() + " AS id FROM " + identity.table() + " WHERE "
+                            + identity.idColumn() + " IN (SELECT arrayJoin(JSONExtract(" + idsJson
+                            + ", 'Array(String)')))" + identity.storedFilter() + time)
+                    .forEach(r -> stored.add(r.getString("id")));
+        }
         return stored;
     }
 }

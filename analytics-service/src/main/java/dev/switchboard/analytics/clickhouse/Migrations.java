@@ -37,8 +37,15 @@ public class Migrations {
     static final Map<String, String> RAW_TABLES =
             Map.of("generations", "completed_at", "charges", "priced_at", "provider_health", "checked_at");
 
-    static final List<String> ROLLUPS =
-            List.of("provider_minutes", "latency_minutes", "attempt_minutes", "account_minutes", "spend_minutes");
+    /** Rollups and their time column. */
+    static final Map<String, String> ROLLUPS = Map.of(
+            "provider_minutes", "minute",
+            "latency_minutes", "minute",
+            "latency_quarters", "quarter",
+            "attempt_minutes", "minute",
+            "account_minutes", "minute",
+            "spend_minutes", "minute",
+            "spend_quarters", "quarter");
 
     private final ClickHouseStore store;
     private final ClickHouseConfig config;
@@ -131,7 +138,7 @@ public class Migrations {
     private void applyTtls() {
         Map<String, String> wanted = new LinkedHashMap<>();
         RAW_TABLES.forEach((table, column) -> wanted.put(table, ttl(column, config.rawTtlDays())));
-        ROLLUPS.forEach(table -> wanted.put(table, ttl("minute", config.rollupTtlDays())));
+        ROLLUPS.forEach((table, column) -> wanted.put(table, ttl(column, config.rollupTtlDays())));
         Map<String, String> created = new LinkedHashMap<>();
         store.query("SELECT name, create_table_query FROM system.tables WHERE database = currentDatabase()")
                 .forEach(r -> created.put(r.getString("name"), r.getString("create_table_query")));

@@ -43,7 +43,7 @@ public class Dashboard {
         // twice as many as shown, deduplicated here: a top-N read instead of a merge of the window (FINAL)
         p.put("limit", 2 * wanted);
         List<GenericRecord> read = store.query("""
-                SELECT id, key_id, model, provider, status, error_class, streamed, prompt_tokens, completion_tokens,
+                SELECT id, account_id, key_id, model, provider, status, error_class, streamed, prompt_tokens, completion_tokens,
                        cached_prompt_tokens, reasoning_tokens, images, latency_ms, ifNull(ttft_ms, -1) AS ttft,
                        attempts, estimated_cost_nanos, prices_json, app_referer, app_title, user,
                        toUnixTimestamp64Milli(completed_at) AS at
@@ -55,8 +55,7 @@ public class Dashboard {
                 .filter(r -> seen.add(r.getString("id")))
                 .limit(wanted)
                 .toList();
-        Map<String, Long> billed =
-                billed(rows.stream().map(r -> r.getString("id")).toList());
+        Map<String, Long> billed = billed(rows);
         ArrayNode data = JSON.createArrayNode();
         for (GenericRecord r : rows) {
             ObjectNode g = data.addObject();
@@ -207,23 +206,36 @@ public class Dashboard {
         return envelope(window).set("series", series);
     }
 
-    /** Billed spend per key and model over the window, and per bucket and model. */
+    /** The key × model pairs the spend table lists: those with the highest spend. */
+    static final int SPEND_ROWS = 100;
+
+    /**
+     * Billed spend per key and model over the window (the {@link #SPEND_ROWS} highest, with their
+     * requests and tokens), and per bucket and model.
+     */
     public ObjectNode spend(Window window, Filters filters) {
         Map<String, Object> p = filters.windowParameters(window);
         String range = "minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64}, 'UTC'))"
                 + " AND minute < fromUnixTimestamp64Milli({to:Int64}, 'UTC')";
         String where = filters.where(true, false, p);
+        p.put("spend_rows", SPEND_ROWS);
         List<GenericRecord> totals = store.query("""
                 SELECT key_id, model, sum(charges) AS charges, sum(cost_nanos) AS cost_nanos
-                FROM spend_minutes WHERE %s%s GROUP BY key_id, model ORDER BY cost_nanos DESC, key_id, model""".formatted(range, where), p);
+                FROM %s WHERE true%s GROUP BY key_id, model ORDER BY cost_nanos DESC, key_id, model
+                LIMIT {spend_rows:UInt32}""".formatted(Sources.SPEND, where), p);
+        // requests and tokens of the pairs shown only (an operator's day has thousands of keys)
         Map<String, long[]> usage = new HashMap<>();
-        store.query("""
-                        SELECT key_id, model, sum(requests) AS requests, sum(prompt_tokens) AS prompt_tokens,
-                               sum(completion_tokens) AS completion_tokens
-                        FROM account_minutes WHERE %s%s GROUP BY key_id, model""".formatted(range, where), p)
-                .forEach(r -> usage.put(r.getString("key_id") + "|" + r.getString("model"), new long[] {
-                    r.getLong("requests"), r.getLong("prompt_tokens"), r.getLong("completion_tokens")
-                }));
+        if (!totals.isEmpty()) {
+            String keys = Sql.stringTuple(
+                    totals.stream().map(r -> r.getString("key_id")).distinct().toList());
+            store.query("""
+                            SELECT key_id, model, sum(requests) AS requests, sum(prompt_tokens) AS prompt_tokens,
+                                   sum(completion_tokens) AS completion_tokens
+                            FROM account_minutes WHERE %s%s AND key_id IN %s GROUP BY key_id, model""".formatted(range, where, keys), p)
+                    .forEach(r -> usage.put(r.getString("key_id") + "|" + r.getString("model"), new long[] {
+                        r.getLong("requests"), r.getLong("prompt_tokens"), r.getLong("completion_tokens")
+                    }));
+        }
         ArrayNode byKey = JSON.createArrayNode();
         for (GenericRecord r : totals) {
             ObjectNode row = byKey.addObject();
@@ -241,7 +253,7 @@ public class Dashboard {
         store.query("""
                         SELECT toUnixTimestamp(toStartOfInterval(minute, toIntervalSecond({bucket:UInt32}))) * 1000 AS t,
                                model, sum(cost_nanos) AS cost_nanos
-                        FROM spend_minutes WHERE %s%s GROUP BY t, model ORDER BY t, model""".formatted(range, where), p)
+                        FROM %s WHERE true%s GROUP BY t, model ORDER BY t, model""".formatted(Sources.SPEND, where), p)
                 .forEach(r -> series.addObject()
                         .put("t", r.getLong("t"))
                         .put("model", r.getString("model"))
@@ -253,13 +265,26 @@ public class Dashboard {
         return out;
     }
 
-    private Map<String, Long> billed(List<String> ids) {
+    /**
+     * What each generation was billed, from its charges: read by account and generation (the charges'
+     * sorting key), so only their granules are read, and collapsed as {@code FINAL} would (the latest
+     * version of each charge) but over those rows only: by generation id with {@code FINAL} a day of 10
+     * million charges took 2.3 s, this way 40 ms.
+     */
+    private Map<String, Long> billed(List<GenericRecord> generations) {
         Map<String, Long> out = new HashMap<>();
-        if (ids.isEmpty()) {
+        if (generations.isEmpty()) {
             return out;
         }
-        store.query("SELECT generation_id, sum(cost_nanos) AS cost_nanos FROM charges FINAL WHERE generation_id IN "
-                        + Sql.stringTuple(ids) + " GROUP BY generation_id")
+        String accounts = Sql.stringTuple(generations.stream()
+                .map(g -> g.getString("account_id"))
+                .distinct()
+                .toList());
+        String ids =
+                Sql.stringTuple(generations.stream().map(g -> g.getString("id")).toList());
+        store.query("SELECT generation_id, sum(cost) AS cost_nanos FROM (SELECT generation_id, sequence,"
+                        + " argMax(cost_nanos, ingested_at) AS cost FROM charges WHERE account_id IN " + accounts
+                        + " AND generation_id IN " + ids + " GROUP BY generation_id, sequence) GROUP BY generation_id")
                 .forEach(r -> out.put(r.getString("generation_id"), r.getLong("cost_nanos")));
         return out;
     }

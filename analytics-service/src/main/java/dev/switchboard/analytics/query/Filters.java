@@ -54,6 +54,9 @@ public record Filters(String account, String model, String provider, String key,
         parameters.put("from", window.fromMillis());
         parameters.put("to", window.toMillis());
         parameters.put("bucket", window.bucketSeconds());
+        long[] quarters = window.quarters();
+        parameters.put("quarters_from", quarters[0]);
+        parameters.put("quarters_to", quarters[1]);
         return parameters;
     }
 

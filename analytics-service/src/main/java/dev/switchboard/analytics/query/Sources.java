@@ -25,15 +25,19 @@ record Sources(
     static final Sources OUTCOMES =
             new Sources("provider_minutes", "minute", "sum(requests)", null, null, null, ROLLUP_RANGE);
 
-    /** Latency per minute × provider × model: quantile states and histogram counts. */
+    /**
+     * Latency per minute × provider × model (quantile states and histogram counts): the window's whole
+     * quarter hours from latency_quarters, its other minutes from latency_minutes ({@link
+     * Window#quarters}), as one table whose time column is {@code minute}.
+     */
     static final Sources LATENCY = new Sources(
-            "latency_minutes",
+            quartered("latency_minutes", "latency_quarters", "provider, model, requests, latency, ttft, histogram"),
             "minute",
             "sum(requests)",
             "quantilesTDigestMerge" + QUANTILES + "(latency)",
             "quantilesTDigestIfMerge" + QUANTILES + "(ttft)",
             "sumForEachMerge(histogram)",
-            ROLLUP_RANGE);
+            "true");
 
     static final Sources RAW = new Sources(
             "generations",
@@ -45,6 +49,26 @@ record Sources(
                     + (LATENCY_EDGES.size() + 1) + ")))",
             "completed_at >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')"
                     + " AND completed_at < fromUnixTimestamp64Milli({to:Int64}, 'UTC') AND status != 'in_progress'");
+
+    /**
+     * A minute rollup and its quarter-hour rollup as one table of the window's rows, time column
+     * {@code minute}: its whole quarter hours from {@code quarters}, its other minutes from
+     * {@code minutes} ({@link Window#quarters}).
+     */
+    static String quartered(String minutes, String quarters, String columns) {
+        return "(SELECT minute, " + columns + " FROM " + minutes + " WHERE "
+                + "minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64}, 'UTC'))"
+                + " AND minute < fromUnixTimestamp64Milli({to:Int64}, 'UTC')"
+                + " AND (minute < fromUnixTimestamp64Milli({quarters_from:Int64}, 'UTC')"
+                + " OR minute >= fromUnixTimestamp64Milli({quarters_to:Int64}, 'UTC'))"
+                + " UNION ALL SELECT quarter, " + columns + " FROM " + quarters
+                + " WHERE quarter >= fromUnixTimestamp64Milli({quarters_from:Int64}, 'UTC')"
+                + " AND quarter < fromUnixTimestamp64Milli({quarters_to:Int64}, 'UTC'))";
+    }
+
+    /** Billed spend per minute × account × key × model × provider, quarters where whole. */
+    static final String SPEND =
+            quartered("spend_minutes", "spend_quarters", "account_id, key_id, model, provider, charges, cost_nanos");
 
     /** Outcomes: the rollup for the operator's view (any account, any key), else the raw rows. */
     static Sources outcomes(Filters filters) {

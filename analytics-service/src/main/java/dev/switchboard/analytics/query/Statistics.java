@@ -67,12 +67,13 @@ public class Statistics {
         store.query(
                         """
                         SELECT provider, model, %s
-                        FROM (SELECT provider, model, %s AS lq, %s AS tq FROM latency_minutes WHERE %s%s
+                        FROM (SELECT provider, model, %s AS lq, %s AS tq FROM %s WHERE %s%s
                               GROUP BY provider, model)""".formatted(
                                         Sources.quantileColumns(),
                                         Sources.LATENCY.latency(),
                                         Sources.LATENCY.ttft(),
-                                        range,
+                                        Sources.LATENCY.table(),
+                                        Sources.LATENCY.range(),
                                         where),
                         p)
                 .forEach(r -> latency.put(key(r), r));

@@ -59,6 +59,25 @@ public record Window(Instant from, Instant to, long bucketSeconds) {
         return to.toEpochMilli();
     }
 
+    /** Quarter hours in milliseconds: latency_quarters' rows. */
+    static final long QUARTER_MILLIS = 15 * 60_000L;
+
+    /**
+     * [start, end) in epoch milliseconds of the whole quarter hours inside this window that
+     * latency_quarters answers (the minutes before and after come from latency_minutes); empty (both
+     * the window's end) when there are none or when the series' bucket is not a whole number of
+     * quarters, which only minutes can fill.
+     */
+    public long[] quarters() {
+        long firstMinute = Math.floorDiv(fromMillis(), 60_000L) * 60_000L;
+        long start = Math.ceilDiv(firstMinute, QUARTER_MILLIS) * QUARTER_MILLIS;
+        long end = Math.floorDiv(toMillis(), QUARTER_MILLIS) * QUARTER_MILLIS;
+        if (bucketSeconds * 1000 % QUARTER_MILLIS != 0 || start >= end) {
+            return new long[] {toMillis(), toMillis()};
+        }
+        return new long[] {start, end};
+    }
+
     public double seconds() {
         return Duration.between(from, to).toMillis() / 1000.0;
     }

@@ -40,5 +40,11 @@ class MigrationsTest {
         assertThat(Sql.escape("a'b\\c\nd")).isEqualTo("a\\'b\\\\c\\nd");
         assertThat(Sql.stringTuple(List.of("x", "y'"))).isEqualTo("('x', 'y\\'')");
         assertThat(Sql.stringTuple(List.of())).isEqualTo("('')");
+        assertThat(Sql.jsonStringArrays(List.of("x", "y'\"\\"), 1_000))
+                .containsExactly("'[\"x\",\"y\\'\\\\\"\\\\\\\\\"]'");
+        assertThat(Sql.jsonStringArrays(List.of(), 1_000)).isEmpty();
+        // 4 bytes per value with its comma ("a",): parts of at most 8 bytes hold two
+        assertThat(Sql.jsonStringArrays(List.of("a", "b", "c", "d", "e"), 8))
+                .containsExactly("'[\"a\",\"b\"]'", "'[\"c\",\"d\"]'", "'[\"e\"]'");
     }
 }

@@ -32,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
@@ -43,9 +44,9 @@ import java.util.concurrent.ExecutionException;
  * The analytics benchmark's measuring side (bench/analytics.sh runs the phases in order):
  *
  * <ul>
- *   <li>{@code produce BOOTSTRAP TOPIC EVENTS PARTITIONS}: recreates TOPIC and writes EVENTS usage
- *       events, as the router writes them, to it (before analytics-service starts, so the ingestion
- *       rate is analytics-service's own, not the producer's);
+ *   <li>{@code produce BOOTSTRAP TOPIC EVENTS PARTITIONS [arrival|shuffled]}: recreates TOPIC and writes
+ *       EVENTS usage events, as the router writes them, to it (before analytics-service starts, so the
+ *       ingestion rate is analytics-service's own, not the producer's), in the {@link Order} given;
  *   <li>{@code await CLICKHOUSE DATABASE EVENTS TIMEOUT_S}: polls ClickHouse until the events are
  *       stored and prints the ingestion rate (rows / span of their {@code ingested_at});
  *   <li>{@code queries ANALYTICS_URL ADMIN_TOKEN RUNS PATH...}: latency of each API path (admin token);
@@ -67,7 +68,13 @@ public final class AnalyticsBench {
 
     public static void main(String[] args) throws Exception {
         ObjectNode out = switch (args[0]) {
-            case "produce" -> produce(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "produce" ->
+                produce(
+                        args[1],
+                        args[2],
+                        Integer.parseInt(args[3]),
+                        Integer.parseInt(args[4]),
+                        args.length > 5 ? Order.valueOf(args[5].toUpperCase(Locale.ROOT)) : Order.ARRIVAL);
             case "await" -> await(args[1], args[2], Long.parseLong(args[3]), Integer.parseInt(args[4]));
             case "queries" ->
                 queries(
@@ -81,7 +88,19 @@ public final class AnalyticsBench {
         System.out.println(JSON.writeValueAsString(out));
     }
 
-    static ObjectNode produce(String bootstrap, String topic, int events, int partitions) throws Exception {
+    /**
+     * The events' completion times over the hour before the run: {@code ARRIVAL} as a live topic holds
+     * them (in completion order, each up to 2 s early or late, as routers' clocks and send delays
+     * disorder them); {@code SHUFFLED} at random over the hour, so every batch spans all of it (the
+     * worst case of the ingestion's time-bounded duplicate lookup).
+     */
+    enum Order {
+        ARRIVAL,
+        SHUFFLED
+    }
+
+    static ObjectNode produce(String bootstrap, String topic, int events, int partitions, Order order)
+            throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             if (admin.listTopics().names().get().contains(topic)) {
                 admin.deleteTopics(Set.of(topic)).all().get();
@@ -109,7 +128,10 @@ public final class AnalyticsBench {
         try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             Instant now = Instant.now();
             for (int i = 0; i < events; i++) {
-                UsageV1 usage = usage(random, now.minusMillis(random.nextInt(3_600_000)));
+                long ago = order == Order.SHUFFLED
+                        ? random.nextInt(3_600_000)
+                        : 3_600_000L - (3_600_000L * i / events) + random.nextInt(4_000) - 2_000;
+                UsageV1 usage = usage(random, now.minusMillis(Math.max(0, ago)));
                 producer.send(new ProducerRecord<>(
                         topic,
                         usage.generationId(),
@@ -126,6 +148,7 @@ public final class AnalyticsBench {
         double seconds = (System.nanoTime() - start) / 1e9;
         ObjectNode out = JSON.createObjectNode();
         out.put("events", events);
+        out.put("order", order.name().toLowerCase(Locale.ROOT));
         out.put("produce_seconds", round(seconds));
         out.put("produce_events_per_second", Math.round(events / seconds));
         return out;
