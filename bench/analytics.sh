@@ -8,12 +8,12 @@
 #      events' times shuffled over the hour (the duplicate lookup's worst case), then INGEST_RUNS times
 #      (default 3) in arrival order, as a live topic holds them; the figure is those runs' median
 #   2. scale: ROWS generations (default 10,000,000) spread over the last 24 h, and a charge for each
-#      one that succeeded, inserted straight into ClickHouse (the views fill the rollups), then the latency of the operator's statistics and of
+#      one that succeeded, inserted straight into ClickHouse in time order (the views fill the rollups), then the latency of the operator's statistics and of
 #      each dashboard panel over that day, and a raw-table p95 by provider for comparison
 #   3. first paint: the operator's dashboard with that day of data in headless Chromium, milliseconds
 #      from navigation to the first charts drawn with data
 #
-#   [INGEST_RUNS=3] bench/analytics.sh [EVENTS] [ROWS]        (needs `make build` and `make stack`)
+#   [INGEST_RUNS=3] [PAINT_RUNS=20] bench/analytics.sh [EVENTS] [ROWS]        (needs `make build` and `make stack`)
 #
 # Results: bench/results/analytics.json and analytics.txt.
 set -euo pipefail
@@ -24,6 +24,7 @@ select_jdk
 EVENTS="${1:-200000}"
 ROWS="${2:-10000000}"
 RUNS="${INGEST_RUNS:-3}"
+PAINT_RUNS="${PAINT_RUNS:-20}"
 PORT="${BENCH_ANALYTICS_PORT:-18084}"
 DB=switchboard_bench
 TOPIC=bench.usage.v1
@@ -92,33 +93,39 @@ ingestion="$(jq -s -c --slurpfile shuffled "$WORK/ingest-shuffled.json" '{runs: 
 
 say bench "2/3 scale: inserting $ROWS generations over the last 24 h, and their charges, into ClickHouse"
 t0="$(date +%s%N)"
-ch "INSERT INTO generations (id, account_id, key_id, requested_model, model, provider, upstream_model, status,
-      finish_reason, error_class, streamed, prompt_tokens, completion_tokens, cached_prompt_tokens, reasoning_tokens,
-      usage_source, estimated_cost_nanos, attempts, attempts_json, ttft_ms, latency_ms, started_at, completed_at,
-      event_id, routing, prices_json)
-    SELECT concat('gen-scale-', toString(number)) AS id, concat('acct-', toString(number % 500)),
-      concat('key-', toString(number % 2000)), m, m, p, m, if(number % 33 = 0, 'error', 'success'),
-      if(number % 33 = 0, '', 'stop'), if(number % 33 = 0, 'upstream', ''), number % 2 = 0,
-      20 + number % 2000, if(number % 33 = 0, 0, 1 + number % 800), 0, 0, 'provider',
-      (20 + number % 2000) * 150, 1,
-      concat('[{\"provider\":\"', p, '\",\"model\":\"', m, '\",\"outcome\":\"', if(number % 33 = 0, 'upstream', 'success'),
-             '\",\"http_status\":200,\"latency_ms\":', toString(lat), '}]'),
-      if(number % 2 = 0, toUInt32(lat / 3), NULL), lat, c - toIntervalMillisecond(lat), c, toString(number), 'weighted', ''
-    FROM (SELECT number, ['openai','azure','anthropic','bedrock','google'][number % 5 + 1] AS p,
-                 ['openai/gpt-4o-mini','openai/gpt-4.1','anthropic/claude-3.5-sonnet','meta-llama/llama-3.1-8b'][intDiv(number, 5) % 4 + 1] AS m,
-                 toUInt32(80 + (cityHash64(number) % 1000) * (cityHash64(number) % 7 + 1) / 3) AS lat,
-                 now64(3) - toIntervalMillisecond(cityHash64(number, 1) % 86400000) AS c
-          FROM numbers($ROWS))" "$DB"
-# and their charges (what billing priced: the spend panel and the account rollups read them)
-ch "INSERT INTO charges (charge_id, generation_id, sequence, is_final, account_id, key_id, model, provider, cost_nanos,
-      priced_at)
-    SELECT concat('gen-scale-', toString(number), ':0'), concat('gen-scale-', toString(number)), 0, true,
-      concat('acct-', toString(number % 500)), concat('key-', toString(number % 2000)), m, p,
-      (20 + number % 2000) * 150, c + toIntervalMillisecond(200)
-    FROM (SELECT number, ['openai','azure','anthropic','bedrock','google'][number % 5 + 1] AS p,
-                 ['openai/gpt-4o-mini','openai/gpt-4.1','anthropic/claude-3.5-sonnet','meta-llama/llama-3.1-8b'][intDiv(number, 5) % 4 + 1] AS m,
-                 now64(3) - toIntervalMillisecond(cityHash64(number, 1) % 86400000) AS c
-          FROM numbers($ROWS) WHERE number % 33 != 0)" "$DB"
+# in time order, an hour of the day per statement, as ingestion writes them (parts then cover a time
+# span each, as in production; the day inserted at random in one statement gave every part all of it)
+for ((hour = 0; hour < 24; hour++)); do
+  start=$((ROWS * hour / 24))
+  count=$((ROWS * (hour + 1) / 24 - start))
+  ch "INSERT INTO generations (id, account_id, key_id, requested_model, model, provider, upstream_model, status,
+        finish_reason, error_class, streamed, prompt_tokens, completion_tokens, cached_prompt_tokens, reasoning_tokens,
+        usage_source, estimated_cost_nanos, attempts, attempts_json, ttft_ms, latency_ms, started_at, completed_at,
+        event_id, routing, prices_json)
+      SELECT concat('gen-scale-', toString(number)) AS id, concat('acct-', toString(number % 500)),
+        concat('key-', toString(number % 2000)), m, m, p, m, if(number % 33 = 0, 'error', 'success'),
+        if(number % 33 = 0, '', 'stop'), if(number % 33 = 0, 'upstream', ''), number % 2 = 0,
+        20 + number % 2000, if(number % 33 = 0, 0, 1 + number % 800), 0, 0, 'provider',
+        (20 + number % 2000) * 150, 1,
+        concat('[{\"provider\":\"', p, '\",\"model\":\"', m, '\",\"outcome\":\"', if(number % 33 = 0, 'upstream', 'success'),
+               '\",\"http_status\":200,\"latency_ms\":', toString(lat), '}]'),
+        if(number % 2 = 0, toUInt32(lat / 3), NULL), lat, c - toIntervalMillisecond(lat), c, toString(number), 'weighted', ''
+      FROM (SELECT number, ['openai','azure','anthropic','bedrock','google'][number % 5 + 1] AS p,
+                   ['openai/gpt-4o-mini','openai/gpt-4.1','anthropic/claude-3.5-sonnet','meta-llama/llama-3.1-8b'][intDiv(number, 5) % 4 + 1] AS m,
+                   toUInt32(80 + (cityHash64(number) % 1000) * (cityHash64(number) % 7 + 1) / 3) AS lat,
+                   now64(3) - toIntervalMillisecond(intDiv(($ROWS - number) * 86400000, $ROWS) + cityHash64(number, 1) % 2000) AS c
+            FROM numbers($start, $count))" "$DB"
+  # and their charges (what billing priced: the spend panel and the account rollups read them)
+  ch "INSERT INTO charges (charge_id, generation_id, sequence, is_final, account_id, key_id, model, provider, cost_nanos,
+        priced_at)
+      SELECT concat('gen-scale-', toString(number), ':0'), concat('gen-scale-', toString(number)), 0, true,
+        concat('acct-', toString(number % 500)), concat('key-', toString(number % 2000)), m, p,
+        (20 + number % 2000) * 150, c + toIntervalMillisecond(200)
+      FROM (SELECT number, ['openai','azure','anthropic','bedrock','google'][number % 5 + 1] AS p,
+                   ['openai/gpt-4o-mini','openai/gpt-4.1','anthropic/claude-3.5-sonnet','meta-llama/llama-3.1-8b'][intDiv(number, 5) % 4 + 1] AS m,
+                   now64(3) - toIntervalMillisecond(intDiv(($ROWS - number) * 86400000, $ROWS) + cityHash64(number, 1) % 2000) AS c
+            FROM numbers($start, $count) WHERE number % 33 != 0)" "$DB"
+done
 insert_s="$(( ($(date +%s%N) - t0) / 1000000 ))"
 say bench "inserted in ${insert_s} ms"
 
@@ -133,8 +140,8 @@ ch "SELECT provider, quantile(0.95)(latency_ms) FROM generations GROUP BY provid
 raw_ms="$(( ($(date +%s%N) - t0) / 1000000 ))"
 say bench "raw p95 by provider over $((EVENTS + ROWS)) rows: ${raw_ms} ms"
 
-say bench "3/3 first paint of the operator's dashboard (5 runs)"
-paint="$(tool paint "http://127.0.0.1:$PORT/dashboard/?view=operator" "$TOKEN" 5)"
+say bench "3/3 first paint of the operator's dashboard ($PAINT_RUNS runs)"
+paint="$(tool paint "http://127.0.0.1:$PORT/dashboard/?view=operator" "$TOKEN" "$PAINT_RUNS")"
 say bench "paint: $paint"
 
 jq -n --argjson ingestion "$ingestion" --argjson queries "$queries" \

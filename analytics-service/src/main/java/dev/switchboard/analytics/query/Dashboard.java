@@ -12,6 +12,7 @@ import dev.switchboard.catalog.Pricing;
 import dev.switchboard.wire.Money;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -49,9 +50,14 @@ public class Dashboard {
                        toUnixTimestamp64Milli(completed_at) AS at
                 FROM generations
                 WHERE %s%s
-                ORDER BY completed_at DESC, id LIMIT {limit:UInt32}""".formatted(Sources.RAW.range(), filters.where(true, true, p)), p);
+                ORDER BY completed_at DESC LIMIT {limit:UInt32}""".formatted(Sources.RAW.range(), filters.where(true, true, p)), p);
+        // sorted by time alone, ClickHouse skips the parts no newer row can come from (its top-k
+        // filtering with the completed_at minmax index); ties are put in id order here
         Set<String> seen = new HashSet<>();
         List<GenericRecord> rows = read.stream()
+                .sorted(Comparator.comparingLong((GenericRecord r) -> r.getLong("at"))
+                        .reversed()
+                        .thenComparing(r -> r.getString("id")))
                 .filter(r -> seen.add(r.getString("id")))
                 .limit(wanted)
                 .toList();
@@ -107,7 +113,8 @@ public class Dashboard {
         Sources s = Sources.latency(filters);
         Map<String, Object> p = filters.windowParameters(window);
         String where = filters.where(s.raw(), s.raw(), p);
-        List<GenericRecord> rows = store.query(
+        // the series and the histogram side by side
+        var points = store.queryAsync(
                 """
                 SELECT t, provider, requests, %s
                 FROM (SELECT %s AS t, provider, %s AS requests, %s AS lq, %s AS tq
@@ -122,8 +129,12 @@ public class Dashboard {
                                 s.range(),
                                 where),
                 p);
+        var bucketCounts = store.queryAsync(
+                "SELECT arrayStringConcat(arrayMap(x -> toString(x), %s), ',') AS h FROM %s WHERE %s%s"
+                        .formatted(s.histogram(), s.table(), s.range(), where),
+                p);
         ArrayNode series = JSON.createArrayNode();
-        for (GenericRecord r : rows) {
+        for (GenericRecord r : ClickHouseStore.rows(points)) {
             ObjectNode point = series.addObject();
             point.put("t", r.getLong("t"));
             point.put("provider", r.getString("provider"));
@@ -132,10 +143,7 @@ public class Dashboard {
                 JsonFields.measured(point, q, r.getDouble(q));
             }
         }
-        List<GenericRecord> counted = store.query(
-                "SELECT arrayStringConcat(arrayMap(x -> toString(x), %s), ',') AS h FROM %s WHERE %s%s"
-                        .formatted(s.histogram(), s.table(), s.range(), where),
-                p);
+        List<GenericRecord> counted = ClickHouseStore.rows(bucketCounts);
         List<Integer> edges = Sources.LATENCY_EDGES;
         long[] counts = new long[edges.size() + 1];
         String h = counted.isEmpty() ? "" : counted.getFirst().getString("h");
@@ -219,6 +227,11 @@ public class Dashboard {
                 + " AND minute < fromUnixTimestamp64Milli({to:Int64}, 'UTC')";
         String where = filters.where(true, false, p);
         p.put("spend_rows", SPEND_ROWS);
+        // the series beside the totals and their usage
+        var perBucket = store.queryAsync("""
+                        SELECT toUnixTimestamp(toStartOfInterval(minute, toIntervalSecond({bucket:UInt32}))) * 1000 AS t,
+                               model, sum(cost_nanos) AS cost_nanos
+                        FROM %s WHERE true%s GROUP BY t, model ORDER BY t, model""".formatted(Sources.SPEND, where), p);
         List<GenericRecord> totals = store.query("""
                 SELECT key_id, model, sum(charges) AS charges, sum(cost_nanos) AS cost_nanos
                 FROM %s WHERE true%s GROUP BY key_id, model ORDER BY cost_nanos DESC, key_id, model
@@ -250,10 +263,7 @@ public class Dashboard {
             row.put("completion_tokens", u[2]);
         }
         ArrayNode series = JSON.createArrayNode();
-        store.query("""
-                        SELECT toUnixTimestamp(toStartOfInterval(minute, toIntervalSecond({bucket:UInt32}))) * 1000 AS t,
-                               model, sum(cost_nanos) AS cost_nanos
-                        FROM %s WHERE true%s GROUP BY t, model ORDER BY t, model""".formatted(Sources.SPEND, where), p)
+        ClickHouseStore.rows(perBucket)
                 .forEach(r -> series.addObject()
                         .put("t", r.getLong("t"))
                         .put("model", r.getString("model"))

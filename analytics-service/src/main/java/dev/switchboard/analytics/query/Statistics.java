@@ -54,7 +54,8 @@ public class Statistics {
         Map<String, Object> p = filters.windowParameters(window);
         String where = filters.where(false, false, p);
         String range = Sources.OUTCOMES.range();
-        List<GenericRecord> rows = store.query("""
+        // four independent queries, run side by side
+        var outcomes = store.queryAsync("""
                 SELECT provider, model, sum(m.requests) AS requests, sumIf(m.requests, status = 'success') AS succeeded,
                              sumIf(m.requests, status = 'error') AS failed,
                              sumIf(m.requests, status = 'cancelled') AS cancelled,
@@ -63,32 +64,35 @@ public class Statistics {
                              sum(m.cost_nanos) AS cost_nanos
                 FROM provider_minutes AS m WHERE %s%s GROUP BY provider, model
                 ORDER BY requests DESC, provider, model""".formatted(range, where), p);
-        Map<String, GenericRecord> latency = new HashMap<>();
-        store.query(
-                        """
+        var quantiles = store.queryAsync(
+                """
                         SELECT provider, model, %s
                         FROM (SELECT provider, model, %s AS lq, %s AS tq FROM %s WHERE %s%s
                               GROUP BY provider, model)""".formatted(
-                                        Sources.quantileColumns(),
-                                        Sources.LATENCY.latency(),
-                                        Sources.LATENCY.ttft(),
-                                        Sources.LATENCY.table(),
-                                        Sources.LATENCY.range(),
-                                        where),
-                        p)
-                .forEach(r -> latency.put(key(r), r));
-        Map<String, ObjectNode> errors = new HashMap<>();
-        store.query("""
+                                Sources.quantileColumns(),
+                                Sources.LATENCY.latency(),
+                                Sources.LATENCY.ttft(),
+                                Sources.LATENCY.table(),
+                                Sources.LATENCY.range(),
+                                where),
+                p);
+        var errorClasses = store.queryAsync("""
                         SELECT provider, model, if(error_class = '', 'unknown', error_class) AS error_class,
                                sum(requests) AS requests
-                        FROM provider_minutes WHERE status = 'error' AND %s%s GROUP BY provider, model, error_class""".formatted(range, where), p)
+                        FROM provider_minutes WHERE status = 'error' AND %s%s GROUP BY provider, model, error_class""".formatted(range, where), p);
+        var attemptOutcomes = store.queryAsync("""
+                        SELECT provider, model, sum(a.attempts) AS attempts, sumIf(a.attempts, outcome = 'success') AS ok,
+                               sumIf(a.attempts, outcome IN %s) AS provider_failures
+                        FROM attempt_minutes AS a WHERE %s%s GROUP BY provider, model""".formatted(failures(), range, where), p);
+        List<GenericRecord> rows = ClickHouseStore.rows(outcomes);
+        Map<String, GenericRecord> latency = new HashMap<>();
+        ClickHouseStore.rows(quantiles).forEach(r -> latency.put(key(r), r));
+        Map<String, ObjectNode> errors = new HashMap<>();
+        ClickHouseStore.rows(errorClasses)
                 .forEach(r -> errors.computeIfAbsent(key(r), k -> JSON.createObjectNode())
                         .put(r.getString("error_class"), r.getLong("requests")));
         Map<String, long[]> attempts = new HashMap<>();
-        store.query("""
-                        SELECT provider, model, sum(a.attempts) AS attempts, sumIf(a.attempts, outcome = 'success') AS ok,
-                               sumIf(a.attempts, outcome IN %s) AS provider_failures
-                        FROM attempt_minutes AS a WHERE %s%s GROUP BY provider, model""".formatted(failures(), range, where), p)
+        ClickHouseStore.rows(attemptOutcomes)
                 .forEach(r -> attempts.put(
                         key(r), new long[] {r.getLong("attempts"), r.getLong("ok"), r.getLong("provider_failures")}));
         ArrayNode data = JSON.createArrayNode();
