@@ -126,7 +126,7 @@ class AnalyticsE2eTest {
     }
 
     @Test
-    void theAppAndTheUserAClientNamesAreRecordedWithTheGeneration() {
+    void theAppAndTheUserAClientNamesAreRecordedWithTheGenerationForChatAndEmbeddings() {
         HttpResponse<String> response = Stack.send(HttpRequest.newBuilder(URI.create(Stack.url() + "/chat/completions"))
                 .header("Authorization", "Bearer " + b[1])
                 .header("Content-Type", "application/json")
@@ -144,6 +144,26 @@ class AnalyticsE2eTest {
         assertThat(generation.path("origin").asText()).isEqualTo("https://app.example/chat");
         assertThat(generation.path("app_title").asText()).isEqualTo("Example App");
         assertThat(generation.path("external_user").asText()).isEqualTo("end-user-9");
+        // an embedding names its app the same way (the edge's /embeddings route passes the headers on)
+        HttpResponse<String> embedded = Stack.send(HttpRequest.newBuilder(URI.create(Stack.url() + "/embeddings"))
+                .header("Authorization", "Bearer " + b[1])
+                .header("Content-Type", "application/json")
+                .header("HTTP-Referer", "https://app.example/search")
+                .header("X-Title", "Example Search")
+                .timeout(Duration.ofSeconds(60))
+                .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                                "{\"model\":\"openai/text-embedding-3-small\",\"input\":\"a vector\",\"user\":\"end-user-10\"}"))
+                .build());
+        assertThat(embedded.statusCode()).as(embedded.body()).isEqualTo(200);
+        String embedding = embedded.headers().firstValue("X-Generation-Id").orElseThrow();
+        awaitGeneration(embedding, b[1]);
+        JsonNode vector = Stack.json(
+                        Stack.get("/generation?id=" + embedding, b[1]).body())
+                .path("data");
+        assertThat(vector.path("http_referer").asText()).isEqualTo("https://app.example/search");
+        assertThat(vector.path("app_title").asText()).isEqualTo("Example Search");
+        assertThat(vector.path("external_user").asText()).isEqualTo("end-user-10");
         // a request that names none has none
         assertThat(Stack.json(Stack.get("/generation?id=" + bGeneration, b[1]).body())
                         .path("data")
